@@ -112,7 +112,11 @@ func goInstrument(m registry.ResolvedMetric) (string, error) {
 
 func goMetrics(w func(string, ...any), r *registry.Resolved) error {
 	w("// MetricDescriptor is what the schema fixes about one metric.\n")
-	w("type MetricDescriptor struct {\n\tName, Instrument, Unit, Description string\n\tBoundaries []float64\n\tAttributes []string\n\tSeriesLimit int\n}\n\n")
+	w("type MetricDescriptor struct {\n")
+	w("\tName        string    `json:\"name\"`\n\tInstrument  string    `json:\"instrument\"` // counter, updowncounter, gauge or histogram\n")
+	w("\tUnit        string    `json:\"unit\"`\n\tDescription string    `json:\"description\"`\n")
+	w("\tBoundaries  []float64 `json:\"boundaries\"`  // nil but for histograms\n\tAttributes  []string  `json:\"attributes\"`  // sorted\n")
+	w("\tSeriesLimit int       `json:\"series_limit\"` // series before otel.metric.overflow; 0 for none\n}\n\n")
 	for _, m := range r.Metrics {
 		name := goName(m.Name)
 		inst, err := goInstrument(m)

@@ -44,6 +44,7 @@ func (cs Changes) Breaking() int {
 func Diff(old, cur *Resolved) Changes {
 	var out Changes
 	renamedTo := map[string]bool{}
+	attrRenames := map[string]string{}
 	for _, o := range old.Attributes {
 		n := cur.Attribute(o.ID)
 		switch {
@@ -51,7 +52,8 @@ func Diff(old, cur *Resolved) Changes {
 			out = append(out, Change{Kind: "removed", Item: "attribute", Name: o.ID, Breaking: true})
 		case o.Deprecated == nil && n.Deprecated != nil && n.Deprecated.RenamedTo != "":
 			renamedTo[n.Deprecated.RenamedTo] = true
-			out = append(out, Change{Kind: "renamed", Item: "attribute", Name: o.ID, Detail: "to " + n.Deprecated.RenamedTo, Breaking: true})
+			attrRenames[o.ID] = n.Deprecated.RenamedTo
+			out = append(out, Change{Kind: "renamed", Item: "attribute", Name: o.ID + " -> " + n.Deprecated.RenamedTo, Breaking: true})
 		default:
 			out = append(out, attributeChanges(o, *n)...)
 		}
@@ -69,9 +71,9 @@ func Diff(old, cur *Resolved) Changes {
 			out = append(out, Change{Kind: "removed", Item: "metric", Name: o.Name, Breaking: true})
 		case o.Deprecated == nil && n.Deprecated != nil && n.Deprecated.RenamedTo != "":
 			renamedTo[n.Deprecated.RenamedTo] = true
-			out = append(out, Change{Kind: "renamed", Item: "metric", Name: o.Name, Detail: "to " + n.Deprecated.RenamedTo, Breaking: true})
+			out = append(out, Change{Kind: "renamed", Item: "metric", Name: o.Name + " -> " + n.Deprecated.RenamedTo, Breaking: true})
 		default:
-			out = append(out, metricChanges(o, *n)...)
+			out = append(out, metricChanges(o, *n, attrRenames)...)
 		}
 	}
 	for _, n := range cur.Metrics {
@@ -104,7 +106,7 @@ func attributeChanges(o, n ResolvedAttribute) Changes {
 	return out
 }
 
-func metricChanges(o, n ResolvedMetric) Changes {
+func metricChanges(o, n ResolvedMetric, attrRenames map[string]string) Changes {
 	var out Changes
 	changed := func(detail string, breaking bool) {
 		out = append(out, Change{Kind: "changed", Item: "metric", Name: o.Name, Detail: detail, Breaking: breaking})
@@ -119,13 +121,19 @@ func metricChanges(o, n ResolvedMetric) Changes {
 		changed(fmt.Sprintf("buckets %v -> %v", o.Boundaries, n.Boundaries), true)
 	}
 	oldAttrs, newAttrs := useIDs(o.Attributes), useIDs(n.Attributes)
+	renamedIn := map[string]bool{}
 	for _, id := range oldAttrs {
-		if !slices.Contains(newAttrs, id) {
+		switch to := attrRenames[id]; {
+		case slices.Contains(newAttrs, id):
+		case to != "" && slices.Contains(newAttrs, to):
+			renamedIn[to] = true
+			changed("attribute "+id+" renamed to "+to, true)
+		default:
 			changed("attribute "+id+" removed", true)
 		}
 	}
 	for _, id := range newAttrs {
-		if !slices.Contains(oldAttrs, id) {
+		if !slices.Contains(oldAttrs, id) && !renamedIn[id] {
 			changed("attribute "+id+" added", false)
 		}
 	}

@@ -214,7 +214,11 @@ func LoadResolved(dir string) (*Resolved, Findings, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	findings = append(findings, Check(reg)...)
+	// A file that did not parse leaves the registry incomplete: checking
+	// the rest would only report the consequences.
+	if !findings.Has(RuleSyntax) {
+		findings = append(findings, Check(reg)...)
+	}
 	findings.Sort()
 	if len(findings) > 0 {
 		return nil, findings, nil

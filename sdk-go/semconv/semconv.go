@@ -294,10 +294,13 @@ var HistogramBoundaries = map[string][]float64{
 
 // MetricDescriptor is what the schema fixes about one metric.
 type MetricDescriptor struct {
-	Name, Instrument, Unit, Description string
-	Boundaries                          []float64
-	Attributes                          []string
-	SeriesLimit                         int
+	Name        string    `json:"name"`
+	Instrument  string    `json:"instrument"` // counter, updowncounter, gauge or histogram
+	Unit        string    `json:"unit"`
+	Description string    `json:"description"`
+	Boundaries  []float64 `json:"boundaries"`   // nil but for histograms
+	Attributes  []string  `json:"attributes"`   // sorted
+	SeriesLimit int       `json:"series_limit"` // series before otel.metric.overflow; 0 for none
 }
 
 // GoConfigGogcName is the updowncounter "go.config.gogc": Heap size target percentage configured by the user, otherwise 100.
@@ -757,6 +760,6 @@ var RedactionPatterns = []RedactionPattern{
 	{Name: "private_key_block", Regex: `-----BEGIN [A-Z ]*PRIVATE KEY-----`, Replacement: "[REDACTED:private_key]", Validate: ""},
 	{Name: "github_token", Regex: `\bgh[pousr]_[A-Za-z0-9]{36,}\b`, Replacement: "[REDACTED:github_token]", Validate: ""},
 	{Name: "slack_token", Regex: `\bxox[abprs]-[A-Za-z0-9-]{10,}`, Replacement: "[REDACTED:slack_token]", Validate: ""},
-	{Name: "card_number", Regex: `\b(?:\d[ -]?){12,18}\d\b`, Replacement: "[REDACTED:card]", Validate: "luhn"},
+	{Name: "card_number", Regex: `\b(?:[0-9][ -]?){12,18}[0-9]\b`, Replacement: "[REDACTED:card]", Validate: "luhn"},
 	{Name: "url_credentials", Regex: `://[^/\s:@]+:[^/\s@]+@`, Replacement: "://[REDACTED]@", Validate: ""},
 }

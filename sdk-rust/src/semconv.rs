@@ -606,7 +606,7 @@ pub mod redaction {
         },
         Pattern {
             name: "card_number",
-            regex: r#"\b(?:\d[ -]?){12,18}\d\b"#,
+            regex: r#"\b(?:[0-9][ -]?){12,18}[0-9]\b"#,
             replacement: "[REDACTED:card]",
             validate: Some("luhn"),
         },
