@@ -13,7 +13,7 @@ test: deps generate-check test-go test-rust
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
-	bash .ci/deps.sh
+	bash .ci/deps.sh prometheus
 
 schema-check:
 	$(SEAM) schema check schema

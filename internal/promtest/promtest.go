@@ -1,0 +1,229 @@
+// Package promtest runs a real Prometheus (Debian's package) for tests: on a
+// free loopback port, with a generated configuration, stopped when the test
+// ends whether it passed or not.
+package promtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Config says what the Prometheus under test scrapes and evaluates.
+type Config struct {
+	// Targets are host:port pairs scraped at /metrics.
+	Targets []string
+	// RuleFiles are loaded as rule_files; paths are made absolute.
+	RuleFiles []string
+	// Interval is the scrape and evaluation interval; 1s when zero.
+	Interval time.Duration
+}
+
+// Server is a running Prometheus.
+type Server struct {
+	URL string
+	cmd *exec.Cmd
+	log *os.File
+}
+
+// Binary finds the prometheus executable, or says how to install it.
+func Binary() (string, error) {
+	path, err := exec.LookPath("prometheus")
+	if err != nil {
+		return "", fmt.Errorf("prometheus is not installed: `make deps` installs Debian's prometheus package")
+	}
+	return path, nil
+}
+
+// Start launches Prometheus and waits until it is ready. It fails the test
+// if Prometheus cannot be started.
+func Start(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	bin, err := Binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Interval == 0 {
+		cfg.Interval = time.Second
+	}
+	dir := t.TempDir()
+	config, err := render(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	configPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(configPath, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	logFile, err := os.Create(filepath.Join(dir, "prometheus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin,
+		"--config.file="+configPath,
+		"--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr,
+		"--web.enable-lifecycle",
+		"--log.level=warn",
+	)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start prometheus: %v", err)
+	}
+	s := &Server{URL: "http://" + addr, cmd: cmd, log: logFile}
+	t.Cleanup(s.stop)
+	if err := s.waitReady(30 * time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, s.Log())
+	}
+	return s
+}
+
+func render(cfg Config) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "global:\n  scrape_interval: %s\n  evaluation_interval: %s\n", cfg.Interval, cfg.Interval)
+	if len(cfg.RuleFiles) > 0 {
+		b.WriteString("rule_files:\n")
+		for _, f := range cfg.RuleFiles {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, "  - %q\n", abs)
+		}
+	}
+	b.WriteString("scrape_configs:\n  - job_name: seam\n    static_configs:\n      - targets: [")
+	for i, target := range cfg.Targets {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", target)
+	}
+	b.WriteString("]\n")
+	return b.String(), nil
+}
+
+func freeAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func (s *Server) waitReady(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.URL + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if s.cmd.ProcessState != nil {
+			return fmt.Errorf("prometheus exited: %v", s.cmd.ProcessState)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("prometheus not ready after %s", timeout)
+}
+
+func (s *Server) stop() {
+	if s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-done
+		}
+	}
+	s.log.Close()
+}
+
+// Log returns what Prometheus printed, for failure messages.
+func (s *Server) Log() string {
+	data, _ := os.ReadFile(s.log.Name())
+	return string(data)
+}
+
+// Sample is one series of an instant-query result.
+type Sample struct {
+	Labels map[string]string
+	Value  float64
+}
+
+// Query runs an instant PromQL query.
+func (s *Server) Query(ctx context.Context, promql string) ([]Sample, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api/v1/query?query="+url.QueryEscape(promql), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			ResultType string `json:"resultType"`
+			Result     []struct {
+				Metric map[string]string `json:"metric"`
+				Value  [2]any            `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return nil, fmt.Errorf("query %q: %w", promql, err)
+	}
+	if body.Status != "success" {
+		return nil, fmt.Errorf("query %q: %s", promql, body.Error)
+	}
+	out := make([]Sample, 0, len(body.Data.Result))
+	for _, r := range body.Data.Result {
+		str, _ := r.Value[1].(string)
+		v, err := strconv.ParseFloat(str, 64)
+		if err != nil {
+			return nil, fmt.Errorf("query %q: value %v: %w", promql, r.Value[1], err)
+		}
+		out = append(out, Sample{Labels: r.Metric, Value: v})
+	}
+	return out, nil
+}
+
+// Eventually polls promql until ok accepts the result or the context ends,
+// returning the last result for the failure message.
+func (s *Server) Eventually(ctx context.Context, promql string, ok func([]Sample) bool) ([]Sample, error) {
+	var last []Sample
+	var lastErr error
+	for {
+		last, lastErr = s.Query(ctx, promql)
+		if lastErr == nil && ok(last) {
+			return last, nil
+		}
+		select {
+		case <-ctx.Done():
+			if lastErr != nil {
+				return last, lastErr
+			}
+			return last, fmt.Errorf("query %q: condition not met before %v: last result %v", promql, ctx.Err(), last)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
