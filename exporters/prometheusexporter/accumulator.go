@@ -1,0 +1,345 @@
+package prometheusexporter
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.uber.org/zap"
+)
+
+// Resource attributes that identify the target (job and instance), as the
+// OTel Prometheus compatibility spec maps them.
+const (
+	attrServiceName       = "service.name"
+	attrServiceNamespace  = "service.namespace"
+	attrServiceInstanceID = "service.instance.id"
+	labelJob              = "job"
+	labelInstance         = "instance"
+	targetInfoName        = "target_info"
+	targetInfoHelp        = "Target metadata"
+)
+
+// Exemplar label names: a bucket's exemplar points at a trace.
+const (
+	exemplarTraceID = "trace_id"
+	exemplarSpanID  = "span_id"
+)
+
+// family is what every series of one metric name shares.
+type family struct {
+	kind kind
+	help string
+}
+
+// series is the latest state of one exposed series.
+type series struct {
+	name        string
+	labelNames  []string
+	labelValues []string
+	kind        kind
+	value       float64
+	// Histogram state: per-bucket (not cumulative) counts.
+	bounds    []float64
+	buckets   []uint64
+	count     uint64
+	sum       float64
+	exemplars []prometheus.Exemplar
+	updated   time.Time
+}
+
+// target is one resource's target_info series.
+type target struct {
+	labelNames  []string
+	labelValues []string
+	updated     time.Time
+}
+
+// accumulator keeps the latest value of every series between scrapes.
+type accumulator struct {
+	logger     *zap.Logger
+	expiration time.Duration
+	promoted   []string
+
+	mu       sync.Mutex
+	families map[string]family
+	series   map[string]*series
+	targets  map[string]*target
+	// conflicts remembers names already logged as conflicting.
+	conflicts map[string]struct{}
+}
+
+func newAccumulator(logger *zap.Logger, cfg *Config) *accumulator {
+	return &accumulator{
+		logger:     logger,
+		expiration: cfg.MetricExpiration,
+		promoted:   cfg.PromotedResourceAttributes,
+		families:   map[string]family{},
+		series:     map[string]*series{},
+		targets:    map[string]*target{},
+		conflicts:  map[string]struct{}{},
+	}
+}
+
+// labelSet collects label pairs; later pairs win over earlier ones with the
+// same name, so data point attributes override promoted resource labels.
+type labelSet struct {
+	names  []string
+	values []string
+}
+
+func (l *labelSet) put(name, value string) {
+	for i, n := range l.names {
+		if n == name {
+			l.values[i] = value
+			return
+		}
+	}
+	l.names = append(l.names, name)
+	l.values = append(l.values, value)
+}
+
+func (l *labelSet) putAttributes(m pcommon.Map) {
+	for k, v := range m.All() {
+		name, err := labelName(k)
+		if err != nil {
+			continue
+		}
+		l.put(name, v.AsString())
+	}
+}
+
+func (l *labelSet) clone() labelSet {
+	return labelSet{names: append([]string(nil), l.names...), values: append([]string(nil), l.values...)}
+}
+
+func (l *labelSet) Len() int           { return len(l.names) }
+func (l *labelSet) Less(i, j int) bool { return l.names[i] < l.names[j] }
+func (l *labelSet) Swap(i, j int) {
+	l.names[i], l.names[j] = l.names[j], l.names[i]
+	l.values[i], l.values[j] = l.values[j], l.values[i]
+}
+
+// key identifies a series by name and sorted labels.
+func (l *labelSet) key(name string) string {
+	sort.Sort(l)
+	var b strings.Builder
+	b.WriteString(name)
+	for i := range l.names {
+		b.WriteByte(0xff)
+		b.WriteString(l.names[i])
+		b.WriteByte('=')
+		b.WriteString(l.values[i])
+	}
+	return b.String()
+}
+
+// targetLabels returns job and instance for a resource.
+func targetLabels(res pcommon.Map) labelSet {
+	var l labelSet
+	if name, ok := res.Get(attrServiceName); ok {
+		job := name.AsString()
+		if ns, ok := res.Get(attrServiceNamespace); ok && ns.AsString() != "" {
+			job = ns.AsString() + "/" + job
+		}
+		l.put(labelJob, job)
+	}
+	if id, ok := res.Get(attrServiceInstanceID); ok {
+		l.put(labelInstance, id.AsString())
+	}
+	return l
+}
+
+// consume folds a batch into the accumulator.
+func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		rm := rms.At(i)
+		res := rm.Resource().Attributes()
+		base := targetLabels(res)
+		a.updateTarget(res, base, now)
+		for _, attr := range a.promoted {
+			if v, ok := res.Get(attr); ok {
+				if name, err := labelName(attr); err == nil {
+					base.put(name, v.AsString())
+				}
+			}
+		}
+		sms := rm.ScopeMetrics()
+		for j := 0; j < sms.Len(); j++ {
+			ms := sms.At(j).Metrics()
+			for k := 0; k < ms.Len(); k++ {
+				a.consumeMetric(ms.At(k), base, now)
+			}
+		}
+	}
+}
+
+func (a *accumulator) updateTarget(res pcommon.Map, base labelSet, now time.Time) {
+	if len(base.names) == 0 {
+		return
+	}
+	l := base.clone()
+	for k, v := range res.All() {
+		switch k {
+		case attrServiceName, attrServiceNamespace, attrServiceInstanceID:
+			continue
+		}
+		if name, err := labelName(k); err == nil {
+			l.put(name, v.AsString())
+		}
+	}
+	key := l.key(targetInfoName)
+	t, ok := a.targets[key]
+	if !ok {
+		t = &target{labelNames: l.names, labelValues: l.values}
+		a.targets[key] = t
+	}
+	t.updated = now
+}
+
+func (a *accumulator) consumeMetric(m pmetric.Metric, base labelSet, now time.Time) {
+	k, t, ok := kindOf(m)
+	if !ok {
+		a.conflict(m.Name(), "a "+m.Type().String()+" metric is not exposed")
+		return
+	}
+	name, err := metricName(m, t)
+	if err != nil {
+		a.conflict(m.Name(), err.Error())
+		return
+	}
+	if fam, seen := a.families[name]; seen {
+		if fam.kind != k {
+			a.conflict(name, "the same name arrived with another type")
+			return
+		}
+	} else {
+		a.families[name] = family{kind: k, help: m.Description()}
+	}
+	switch m.Type() {
+	case pmetric.MetricTypeSum:
+		delta := m.Sum().AggregationTemporality() == pmetric.AggregationTemporalityDelta
+		a.consumeNumbers(name, k, m.Sum().DataPoints(), delta, base, now)
+	case pmetric.MetricTypeGauge:
+		a.consumeNumbers(name, k, m.Gauge().DataPoints(), false, base, now)
+	case pmetric.MetricTypeHistogram:
+		delta := m.Histogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta
+		a.consumeHistograms(name, m.Histogram().DataPoints(), delta, base, now)
+	}
+}
+
+// conflict logs, once per name, why a metric is not exposed.
+func (a *accumulator) conflict(name, why string) {
+	if _, logged := a.conflicts[name]; logged || len(a.conflicts) > 10000 {
+		return
+	}
+	a.conflicts[name] = struct{}{}
+	a.logger.Warn("metric not exposed", zap.String("metric", name), zap.String("reason", why))
+}
+
+func (a *accumulator) seriesFor(name string, k kind, base labelSet, attrs pcommon.Map) *series {
+	l := base.clone()
+	l.putAttributes(attrs)
+	key := l.key(name)
+	s, ok := a.series[key]
+	if !ok {
+		s = &series{name: name, kind: k, labelNames: l.names, labelValues: l.values}
+		a.series[key] = s
+	}
+	return s
+}
+
+func (a *accumulator) consumeNumbers(name string, k kind, dps pmetric.NumberDataPointSlice, delta bool, base labelSet, now time.Time) {
+	for i := 0; i < dps.Len(); i++ {
+		dp := dps.At(i)
+		if dp.Flags().NoRecordedValue() {
+			continue
+		}
+		s := a.seriesFor(name, k, base, dp.Attributes())
+		v := dp.DoubleValue()
+		if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
+			v = float64(dp.IntValue())
+		}
+		if delta {
+			s.value += v
+		} else {
+			s.value = v
+		}
+		if dp.Exemplars().Len() > 0 {
+			s.exemplars = convertExemplars(dp.Exemplars(), s.exemplars[:0], 1)
+		}
+		s.updated = now
+	}
+}
+
+func (a *accumulator) consumeHistograms(name string, dps pmetric.HistogramDataPointSlice, delta bool, base labelSet, now time.Time) {
+	for i := 0; i < dps.Len(); i++ {
+		dp := dps.At(i)
+		if dp.Flags().NoRecordedValue() {
+			continue
+		}
+		s := a.seriesFor(name, kindHistogram, base, dp.Attributes())
+		bounds := dp.ExplicitBounds().AsRaw()
+		counts := dp.BucketCounts().AsRaw()
+		if len(counts) != len(bounds)+1 {
+			// No buckets (or malformed ones): only count and sum are known.
+			bounds, counts = nil, []uint64{dp.Count()}
+		}
+		if delta && s.buckets != nil && sameFloats(s.bounds, bounds) {
+			for b := range counts {
+				s.buckets[b] += counts[b]
+			}
+			s.count += dp.Count()
+			s.sum += dp.Sum()
+		} else {
+			s.bounds, s.buckets, s.count, s.sum = bounds, counts, dp.Count(), dp.Sum()
+		}
+		if dp.Exemplars().Len() > 0 {
+			s.exemplars = convertExemplars(dp.Exemplars(), s.exemplars[:0], len(counts))
+		}
+		s.updated = now
+	}
+}
+
+// convertExemplars keeps at most limit exemplars, the latest ones.
+func convertExemplars(es pmetric.ExemplarSlice, out []prometheus.Exemplar, limit int) []prometheus.Exemplar {
+	start := 0
+	if es.Len() > limit {
+		start = es.Len() - limit
+	}
+	for i := start; i < es.Len(); i++ {
+		e := es.At(i)
+		labels := prometheus.Labels{}
+		if tid := e.TraceID(); !tid.IsEmpty() {
+			labels[exemplarTraceID] = tid.String()
+		}
+		if sid := e.SpanID(); !sid.IsEmpty() {
+			labels[exemplarSpanID] = sid.String()
+		}
+		v := e.DoubleValue()
+		if e.ValueType() == pmetric.ExemplarValueTypeInt {
+			v = float64(e.IntValue())
+		}
+		out = append(out, prometheus.Exemplar{Value: v, Labels: labels, Timestamp: e.Timestamp().AsTime()})
+	}
+	return out
+}
+
+func sameFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,91 @@
+package prometheusexporter
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Describe sends nothing: the series are only known at scrape time, which
+// makes this an unchecked collector.
+func (a *accumulator) Describe(chan<- *prometheus.Desc) {}
+
+// Collect exposes every series updated within the expiration and forgets
+// the others.
+func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for key, s := range a.series {
+		if now.Sub(s.updated) > a.expiration {
+			delete(a.series, key)
+			continue
+		}
+		m, err := a.metricOf(s)
+		if err != nil {
+			a.conflict(s.name, err.Error())
+			continue
+		}
+		ch <- m
+	}
+	a.forgetUnusedFamilies()
+	for key, t := range a.targets {
+		if now.Sub(t.updated) > a.expiration {
+			delete(a.targets, key)
+			continue
+		}
+		desc := prometheus.NewDesc(targetInfoName, targetInfoHelp, t.labelNames, nil)
+		m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, 1, t.labelValues...)
+		if err != nil {
+			a.conflict(targetInfoName, err.Error())
+			continue
+		}
+		ch <- m
+	}
+}
+
+// forgetUnusedFamilies drops the type and help of names with no series
+// left, so an expired name may come back with another type.
+func (a *accumulator) forgetUnusedFamilies() {
+	used := make(map[string]struct{}, len(a.families))
+	for _, s := range a.series {
+		used[s.name] = struct{}{}
+	}
+	for name := range a.families {
+		if _, ok := used[name]; !ok {
+			delete(a.families, name)
+		}
+	}
+}
+
+func (a *accumulator) metricOf(s *series) (prometheus.Metric, error) {
+	desc := prometheus.NewDesc(s.name, a.families[s.name].help, s.labelNames, nil)
+	var (
+		m   prometheus.Metric
+		err error
+	)
+	switch s.kind {
+	case kindCounter:
+		m, err = prometheus.NewConstMetric(desc, prometheus.CounterValue, s.value, s.labelValues...)
+	case kindGauge:
+		m, err = prometheus.NewConstMetric(desc, prometheus.GaugeValue, s.value, s.labelValues...)
+	case kindHistogram:
+		m, err = prometheus.NewConstHistogram(desc, s.count, s.sum, cumulativeBuckets(s), s.labelValues...)
+	}
+	if err != nil || len(s.exemplars) == 0 {
+		return m, err
+	}
+	return prometheus.NewMetricWithExemplars(m, s.exemplars...)
+}
+
+// cumulativeBuckets turns per-bucket counts into Prometheus' cumulative
+// "le" buckets; the +Inf bucket is the total count, added by the library.
+func cumulativeBuckets(s *series) map[float64]uint64 {
+	out := make(map[float64]uint64, len(s.bounds))
+	var running uint64
+	for i, bound := range s.bounds {
+		running += s.buckets[i]
+		out[bound] = running
+	}
+	return out
+}

@@ -1,0 +1,47 @@
+package prometheusexporter
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/seamtel/seam/exporters/prometheusexporter/internal/metadata"
+)
+
+const (
+	defaultEndpoint         = "127.0.0.1:9464"
+	defaultMetricExpiration = 5 * time.Minute
+)
+
+// NewFactory returns the seam_prometheus exporter factory.
+func NewFactory() exporter.Factory {
+	return exporter.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		exporter.WithMetrics(createMetrics, metadata.MetricsStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	return &Config{
+		Endpoint:                   defaultEndpoint,
+		MetricExpiration:           defaultMetricExpiration,
+		PromotedResourceAttributes: []string{"service.name", "seam.impl"},
+	}
+}
+
+func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Metrics, error) {
+	e := newPromExporter(cfg.(*Config), set.TelemetrySettings)
+	return exporterhelper.NewMetrics(ctx, set, cfg, e.consumeMetrics,
+		exporterhelper.WithStart(e.start),
+		exporterhelper.WithShutdown(e.shutdown),
+		// Pulled, not pushed: an update is a map write, so no queue, retry
+		// or timeout is needed, and the data is only read.
+		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
+		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
+	)
+}
