@@ -1,0 +1,148 @@
+package boundary
+
+/*
+#cgo CFLAGS: -I${SRCDIR}
+#cgo noescape seam_boundary_invoke
+#cgo nocallback seam_boundary_invoke
+#cgo noescape seam_free_error
+#cgo nocallback seam_free_error
+#include "seam.h"
+
+typedef SeamStatus (*seam_boundary_entry)(SeamContext ctx, const void *input, void *output, SeamError *error);
+
+// cgo cannot call a C function pointer, so this calls the entry point for it.
+static inline SeamStatus seam_boundary_invoke(void *entry, SeamContext ctx, const void *input, void *output, SeamError *error) {
+	return ((seam_boundary_entry)entry)(ctx, input, output, error);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"time"
+	"unsafe"
+
+	"go.opentelemetry.io/otel/trace"
+
+	seam "github.com/seamtel/seam/sdk-go"
+)
+
+// Status is the SeamStatus code an entry point returns.
+type Status int32
+
+// The SeamStatus values of seam.h.
+const (
+	StatusOK               Status = C.SEAM_STATUS_OK
+	StatusError            Status = C.SEAM_STATUS_ERROR
+	StatusPanic            Status = C.SEAM_STATUS_PANIC
+	StatusDeadlineExceeded Status = C.SEAM_STATUS_DEADLINE_EXCEEDED
+	StatusInvalidArgument  Status = C.SEAM_STATUS_INVALID_ARGUMENT
+)
+
+// invoke calls entry with ctx marshalled into a SeamContext and returns the
+// status and, unless it is OK, the Rust message.
+//
+// The context's tracestate and correlation ID point into Go strings: C reads
+// them only during the call (the SeamContext contract), and Go's collector
+// does not move heap objects, so they need no copy.
+func invoke(ctx context.Context, entry unsafe.Pointer, input, output unsafe.Pointer) (Status, string) {
+	var c C.SeamContext
+	var tracestate string
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		tid, sid := sc.TraceID(), sc.SpanID()
+		c.trace_id = *(*[16]C.uint8_t)(unsafe.Pointer(&tid))
+		c.span_id = *(*[8]C.uint8_t)(unsafe.Pointer(&sid))
+		c.trace_flags = C.uint8_t(sc.TraceFlags())
+		if ts := sc.TraceState(); ts.Len() > 0 {
+			tracestate = ts.String()
+			c.tracestate = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(tracestate)))
+			c.tracestate_len = C.size_t(len(tracestate))
+		}
+	}
+	correlationID := seam.CorrelationID(ctx)
+	if correlationID != "" {
+		c.correlation_id = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(correlationID)))
+		c.correlation_id_len = C.size_t(len(correlationID))
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		c.deadline_unix_nano = C.int64_t(deadlineUnixNano(deadline))
+	}
+
+	var cerr C.SeamError
+	status := Status(C.seam_boundary_invoke(entry, c, input, output, &cerr))
+	if status == StatusOK {
+		return status, ""
+	}
+	return status, takeMessage(&cerr)
+}
+
+// deadlineUnixNano encodes a deadline for SeamContext, where 0 means none: a
+// deadline at or before the epoch is sent as -1, already passed.
+func deadlineUnixNano(deadline time.Time) int64 {
+	if ns := deadline.UnixNano(); ns > 0 {
+		return ns
+	}
+	return -1
+}
+
+// takeMessage copies the message out of an error slot and frees it.
+func takeMessage(cerr *C.SeamError) string {
+	if cerr.message == nil {
+		return ""
+	}
+	msg := C.GoStringN((*C.char)(unsafe.Pointer(cerr.message)), C.int(cerr.message_len))
+	C.seam_free_error(cerr)
+	return msg
+}
+
+// Config is what Init passes to seam_init; the OTEL_* environment variables
+// (read by the Rust side) configure the rest, as they do for Go.
+type Config struct {
+	ServiceName    string
+	ServiceVersion string
+	// Role is seam.role: "baseline", "candidate" or "shadow".
+	Role string
+}
+
+// Init starts the Rust side's OTLP traces, metrics and logs pipeline. It fails
+// if it is already running.
+func Init(cfg Config) error {
+	// The strings are copied to C memory: seam_init takes a pointer to the
+	// config, and memory behind a Go pointer passed to C may hold no Go pointers.
+	var c C.SeamConfig
+	for _, f := range []struct {
+		ptr **C.uint8_t
+		n   *C.size_t
+		s   string
+	}{
+		{&c.service_name, &c.service_name_len, cfg.ServiceName},
+		{&c.service_version, &c.service_version_len, cfg.ServiceVersion},
+		{&c.role, &c.role_len, cfg.Role},
+	} {
+		if f.s == "" {
+			continue
+		}
+		p := C.CBytes([]byte(f.s))
+		defer C.free(p)
+		*f.ptr, *f.n = (*C.uint8_t)(p), C.size_t(len(f.s))
+	}
+	var cerr C.SeamError
+	if status := Status(C.seam_init(&c, &cerr)); status != StatusOK {
+		return &Error{Operation: "seam_init", Status: status, Message: takeMessage(&cerr)}
+	}
+	return nil
+}
+
+// Shutdown flushes and stops the Rust side's pipeline, waiting at most
+// timeout. It is safe to call more than once.
+func Shutdown(timeout time.Duration) error {
+	var cerr C.SeamError
+	ms := max(timeout.Milliseconds(), 0)
+	if status := Status(C.seam_shutdown(C.uint64_t(ms), &cerr)); status != StatusOK {
+		return &Error{Operation: "seam_shutdown", Status: status, Message: takeMessage(&cerr)}
+	}
+	return nil
+}
+
+var errNilEntry = errors.New("boundary: entry is nil; pass unsafe.Pointer(C.your_entry_point)")

@@ -1,0 +1,73 @@
+package boundary
+
+import (
+	"context"
+	"errors"
+)
+
+// The kinds of failure a call across the boundary ends with; test for them
+// with errors.Is. The *Error that wraps them carries the Rust message.
+var (
+	// ErrPanic: the Rust body panicked; the panic was caught at the boundary
+	// and counted in seam.boundary.panics.
+	ErrPanic = errors.New("boundary: panic")
+	// ErrDeadlineExceeded: ctx's deadline passed before the body started (it
+	// did not run) or before it returned. It also matches
+	// context.DeadlineExceeded.
+	ErrDeadlineExceeded = errors.New("boundary: deadline exceeded")
+	// ErrFailed: the body returned an error.
+	ErrFailed = errors.New("boundary: call failed")
+	// ErrInvalidArgument: the Rust side rejected what was passed to it.
+	ErrInvalidArgument = errors.New("boundary: invalid argument")
+)
+
+// Error is a failed call: the operation, the status and the Rust side's
+// message.
+type Error struct {
+	Operation string
+	Status    Status
+	Message   string
+}
+
+func (e *Error) Error() string {
+	return e.kind().Error() + ": " + e.Message
+}
+
+// Unwrap lets errors.Is match the kind of failure (and
+// context.DeadlineExceeded for a deadline).
+func (e *Error) Unwrap() []error {
+	if e.Status == StatusDeadlineExceeded {
+		return []error{ErrDeadlineExceeded, context.DeadlineExceeded}
+	}
+	return []error{e.kind()}
+}
+
+func (e *Error) kind() error {
+	switch e.Status {
+	case StatusPanic:
+		return ErrPanic
+	case StatusDeadlineExceeded:
+		return ErrDeadlineExceeded
+	case StatusInvalidArgument:
+		return ErrInvalidArgument
+	default:
+		return ErrFailed
+	}
+}
+
+// errorType is the error.type attribute value of a status ("" for OK); the
+// same strings as the Rust side's SeamStatus::error_type.
+func (s Status) errorType() string {
+	switch s {
+	case StatusOK:
+		return ""
+	case StatusPanic:
+		return "panic"
+	case StatusDeadlineExceeded:
+		return "deadline_exceeded"
+	case StatusInvalidArgument:
+		return "invalid_argument"
+	default:
+		return "error"
+	}
+}

@@ -1,0 +1,132 @@
+package boundary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// Options configures New.
+type Options struct {
+	// MeterProvider records seam.boundary.call.duration and
+	// seam.boundary.fallbacks. Nil means otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+}
+
+// Boundary holds the instruments every Func records into.
+type Boundary struct {
+	duration  metric.Float64Histogram
+	fallbacks metric.Int64Counter
+}
+
+// New creates the boundary's instruments.
+func New(opts Options) (*Boundary, error) {
+	mp := opts.MeterProvider
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	meter := mp.Meter("github.com/seamtel/seam/sdk-go/boundary",
+		metric.WithSchemaURL(semconv.SchemaURL))
+	duration, err := semconv.NewSeamBoundaryCallDuration(meter)
+	if err != nil {
+		return nil, fmt.Errorf("boundary: %s: %w", semconv.SeamBoundaryCallDurationName, err)
+	}
+	fallbacks, err := semconv.NewSeamBoundaryFallbacks(meter)
+	if err != nil {
+		return nil, fmt.Errorf("boundary: %s: %w", semconv.SeamBoundaryFallbacksName, err)
+	}
+	return &Boundary{duration: duration, fallbacks: fallbacks}, nil
+}
+
+// FuncOptions configures NewFunc.
+type FuncOptions[In, Out any] struct {
+	// Fallback, when set, serves a call the entry point failed with a panic,
+	// an error or an invalid argument; each use is counted in
+	// seam.boundary.fallbacks. It is not used once ctx's deadline has passed:
+	// there is no time left to try again. Call returns nil when the fallback
+	// succeeds, and both errors when it fails too.
+	Fallback func(ctx context.Context, in *In, out *Out) error
+}
+
+// Func is one entry point, called with inputs of type In and outputs of type
+// Out (the C structs the entry point takes by pointer).
+type Func[In, Out any] struct {
+	entry     unsafe.Pointer
+	operation string
+	fallback  func(ctx context.Context, in *In, out *Out) error
+	duration  metric.Float64Histogram
+	fallbacks metric.Int64Counter
+	// byStatus holds the attribute set of each outcome, built once so that a
+	// call records without allocating.
+	byStatus [StatusInvalidArgument + 1]metric.MeasurementOption
+}
+
+// NewFunc binds operation (seam.operation, one name per entry point) to entry,
+// the C function pointer of an entry point written with seam::ffi::call:
+// unsafe.Pointer(C.name_of_entry_point).
+func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, opts FuncOptions[In, Out]) (*Func[In, Out], error) {
+	switch {
+	case b == nil:
+		return nil, errors.New("boundary: NewFunc needs the *Boundary from New")
+	case operation == "":
+		return nil, errors.New("boundary: operation name is empty")
+	case entry == nil:
+		return nil, errNilEntry
+	}
+	f := &Func[In, Out]{
+		entry:     entry,
+		operation: operation,
+		fallback:  opts.Fallback,
+		duration:  b.duration,
+		fallbacks: b.fallbacks,
+	}
+	for s := range f.byStatus {
+		attrs := []attribute.KeyValue{semconv.SeamOperation(operation), semconv.SeamBoundaryKindFFI}
+		if t := Status(s).errorType(); t != "" {
+			attrs = append(attrs, semconv.ErrorType(t))
+		}
+		f.byStatus[s] = metric.WithAttributeSet(attribute.NewSet(attrs...))
+	}
+	return f, nil
+}
+
+// Operation is the seam.operation name the Func records under.
+func (f *Func[In, Out]) Operation() string { return f.operation }
+
+// Call runs the entry point with ctx's trace context, deadline and
+// correlation ID. in and out are passed to C for the duration of the call
+// only, and must hold no Go pointers (cgo's rule).
+func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
+	start := time.Now()
+	status, msg := invoke(ctx, f.entry, unsafe.Pointer(in), unsafe.Pointer(out))
+	f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status))
+	if status == StatusOK {
+		return nil
+	}
+	err := &Error{Operation: f.operation, Status: status, Message: msg}
+	if f.fallback == nil || status == StatusDeadlineExceeded {
+		return err
+	}
+	f.fallbacks.Add(ctx, 1, f.attrs(status))
+	if ferr := f.fallback(ctx, in, out); ferr != nil {
+		return fmt.Errorf("%w; fallback: %w", err, ferr)
+	}
+	return nil
+}
+
+// attrs is the measurement option of a status; an unknown status (from a newer
+// Rust side) records as a plain error.
+func (f *Func[In, Out]) attrs(s Status) metric.MeasurementOption {
+	if s < 0 || int(s) >= len(f.byStatus) {
+		s = StatusError
+	}
+	return f.byStatus[s]
+}

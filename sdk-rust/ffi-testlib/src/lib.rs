@@ -1,0 +1,135 @@
+//! Entry points for the Go tests and benchmarks of `sdk-go/boundary`, linked into the Go test
+//! binary as its one Rust staticlib. Each exercises one path of [`seam::ffi::call`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use seam::ffi::{call, SeamContext, SeamError, SeamStatus};
+
+#[cfg(test)]
+mod header;
+
+/// Input of every test entry point.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TestlibInput {
+    /// The number the body works on.
+    pub value: i64,
+    /// How long `testlib_sleep` sleeps.
+    pub sleep_ms: u64,
+}
+
+/// Output of every test entry point.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TestlibOutput {
+    /// `value * 2`.
+    pub value: i64,
+    /// Length of the correlation id the body saw through [`seam::ffi::Call`].
+    pub correlation_id_len: u64,
+}
+
+/// How many times a body started; the deadline test proves an expired call never does.
+static BODY_RUNS: AtomicU64 = AtomicU64::new(0);
+
+/// The shared body: doubles the input.
+fn double(
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+) -> Result<(), &'static str> {
+    let (Some(input), Some(output)) = (input, output) else {
+        return Err("input and output must not be null");
+    };
+    output.value = input.value * 2;
+    Ok(())
+}
+
+/// The ordinary path: doubles `input.value` and echoes what it saw of the correlation id.
+#[no_mangle]
+pub extern "C" fn testlib_double(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(ctx, "testlib.double", error, |c| {
+        BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+        let correlation_len = c.correlation_id().map_or(0, str::len) as u64;
+        let output = output.map(|out| {
+            out.correlation_id_len = correlation_len;
+            out
+        });
+        double(input, output)
+    })
+}
+
+/// Panics inside the body.
+#[no_mangle]
+pub extern "C" fn testlib_panic(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    _output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(
+        ctx,
+        "testlib.panic",
+        error,
+        |_| -> Result<(), &'static str> {
+            BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+            panic!("testlib panic with value {}", input.map_or(0, |i| i.value));
+        },
+    )
+}
+
+/// Returns an error from the body, with no panic.
+#[no_mangle]
+pub extern "C" fn testlib_fail(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    _output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(ctx, "testlib.fail", error, |_| {
+        BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+        Err(format!("refused value {}", input.map_or(0, |i| i.value)))
+    })
+}
+
+/// Sleeps `input.sleep_ms` in steps of a millisecond, stopping early once the deadline
+/// has passed, then doubles the input.
+#[no_mangle]
+pub extern "C" fn testlib_sleep(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(ctx, "testlib.sleep", error, |c| {
+        BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+        for _ in 0..input.map_or(0, |i| i.sleep_ms) {
+            c.check_deadline().map_err(|e| e.to_string())?;
+            thread::sleep(Duration::from_millis(1));
+        }
+        double(input, output).map_err(str::to_owned)
+    })
+}
+
+/// The same work as `testlib_double` with no Seam around it: the benchmarks' baseline.
+#[no_mangle]
+pub extern "C" fn testlib_bare(
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+) -> i32 {
+    match double(input, output) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// How many bodies have started since the process began.
+#[no_mangle]
+pub extern "C" fn testlib_body_runs() -> u64 {
+    BODY_RUNS.load(Ordering::Relaxed)
+}

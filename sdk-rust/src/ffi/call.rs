@@ -1,0 +1,413 @@
+//! The helper every `extern "C"` entry point is written with.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, SystemTime};
+
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::{global, Context, KeyValue};
+
+use super::context::Inbound;
+use super::{SeamContext, SeamError, SeamStatus};
+use crate::pipeline::{descriptor, telemetry};
+use crate::propagation::with_correlation_id;
+use crate::semconv::{attribute, enums, metric};
+
+/// What the body of an entry point can see of the call it serves.
+#[derive(Debug)]
+pub struct Call<'a> {
+    operation: &'static str,
+    inbound: &'a Inbound<'a>,
+    context: &'a Context,
+}
+
+impl Call<'_> {
+    /// The operation name given to [`call`].
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The caller's correlation id, when it had one.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.inbound.correlation_id
+    }
+
+    /// The caller's deadline, when it set one.
+    pub fn deadline(&self) -> Option<SystemTime> {
+        self.inbound.deadline()
+    }
+
+    /// `Err` once the caller's deadline has passed, so that long bodies can stop early:
+    /// return the error and the caller gets `SEAM_STATUS_DEADLINE_EXCEEDED`.
+    pub fn check_deadline(&self) -> Result<(), DeadlineExceeded> {
+        match self.inbound.overdue(SystemTime::now()) {
+            Some(late) => Err(DeadlineExceeded { late }),
+            None => Ok(()),
+        }
+    }
+
+    /// The OpenTelemetry context of the call: the child span, with the caller's span as its
+    /// parent and the correlation id in baggage. It is also the current context while the
+    /// body runs.
+    pub fn context(&self) -> &Context {
+        self.context
+    }
+}
+
+/// The caller's deadline passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadlineExceeded {
+    /// How long ago it passed.
+    pub late: Duration,
+}
+
+impl fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "deadline exceeded {:?} ago", self.late)
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
+
+/// Runs `body` as the Rust side of one call across the C ABI and returns the status for the
+/// caller; on any status but `Ok` it writes a message into `error`.
+///
+/// It rebuilds the caller's span from `ctx` as a remote parent (keeping its sampled flag),
+/// opens a child span named `operation` and makes it current, refuses to start once the
+/// deadline has passed, catches a panic instead of letting it unwind into the caller (which
+/// would abort the process), counts it in `seam.boundary.panics`, and reports a deadline
+/// that passed while the body ran. `operation` is `'static` because it becomes a metric
+/// attribute: one name per entry point keeps cardinality bounded.
+///
+/// ```no_run
+/// use seam::ffi::{call, SeamContext, SeamError, SeamStatus};
+///
+/// #[no_mangle]
+/// pub extern "C" fn pricing_quote(
+///     ctx: SeamContext,
+///     sku: Option<&u64>,
+///     price: Option<&mut u64>,
+///     error: Option<&mut SeamError>,
+/// ) -> SeamStatus {
+///     call(ctx, "pricing.quote", error, |_call| {
+///         let (Some(sku), Some(price)) = (sku, price) else {
+///             return Err("sku and price must not be null");
+///         };
+///         *price = sku * 3;
+///         Ok(())
+///     })
+/// }
+/// ```
+pub fn call<F, E>(
+    ctx: SeamContext,
+    operation: &'static str,
+    error: Option<&mut SeamError>,
+    body: F,
+) -> SeamStatus
+where
+    F: FnOnce(&Call<'_>) -> Result<(), E>,
+    E: fmt::Display,
+{
+    let (status, message) = run(&ctx, operation, body);
+    if let (Some(message), Some(slot)) = (message, error) {
+        slot.set(&message);
+    }
+    status
+}
+
+/// [`call`] without the error slot: the status and, unless it is `Ok`, its message.
+fn run<F, E>(ctx: &SeamContext, operation: &'static str, body: F) -> (SeamStatus, Option<String>)
+where
+    F: FnOnce(&Call<'_>) -> Result<(), E>,
+    E: fmt::Display,
+{
+    let inbound = match ctx.inbound() {
+        Ok(inbound) => inbound,
+        Err(invalid) => return (SeamStatus::InvalidArgument, Some(invalid.to_string())),
+    };
+    let cx = start_span(&inbound, operation);
+    let outcome = if let Some(late) = inbound.overdue(SystemTime::now()) {
+        Outcome::failed(
+            SeamStatus::DeadlineExceeded,
+            format!("{operation}: deadline exceeded {late:?} before the call started; the body did not run"),
+        )
+    } else {
+        let call = Call {
+            operation,
+            inbound: &inbound,
+            context: &cx,
+        };
+        let _current = cx.clone().attach();
+        let result = panic::catch_unwind(AssertUnwindSafe(|| body(&call)));
+        let overdue = inbound.overdue(SystemTime::now());
+        match (result, overdue) {
+            (Err(payload), _) => {
+                count_panic(operation);
+                Outcome::failed(
+                    SeamStatus::Panic,
+                    format!("{operation} panicked: {}", panic_message(payload.as_ref())),
+                )
+            }
+            (Ok(_), Some(late)) => Outcome::failed(
+                SeamStatus::DeadlineExceeded,
+                format!("{operation}: deadline exceeded {late:?} before the call returned"),
+            ),
+            (Ok(Err(err)), None) => {
+                Outcome::failed(SeamStatus::Error, format!("{operation}: {err}"))
+            }
+            (Ok(Ok(())), None) => Outcome::ok(),
+        }
+    };
+    end_span(&cx, &outcome);
+    (outcome.status, outcome.message)
+}
+
+/// A status and its message, before they are handed to the caller.
+struct Outcome {
+    status: SeamStatus,
+    message: Option<String>,
+}
+
+impl Outcome {
+    fn ok() -> Self {
+        Outcome {
+            status: SeamStatus::Ok,
+            message: None,
+        }
+    }
+
+    fn failed(status: SeamStatus, message: String) -> Self {
+        Outcome {
+            status,
+            message: Some(message),
+        }
+    }
+}
+
+/// Opens the child span under the caller's span and returns the context holding it.
+fn start_span(inbound: &Inbound<'_>, operation: &'static str) -> Context {
+    let mut parent = Context::new();
+    if let Some(span_context) = &inbound.parent {
+        parent = parent.with_remote_span_context(span_context.clone());
+    }
+    let mut attributes = vec![
+        KeyValue::new(attribute::SEAM_OPERATION, operation),
+        KeyValue::new(
+            attribute::SEAM_BOUNDARY_KIND,
+            enums::seam_boundary_kind::FFI,
+        ),
+        KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
+    ];
+    if let Some(id) = inbound.correlation_id {
+        attributes.push(KeyValue::new(attribute::SEAM_CORRELATION_ID, id.to_owned()));
+        parent = with_correlation_id(&parent, id);
+    }
+    // Seam's own tracer once `seam::init` ran; otherwise whatever global provider the
+    // program installed (the no-op one if none).
+    match telemetry() {
+        Some(telemetry) => open_child(&telemetry.tracer, parent, operation, attributes),
+        None => open_child(
+            &global::tracer_with_scope(crate::scope()),
+            parent,
+            operation,
+            attributes,
+        ),
+    }
+}
+
+/// Starts the span on `tracer` and returns `parent` with it.
+fn open_child<T>(
+    tracer: &T,
+    parent: Context,
+    operation: &'static str,
+    attributes: Vec<KeyValue>,
+) -> Context
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let span = tracer
+        .span_builder(operation)
+        .with_kind(SpanKind::Server)
+        .with_attributes(attributes)
+        .start_with_context(tracer, &parent);
+    parent.with_span(span)
+}
+
+/// Records the outcome on the child span and ends it.
+fn end_span(cx: &Context, outcome: &Outcome) {
+    let span = cx.span();
+    if let (Some(error_type), Some(message)) = (outcome.status.error_type(), &outcome.message) {
+        span.set_attribute(KeyValue::new(attribute::ERROR_TYPE, error_type));
+        span.set_status(Status::error(Cow::Owned(message.clone())));
+    }
+    span.end();
+}
+
+/// Adds one to `seam.boundary.panics` for `operation`.
+fn count_panic(operation: &'static str) {
+    // Panics are rare, so the instrument is looked up each time: that always reaches the
+    // meter provider installed now, even one installed after the first call.
+    let (unit, description) = descriptor(metric::SEAM_BOUNDARY_PANICS);
+    global::meter_with_scope(crate::scope())
+        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
+        .with_unit(unit)
+        .with_description(description)
+        .build()
+        .add(
+            1,
+            &[
+                KeyValue::new(attribute::SEAM_OPERATION, operation),
+                KeyValue::new(
+                    attribute::SEAM_BOUNDARY_KIND,
+                    enums::seam_boundary_kind::FFI,
+                ),
+            ],
+        );
+}
+
+/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "non-string panic payload"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::{Duration, SystemTime};
+
+    use opentelemetry::trace::{TraceContextExt, TraceId};
+    use opentelemetry::Context;
+
+    use super::call;
+    use crate::ffi::{SeamContext, SeamError, SeamStatus};
+
+    const TRACE: [u8; 16] = [0xab; 16];
+    const SPAN: [u8; 8] = [0xcd; 8];
+
+    #[test]
+    fn ok_runs_the_body_under_the_callers_trace() {
+        let ctx = SeamContext::empty()
+            .with_parent(TRACE, SPAN, 1)
+            .with_correlation_id("corr-42");
+        let mut error = SeamError::empty();
+        let seen = Cell::new(None);
+        let status = call(
+            ctx,
+            "test.ok",
+            Some(&mut error),
+            |c| -> Result<(), String> {
+                assert_eq!(c.operation(), "test.ok");
+                assert_eq!(c.correlation_id(), Some("corr-42"));
+                assert_eq!(c.deadline(), None);
+                seen.set(Some(Context::map_current(|cx| {
+                    cx.span().span_context().trace_id()
+                })));
+                Ok(())
+            },
+        );
+        assert_eq!(status, SeamStatus::Ok);
+        assert_eq!(error.message(), None);
+        assert_eq!(seen.get(), Some(TraceId::from_bytes(TRACE)));
+    }
+
+    #[test]
+    fn an_error_from_the_body_is_returned_with_its_message() {
+        let mut error = SeamError::empty();
+        let status = call(SeamContext::empty(), "test.fail", Some(&mut error), |_| {
+            Err("no stock")
+        });
+        assert_eq!(status, SeamStatus::Error);
+        assert_eq!(error.message(), Some("test.fail: no stock"));
+    }
+
+    #[test]
+    fn a_panic_is_caught_and_reported() {
+        let mut error = SeamError::empty();
+        let status = call(
+            SeamContext::empty(),
+            "test.panic",
+            Some(&mut error),
+            |_| -> Result<(), String> { panic!("boom {}", 7) },
+        );
+        assert_eq!(status, SeamStatus::Panic);
+        assert_eq!(error.message(), Some("test.panic panicked: boom 7"));
+    }
+
+    #[test]
+    fn an_expired_deadline_skips_the_body() {
+        let ctx = SeamContext::empty().with_deadline(SystemTime::now() - Duration::from_millis(5));
+        let mut error = SeamError::empty();
+        let ran = Cell::new(false);
+        let status = call(
+            ctx,
+            "test.late",
+            Some(&mut error),
+            |_| -> Result<(), String> {
+                ran.set(true);
+                Ok(())
+            },
+        );
+        assert_eq!(status, SeamStatus::DeadlineExceeded);
+        assert!(!ran.get());
+        let message = error.message().expect("message");
+        assert!(
+            message.starts_with("test.late: deadline exceeded"),
+            "{message}"
+        );
+        assert!(message.ends_with("the body did not run"), "{message}");
+    }
+
+    #[test]
+    fn a_deadline_that_passes_during_the_body_is_reported() {
+        let ctx = SeamContext::empty().with_deadline(SystemTime::now() + Duration::from_millis(20));
+        let mut error = SeamError::empty();
+        let status = call(
+            ctx,
+            "test.slow",
+            Some(&mut error),
+            |c| -> Result<(), String> {
+                assert!(c.check_deadline().is_ok());
+                std::thread::sleep(Duration::from_millis(40));
+                assert!(c.check_deadline().is_err());
+                Ok(())
+            },
+        );
+        assert_eq!(status, SeamStatus::DeadlineExceeded);
+        let message = error.message().expect("message");
+        assert!(message.ends_with("before the call returned"), "{message}");
+    }
+
+    #[test]
+    fn a_malformed_context_is_rejected_before_the_body() {
+        let ctx = SeamContext::empty().with_parent(TRACE, [0; 8], 1);
+        let mut error = SeamError::empty();
+        let status = call(
+            ctx,
+            "test.bad",
+            Some(&mut error),
+            |_| -> Result<(), String> { unreachable!("the body must not run") },
+        );
+        assert_eq!(status, SeamStatus::InvalidArgument);
+        assert!(error
+            .message()
+            .expect("message")
+            .contains("trace_id and span_id"));
+    }
+
+    #[test]
+    fn a_null_error_slot_is_accepted() {
+        let status = call(SeamContext::empty(), "test.noslot", None, |_| {
+            Err("dropped")
+        });
+        assert_eq!(status, SeamStatus::Error);
+    }
+}
