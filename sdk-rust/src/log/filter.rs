@@ -1,0 +1,58 @@
+//! Which events the exporters may see: none from the HTTP and gRPC stacks
+//! the exporters themselves use, so exporting never produces more telemetry
+//! to export.
+
+use tracing::Metadata;
+
+/// Target prefixes of the exporters' transport stack.
+const TRANSPORT_TARGETS: &[&str] = &[
+    "hyper", "hyper_util", "h2", "reqwest", "tonic", "tower", "rustls", "want", "mio",
+];
+
+/// Target prefix of the OpenTelemetry SDK's own diagnostics.
+const SDK_TARGET: &str = "opentelemetry";
+
+fn has_prefix(target: &str, prefix: &str) -> bool {
+    target.starts_with(prefix)
+        && matches!(target.as_bytes().get(prefix.len()), None | Some(b':') | Some(b'_') | Some(b'-'))
+}
+
+/// Whether `target` belongs to the exporters' transport stack.
+pub fn is_transport_target(target: &str) -> bool {
+    TRANSPORT_TARGETS.iter().any(|p| has_prefix(target, p))
+}
+
+/// Whether the OTLP log bridge may export this event: no transport events
+/// and no SDK diagnostics (exporting those could feed back on itself).
+pub fn otlp_accepts(metadata: &Metadata<'_>) -> bool {
+    let target = metadata.target();
+    !is_transport_target(target) && !has_prefix(target, SDK_TARGET)
+}
+
+/// Whether the JSON line layer writes this event: no transport events, and
+/// the SDK's diagnostics only from WARN up (an export failure is worth a
+/// line on standard output, where it cannot loop).
+pub fn json_accepts(metadata: &Metadata<'_>) -> bool {
+    let target = metadata.target();
+    if is_transport_target(target) {
+        return false;
+    }
+    !has_prefix(target, SDK_TARGET) || *metadata.level() <= tracing::Level::WARN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_targets() {
+        assert!(is_transport_target("hyper::proto::h1"));
+        assert!(is_transport_target("hyper_util::client"));
+        assert!(is_transport_target("reqwest::connect"));
+        assert!(is_transport_target("h2"));
+        assert!(!is_transport_target("h2o_app"));
+        assert!(!is_transport_target("pricing::quote"));
+        assert!(has_prefix("opentelemetry_sdk", SDK_TARGET));
+        assert!(has_prefix("opentelemetry-otlp", SDK_TARGET));
+    }
+}

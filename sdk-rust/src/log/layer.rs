@@ -1,0 +1,189 @@
+//! A `tracing-subscriber` layer that writes each event as the canonical JSON
+//! line, with the trace context of the current OpenTelemetry context.
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use opentelemetry::baggage::BaggageExt;
+use opentelemetry::trace::TraceContextExt;
+use opentelemetry::Context;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context as LayerContext, Layer};
+
+use super::line::{write_line, Attributes, Header, Value};
+use crate::semconv::{correlation, enums, log as schema_log};
+
+/// Writes every event it sees as one canonical JSON line.
+///
+/// The line goes to the writer in a single `write_all` call, so lines from
+/// concurrent threads never interleave.
+pub struct JsonLayer {
+    service_name: Arc<str>,
+    writer: Mutex<Box<dyn Write + Send>>,
+}
+
+impl fmt::Debug for JsonLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLayer")
+            .field("service_name", &self.service_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JsonLayer {
+    /// A layer writing to standard output for `service_name`.
+    pub fn new(service_name: impl Into<Arc<str>>) -> Self {
+        JsonLayer {
+            service_name: service_name.into(),
+            writer: Mutex::new(Box::new(io::stdout())),
+        }
+    }
+
+    /// Writes to `writer` instead of standard output.
+    pub fn with_writer(mut self, writer: impl Write + Send + 'static) -> Self {
+        self.writer = Mutex::new(Box::new(writer));
+        self
+    }
+
+    fn write_event(&self, event: &Event<'_>, scratch: &mut Scratch) {
+        let time_unix_nano = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        scratch.msg.clear();
+        scratch.attributes.clear();
+        scratch.line.clear();
+        event.record(&mut Visitor {
+            msg: &mut scratch.msg,
+            attributes: &mut scratch.attributes,
+            text: &mut scratch.text,
+        });
+        let level = level_name(event.metadata().level());
+        let line = &mut scratch.line;
+        Context::map_current(|cx| {
+            let span_context = cx.span().span_context().clone();
+            let valid = span_context.is_valid();
+            let baggage = cx.baggage();
+            let correlation_id = baggage
+                .get(correlation::BAGGAGE_KEY)
+                .map(|v| v.as_str())
+                .filter(|s| !s.is_empty());
+            let header = Header {
+                time_unix_nano,
+                level,
+                service_name: &self.service_name,
+                seam_impl: enums::seam_impl::RUST,
+                trace_id: valid.then(|| span_context.trace_id()),
+                span_id: valid.then(|| span_context.span_id()),
+                correlation_id,
+            };
+            write_line(line, &header, scratch.msg.as_bytes(), &scratch.attributes);
+        });
+        // A logging failure must not take the service down: the line is lost.
+        if let Ok(mut writer) = self.writer.lock() {
+            let _ = writer.write_all(line);
+        }
+    }
+}
+
+/// Buffers reused by every event on a thread.
+#[derive(Default)]
+struct Scratch {
+    msg: String,
+    text: String,
+    attributes: Attributes,
+    line: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl<S: Subscriber> Layer<S> for JsonLayer {
+    fn on_event(&self, event: &Event<'_>, _ctx: LayerContext<'_, S>) {
+        // Events raised while exporting are the exporter's own; writing them
+        // is harmless here but they are noise, and the OTLP side drops them.
+        if Context::is_current_telemetry_suppressed() {
+            return;
+        }
+        let used = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.write_event(event, &mut scratch);
+                true
+            }
+            Err(_) => false, // an event raised while writing one: use fresh buffers
+        });
+        if used != Ok(true) {
+            self.write_event(event, &mut Scratch::default());
+        }
+    }
+}
+
+/// The schema's name for a `tracing` level.
+pub fn level_name(level: &Level) -> &'static str {
+    let index = match *level {
+        Level::TRACE => 0,
+        Level::DEBUG => 1,
+        Level::INFO => 2,
+        Level::WARN => 3,
+        Level::ERROR => 4,
+    };
+    schema_log::LEVELS.get(index).map_or("INFO", |l| l.name)
+}
+
+struct Visitor<'a> {
+    msg: &'a mut String,
+    attributes: &'a mut Attributes,
+    text: &'a mut String,
+}
+
+const MESSAGE: &str = "message";
+
+impl Visit for Visitor<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == MESSAGE {
+            self.msg.push_str(value);
+        } else {
+            self.attributes.push(field.name(), Value::Str(value));
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == MESSAGE {
+            let _ = write!(self.msg, "{value:?}");
+        } else {
+            self.text.clear();
+            let _ = write!(self.text, "{value:?}");
+            self.attributes.push(field.name(), Value::Str(self.text));
+        }
+    }
+
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        self.text.clear();
+        let _ = write!(self.text, "{value}");
+        self.attributes.push(field.name(), Value::Str(self.text));
+    }
+
+    fn record_bytes(&mut self, field: &Field, value: &[u8]) {
+        self.attributes.push(field.name(), Value::Bytes(value));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.attributes.push(field.name(), Value::I64(value));
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.attributes.push(field.name(), Value::U64(value));
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.attributes.push(field.name(), Value::F64(value));
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.attributes.push(field.name(), Value::Bool(value));
+    }
+}

@@ -1,0 +1,16 @@
+//! Logging: the canonical JSON line on standard output and the same records
+//! over OTLP, both redacted by the schema's rules.
+//!
+//! [`crate::init`] installs both as `tracing` layers. To compose a subscriber
+//! yourself, use [`crate::Guard::layer`] or the parts below.
+
+pub mod encode;
+mod filter;
+mod layer;
+mod line;
+mod otlp;
+
+pub use filter::{is_transport_target, json_accepts, otlp_accepts};
+pub use layer::{level_name, JsonLayer};
+pub use line::{write_line, Attributes, Header, Value};
+pub use otlp::{SchemaLogRecord, SchemaLogger, SchemaLoggerProvider};

@@ -1,0 +1,164 @@
+//! The OTLP side of logging: a `LoggerProvider` for the
+//! `opentelemetry-appender-tracing` bridge that applies the same schema rules
+//! as the JSON line (redaction, correlation id) before the SDK sees a record.
+
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use opentelemetry::baggage::BaggageExt;
+use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
+use opentelemetry::{Context, InstrumentationScope, Key, SpanId, TraceFlags, TraceId};
+use opentelemetry_sdk::logs::{SdkLogRecord, SdkLogger, SdkLoggerProvider};
+
+use crate::redact::Redactor;
+use crate::semconv::{attribute, correlation, redaction};
+
+/// Wraps an [`SdkLoggerProvider`] so that every record it hands out is
+/// redacted as it is filled in and carries `seam.correlation_id`.
+#[derive(Debug, Clone)]
+pub struct SchemaLoggerProvider {
+    inner: SdkLoggerProvider,
+}
+
+impl SchemaLoggerProvider {
+    /// Wraps `inner`.
+    pub fn new(inner: SdkLoggerProvider) -> Self {
+        SchemaLoggerProvider { inner }
+    }
+}
+
+impl LoggerProvider for SchemaLoggerProvider {
+    type Logger = SchemaLogger;
+
+    fn logger_with_scope(&self, scope: InstrumentationScope) -> SchemaLogger {
+        SchemaLogger {
+            inner: self.inner.logger_with_scope(scope),
+            redactor: Redactor::schema(),
+        }
+    }
+}
+
+/// The logger of a [`SchemaLoggerProvider`].
+#[derive(Debug)]
+pub struct SchemaLogger {
+    inner: SdkLogger,
+    redactor: &'static Redactor,
+}
+
+impl Logger for SchemaLogger {
+    type LogRecord = SchemaLogRecord;
+
+    fn create_log_record(&self) -> SchemaLogRecord {
+        SchemaLogRecord {
+            inner: self.inner.create_log_record(),
+            redactor: self.redactor,
+        }
+    }
+
+    fn emit(&self, record: SchemaLogRecord) {
+        let mut record = record.inner;
+        if record.timestamp().is_none() {
+            record.set_timestamp(SystemTime::now());
+        }
+        let id = Context::map_current(|cx| {
+            cx.baggage()
+                .get(correlation::BAGGAGE_KEY)
+                .map(|v| v.as_str().to_owned())
+        });
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
+            record.add_attribute(Key::from_static_str(attribute::SEAM_CORRELATION_ID), id);
+        }
+        self.inner.emit(record);
+    }
+
+    fn event_enabled(&self, level: Severity, target: &str, name: Option<&str>) -> bool {
+        self.inner.event_enabled(level, target, name)
+    }
+}
+
+/// A record whose body and attributes are redacted as they are set.
+#[derive(Debug)]
+pub struct SchemaLogRecord {
+    inner: SdkLogRecord,
+    redactor: &'static Redactor,
+}
+
+impl SchemaLogRecord {
+    fn redact_value(&self, value: AnyValue) -> AnyValue {
+        match value {
+            AnyValue::String(s) => match self.redactor.value(s.as_str()) {
+                Cow::Borrowed(_) => AnyValue::String(s),
+                Cow::Owned(redacted) => AnyValue::from(redacted),
+            },
+            other => other,
+        }
+    }
+}
+
+impl LogRecord for SchemaLogRecord {
+    fn set_event_name(&mut self, name: &'static str) {
+        self.inner.set_event_name(name);
+    }
+
+    fn set_target<T>(&mut self, target: T)
+    where
+        T: Into<Cow<'static, str>>,
+    {
+        self.inner.set_target(target);
+    }
+
+    fn set_timestamp(&mut self, timestamp: SystemTime) {
+        self.inner.set_timestamp(timestamp);
+    }
+
+    fn set_observed_timestamp(&mut self, timestamp: SystemTime) {
+        self.inner.set_observed_timestamp(timestamp);
+    }
+
+    fn set_severity_text(&mut self, text: &'static str) {
+        self.inner.set_severity_text(text);
+    }
+
+    fn set_severity_number(&mut self, number: Severity) {
+        self.inner.set_severity_number(number);
+    }
+
+    fn set_body(&mut self, body: AnyValue) {
+        let body = self.redact_value(body);
+        self.inner.set_body(body);
+    }
+
+    fn add_attributes<I, K, V>(&mut self, attributes: I)
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<Key>,
+        V: Into<AnyValue>,
+    {
+        for (key, value) in attributes {
+            self.add_attribute(key, value);
+        }
+    }
+
+    fn add_attribute<K, V>(&mut self, key: K, value: V)
+    where
+        K: Into<Key>,
+        V: Into<AnyValue>,
+    {
+        let key = key.into();
+        let value = if self.redactor.is_sensitive_key(key.as_str()) {
+            AnyValue::from(redaction::REPLACEMENT)
+        } else {
+            self.redact_value(value.into())
+        };
+        self.inner.add_attribute(key, value);
+    }
+
+    fn set_trace_context(
+        &mut self,
+        trace_id: TraceId,
+        span_id: SpanId,
+        trace_flags: Option<TraceFlags>,
+    ) {
+        self.inner.set_trace_context(trace_id, span_id, trace_flags);
+    }
+}

@@ -1,0 +1,264 @@
+//! The schema's redaction rules (registry.seam.sensitive), applied before any
+//! sink sees a value: sensitive keys lose their value, and secrets found in
+//! string values are replaced.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::bytes::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::semconv::redaction;
+
+/// Compiled redaction rules. [`Redactor::schema`] holds the schema's.
+#[derive(Debug)]
+pub struct Redactor {
+    sensitive_keys: &'static [&'static str],
+    key_patterns: &'static [&'static str],
+    any_value_pattern: RegexSet,
+    value_patterns: Vec<ValuePattern>,
+}
+
+#[derive(Debug)]
+struct ValuePattern {
+    regex: Regex,
+    replacement: &'static str,
+    luhn: bool,
+}
+
+/// A rule from the schema that this SDK cannot apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The pattern's name in the schema.
+    pub pattern: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redaction pattern {:?}: {}", self.pattern, self.reason)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl Redactor {
+    /// The schema's rules, compiled once per process.
+    ///
+    /// The generated rules are checked by this crate's tests, so failing to
+    /// compile them is a build defect; it still degrades to redacting every
+    /// string value rather than panicking inside a service.
+    pub fn schema() -> &'static Redactor {
+        static SCHEMA: OnceLock<Redactor> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            Redactor::new(
+                redaction::SENSITIVE_KEYS,
+                redaction::KEY_PATTERNS,
+                redaction::PATTERNS,
+            )
+            .unwrap_or_else(|_| Redactor::redact_everything())
+        })
+    }
+
+    /// Compiles a rule set. Regexes use RE2 syntax with ASCII classes
+    /// (`\b`, `\d`, `\s`), as Go's `regexp` reads them.
+    pub fn new(
+        sensitive_keys: &'static [&'static str],
+        key_patterns: &'static [&'static str],
+        patterns: &'static [redaction::Pattern],
+    ) -> Result<Redactor, RuleError> {
+        let mut value_patterns = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let luhn = match p.validate {
+                None => false,
+                Some("luhn") => true,
+                Some(other) => {
+                    return Err(RuleError {
+                        pattern: p.name,
+                        reason: format!("unknown validator {other:?} (known: \"luhn\")"),
+                    })
+                }
+            };
+            let regex = RegexBuilder::new(p.regex)
+                .unicode(false)
+                .build()
+                .map_err(|e| RuleError {
+                    pattern: p.name,
+                    reason: e.to_string(),
+                })?;
+            value_patterns.push(ValuePattern {
+                regex,
+                replacement: p.replacement,
+                luhn,
+            });
+        }
+        let any_value_pattern = RegexSetBuilder::new(patterns.iter().map(|p| p.regex))
+            .unicode(false)
+            .build()
+            .map_err(|e| RuleError {
+                pattern: "(set)",
+                reason: e.to_string(),
+            })?;
+        Ok(Redactor {
+            sensitive_keys,
+            key_patterns,
+            any_value_pattern,
+            value_patterns,
+        })
+    }
+
+    fn redact_everything() -> Redactor {
+        Redactor {
+            sensitive_keys: &[],
+            key_patterns: &["*"],
+            any_value_pattern: RegexSet::empty(),
+            value_patterns: Vec::new(),
+        }
+    }
+
+    /// Whether every value under `key` is replaced by
+    /// [`redaction::REPLACEMENT`]: a listed sensitive attribute, or a key
+    /// matching a key pattern case-insensitively.
+    pub fn is_sensitive_key(&self, key: &str) -> bool {
+        self.sensitive_keys.contains(&key)
+            || self
+                .key_patterns
+                .iter()
+                .any(|p| glob_match_ignore_ascii_case(p.as_bytes(), key.as_bytes()))
+    }
+
+    /// The value to write for `key`: the replacement for a sensitive key,
+    /// otherwise the value with its secrets replaced.
+    pub fn attribute<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
+        if self.is_sensitive_key(key) {
+            Cow::Borrowed(redaction::REPLACEMENT)
+        } else {
+            self.value(value)
+        }
+    }
+
+    /// `text` with every value pattern applied in order, each to the previous
+    /// one's output. Borrows when nothing matched, the common case.
+    pub fn value<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if !self.any_value_pattern.is_match(text.as_bytes()) {
+            return Cow::Borrowed(text);
+        }
+        let mut current: Vec<u8> = text.as_bytes().to_vec();
+        for p in &self.value_patterns {
+            let replaced = p.regex.replace_all(&current, |caps: &Captures<'_>| {
+                let matched = caps.get(0).map_or(&[][..], |m| m.as_bytes());
+                if p.luhn && !luhn_valid(matched) {
+                    matched.to_vec()
+                } else {
+                    p.replacement.as_bytes().to_vec()
+                }
+            });
+            if let Cow::Owned(next) = replaced {
+                current = next;
+            }
+        }
+        // Every pattern starts and ends its match on ASCII, so replacing it
+        // keeps the text valid UTF-8; the lossy conversion never substitutes.
+        Cow::Owned(String::from_utf8_lossy(&current).into_owned())
+    }
+}
+
+/// The Luhn check over the ASCII digits of `text`.
+pub fn luhn_valid(text: &[u8]) -> bool {
+    let mut sum = 0u32;
+    let mut count = 0usize;
+    for d in text.iter().rev().filter(|b| b.is_ascii_digit()) {
+        let mut v = u32::from(d - b'0');
+        if count % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+        count += 1;
+    }
+    count > 0 && sum % 10 == 0
+}
+
+/// `*` matches any run of bytes (including none); everything else matches
+/// itself, ignoring ASCII case.
+fn glob_match_ignore_ascii_case(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p].eq_ignore_ascii_case(&text[t]) {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&b| b == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_rules_compile() {
+        let r = Redactor::new(
+            redaction::SENSITIVE_KEYS,
+            redaction::KEY_PATTERNS,
+            redaction::PATTERNS,
+        );
+        assert!(r.is_ok(), "{r:?}");
+    }
+
+    #[test]
+    fn keys() {
+        let r = Redactor::schema();
+        assert!(r.is_sensitive_key("user.email"));
+        assert!(r.is_sensitive_key("db.PassWord"));
+        assert!(r.is_sensitive_key("Upstream.API_Key"));
+        assert!(r.is_sensitive_key("token"));
+        // The patterns are substring globs: a key that merely contains one of
+        // the words is redacted too.
+        assert!(r.is_sensitive_key("tokenizer.text"));
+        assert!(!r.is_sensitive_key("user.name"));
+        assert!(!r.is_sensitive_key("http.request.method"));
+    }
+
+    #[test]
+    fn values() {
+        let r = Redactor::schema();
+        assert_eq!(r.value("plain text"), Cow::Borrowed("plain text"));
+        assert_eq!(r.value("card 4111-1111-1111-1111 ok"), "card [REDACTED:card] ok");
+        assert_eq!(r.value("id 4111-1111-1111-1112"), "id 4111-1111-1111-1112");
+        assert_eq!(
+            r.value("key ghp_abcdefghijklmnopqrstuvwxyz0123456789 é"),
+            "key [REDACTED:github_token] é"
+        );
+        assert_eq!(r.value("-----BEGIN RSA PRIVATE KEY-----"), "[REDACTED:private_key]");
+        assert_eq!(r.value("café://u:p@h"), "café://[REDACTED]@h");
+    }
+
+    #[test]
+    fn luhn() {
+        assert!(luhn_valid(b"4111 1111 1111 1111"));
+        assert!(!luhn_valid(b"4111 1111 1111 1112"));
+        assert!(luhn_valid(b"79927398713"));
+        assert!(!luhn_valid(b""));
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match_ignore_ascii_case(b"*token*", b"X-TOKEN-id"));
+        assert!(glob_match_ignore_ascii_case(b"a*b*c", b"aXXbYYc"));
+        assert!(!glob_match_ignore_ascii_case(b"a*b*c", b"aXXbYY"));
+        assert!(glob_match_ignore_ascii_case(b"*", b""));
+    }
+}
