@@ -1,4 +1,5 @@
-// Command seam is Seam's command-line tool: schema check, generate and diff.
+// Command seam is Seam's command-line tool: schema check, generate and
+// diff, the migration demo, and the cross-language conformance check.
 package main
 
 import (
@@ -22,6 +23,10 @@ commands:
   schema check [DIR]                      validate the registry in DIR (default: schema)
   schema generate [--check] [--schema DIR] write (or with --check, verify) the generated files
   schema diff [--allow-breaking] OLD NEW  compare two registries; exit 1 on a breaking change
+  demo [--duration D] [--rate R] [--route OP=IMPL] [--fault F]
+                                          build and run the pricing migration demo with load
+  conformance [--json]                    run Go and Rust emitters through the collector and prove
+                                          their telemetry is one shape; exit 1 on any finding
 `
 
 func main() {
@@ -52,6 +57,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "schema":
 		return schemaCommand(args[1:], stdout, stderr)
+	case "demo":
+		return demoCommand(args[1:], stdout, stderr)
+	case "conformance":
+		return conformanceCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,165 @@
+// Package stack starts and stops the processes of a Seam run — the
+// collector, the Rust pricing service and the Go orchestrator — on loopback
+// ports, and makes sure none of them outlives the run.
+package stack
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Process is one child process with its output captured to a log file.
+type Process struct {
+	Name    string
+	Addr    string // what it printed after "listening on ", when it prints that
+	LogPath string
+
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
+}
+
+// Spec says how to start a process.
+type Spec struct {
+	Name    string
+	Path    string
+	Args    []string
+	Env     []string // added to the environment of this process
+	LogPath string
+	// WaitListening waits for a stdout line "listening on ADDR".
+	WaitListening bool
+	// Echo, when set, also receives every output line, prefixed with the name.
+	Echo io.Writer
+}
+
+// listeningPrefix is how every Seam example process announces its address.
+const listeningPrefix = "listening on "
+
+// Launch starts a process in its own process group, so that stopping it
+// stops whatever it started too, and ties its life to ours (Pdeathsig).
+func Launch(ctx context.Context, spec Spec) (*Process, error) {
+	logFile, err := os.Create(spec.LogPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(spec.Path, spec.Args...)
+	cmd.Env = append(os.Environ(), spec.Env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		logFile.Close()
+		return nil, err
+	}
+	cmd.Stderr = cmd.Stdout // one ordered stream per process
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
+	p := &Process{Name: spec.Name, LogPath: spec.LogPath, cmd: cmd, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	var copying sync.WaitGroup
+	copying.Add(1)
+	go func() {
+		defer copying.Done()
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(logFile, line)
+			if spec.Echo != nil {
+				fmt.Fprintf(spec.Echo, "%-12s %s\n", spec.Name, line)
+			}
+			if rest, ok := strings.CutPrefix(line, listeningPrefix); ok {
+				select {
+				case addr <- strings.TrimSpace(rest):
+				default:
+				}
+			}
+		}
+	}()
+	go func() {
+		copying.Wait()
+		p.err = cmd.Wait()
+		logFile.Close()
+		close(p.done)
+	}()
+	if !spec.WaitListening {
+		return p, nil
+	}
+	select {
+	case a := <-addr:
+		p.Addr = a
+		return p, nil
+	case <-p.done:
+		return nil, fmt.Errorf("%s exited before listening (%v); its log:\n%s", spec.Name, p.err, tail(spec.LogPath))
+	case <-ctx.Done():
+		p.Stop(5 * time.Second)
+		return nil, fmt.Errorf("%s did not start listening: %w; its log:\n%s", spec.Name, ctx.Err(), tail(spec.LogPath))
+	}
+}
+
+// Stop asks the process group to terminate, so telemetry is flushed, and
+// kills it if it has not gone within grace.
+func (p *Process) Stop(grace time.Duration) error {
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return p.exitErr()
+	default:
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+		return fmt.Errorf("%s did not stop within %s and was killed", p.Name, grace)
+	}
+	return p.exitErr()
+}
+
+// Exited reports whether the process has ended on its own.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *Process) exitErr() error {
+	var ee *exec.ExitError
+	if errors.As(p.err, &ee) {
+		// Ending on the SIGTERM we sent is a clean stop.
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM {
+			return nil
+		}
+		return fmt.Errorf("%s: %v", p.Name, p.err)
+	}
+	return p.err
+}
+
+// tail returns the end of a log file for error messages.
+func tail(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	const max = 4000
+	if len(data) > max {
+		data = data[len(data)-max:]
+	}
+	return string(data)
+}

@@ -1,0 +1,155 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Binaries built by `make collector example`, relative to the repository root.
+const (
+	CollectorBin    = "bin/seam-collector"
+	ServiceBin      = "bin/pricing-service"
+	OrchestratorBin = "bin/pricing-orchestrator"
+)
+
+// Config says what to run.
+type Config struct {
+	Root   string // repository root
+	RunDir string // logs, generated configuration and the capture land here
+	// DefaultPorts runs the collector on its embedded default configuration
+	// (OTLP on 127.0.0.1:4317/4318, Prometheus on 127.0.0.1:9464); otherwise
+	// every port is a free one, so runs never collide.
+	DefaultPorts bool
+	// Capture adds a file exporter writing every signal to CapturePath and
+	// puts the schema processor in report mode, for the conformance check.
+	Capture bool
+	Routes  []string // orchestrator --route values
+	Faults  string   // orchestrator --fault value
+	Env     []string // extra environment for the emitters
+	Echo    io.Writer
+}
+
+// Stack is a running collector, Rust service and Go orchestrator.
+type Stack struct {
+	Collector, Service, Orchestrator *Process
+
+	OrchestratorURL string // http://127.0.0.1:PORT
+	MetricsURL      string // the collector's Prometheus exposition
+	CapturePath     string
+	LogDir          string
+	ports           collectorPorts
+}
+
+// Start brings the stack up in dependency order. On error nothing is left running.
+func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
+	for _, bin := range []string{CollectorBin, ServiceBin, OrchestratorBin} {
+		if _, err := os.Stat(filepath.Join(cfg.Root, bin)); err != nil {
+			return nil, fmt.Errorf("%s is not built: run `make collector example` first", bin)
+		}
+	}
+	logDir := filepath.Join(cfg.RunDir, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return nil, err
+	}
+	st = &Stack{LogDir: logDir}
+	defer func() {
+		if err != nil {
+			st.Stop()
+		}
+	}()
+
+	args, err := st.collectorArgs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st.Collector, err = Launch(ctx, Spec{Name: "collector", Path: filepath.Join(cfg.Root, CollectorBin), Args: args,
+		LogPath: filepath.Join(logDir, "collector.log"), Echo: nil})
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHealthy(ctx, st.Collector, "http://"+st.ports.health+"/"); err != nil {
+		return nil, err
+	}
+	st.MetricsURL = "http://" + st.ports.prometheus + "/metrics"
+
+	env := append([]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + st.ports.otlpHTTP,
+		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+		"OTEL_METRIC_EXPORT_INTERVAL=1000",
+		"OTEL_BSP_SCHEDULE_DELAY=200",
+		"OTEL_BLRP_SCHEDULE_DELAY=200",
+		"OTEL_SERVICE_NAME=pricing",
+	}, cfg.Env...)
+	st.Service, err = Launch(ctx, Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
+		Args: []string{"--listen", "127.0.0.1:0"}, Env: env, WaitListening: true,
+		LogPath: filepath.Join(logDir, "pricing-service.log"), Echo: cfg.Echo})
+	if err != nil {
+		return nil, err
+	}
+	orchArgs := []string{"--listen", "127.0.0.1:0", "--pricing-service", "http://" + st.Service.Addr}
+	for _, r := range cfg.Routes {
+		orchArgs = append(orchArgs, "--route", r)
+	}
+	if cfg.Faults != "" {
+		orchArgs = append(orchArgs, "--fault", cfg.Faults)
+	}
+	st.Orchestrator, err = Launch(ctx, Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
+		Args: orchArgs, Env: env, WaitListening: true,
+		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), Echo: cfg.Echo})
+	if err != nil {
+		return nil, err
+	}
+	st.OrchestratorURL = "http://" + st.Orchestrator.Addr
+	return st, nil
+}
+
+// Stop stops the emitters first, so their last telemetry is flushed into
+// a collector that is still up, then the collector, so it flushes its exporters.
+func (s *Stack) Stop() error {
+	var errs []error
+	for _, p := range []*Process{s.Orchestrator, s.Service, s.Collector} {
+		if p != nil {
+			errs = append(errs, p.Stop(15*time.Second))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func waitHealthy(ctx context.Context, p *Process, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if p.Exited() {
+			return fmt.Errorf("the collector exited during start-up; its log:\n%s", tail(p.LogPath))
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the collector was not healthy at %s: %w; its log:\n%s", url, ctx.Err(), tail(p.LogPath))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// FreeAddr returns a loopback address with a port nothing listens on now.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
