@@ -1,0 +1,20 @@
+// Package seam instruments a Go service with the Seam schema: one call to
+// Start installs OpenTelemetry traces, metrics and logs that match the
+// schema exactly, and the package's helpers time operations, carry the
+// correlation ID across boundaries and write the canonical log line.
+//
+//	tel, err := seam.Start(ctx, seam.Config{ServiceName: "pricing"})
+//	if err != nil {
+//		return err
+//	}
+//	defer tel.Shutdown(context.Background())
+//	log := tel.Logger()
+//
+//	end := seam.StartOperation(ctx, "checkout.price")
+//	price, err := quote(ctx)
+//	end(err)
+//
+// Telemetry never blocks or crashes the service: export queues are bounded,
+// what they drop is counted in seam.telemetry.dropped, and no function of
+// this package panics into its caller.
+package seam

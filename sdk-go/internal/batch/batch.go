@@ -1,0 +1,214 @@
+// Package batch is a bounded export queue that never blocks its producers:
+// items past the bound are dropped and reported, and exports run on one
+// background goroutine with a timeout each.
+package batch
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Reason says why items were dropped.
+type Reason uint8
+
+const (
+	// QueueFull: the queue was at its bound when the item arrived.
+	QueueFull Reason = iota
+	// ExportFailed: the exporter returned an error for the batch, or the
+	// queue shut down before it could be sent.
+	ExportFailed
+)
+
+// Config configures a Queue. Every field is required.
+type Config[T any] struct {
+	// Size bounds the items waiting for export.
+	Size int
+	// BatchSize is the most items one export carries; a queue holding this
+	// many exports at once instead of waiting for Delay.
+	BatchSize int
+	// Delay is the longest an item waits before its export starts.
+	Delay time.Duration
+	// Timeout bounds each export.
+	Timeout time.Duration
+	// Export sends one batch. It must not keep the slice.
+	Export func(ctx context.Context, batch []T) error
+	// Dropped is told of every item that will never be exported.
+	Dropped func(reason Reason, n int)
+}
+
+// Queue batches items for export. Its methods are safe for concurrent use.
+type Queue[T any] struct {
+	cfg Config[T]
+
+	mu      sync.Mutex
+	items   []T
+	spare   []T // the buffer being exported, swapped back afterwards
+	stopped bool
+
+	kick  chan struct{}
+	flush chan flushRequest
+	quit  chan struct{} // closed by Shutdown
+	done  chan struct{} // closed when run returns
+	// stopCtx is Shutdown's context, set before quit closes.
+	stopCtx context.Context
+	// base is the context of every export; cancelling it aborts the one in
+	// flight when Shutdown's context ends first.
+	base       context.Context
+	cancelBase context.CancelFunc
+}
+
+type flushRequest struct {
+	ctx    context.Context
+	result chan error
+}
+
+// ErrStopped is returned by Flush and Shutdown once the queue has stopped.
+var ErrStopped = errors.New("batch: queue stopped")
+
+// New starts a queue's export goroutine; Shutdown stops it.
+func New[T any](cfg Config[T]) *Queue[T] {
+	q := &Queue[T]{
+		cfg:   cfg,
+		items: make([]T, 0, cfg.Size),
+		spare: make([]T, 0, cfg.Size),
+		kick:  make(chan struct{}, 1),
+		flush: make(chan flushRequest),
+		quit:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	q.base, q.cancelBase = context.WithCancel(context.Background())
+	go q.run()
+	return q
+}
+
+// Add queues item, or drops it (reported as QueueFull) when the queue is
+// at its bound. It never blocks on the exporter.
+func (q *Queue[T]) Add(item T) {
+	q.mu.Lock()
+	if q.stopped {
+		q.mu.Unlock()
+		return
+	}
+	if len(q.items) >= q.cfg.Size {
+		q.mu.Unlock()
+		q.cfg.Dropped(QueueFull, 1)
+		return
+	}
+	q.items = append(q.items, item)
+	full := len(q.items) >= q.cfg.BatchSize
+	q.mu.Unlock()
+	if full {
+		select {
+		case q.kick <- struct{}{}:
+		default: // an export is already due
+		}
+	}
+}
+
+func (q *Queue[T]) run() {
+	defer close(q.done)
+	ticker := time.NewTicker(q.cfg.Delay)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-q.kick:
+			q.exportQueued(q.base)
+		case <-ticker.C:
+			q.exportQueued(q.base)
+		case req := <-q.flush:
+			req.result <- q.exportWithin(req.ctx)
+		case <-q.quit:
+			q.exportWithin(q.stopCtx)
+			return
+		}
+	}
+}
+
+// exportQueued exports what is queued now, in batches. What ctx's end
+// leaves unsent is dropped as ExportFailed.
+func (q *Queue[T]) exportQueued(ctx context.Context) error {
+	q.mu.Lock()
+	batch := q.items
+	q.items = q.spare[:0]
+	q.mu.Unlock()
+
+	var errs []error
+	for start := 0; start < len(batch); start += q.cfg.BatchSize {
+		end := min(start+q.cfg.BatchSize, len(batch))
+		if err := ctx.Err(); err != nil {
+			q.cfg.Dropped(ExportFailed, len(batch)-start)
+			errs = append(errs, err)
+			break
+		}
+		if err := q.exportOne(ctx, batch[start:end]); err != nil {
+			q.cfg.Dropped(ExportFailed, end-start)
+			errs = append(errs, err)
+		}
+	}
+	clear(batch) // let the exported items be collected
+	q.mu.Lock()
+	q.spare = batch[:0]
+	q.mu.Unlock()
+	return errors.Join(errs...)
+}
+
+func (q *Queue[T]) exportOne(ctx context.Context, batch []T) error {
+	ctx, cancel := context.WithTimeout(ctx, q.cfg.Timeout)
+	defer cancel()
+	return q.cfg.Export(ctx, batch)
+}
+
+// Flush exports everything queued before the call, returning when done or
+// when ctx ends.
+func (q *Queue[T]) Flush(ctx context.Context) error {
+	req := flushRequest{ctx: ctx, result: make(chan error, 1)}
+	select {
+	case q.flush <- req:
+	case <-q.done:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.result:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Shutdown exports what is queued and stops the queue; later items are
+// ignored. It returns when done or when ctx ends; in the latter case the
+// export in flight is aborted and the rest is dropped as ExportFailed, and
+// the goroutine still ends.
+func (q *Queue[T]) Shutdown(ctx context.Context) error {
+	q.mu.Lock()
+	already := q.stopped
+	q.stopped = true
+	q.mu.Unlock()
+	if already {
+		return ErrStopped
+	}
+	q.stopCtx = ctx
+	close(q.quit)
+	select {
+	case <-q.done:
+		q.cancelBase()
+		return nil
+	case <-ctx.Done():
+		q.cancelBase()
+		return ctx.Err()
+	}
+}
+
+// exportWithin exports what is queued under a caller's context, which
+// Shutdown can still cut short through base.
+func (q *Queue[T]) exportWithin(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(q.base, cancel)
+	defer stop()
+	return q.exportQueued(ctx)
+}

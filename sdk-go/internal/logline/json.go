@@ -1,0 +1,163 @@
+// Package logline writes the canonical Seam log line (event.seam.log): one
+// JSON object whose fixed fields come first, in schema order, followed by the
+// record's own attributes in the order they were given.
+//
+// Every function appends to a caller-owned buffer and never allocates on its
+// own, so a handler can reuse one pooled buffer per record.
+package logline
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// needsEscape marks the ASCII bytes that cannot be copied into a JSON string
+// as they are: control characters, the quote and the backslash.
+var needsEscape = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'] = true
+	t['\\'] = true
+	return t
+}()
+
+// AppendString appends s as a quoted JSON string with minimal escaping:
+// quote, backslash and control characters (\n \r \t short, others \u00xx);
+// valid UTF-8 is kept as is, and each maximal invalid subsequence (as the
+// Unicode standard and Rust's from_utf8_lossy define it) becomes U+FFFD.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+func appendEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !needsEscape[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, "\uFFFD"...)
+			i += invalidPrefixLen(s[i:])
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(b, s[start:]...)
+}
+
+// invalidPrefixLen returns the length of the maximal subpart of an ill-formed
+// UTF-8 sequence at the start of s: a lead byte followed by the continuation
+// bytes that could still have completed it (Unicode §3.9, table 3-7). Go's
+// decoder would report each byte separately; Rust groups them, and both SDKs
+// must write the same line.
+func invalidPrefixLen(s string) int {
+	lead := s[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xBF) // allowed range of the second byte
+	switch {
+	case lead >= 0xC2 && lead <= 0xDF:
+		need = 1
+	case lead == 0xE0:
+		need, lo = 2, 0xA0
+	case lead == 0xED:
+		need, hi = 2, 0x9F
+	case lead >= 0xE1 && lead <= 0xEF:
+		need = 2
+	case lead == 0xF0:
+		need, lo = 3, 0x90
+	case lead == 0xF4:
+		need, hi = 3, 0x8F
+	case lead >= 0xF1 && lead <= 0xF3:
+		need = 3
+	default:
+		return 1
+	}
+	n := 1
+	for n <= need && n < len(s) {
+		c := s[n]
+		if c < lo || c > hi {
+			break
+		}
+		n++
+		lo, hi = 0x80, 0xBF
+	}
+	return n
+}
+
+// AppendFloat appends f as ECMAScript's Number.prototype.toString writes it:
+// the shortest round-trip digits, plain notation from 1e-6 up to 1e21 and
+// exponent notation (1.5e-7, 1e+21) outside it. NaN and the infinities are
+// not JSON numbers and are written as the strings "NaN", "+Inf" and "-Inf".
+func AppendFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, `"NaN"`...)
+	case math.IsInf(f, 1):
+		return append(b, `"+Inf"`...)
+	case math.IsInf(f, -1):
+		return append(b, `"-Inf"`...)
+	case f == 0:
+		return append(b, '0') // ECMAScript writes -0 as 0
+	}
+	abs := math.Abs(f)
+	if abs >= 1e-6 && abs < 1e21 {
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	b = strconv.AppendFloat(b, f, 'e', -1, 64)
+	// Go pads the exponent to two digits (1.5e-07); ECMAScript does not.
+	n := len(b)
+	if b[n-2] == '0' && (b[n-3] == '-' || b[n-3] == '+') {
+		b[n-2] = b[n-1]
+		b = b[:n-1]
+	}
+	return b
+}
+
+// AppendInt appends a signed integer in decimal.
+func AppendInt(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }
+
+// AppendUint appends an unsigned integer in decimal.
+func AppendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
+
+// AppendBool appends true or false.
+func AppendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// AppendKey appends `,"<prefix><key>":`, the separator and name of a field
+// that follows another one (every line starts with the time field, so
+// attribute fields always do). prefix carries the dotted names of enclosing
+// groups, "" outside any.
+func AppendKey(b []byte, prefix, key string) []byte {
+	b = append(b, ',', '"')
+	b = appendEscaped(b, prefix)
+	b = appendEscaped(b, key)
+	return append(b, '"', ':')
+}

@@ -1,0 +1,182 @@
+package seam
+
+import (
+	"bytes"
+	"context"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/seamtel/seam/sdk-go/internal/logline"
+)
+
+// lineWriter serialises whole lines onto one io.Writer.
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *lineWriter) write(line []byte) error {
+	w.mu.Lock()
+	_, err := w.w.Write(line)
+	w.mu.Unlock()
+	return err
+}
+
+// jsonHandler writes the canonical log line (event.seam.log). It expects
+// records the redacting handler has already cleaned.
+type jsonHandler struct {
+	out         *lineWriter
+	level       slog.Leveler
+	serviceName string
+	impl        string
+	// pre holds the attributes of WithAttrs, already encoded.
+	pre []byte
+	// prefix is the dotted path of the open groups, e.g. "db.".
+	prefix string
+}
+
+// maxPooledLine keeps one huge record from pinning a huge buffer forever.
+const maxPooledLine = 64 << 10
+
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func (h *jsonHandler) Enabled(_ context.Context, l slog.Level) bool {
+	return l >= h.level.Level()
+}
+
+func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
+	bp := linePool.Get().(*[]byte)
+	b := appendLine((*bp)[:0], ctx, h, &r)
+	err := h.out.write(b)
+	if cap(b) <= maxPooledLine {
+		*bp = b
+		linePool.Put(bp)
+	}
+	return err
+}
+
+func appendLine(b []byte, ctx context.Context, h *jsonHandler, r *slog.Record) []byte {
+	sc := trace.SpanContextFromContext(ctx)
+	hdr := logline.Header{
+		Time:          r.Time,
+		Level:         levelName(r.Level),
+		Msg:           r.Message,
+		ServiceName:   h.serviceName,
+		Impl:          h.impl,
+		TraceID:       sc.TraceID(),
+		SpanID:        sc.SpanID(),
+		CorrelationID: CorrelationID(ctx),
+	}
+	b = logline.AppendHeader(b, &hdr)
+	b = append(b, h.pre...)
+	r.Attrs(func(a slog.Attr) bool {
+		b = appendAttr(b, h.prefix, a)
+		return true
+	})
+	b = logline.End(b)
+	return append(b, '\n')
+}
+
+func (h *jsonHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	h2 := *h
+	h2.pre = bytes.Clone(h.pre)
+	for _, a := range attrs {
+		h2.pre = appendAttr(h2.pre, h.prefix, a)
+	}
+	return &h2
+}
+
+func (h *jsonHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := *h
+	h2.prefix = h.prefix + name + "."
+	return &h2
+}
+
+// appendAttr writes one attribute, flattening groups into dotted keys as
+// OpenTelemetry names attributes. Empty attributes and groups are skipped,
+// as slog asks of every handler.
+func appendAttr(b []byte, prefix string, a slog.Attr) []byte {
+	a.Value = a.Value.Resolve()
+	if a.Equal(slog.Attr{}) {
+		return b
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		group := a.Value.Group()
+		if len(group) == 0 {
+			return b
+		}
+		if a.Key != "" {
+			prefix = prefix + a.Key + "."
+		}
+		for _, ga := range group {
+			b = appendAttr(b, prefix, ga)
+		}
+		return b
+	}
+	b = logline.AppendKey(b, prefix, a.Key)
+	return appendValue(b, a.Value)
+}
+
+func appendValue(b []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindString:
+		return logline.AppendString(b, v.String())
+	case slog.KindInt64:
+		return logline.AppendInt(b, v.Int64())
+	case slog.KindUint64:
+		return logline.AppendUint(b, v.Uint64())
+	case slog.KindFloat64:
+		return logline.AppendFloat(b, v.Float64())
+	case slog.KindBool:
+		return logline.AppendBool(b, v.Bool())
+	case slog.KindDuration:
+		// Nanoseconds, as slog's JSON handler and the OpenTelemetry bridge write them.
+		return logline.AppendInt(b, int64(v.Duration()))
+	case slog.KindTime:
+		return logline.AppendTime(b, v.Time())
+	default:
+		return logline.AppendString(b, anyString(v.Any()))
+	}
+}
+
+// anyString renders a value of no canonical type as text: errors by their
+// message, Stringers and TextMarshalers by their text, anything else as
+// JSON. The redacting handler applies it too, so value patterns see exactly
+// what a sink would write. A method that panics yields a marker instead.
+func anyString(v any) (s string) {
+	defer func() {
+		if p := recover(); p != nil {
+			s = fmt.Sprintf("!PANIC: %v", p)
+		}
+	}()
+	switch x := v.(type) {
+	case nil:
+		return "<nil>"
+	case error:
+		return x.Error()
+	case fmt.Stringer:
+		return x.String()
+	case encoding.TextMarshaler:
+		if t, err := x.MarshalText(); err == nil {
+			return string(t)
+		}
+	case []byte:
+		return string(x)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err == nil {
+		return string(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+	}
+	return fmt.Sprintf("%+v", v)
+}

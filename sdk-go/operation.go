@@ -1,0 +1,274 @@
+package seam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/seamtel/seam/sdk-go/redact"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// otherErrorType is error.type past its cardinality limit, as
+// OpenTelemetry's semantic conventions spell the fallback.
+const otherErrorType = "_OTHER"
+
+// operations records seam.operation.duration and a span per operation,
+// from attribute sets precomputed per operation name and role, so the hot
+// path allocates nothing of its own.
+type operations struct {
+	tracer       trace.Tracer
+	duration     metric.Float64Histogram
+	overflows    metric.Int64Counter
+	overflowOpts []metric.AddOption
+	red          *redact.Redactor
+
+	byName sync.Map // operation name -> *opEntry
+	mu     sync.Mutex
+	named  int // distinct names admitted, at most the cardinality limit
+	other  *opEntry
+}
+
+// opEntry holds what one operation name records, per role.
+type opEntry struct {
+	name     string
+	overflow bool // the name past the limit, recorded as the overflow value
+	roles    [numRoles]opAttrs
+}
+
+type opAttrs struct {
+	attrs     []attribute.KeyValue
+	record    []metric.RecordOption
+	spanStart []trace.SpanStartOption
+
+	errMu    sync.Mutex
+	errCount int
+	errs     sync.Map // error type -> []metric.RecordOption
+}
+
+func newOperations(tp trace.TracerProvider, mp metric.MeterProvider, red *redact.Redactor) *operations {
+	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+	o := &operations{
+		tracer: tp.Tracer(instrumentationName, trace.WithInstrumentationVersion(Version), trace.WithSchemaURL(semconv.SchemaURL)),
+		red:    red,
+		overflowOpts: []metric.AddOption{
+			metric.WithAttributeSet(attribute.NewSet(semconv.SeamImplGo)),
+		},
+	}
+	var err error
+	if o.duration, err = semconv.NewSeamOperationDuration(meter); err != nil {
+		otel.Handle(err)
+	}
+	if o.overflows, err = semconv.NewSeamOperationOverflows(meter); err != nil {
+		otel.Handle(err)
+	}
+	o.other = newOpEntry(semconv.SeamOperationOverflowValue, true)
+	return o
+}
+
+func newOpEntry(name string, overflow bool) *opEntry {
+	e := &opEntry{name: name, overflow: overflow}
+	for r := range e.roles {
+		a := &e.roles[r]
+		a.attrs = []attribute.KeyValue{semconv.SeamOperation(name), semconv.SeamImplGo, roleAttrs[r]}
+		a.record = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(a.attrs...))}
+		a.spanStart = []trace.SpanStartOption{trace.WithAttributes(a.attrs...)}
+	}
+	return e
+}
+
+// entry returns the entry of name, admitting new names up to the schema's
+// cardinality limit and folding the rest into the overflow value.
+func (o *operations) entry(name string) *opEntry {
+	if e, ok := o.byName.Load(name); ok {
+		return e.(*opEntry)
+	}
+	if name == "" {
+		return o.other
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if e, ok := o.byName.Load(name); ok {
+		return e.(*opEntry)
+	}
+	if o.named >= semconv.SeamOperationCardinalityLimit {
+		return o.other
+	}
+	e := newOpEntry(name, false)
+	o.byName.Store(name, e)
+	o.named++
+	return e
+}
+
+// errRecord returns the record options for an operation that failed with
+// errType, admitting up to the schema's limit of error types per entry.
+func (a *opAttrs) errRecord(errType string) []metric.RecordOption {
+	if v, ok := a.errs.Load(errType); ok {
+		return v.([]metric.RecordOption)
+	}
+	a.errMu.Lock()
+	defer a.errMu.Unlock()
+	if v, ok := a.errs.Load(errType); ok {
+		return v.([]metric.RecordOption)
+	}
+	if a.errCount >= semconv.ErrorTypeCardinalityLimit-1 && errType != otherErrorType {
+		// The last slot is kept for the fallback itself.
+		return a.errRecordLocked(otherErrorType)
+	}
+	return a.errRecordLocked(errType)
+}
+
+func (a *opAttrs) errRecordLocked(errType string) []metric.RecordOption {
+	if v, ok := a.errs.Load(errType); ok {
+		return v.([]metric.RecordOption)
+	}
+	attrs := append(append([]attribute.KeyValue{}, a.attrs...), semconv.ErrorType(errType))
+	opts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
+	a.errs.Store(errType, opts)
+	a.errCount++
+	return opts
+}
+
+// current holds the operations of the running Telemetry; before Start it
+// uses the global providers, which do nothing until one is installed.
+var current atomic.Pointer[operations]
+
+func currentOperations() *operations {
+	if o := current.Load(); o != nil {
+		return o
+	}
+	o := newOperations(otel.GetTracerProvider(), otel.GetMeterProvider(), redact.Default())
+	if current.CompareAndSwap(nil, o) {
+		return o
+	}
+	return current.Load()
+}
+
+// op is one operation in flight. Ops are pooled, and each keeps its end
+// method value from creation, so starting and ending one allocates nothing.
+type op struct {
+	ops   *operations
+	entry *opEntry
+	attrs *opAttrs
+	ctx   context.Context
+	span  trace.Span
+	start time.Time
+	end   func(error)
+}
+
+var opPool sync.Pool
+
+func init() {
+	// Set here, not in opPool's declaration: finish refers to opPool.
+	opPool.New = func() any {
+		o := new(op)
+		o.end = o.finish
+		return o
+	}
+}
+
+// StartOperation starts timing the logical operation name (seam.operation)
+// and a span of the same name, child of ctx's span. Call the returned
+// function exactly once, with the operation's error or nil: it records
+// seam.operation.duration{seam.operation, seam.impl, seam.role, error.type}
+// and ends the span. The role is ctx's (see WithRole). Past the schema's
+// limit of distinct names, new names are recorded as "_other" and counted
+// in seam.operation.overflows.
+//
+// StartOperation and the returned function allocate nothing themselves;
+// the function must not be called after it has returned once.
+func StartOperation(ctx context.Context, name string) func(err error) {
+	return begin(ctx, name).end
+}
+
+func begin(ctx context.Context, name string) *op {
+	ops := currentOperations()
+	e := ops.entry(name)
+	a := &e.roles[RoleFrom(ctx)]
+	o := opPool.Get().(*op)
+	o.ops, o.entry, o.attrs = ops, e, a
+	o.ctx, o.span = ops.tracer.Start(ctx, e.name, a.spanStart...)
+	o.start = time.Now()
+	return o
+}
+
+func (o *op) finish(err error) {
+	if o.span == nil {
+		return // already ended
+	}
+	elapsed := time.Since(o.start).Seconds()
+	ops, a, span, ctx := o.ops, o.attrs, o.span, o.ctx
+	if err == nil {
+		ops.duration.Record(ctx, elapsed, a.record...)
+	} else {
+		errType := ErrorType(err)
+		ops.duration.Record(ctx, elapsed, a.errRecord(errType)...)
+		span.SetAttributes(semconv.ErrorType(errType))
+		// Error messages carry what callers put in them: redact first.
+		span.SetStatus(codes.Error, ops.red.String(err.Error()))
+	}
+	if o.entry.overflow {
+		ops.overflows.Add(ctx, 1, ops.overflowOpts...)
+	}
+	span.End()
+	*o = op{end: o.end}
+	opPool.Put(o)
+}
+
+// Measure runs fn as the operation name, as StartOperation does, passing
+// it a context that carries the operation's span so its logs and child
+// spans link to it. A panic in fn is recorded as error.type "panic" and
+// then continues to unwind.
+func Measure(ctx context.Context, name string, fn func(ctx context.Context) error) (err error) {
+	o := begin(ctx, name)
+	finished := false
+	defer func() {
+		if finished {
+			return
+		}
+		p := recover()
+		o.finish(panicError{p})
+		if p != nil {
+			panic(p)
+		}
+		// p is nil only when fn called runtime.Goexit, which goes on by itself.
+	}()
+	err = fn(o.ctx)
+	finished = true
+	o.finish(err)
+	return err
+}
+
+type panicError struct{ value any }
+
+func (e panicError) Error() string     { return fmt.Sprintf("panic: %v", e.value) }
+func (e panicError) ErrorType() string { return "panic" }
+
+// ErrorType returns the error.type Seam records for err: the value of an
+// ErrorType() string method anywhere in err's chain, "deadline_exceeded" or
+// "canceled" for the context errors, otherwise err's Go type name.
+func ErrorType(err error) string {
+	var typed interface{ ErrorType() string }
+	if errors.As(err, &typed) {
+		if t := typed.ErrorType(); t != "" {
+			return t
+		}
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline_exceeded"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return reflect.TypeOf(err).String()
+}

@@ -1,0 +1,47 @@
+// Package seamhttp instruments net/http servers and clients with otelhttp
+// and carries Seam's correlation ID across them.
+//
+// Both use the global providers and propagator that seam.Start installs, so
+// they may be created before Start runs. The server records the semconv
+// http.server.request.duration, which Start's views give the schema's
+// buckets and attributes.
+package seamhttp
+
+import (
+	"net/http"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/trace"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// Handler wraps h as an instrumented ingress: it extracts the incoming W3C
+// trace context and baggage, starts a server span named operation, keeps
+// the request's correlation ID or mints one when it has none, and puts it
+// on the span and in the request's context, so everything h logs or calls
+// carries it. opts are passed to otelhttp after Seam's own.
+func Handler(h http.Handler, operation string, opts ...otelhttp.Option) http.Handler {
+	ingress := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, id := seam.EnsureCorrelationID(r.Context())
+		trace.SpanFromContext(ctx).SetAttributes(semconv.SeamCorrelationID(id))
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+	return otelhttp.NewHandler(ingress, operation, withSeam(opts)...)
+}
+
+// Transport wraps base (http.DefaultTransport when nil) so each request
+// gets a client span and carries the trace context and baggage, and so the
+// correlation ID, of its context. It never mints an ID: that is for
+// ingress only.
+func Transport(base http.RoundTripper, opts ...otelhttp.Option) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return otelhttp.NewTransport(base, withSeam(opts)...)
+}
+
+func withSeam(opts []otelhttp.Option) []otelhttp.Option {
+	return append([]otelhttp.Option{otelhttp.WithPropagators(seam.Propagator())}, opts...)
+}

@@ -1,0 +1,291 @@
+package seam
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/grafana/pyroscope-go"
+	slogmulti "github.com/samber/slog-multi"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/otel"
+	otellog "go.opentelemetry.io/otel/log"
+	logglobal "go.opentelemetry.io/otel/log/global"
+	lognoop "go.opentelemetry.io/otel/log/noop"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/seamtel/seam/sdk-go/redact"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// Telemetry is a running Seam installation: the providers Start installed
+// globally, the logger, and what Shutdown must stop.
+type Telemetry struct {
+	resource *resource.Resource
+	tracer   trace.TracerProvider
+	meter    metric.MeterProvider
+	logs     otellog.LoggerProvider
+	logger   *slog.Logger
+	ops      *operations
+	metrics  http.Handler
+
+	// Shutdown stops these in this order: the profiler and the scrape
+	// server, then the span and log pipelines, and metrics last so the drops
+	// counted while the others flush are exported too. Nil ones are skipped.
+	profiler      *pyroscope.Profiler
+	scrapeServer  *metricsServer
+	traceProvider *sdktrace.TracerProvider
+	logProvider   *sdklog.LoggerProvider
+	meterProvider *sdkmetric.MeterProvider
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// Start installs Seam: global tracer, meter and logger providers that
+// export OTLP to the collector, the W3C tracecontext + baggage propagator,
+// the Go runtime metrics and, when configured, profiling and a Prometheus
+// handler. An invalid Config is reported with the field it concerns; an
+// unreachable collector is not an error, as exports are retried in the
+// background and their drops counted.
+func Start(ctx context.Context, cfg Config) (*Telemetry, error) {
+	s, err := resolve(cfg, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return start(ctx, s)
+}
+
+func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
+	t := &Telemetry{}
+	defer func() {
+		if err != nil {
+			// Undo what was started before the failure.
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = t.Shutdown(shutdownCtx)
+		}
+	}()
+	red := redact.Default()
+	out := &lineWriter{w: s.logWriter}
+	json := &jsonHandler{
+		out:         out,
+		level:       s.logLevel,
+		serviceName: s.serviceName,
+		impl:        semconv.SeamImplGo.Value.AsString(),
+	}
+
+	if s.disabled {
+		t.tracer, t.meter, t.logs = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
+		t.logger = newLogger(red, s, json, nil)
+		t.ops = newOperations(t.tracer, t.meter, red)
+		current.Store(t.ops)
+		return t, nil
+	}
+
+	if t.resource, err = newResource(ctx, s); err != nil {
+		return nil, err
+	}
+	drops := newDropCounter()
+
+	mp, err := t.startMetrics(ctx, s, drops)
+	if err != nil {
+		return nil, err
+	}
+	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+	dropped, err := semconv.NewSeamTelemetryDropped(meter)
+	if err != nil {
+		return nil, err
+	}
+	drops.counter.Store(&dropped)
+	if !s.runtime.Disabled {
+		if err := startRuntimeMetrics(mp, s.runtime.Interval); err != nil {
+			return nil, err
+		}
+	}
+
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource))
+	t.traceProvider, t.tracer = tp, tp
+	if s.exportEnabled[signalTraces] {
+		exp, err := newSpanExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops))
+	}
+	if s.profiling != nil {
+		if t.profiler, t.tracer, err = startProfiling(s, tp); err != nil {
+			return nil, err
+		}
+	}
+
+	var bridge slog.Handler
+	if s.exportEnabled[signalLogs] {
+		exp, err := newLogExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		lp := sdklog.NewLoggerProvider(
+			sdklog.WithResource(t.resource),
+			sdklog.WithProcessor(newLogProcessor(exp, s.logs, s, drops)),
+		)
+		t.logs, t.logProvider = lp, lp
+		bridge = otelslog.NewHandler(instrumentationName,
+			otelslog.WithLoggerProvider(schemaSeverityProvider{next: lp}),
+			otelslog.WithVersion(Version),
+			otelslog.WithSchemaURL(semconv.SchemaURL),
+		)
+	} else {
+		t.logs = lognoop.NewLoggerProvider()
+	}
+
+	t.logger = newLogger(red, s, json, bridge)
+	t.ops = newOperations(t.tracer, t.meter, red)
+
+	otel.SetTracerProvider(t.tracer)
+	otel.SetMeterProvider(t.meter)
+	logglobal.SetLoggerProvider(t.logs)
+	otel.SetTextMapPropagator(propagator)
+	otel.SetErrorHandler(newErrorHandler(red, json))
+	current.Store(t.ops)
+	return t, nil
+}
+
+// startMetrics builds the meter provider: the OTLP exporter on a periodic
+// reader, the Prometheus reader and the caller's readers, all with the
+// schema's views and the runtime histograms.
+func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCounter) (*sdkmetric.MeterProvider, error) {
+	var producer sdkmetric.Producer
+	if !s.runtime.Disabled {
+		producer = newRuntimeHistograms(s.runtime.Interval)
+	}
+	var readerOpts []sdkmetric.PeriodicReaderOption
+	if producer != nil {
+		readerOpts = append(readerOpts, sdkmetric.WithProducer(producer))
+	}
+	opts := []sdkmetric.Option{
+		sdkmetric.WithResource(t.resource),
+		sdkmetric.WithView(schemaViews()...),
+	}
+	if s.exportEnabled[signalMetrics] {
+		exp, err := newMetricExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(
+			countingMetricExporter{Exporter: exp, drops: drops},
+			append(readerOpts,
+				sdkmetric.WithInterval(s.metricInterval),
+				sdkmetric.WithTimeout(s.exportTimeout),
+			)...,
+		)))
+	}
+	if s.prometheus != nil {
+		reader, handler, err := newPrometheusReader(producer)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, sdkmetric.WithReader(reader))
+		t.metrics = handler
+		if s.prometheus.Addr != "" {
+			var err error
+			if t.scrapeServer, err = serveMetrics(s.prometheus.Addr, handler); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, r := range s.metricReaders {
+		opts = append(opts, sdkmetric.WithReader(r))
+	}
+	mp := sdkmetric.NewMeterProvider(opts...)
+	t.meter, t.meterProvider = mp, mp
+	return mp, nil
+}
+
+// stopProfiler stops p, giving up waiting when ctx ends.
+func stopProfiler(ctx context.Context, p *pyroscope.Profiler) error {
+	done := make(chan error, 1)
+	go func() { done <- p.Stop() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// newLogger builds the handler chain: redaction once, then the fan-out to
+// the canonical JSON line, the OpenTelemetry bridge (given the correlation
+// ID as an attribute; it reads span IDs from the context itself) and the
+// caller's handlers (given all three as attributes).
+func newLogger(red *redact.Redactor, s *settings, json *jsonHandler, bridge slog.Handler) *slog.Logger {
+	sinks := []slog.Handler{json}
+	if bridge != nil {
+		sinks = append(sinks, &contextAttrsHandler{next: bridge})
+	}
+	for _, h := range s.logHandlers {
+		sinks = append(sinks, &contextAttrsHandler{next: h, spanIDs: true})
+	}
+	return slog.New(&redactingHandler{red: red, level: s.logLevel, next: slogmulti.Fanout(sinks...)})
+}
+
+// Logger returns the service's logger: every record is redacted once, then
+// written as the canonical JSON line, sent through the OpenTelemetry log
+// bridge and passed to Config.LogHandlers, each carrying trace_id, span_id
+// and seam.correlation_id from the context of the call (use the
+// *Context methods, e.g. InfoContext).
+func (t *Telemetry) Logger() *slog.Logger { return t.logger }
+
+// TracerProvider returns the installed tracer provider.
+func (t *Telemetry) TracerProvider() trace.TracerProvider { return t.tracer }
+
+// MeterProvider returns the installed meter provider, whose instruments
+// named in the schema get the schema's buckets and attributes.
+func (t *Telemetry) MeterProvider() metric.MeterProvider { return t.meter }
+
+// LoggerProvider returns the installed OpenTelemetry logger provider.
+func (t *Telemetry) LoggerProvider() otellog.LoggerProvider { return t.logs }
+
+// MetricsHandler returns the Prometheus /metrics handler, or nil unless
+// Config.Prometheus is set.
+func (t *Telemetry) MetricsHandler() http.Handler { return t.metrics }
+
+// Shutdown flushes every signal and stops the pipelines, giving up when
+// ctx ends; telemetry still queued then is dropped. Later calls return the
+// first call's result.
+func (t *Telemetry) Shutdown(ctx context.Context) error {
+	t.shutdownOnce.Do(func() {
+		if t.ops != nil {
+			current.CompareAndSwap(t.ops, nil)
+		}
+		var errs []error
+		if t.profiler != nil {
+			errs = append(errs, stopProfiler(ctx, t.profiler))
+		}
+		if t.scrapeServer != nil {
+			errs = append(errs, t.scrapeServer.close())
+		}
+		if t.traceProvider != nil {
+			errs = append(errs, t.traceProvider.Shutdown(ctx))
+		}
+		if t.logProvider != nil {
+			errs = append(errs, t.logProvider.Shutdown(ctx))
+		}
+		if t.meterProvider != nil {
+			errs = append(errs, t.meterProvider.Shutdown(ctx))
+		}
+		t.shutdownErr = errors.Join(errs...)
+	})
+	return t.shutdownErr
+}
