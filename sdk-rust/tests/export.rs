@@ -1,0 +1,230 @@
+//! Exports to a real OTLP/HTTP endpoint (tests/support) with no async
+//! runtime anywhere in the process, and checks what arrives: names, units,
+//! buckets, resource and attributes.
+
+mod support;
+
+use std::alloc::System;
+use std::time::Duration;
+
+use opentelemetry::Context;
+use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+use opentelemetry_proto::tonic::common::v1::KeyValue;
+use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+use opentelemetry_proto::tonic::metrics::v1::{AggregationTemporality, Metric};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
+use seam::semconv::{buckets, limits, SCHEMA_URL};
+use seam::{Config, Error, Role};
+
+#[global_allocator]
+static ALLOC: seam::alloc::Counting<System> = seam::alloc::Counting::new(System);
+
+fn attr<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_ref())
+        .and_then(|v| v.value.as_ref())
+}
+
+fn attr_str<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
+    match attr(attributes, key) {
+        Some(AnyValue::StringValue(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn assert_resource(resource: Option<&Resource>, schema_url: &str) {
+    let attributes = &resource.expect("resource").attributes;
+    assert_eq!(attr_str(attributes, "service.name"), Some("export-test"));
+    assert_eq!(attr_str(attributes, "service.version"), Some("1.2.3"));
+    assert_eq!(attr_str(attributes, "deployment.environment.name"), Some("ci"));
+    assert_eq!(attr_str(attributes, "seam.impl"), Some("rust"));
+    assert_eq!(attr_str(attributes, "telemetry.sdk.language"), Some("rust"));
+    assert_eq!(attr_str(attributes, "telemetry.sdk.name"), Some("opentelemetry"));
+    assert_eq!(schema_url, SCHEMA_URL);
+}
+
+#[test]
+fn exports_schema_conformant_telemetry_without_a_runtime() {
+    let receiver = support::Receiver::start();
+    let guard = seam::init(
+        Config::new("export-test")
+            .with_service_version("1.2.3")
+            .with_environment("ci")
+            .with_endpoint(receiver.endpoint())
+            .with_metric_interval(Duration::from_secs(3600))
+            .with_json_logs(false)
+            // TRACE lets the HTTP stack's own debug events through the level
+            // filter: only the transport filter keeps them from looping.
+            .with_max_level(tracing::Level::TRACE),
+    )
+    .expect("init");
+    assert_eq!(seam::init(Config::new("again")).err(), Some(Error::AlreadyInitialized));
+
+    let correlated = seam::propagation::with_correlation_id(&Context::new(), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+    let trace_id = {
+        let _cx = correlated.attach();
+        let op = seam::operation("checkout.price");
+        tracing::info!(user.email = "jane@example.com", attempt = 2, "charging card 4111 1111 1111 1111");
+        let trace_id = {
+            use opentelemetry::trace::TraceContextExt;
+            op.context().span().span_context().trace_id()
+        };
+        drop(op);
+        trace_id
+    };
+    seam::operation("checkout.price").fail("timeout");
+    {
+        let _shadow = seam::with_role(&Context::current(), Role::Shadow).attach();
+        let result: Result<(), std::io::Error> = Err(std::io::Error::other("upstream down"));
+        let _ = seam::operation("checkout.price").end(result);
+    }
+    // Fill seam.operation up to its limit; the next name overflows.
+    for i in 1..limits::SEAM_OPERATION_CARDINALITY_LIMIT {
+        drop(seam::operation(&format!("filler.{i}")));
+    }
+    drop(seam::operation("one.too.many"));
+
+    guard.shutdown(Duration::from_secs(20)).expect("shutdown");
+    guard.shutdown(Duration::from_secs(1)).expect("second shutdown is a no-op");
+    let got = receiver.take();
+    assert!(got.rejected.is_empty(), "rejected requests: {:?}", got.rejected);
+
+    // Traces.
+    let resource_spans: Vec<_> = got.traces.iter().flat_map(|r| &r.resource_spans).collect();
+    assert!(!resource_spans.is_empty(), "no traces arrived");
+    for rs in &resource_spans {
+        assert_resource(rs.resource.as_ref(), &rs.schema_url);
+    }
+    let spans: Vec<_> = resource_spans
+        .iter()
+        .flat_map(|rs| &rs.scope_spans)
+        .filter(|ss| ss.scope.as_ref().map(|s| s.name.as_str()) == Some("seam"))
+        .inspect(|ss| assert_eq!(ss.schema_url, SCHEMA_URL))
+        .flat_map(|ss| &ss.spans)
+        .collect();
+    let checkout: Vec<_> = spans.iter().filter(|s| s.name == "checkout.price").collect();
+    assert_eq!(checkout.len(), 3, "checkout.price spans");
+    let ok = checkout.iter().find(|s| s.trace_id == trace_id.to_bytes()).expect("the correlated span");
+    assert_eq!(attr_str(&ok.attributes, "seam.operation"), Some("checkout.price"));
+    assert_eq!(attr_str(&ok.attributes, "seam.impl"), Some("rust"));
+    assert_eq!(attr_str(&ok.attributes, "seam.role"), Some("candidate"));
+    let failed = checkout
+        .iter()
+        .find(|s| attr_str(&s.attributes, "error.type") == Some("timeout"))
+        .expect("the failed span");
+    assert_eq!(failed.status.as_ref().map(|s| s.code), Some(StatusCode::Error as i32));
+    let shadow = checkout
+        .iter()
+        .find(|s| attr_str(&s.attributes, "seam.role") == Some("shadow"))
+        .expect("the shadow span");
+    assert_eq!(attr_str(&shadow.attributes, "error.type"), Some("std::io::error::Error"));
+    let overflowed = spans.iter().find(|s| s.name == "one.too.many").expect("overflowed span keeps its name");
+    assert_eq!(attr_str(&overflowed.attributes, "seam.operation"), Some(limits::SEAM_OPERATION_OVERFLOW_VALUE));
+
+    // Metrics.
+    let resource_metrics: Vec<_> = got.metrics.iter().flat_map(|r| &r.resource_metrics).collect();
+    assert!(!resource_metrics.is_empty(), "no metrics arrived");
+    for rm in &resource_metrics {
+        assert_resource(rm.resource.as_ref(), &rm.schema_url);
+    }
+    let metrics: Vec<&Metric> = resource_metrics
+        .iter()
+        .flat_map(|rm| &rm.scope_metrics)
+        .flat_map(|sm| &sm.metrics)
+        .collect();
+    let metric = |name: &str| -> &Metric {
+        metrics.iter().copied().find(|m| m.name == name).unwrap_or_else(|| panic!("metric {name} missing"))
+    };
+
+    let duration = metric("seam.operation.duration");
+    assert_eq!(duration.unit, "s");
+    let Some(Data::Histogram(histogram)) = &duration.data else {
+        panic!("seam.operation.duration is not a histogram: {:?}", duration.data)
+    };
+    assert_eq!(histogram.aggregation_temporality, AggregationTemporality::Cumulative as i32);
+    let point = |operation: &str, role: &str, error_type: Option<&str>| {
+        histogram
+            .data_points
+            .iter()
+            .find(|p| {
+                attr_str(&p.attributes, "seam.operation") == Some(operation)
+                    && attr_str(&p.attributes, "seam.role") == Some(role)
+                    && attr_str(&p.attributes, "error.type") == error_type
+            })
+            .unwrap_or_else(|| panic!("no point for {operation}/{role}/{error_type:?}"))
+    };
+    for p in &histogram.data_points {
+        assert_eq!(p.explicit_bounds, buckets::LATENCY, "bucket boundaries");
+        assert_eq!(attr_str(&p.attributes, "seam.impl"), Some("rust"));
+    }
+    assert_eq!(point("checkout.price", "candidate", None).count, 1);
+    assert_eq!(point("checkout.price", "candidate", Some("timeout")).count, 1);
+    assert_eq!(point("checkout.price", "shadow", Some("std::io::error::Error")).count, 1);
+    assert_eq!(point(limits::SEAM_OPERATION_OVERFLOW_VALUE, "candidate", None).count, 1);
+    assert_eq!(
+        histogram.data_points.len(),
+        3 + (limits::SEAM_OPERATION_CARDINALITY_LIMIT - 1) + 1,
+        "one series per admitted name and role, plus the overflow series"
+    );
+
+    let overflows = metric("seam.operation.overflows");
+    assert_eq!(overflows.unit, "{operation}");
+    let Some(Data::Sum(sum)) = &overflows.data else { panic!("overflows is not a sum") };
+    assert!(sum.is_monotonic);
+    assert_eq!(sum.data_points.len(), 1);
+    assert_eq!(attr_str(&sum.data_points[0].attributes, "seam.impl"), Some("rust"));
+    assert_eq!(sum.data_points[0].value, Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1)));
+
+    for (name, unit, monotonic) in [
+        ("seam.rust.memory.allocated", "By", true),
+        ("seam.rust.memory.allocations", "{allocation}", true),
+        ("seam.rust.memory.used", "By", false),
+    ] {
+        let m = metric(name);
+        assert_eq!(m.unit, unit, "{name} unit");
+        let Some(Data::Sum(sum)) = &m.data else { panic!("{name} is not a sum") };
+        assert_eq!(sum.is_monotonic, monotonic, "{name} monotonic");
+        let value = match sum.data_points.first().and_then(|p| p.value) {
+            Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(v)) => v,
+            other => panic!("{name} value {other:?}"),
+        };
+        assert!(value > 0, "{name} = {value}");
+    }
+
+    // Logs.
+    let resource_logs: Vec<_> = got.logs.iter().flat_map(|r| &r.resource_logs).collect();
+    assert!(!resource_logs.is_empty(), "no logs arrived");
+    for rl in &resource_logs {
+        assert_resource(rl.resource.as_ref(), &rl.schema_url);
+    }
+    let records: Vec<_> = resource_logs
+        .iter()
+        .flat_map(|rl| &rl.scope_logs)
+        .flat_map(|sl| sl.log_records.iter().map(move |r| (sl.scope.as_ref().map(|s| s.name.clone()), r)))
+        .collect();
+    for (scope, _) in &records {
+        let scope = scope.as_deref().unwrap_or("");
+        assert!(
+            !seam::log::is_transport_target(scope) && !scope.starts_with("opentelemetry"),
+            "the exporter's own event was exported: {scope}"
+        );
+    }
+    let (_, charged) = records
+        .iter()
+        .find(|(_, r)| matches!(r.body.as_ref().and_then(|b| b.value.as_ref()), Some(AnyValue::StringValue(s)) if s.starts_with("charging")))
+        .expect("the charging log record");
+    assert_eq!(
+        charged.body.as_ref().and_then(|b| b.value.as_ref()),
+        Some(&AnyValue::StringValue("charging card [REDACTED:card]".into()))
+    );
+    assert_eq!(charged.severity_number, 9);
+    assert_eq!(charged.severity_text, "INFO");
+    assert_eq!(charged.trace_id, trace_id.to_bytes(), "log carries the operation's trace id");
+    assert_eq!(attr_str(&charged.attributes, "user.email"), Some("[REDACTED]"));
+    assert_eq!(attr(&charged.attributes, "attempt"), Some(&AnyValue::IntValue(2)));
+    assert_eq!(attr_str(&charged.attributes, "seam.correlation_id"), Some("01JD4X7K2M9QZ8R6T5W3V1N0PA"));
+    assert!(charged.time_unix_nano > 0);
+}

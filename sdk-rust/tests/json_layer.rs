@@ -1,0 +1,83 @@
+//! The JSON layer under a real `tracing` subscriber: trace context and
+//! correlation id from the current OpenTelemetry context, fields in order,
+//! redaction, one line per event.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+use opentelemetry::Context;
+use seam::log::JsonLayer;
+use tracing_subscriber::layer::SubscriberExt;
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture(f: impl FnOnce()) -> Vec<String> {
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::registry().with(JsonLayer::new("pricing").with_writer(buffer.clone()));
+    tracing::subscriber::with_default(subscriber, f);
+    let bytes = buffer.0.lock().expect("lock").clone();
+    String::from_utf8(bytes).expect("utf8").lines().map(str::to_owned).collect()
+}
+
+/// The line without its "time" field, which is the only part that varies.
+fn without_time(line: &str) -> &str {
+    let rest = line.strip_prefix("{\"time\":\"").expect("starts with time");
+    assert_eq!(rest.as_bytes()[29], b'Z', "nine fractional digits, UTC: {line}");
+    &rest[31..]
+}
+
+#[test]
+fn writes_the_canonical_line_with_the_current_context() {
+    let span = SpanContext::new(
+        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").expect("trace id"),
+        SpanId::from_hex("00f067aa0ba902b7").expect("span id"),
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    let cx = seam::propagation::with_correlation_id(&Context::new().with_remote_span_context(span), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+    let lines = capture(|| {
+        let _current = cx.attach();
+        tracing::warn!(
+            http.response.status_code = 200,
+            cache.hit = true,
+            ratio = 0.125,
+            db.password = "hunter2",
+            big = u64::MAX,
+            "quote {} for {}",
+            "computed",
+            "Bearer abc.def"
+        );
+    });
+    assert_eq!(lines.len(), 1);
+    assert_eq!(
+        without_time(&lines[0]),
+        ",\"level\":\"WARN\",\"msg\":\"quote computed for Bearer [REDACTED]\",\"service.name\":\"pricing\",\
+         \"seam.impl\":\"rust\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span_id\":\"00f067aa0ba902b7\",\
+         \"seam.correlation_id\":\"01JD4X7K2M9QZ8R6T5W3V1N0PA\",\"http.response.status_code\":200,\"cache.hit\":true,\
+         \"ratio\":0.125,\"db.password\":\"[REDACTED]\",\"big\":18446744073709551615}"
+    );
+}
+
+#[test]
+fn omits_absent_ids() {
+    let lines = capture(|| {
+        tracing::debug!(target: "pricing", entries = -42, "cache warmed");
+    });
+    assert_eq!(
+        without_time(&lines[0]),
+        ",\"level\":\"DEBUG\",\"msg\":\"cache warmed\",\"service.name\":\"pricing\",\"seam.impl\":\"rust\",\"entries\":-42}"
+    );
+}

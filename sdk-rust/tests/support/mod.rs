@@ -1,0 +1,152 @@
+//! A minimal but real OTLP/HTTP receiver for tests: HTTP/1.1 on 127.0.0.1,
+//! protobuf bodies decoded with opentelemetry-proto.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+/// Everything received, by signal.
+#[derive(Default, Debug)]
+pub struct Received {
+    pub traces: Vec<ExportTraceServiceRequest>,
+    pub metrics: Vec<ExportMetricsServiceRequest>,
+    pub logs: Vec<ExportLogsServiceRequest>,
+    /// Requests that were not valid OTLP/HTTP protobuf, with the reason.
+    pub rejected: Vec<String>,
+}
+
+/// The running receiver; dropping it stops accepting.
+pub struct Receiver {
+    addr: SocketAddr,
+    received: Arc<Mutex<Received>>,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl Receiver {
+    pub fn start() -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let received = Arc::new(Mutex::new(Received::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let acceptor = {
+            let received = received.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let received = received.clone();
+                    std::thread::spawn(move || serve(stream, &received));
+                }
+            })
+        };
+        Receiver {
+            addr,
+            received,
+            stop,
+            acceptor: Some(acceptor),
+        }
+    }
+
+    /// The base URL, as OTEL_EXPORTER_OTLP_ENDPOINT would hold it.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn take(&self) -> Received {
+        std::mem::take(&mut *self.received.lock().expect("lock"))
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr); // wakes the acceptor
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
+
+/// Serves requests on one keep-alive connection until the client closes it.
+fn serve(stream: TcpStream, received: &Mutex<Received>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut writer = match stream.try_clone() {
+        Ok(w) => w,
+        Err(_) => return,
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        match reader.read_line(&mut request_line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+        let mut content_length = 0usize;
+        let mut content_type = String::new();
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                match name.trim().to_ascii_lowercase().as_str() {
+                    "content-length" => content_length = value.trim().parse().unwrap_or(0),
+                    "content-type" => content_type = value.trim().to_owned(),
+                    _ => {}
+                }
+            }
+        }
+        let mut body = vec![0u8; content_length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let status = record(received, &path, &content_type, &body);
+        let response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
+        );
+        if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn record(received: &Mutex<Received>, path: &str, content_type: &str, body: &[u8]) -> &'static str {
+    let mut received = received.lock().expect("lock");
+    if content_type != "application/x-protobuf" {
+        received.rejected.push(format!("{path}: content-type {content_type:?}"));
+        return "415 Unsupported Media Type";
+    }
+    let decoded = match path {
+        "/v1/traces" => ExportTraceServiceRequest::decode(body).map(|r| received.traces.push(r)),
+        "/v1/metrics" => ExportMetricsServiceRequest::decode(body).map(|r| received.metrics.push(r)),
+        "/v1/logs" => ExportLogsServiceRequest::decode(body).map(|r| received.logs.push(r)),
+        other => {
+            received.rejected.push(format!("unknown path {other}"));
+            return "404 Not Found";
+        }
+    };
+    match decoded {
+        Ok(()) => "200 OK",
+        Err(e) => {
+            received.rejected.push(format!("{path}: {e}"));
+            "400 Bad Request"
+        }
+    }
+}
