@@ -42,6 +42,11 @@ func (e *Error) Unwrap() []error {
 	return []error{e.kind()}
 }
 
+// ErrorType is the error.type of the failure ("panic", "deadline_exceeded",
+// "error", "invalid_argument"), as seam.ErrorType and the boundary's metrics
+// record it.
+func (e *Error) ErrorType() string { return e.Status.errorType() }
+
 func (e *Error) kind() error {
 	switch e.Status {
 	case StatusPanic:

@@ -1,0 +1,154 @@
+//go:build !seamffi
+
+package ffitest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rustDir is sdk-rust, from this package's directory.
+const rustDir = "../../../sdk-rust"
+
+// libDir is where testlib.go's #cgo LDFLAGS look for libseam_ffi_testlib.a.
+const libDir = rustDir + "/target/seam-ffi"
+
+// TestFFI builds the Rust staticlib and runs this package's seamffi tests
+// (or, with SEAM_FFI_BENCH set to a -bench pattern, its benchmarks against a
+// release build) in a child `go test`.
+func TestFFI(t *testing.T) {
+	bench := os.Getenv("SEAM_FFI_BENCH")
+	profile := "debug"
+	if bench != "" {
+		profile = "release"
+	}
+	statInputs(t)
+	buildStaticlib(t, profile)
+
+	args := []string{"test", "-tags", "seamffi", "-count=1"}
+	if testing.Verbose() {
+		args = append(args, "-v")
+	}
+	if bench != "" {
+		args = append(args, "-run", "^$", "-bench", bench, "-benchmem", "-timeout", "30m")
+		if count := os.Getenv("SEAM_FFI_BENCH_COUNT"); count != "" {
+			args = append(args, "-count", count)
+		}
+	}
+	if deadline, ok := t.Deadline(); ok && bench == "" {
+		args = append(args, "-timeout", time.Until(deadline).Round(time.Second).String())
+	}
+	args = append(args, ".")
+	run(t, goTool(), args...)
+}
+
+// statInputs stats every source the child test depends on. go test caches a
+// passing result keyed on the files the test looked at; without this it
+// would see none of the Go and Rust sources behind the child process and
+// replay a stale pass after they changed.
+func statInputs(t *testing.T) {
+	t.Helper()
+	roots := []string{
+		"../..", // sdk-go: package boundary, this package, and what they import
+		rustDir + "/src",
+		rustDir + "/include",
+		rustDir + "/ffi-testlib/src",
+		rustDir + "/ffi-testlib/include",
+		rustDir + "/ffi-testlib/Cargo.toml",
+		rustDir + "/Cargo.toml",
+		rustDir + "/Cargo.lock",
+	}
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				_, err = os.Stat(path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("stat the sources under %s: %v", root, err)
+		}
+	}
+}
+
+// buildStaticlib runs cargo for the testlib and copies the library to libDir.
+func buildStaticlib(t *testing.T, profile string) {
+	t.Helper()
+	cargo := []string{"build", "-p", "seam-ffi-testlib"}
+	if profile == "release" {
+		cargo = append(cargo, "--release")
+	}
+	run(t, "cargo", cargo...)
+	src := filepath.Join(rustDir, "target", profile, "libseam_ffi_testlib.a")
+	if err := os.MkdirAll(libDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyFile(src, filepath.Join(libDir, "libseam_ffi_testlib.a")); err != nil {
+		t.Fatalf("copy the staticlib: %v", err)
+	}
+}
+
+// run runs name (cargo in the Rust workspace, anything else here) with its
+// output on the test's stdout, and fails the test if it fails.
+func run(t *testing.T, name string, args ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if deadline, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-5*time.Second))
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	if name == "cargo" {
+		cmd.Dir = rustDir
+	}
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
+	fmt.Printf("$ %s %s\n", name, strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
+	}
+}
+
+// goTool is the go command of the toolchain running this test.
+func goTool() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}
+
+// copyFile copies src to dst through a temporary file, so a concurrent link
+// never reads half a library.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".staticlib-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}

@@ -1,0 +1,161 @@
+//go:build seamffi
+
+package ffitest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+	metricpb "go.opentelemetry.io/proto/otlp/metrics/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/boundary"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// TestTelemetryCrossesTheBoundary calls Rust under Go spans, shuts the Rust
+// pipeline down (which flushes it), and reads what Rust exported to the OTLP
+// server: the Rust span continues the Go trace, and seam.boundary.panics
+// counted every panic. It shuts the pipeline down, so it is the last test.
+func TestTelemetryCrossesTheBoundary(t *testing.T) {
+	double := newFunc(t, "testlib.double", entryDouble, boundary.FuncOptions[Input, Output]{})
+	panicking := newFunc(t, "testlib.panic", entryPanic, boundary.FuncOptions[Input, Output]{})
+
+	// A sampled Go span with a tracestate and a correlation id.
+	ts, err := trace.ParseTraceState("vendor=go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled, TraceState: ts, Remote: true,
+	})
+	ctx := seam.WithCorrelationID(trace.ContextWithRemoteSpanContext(context.Background(), remote), "corr-trace")
+	ctx, goSpan := goTracer.Start(ctx, "go.caller")
+	in, out := newInput(2, 0), Output{}
+	if err := double.Call(ctx, &in, &out); err != nil {
+		t.Fatal(err)
+	}
+	goSpan.End()
+	caller := goSpan.SpanContext()
+	callerTrace, callerSpan := caller.TraceID(), caller.SpanID()
+
+	// An unsampled Go span: Rust keeps the decision and records nothing.
+	unsampledCtx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x01},
+		SpanID:  trace.SpanID{0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08},
+	}))
+	if err := double.Call(unsampledCtx, &in, &out); err != nil {
+		t.Fatal(err)
+	}
+
+	// Two more panics on top of those the other tests caused.
+	for range 2 {
+		panicsCaused.Add(1)
+		if err := panicking.Call(ctx, &in, &out); !errors.Is(err, boundary.ErrPanic) {
+			t.Fatalf("err = %v, want ErrPanic", err)
+		}
+	}
+
+	if err := boundary.Shutdown(10 * time.Second); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+
+	t.Run("rust span continues the go trace", func(t *testing.T) {
+		var rust *exportedSpan
+		for _, s := range otlp.Spans() {
+			if s.span.Name == "testlib.double" && bytes.Equal(s.span.TraceId, callerTrace[:]) {
+				rust = &s
+			}
+			if bytes.Equal(s.span.TraceId, unsampledCtxTraceID(unsampledCtx)) {
+				t.Errorf("span %q exported under an unsampled parent", s.span.Name)
+			}
+		}
+		if rust == nil {
+			t.Fatalf("no Rust span testlib.double in trace %s; got %d spans", caller.TraceID(), len(otlp.Spans()))
+		}
+		if !bytes.Equal(rust.span.ParentSpanId, callerSpan[:]) {
+			t.Errorf("parent span id = %x, want the Go span %s", rust.span.ParentSpanId, caller.SpanID())
+		}
+		if rust.span.TraceState != "vendor=go" {
+			t.Errorf("trace state = %q, want vendor=go", rust.span.TraceState)
+		}
+		if rust.span.Kind != tracepb.Span_SPAN_KIND_SERVER {
+			t.Errorf("kind = %v, want server", rust.span.Kind)
+		}
+		attrs := spanAttrs(t, rust.span)
+		for k, want := range map[string]string{
+			string(semconv.SeamOperationKey):     "testlib.double",
+			string(semconv.SeamBoundaryKindKey):  "ffi",
+			string(semconv.SeamImplKey):          "rust",
+			string(semconv.SeamCorrelationIDKey): "corr-trace",
+		} {
+			if attrs[k] != want {
+				t.Errorf("span attribute %s = %q, want %q", k, attrs[k], want)
+			}
+		}
+		for k, want := range map[string]string{
+			string(semconv.ServiceNameKey):          "ffitest",
+			string(semconv.TelemetrySDKLanguageKey): "rust",
+			string(semconv.SeamImplKey):             "rust",
+		} {
+			if rust.resource[k] != want {
+				t.Errorf("resource %s = %q, want %q", k, rust.resource[k], want)
+			}
+		}
+	})
+
+	t.Run("panicking span is an error", func(t *testing.T) {
+		for _, s := range otlp.Spans() {
+			if s.span.Name != "testlib.panic" || !bytes.Equal(s.span.TraceId, callerTrace[:]) {
+				continue
+			}
+			if s.span.Status.GetCode() != tracepb.Status_STATUS_CODE_ERROR || spanAttrs(t, s.span)[string(semconv.ErrorTypeKey)] != "panic" {
+				t.Errorf("panicking span: status %v, attributes %v", s.span.Status, spanAttrs(t, s.span))
+			}
+			return
+		}
+		t.Error("no testlib.panic span exported")
+	})
+
+	t.Run("panics are counted", func(t *testing.T) {
+		var total int64
+		ms := otlp.Metric(semconv.SeamBoundaryPanicsName)
+		if len(ms) == 0 {
+			t.Fatalf("%s was not exported", semconv.SeamBoundaryPanicsName)
+		}
+		for _, m := range ms {
+			if m.Unit != semconv.SeamBoundaryPanicsUnit {
+				t.Errorf("unit = %q, want %q", m.Unit, semconv.SeamBoundaryPanicsUnit)
+			}
+			sum := m.GetSum()
+			if sum == nil || !sum.IsMonotonic || sum.AggregationTemporality != metricpb.AggregationTemporality_AGGREGATION_TEMPORALITY_CUMULATIVE {
+				t.Fatalf("%s is not a cumulative monotonic sum: %v", m.Name, m.Data)
+			}
+			for _, dp := range sum.DataPoints {
+				attrs := map[string]string{}
+				for _, kv := range dp.Attributes {
+					attrs[kv.Key] = kv.GetValue().GetStringValue()
+				}
+				if attrs[string(semconv.SeamOperationKey)] != "testlib.panic" || attrs[string(semconv.SeamBoundaryKindKey)] != "ffi" {
+					t.Errorf("panic counted with attributes %v", attrs)
+				}
+				total = max(total, dp.GetAsInt())
+			}
+		}
+		if want := panicsCaused.Load(); total != want {
+			t.Errorf("%s = %d, want %d", semconv.SeamBoundaryPanicsName, total, want)
+		}
+	})
+}
+
+func unsampledCtxTraceID(ctx context.Context) []byte {
+	id := trace.SpanContextFromContext(ctx).TraceID()
+	return id[:]
+}

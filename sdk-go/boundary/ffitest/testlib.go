@@ -1,0 +1,49 @@
+//go:build seamffi
+
+package ffitest
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../../sdk-rust/ffi-testlib/include
+#cgo LDFLAGS: -L${SRCDIR}/../../../sdk-rust/target/seam-ffi -lseam_ffi_testlib -lgcc_s -lutil -lrt -lpthread -lm -ldl
+#cgo noescape testlib_bare
+#cgo nocallback testlib_bare
+#include "seam_testlib.h"
+*/
+import "C"
+
+import "unsafe"
+
+// Input and Output are the testlib's C structs.
+type (
+	Input  = C.TestlibInput
+	Output = C.TestlibOutput
+)
+
+// The testlib's entry points, for boundary.NewFunc.
+var (
+	entryDouble = unsafe.Pointer(C.testlib_double)
+	entryPanic  = unsafe.Pointer(C.testlib_panic)
+	entryFail   = unsafe.Pointer(C.testlib_fail)
+	entrySleep  = unsafe.Pointer(C.testlib_sleep)
+)
+
+// bare is the same work as testlib_double with nothing around it: one plain
+// cgo call, the benchmarks' baseline.
+func bare(in *Input, out *Output) int32 {
+	return int32(C.testlib_bare(in, out))
+}
+
+// bodyRuns is how many entry point bodies have started in this process.
+func bodyRuns() uint64 {
+	return uint64(C.testlib_body_runs())
+}
+
+func newInput(value int64, sleepMS uint64) Input {
+	return Input{value: C.int64_t(value), sleep_ms: C.uint64_t(sleepMS)}
+}
+
+// outputValue is what the body wrote: twice the input value.
+func outputValue(o *Output) int64 { return int64(o.value) }
+
+// outputCorrelationIDLen is the length of the correlation id the body saw.
+func outputCorrelationIDLen(o *Output) uint64 { return uint64(o.correlation_id_len) }
