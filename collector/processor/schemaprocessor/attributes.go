@@ -1,0 +1,239 @@
+package schemaprocessor
+
+import (
+	"math"
+	"strconv"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// subject names what a batch of attributes belongs to, for findings.
+type subject struct {
+	f       *findings
+	service string
+	name    string
+}
+
+func (s subject) add(rule, detail string) { s.f.add(rule, s.service, s.name, detail) }
+
+// maxRenamesInPlace is how many renames one map collects before it needs a
+// second pass; maps with more deprecated keys than this are rare.
+const maxRenamesInPlace = 8
+
+// normalizeAttributes renames deprecated and foreign spellings, redacts
+// sensitive values and checks types and enum values of m. It reports
+// whether m holds a key outside allowed (when allowed is not nil).
+func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]struct{}, sub subject) (extra bool) {
+	for {
+		var renames [maxRenamesInPlace]string
+		n, more := 0, false
+		for k, v := range m.All() {
+			rule := p.schema.keys[k]
+			if rule.renameTo != "" {
+				if n < len(renames) {
+					renames[n] = k
+					n++
+				} else {
+					more = true
+				}
+				continue
+			}
+			p.checkValue(k, v, rule.spec, sub)
+			if allowed != nil {
+				if _, ok := allowed[k]; !ok {
+					extra = true
+				}
+			}
+		}
+		for _, from := range renames[:n] {
+			rule := p.schema.keys[from]
+			sub.add(rule.renameRule, from+" is spelled "+rule.renameTo+" in the schema")
+			v, _ := m.Get(from)
+			if p.enforce {
+				v = renameKey(m, from, rule.renameTo)
+				if v == (pcommon.Value{}) {
+					continue
+				}
+			}
+			// The value is judged by the name it will have.
+			target := p.schema.keys[rule.renameTo]
+			p.checkValue(rule.renameTo, v, target.spec, sub)
+			if allowed != nil {
+				if _, ok := allowed[rule.renameTo]; !ok {
+					extra = true
+				}
+			}
+		}
+		// In report mode nothing moved, so a second pass would see the same
+		// keys again.
+		if !more || !p.enforce {
+			return extra
+		}
+	}
+}
+
+// renameKey moves m[from] to m[to]. When both exist the canonical key wins
+// and the old one is dropped. It returns the value now under to, or the
+// zero Value if nothing moved.
+func renameKey(m pcommon.Map, from, to string) pcommon.Value {
+	old, ok := m.Get(from)
+	if !ok {
+		return pcommon.Value{}
+	}
+	if _, exists := m.Get(to); exists {
+		m.Remove(from)
+		return pcommon.Value{}
+	}
+	tmp := pcommon.NewValueEmpty()
+	old.CopyTo(tmp)
+	m.Remove(from)
+	dst := m.PutEmpty(to)
+	tmp.MoveTo(dst)
+	return dst
+}
+
+// checkValue redacts v and checks it against spec (nil for keys the
+// registry does not define).
+func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, sub subject) {
+	p.redactValue(key, v, sub)
+	if spec == nil {
+		return
+	}
+	switch spec.typ {
+	case typeString:
+		if v.Type() != pcommon.ValueTypeStr {
+			sub.add(RuleTypeMismatch, key+" must be a string, got "+v.Type().String())
+			if p.enforce && isScalar(v) {
+				v.SetStr(v.AsString())
+			}
+		}
+	case typeInt:
+		p.checkInt(key, v, sub)
+	case typeDouble:
+		if v.Type() != pcommon.ValueTypeDouble {
+			sub.add(RuleTypeMismatch, key+" must be a double, got "+v.Type().String())
+			if p.enforce && v.Type() == pcommon.ValueTypeInt {
+				v.SetDouble(float64(v.Int()))
+			}
+		}
+	case typeBool:
+		if v.Type() != pcommon.ValueTypeBool {
+			sub.add(RuleTypeMismatch, key+" must be a boolean, got "+v.Type().String())
+			if b, err := strconv.ParseBool(v.AsString()); p.enforce && err == nil && v.Type() == pcommon.ValueTypeStr {
+				v.SetBool(b)
+			}
+		}
+	case typeEnum:
+		p.checkEnum(key, v, spec, sub)
+	}
+}
+
+func isScalar(v pcommon.Value) bool {
+	switch v.Type() {
+	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+		return true
+	}
+	return false
+}
+
+func (p *schemaProcessor) checkInt(key string, v pcommon.Value, sub subject) {
+	switch v.Type() {
+	case pcommon.ValueTypeInt:
+		return
+	case pcommon.ValueTypeStr:
+		sub.add(RuleTypeMismatch, key+" must be an int, got a string")
+		if n, err := strconv.ParseInt(v.Str(), 10, 64); p.enforce && err == nil {
+			v.SetInt(n)
+		}
+	case pcommon.ValueTypeDouble:
+		sub.add(RuleTypeMismatch, key+" must be an int, got a double")
+		if d := v.Double(); p.enforce && d == math.Trunc(d) && math.Abs(d) < 1<<53 {
+			v.SetInt(int64(d))
+		}
+	default:
+		sub.add(RuleTypeMismatch, key+" must be an int, got "+v.Type().String())
+	}
+}
+
+func (p *schemaProcessor) checkEnum(key string, v pcommon.Value, spec *attrSpec, sub subject) {
+	if v.Type() != pcommon.ValueTypeStr {
+		sub.add(RuleTypeMismatch, key+" must be a string enum, got "+v.Type().String())
+		return
+	}
+	s := v.Str()
+	if _, ok := spec.enum[s]; ok {
+		return
+	}
+	// A member in another case is an unambiguous foreign spelling.
+	if canonical, ok := spec.enumFold[lowerASCII(s)]; ok {
+		sub.add(RuleForeignSpelling, key+"="+s+" is spelled "+canonical+" in the schema")
+		if p.enforce {
+			v.SetStr(canonical)
+		}
+		return
+	}
+	sub.add(RuleUndefinedEnumVariant, key+"="+s+" is not a member of the enum")
+}
+
+// redactValue replaces a sensitive key's value whole and scrubs secret
+// shapes out of strings, inside maps and slices too.
+func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		s := v.Str()
+		if red, changed := p.redactor.Value(key, s); changed {
+			sub.add(RuleRedacted, "value of "+key+" redacted")
+			if p.enforce {
+				v.SetStr(red)
+			}
+		}
+	case pcommon.ValueTypeMap:
+		if p.redactor.Key(key) {
+			sub.add(RuleRedacted, "value of "+key+" redacted")
+			if p.enforce {
+				v.SetStr(p.redactor.Replacement())
+			}
+			return
+		}
+		for k, nested := range v.Map().All() {
+			p.redactValue(k, nested, sub)
+		}
+	case pcommon.ValueTypeSlice:
+		if p.redactor.Key(key) {
+			sub.add(RuleRedacted, "value of "+key+" redacted")
+			if p.enforce {
+				v.SetStr(p.redactor.Replacement())
+			}
+			return
+		}
+		sl := v.Slice()
+		for i := 0; i < sl.Len(); i++ {
+			p.redactValue(key, sl.At(i), sub)
+		}
+	case pcommon.ValueTypeEmpty:
+	default:
+		if p.redactor.Key(key) {
+			sub.add(RuleRedacted, "value of "+key+" redacted")
+			if p.enforce {
+				v.SetStr(p.redactor.Replacement())
+			}
+		}
+	}
+}
+
+// lowerASCII lower-cases ASCII letters, allocating only when s has upper
+// case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; 'A' <= c && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -1,0 +1,117 @@
+package schemaprocessor
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+)
+
+// Points whose attributes became equal (dropped attributes, folded values,
+// overflow) are one series now and are merged: sums and histograms add up,
+// gauges keep the latest value.
+
+func mergeNumberPoints(dps pmetric.NumberDataPointSlice, gauge bool) {
+	if dps.Len() < 2 {
+		return
+	}
+	first := make(map[uint64]int, dps.Len())
+	drop := make([]bool, dps.Len())
+	for i := 0; i < dps.Len(); i++ {
+		dp := dps.At(i)
+		h := hashAttributes(dp.Attributes())
+		j, seen := first[h]
+		if !seen {
+			first[h] = i
+			continue
+		}
+		into := dps.At(j)
+		if gauge {
+			if dp.Timestamp() >= into.Timestamp() {
+				dp.CopyTo(into)
+			}
+		} else {
+			addNumberPoint(into, dp)
+		}
+		drop[i] = true
+	}
+	i := 0
+	dps.RemoveIf(func(pmetric.NumberDataPoint) bool {
+		d := drop[i]
+		i++
+		return d
+	})
+}
+
+func addNumberPoint(into, from pmetric.NumberDataPoint) {
+	if into.ValueType() == pmetric.NumberDataPointValueTypeInt && from.ValueType() == pmetric.NumberDataPointValueTypeInt {
+		into.SetIntValue(into.IntValue() + from.IntValue())
+	} else {
+		into.SetDoubleValue(numberValue(into) + numberValue(from))
+	}
+	widenTimes(into, from)
+}
+
+func numberValue(dp pmetric.NumberDataPoint) float64 {
+	if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
+		return float64(dp.IntValue())
+	}
+	return dp.DoubleValue()
+}
+
+func widenTimes[P interface {
+	Timestamp() pcommon.Timestamp
+	SetTimestamp(pcommon.Timestamp)
+	StartTimestamp() pcommon.Timestamp
+	SetStartTimestamp(pcommon.Timestamp)
+}](into, from P) {
+	if from.Timestamp() > into.Timestamp() {
+		into.SetTimestamp(from.Timestamp())
+	}
+	if from.StartTimestamp() != 0 && (into.StartTimestamp() == 0 || from.StartTimestamp() < into.StartTimestamp()) {
+		into.SetStartTimestamp(from.StartTimestamp())
+	}
+}
+
+func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice) {
+	if dps.Len() < 2 {
+		return
+	}
+	first := make(map[uint64]int, dps.Len())
+	drop := make([]bool, dps.Len())
+	for i := 0; i < dps.Len(); i++ {
+		dp := dps.At(i)
+		h := hashAttributes(dp.Attributes())
+		j, seen := first[h]
+		if !seen {
+			first[h] = i
+			continue
+		}
+		addHistogramPoint(dps.At(j), dp)
+		drop[i] = true
+	}
+	i := 0
+	dps.RemoveIf(func(pmetric.HistogramDataPoint) bool {
+		d := drop[i]
+		i++
+		return d
+	})
+}
+
+// addHistogramPoint adds from into into; both have the schema's bounds.
+func addHistogramPoint(into, from pmetric.HistogramDataPoint) {
+	into.SetCount(into.Count() + from.Count())
+	if from.HasSum() {
+		into.SetSum(into.Sum() + from.Sum())
+	}
+	if from.HasMin() && (!into.HasMin() || from.Min() < into.Min()) {
+		into.SetMin(from.Min())
+	}
+	if from.HasMax() && (!into.HasMax() || from.Max() > into.Max()) {
+		into.SetMax(from.Max())
+	}
+	ic, fc := into.BucketCounts(), from.BucketCounts()
+	for k := 0; k < ic.Len() && k < fc.Len(); k++ {
+		ic.SetAt(k, ic.At(k)+fc.At(k))
+	}
+	from.Exemplars().MoveAndAppendTo(into.Exemplars())
+	widenTimes(into, from)
+}

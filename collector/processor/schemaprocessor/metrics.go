@@ -1,0 +1,342 @@
+package schemaprocessor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+)
+
+// metricContext is what every metric of one resource shares.
+type metricContext struct {
+	f            *findings
+	service      string
+	resourceHash uint64
+	now          int64
+}
+
+func (p *schemaProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
+	f := findings{signal: signalMetrics}
+	now := time.Now().UnixNano()
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		rm := rms.At(i)
+		mc := metricContext{f: &f, now: now}
+		mc.service = p.normalizeResource(rm.Resource(), &f)
+		mc.resourceHash = hashAttributes(rm.Resource().Attributes())
+		if p.enforce {
+			rm.SetSchemaUrl(p.schema.url)
+		}
+		sms := rm.ScopeMetrics()
+		for j := 0; j < sms.Len(); j++ {
+			sm := sms.At(j)
+			if p.enforce {
+				sm.SetSchemaUrl(p.schema.url)
+			}
+			p.normalizeAttributes(sm.Scope().Attributes(), nil, subject{&f, mc.service, sm.Scope().Name()})
+			sm.Metrics().RemoveIf(func(m pmetric.Metric) bool { return !p.processMetric(m, mc) })
+		}
+		if p.enforce {
+			sms.RemoveIf(func(sm pmetric.ScopeMetrics) bool { return sm.Metrics().Len() == 0 })
+		}
+	}
+	if p.enforce {
+		rms.RemoveIf(func(rm pmetric.ResourceMetrics) bool { return rm.ScopeMetrics().Len() == 0 })
+	}
+	p.reporter.report(ctx, &f)
+	return md, nil
+}
+
+// processMetric checks and, in enforce mode, fixes one metric. It returns
+// false when the metric must be dropped.
+func (p *schemaProcessor) processMetric(m pmetric.Metric, mc metricContext) bool {
+	sub := subject{mc.f, mc.service, m.Name()}
+	spec := p.schema.metrics[m.Name()]
+	if spec == nil {
+		sub.add(RuleMissingMetric, "metric is not in the schema")
+		forEachPointAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
+		return true
+	}
+	if !p.checkInstrument(m, spec, sub) {
+		return p.keepUnfixable(m, sub)
+	}
+	factor := 1.0
+	if m.Unit() != spec.unit {
+		f, ok := unitFactor(m.Unit(), spec.unit)
+		if !ok {
+			sub.add(RuleUnitMismatch, fmt.Sprintf("unit %q cannot be converted to the schema's %q", m.Unit(), spec.unit))
+			return p.keepUnfixable(m, sub)
+		}
+		sub.add(RuleUnitMismatch, fmt.Sprintf("unit %q converted to the schema's %q", m.Unit(), spec.unit))
+		factor = f
+		if p.enforce {
+			scaleMetric(m, factor)
+			m.SetUnit(spec.unit)
+			factor = 1
+		}
+	}
+
+	state := p.cardinality.metric(spec.name)
+	state.mu.Lock()
+	defer state.mu.Unlock()
+	switch m.Type() {
+	case pmetric.MetricTypeSum:
+		p.processNumberPoints(m.Sum().DataPoints(), false, spec, state, mc, sub)
+		return !p.enforce || m.Sum().DataPoints().Len() > 0
+	case pmetric.MetricTypeGauge:
+		p.processNumberPoints(m.Gauge().DataPoints(), true, spec, state, mc, sub)
+		return !p.enforce || m.Gauge().DataPoints().Len() > 0
+	case pmetric.MetricTypeHistogram:
+		p.processHistogramPoints(m.Histogram().DataPoints(), factor, spec, state, mc, sub)
+		return !p.enforce || m.Histogram().DataPoints().Len() > 0
+	}
+	return true
+}
+
+// keepUnfixable decides the fate of a metric that cannot be made to
+// conform: enforce mode drops it; report mode keeps it and still reports
+// what its attributes hold.
+func (p *schemaProcessor) keepUnfixable(m pmetric.Metric, sub subject) bool {
+	if p.enforce {
+		return false
+	}
+	forEachPointAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
+	return true
+}
+
+// instrumentOf names a metric's data type as the registry names instruments.
+func instrumentOf(m pmetric.Metric) string {
+	switch m.Type() {
+	case pmetric.MetricTypeSum:
+		if m.Sum().IsMonotonic() {
+			return "counter"
+		}
+		return "updowncounter"
+	case pmetric.MetricTypeGauge:
+		return "gauge"
+	case pmetric.MetricTypeHistogram:
+		return "histogram"
+	case pmetric.MetricTypeExponentialHistogram:
+		return "exponential histogram"
+	case pmetric.MetricTypeSummary:
+		return "summary"
+	}
+	return "empty metric"
+}
+
+// checkInstrument reports whether m can be the schema's instrument, turning
+// a gauge into an updowncounter where the schema asks for one.
+func (p *schemaProcessor) checkInstrument(m pmetric.Metric, spec *metricSpec, sub subject) bool {
+	got := instrumentOf(m)
+	if got == spec.instrument {
+		return true
+	}
+	if spec.instrument == "updowncounter" && got == "gauge" {
+		sub.add(RuleTypeMismatch, "a gauge where the schema has an updowncounter: converted")
+		if p.enforce {
+			gaugeToUpDownCounter(m)
+		}
+		return true
+	}
+	if spec.instrument == "histogram" && got == "exponential histogram" {
+		sub.add(RuleBucketMismatch, "an exponential histogram where the schema has explicit buckets")
+		return false
+	}
+	sub.add(RuleTypeMismatch, fmt.Sprintf("a %s where the schema has a %s", got, spec.instrument))
+	return false
+}
+
+func gaugeToUpDownCounter(m pmetric.Metric) {
+	dps := pmetric.NewNumberDataPointSlice()
+	m.Gauge().DataPoints().MoveAndAppendTo(dps)
+	sum := m.SetEmptySum()
+	sum.SetIsMonotonic(false)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dps.MoveAndAppendTo(sum.DataPoints())
+}
+
+func forEachPointAttributes(m pmetric.Metric, fn func(pcommon.Map)) {
+	switch m.Type() {
+	case pmetric.MetricTypeSum:
+		dps := m.Sum().DataPoints()
+		for i := 0; i < dps.Len(); i++ {
+			fn(dps.At(i).Attributes())
+		}
+	case pmetric.MetricTypeGauge:
+		dps := m.Gauge().DataPoints()
+		for i := 0; i < dps.Len(); i++ {
+			fn(dps.At(i).Attributes())
+		}
+	case pmetric.MetricTypeHistogram:
+		dps := m.Histogram().DataPoints()
+		for i := 0; i < dps.Len(); i++ {
+			fn(dps.At(i).Attributes())
+		}
+	case pmetric.MetricTypeExponentialHistogram:
+		dps := m.ExponentialHistogram().DataPoints()
+		for i := 0; i < dps.Len(); i++ {
+			fn(dps.At(i).Attributes())
+		}
+	case pmetric.MetricTypeSummary:
+		dps := m.Summary().DataPoints()
+		for i := 0; i < dps.Len(); i++ {
+			fn(dps.At(i).Attributes())
+		}
+	}
+}
+
+func (p *schemaProcessor) processNumberPoints(dps pmetric.NumberDataPointSlice, gauge bool, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
+	changed := false
+	for i := 0; i < dps.Len(); i++ {
+		if p.guardPoint(dps.At(i).Attributes(), spec, state, mc, sub) {
+			changed = true
+		}
+	}
+	if changed && p.enforce {
+		mergeNumberPoints(dps, gauge)
+	}
+}
+
+func (p *schemaProcessor) processHistogramPoints(dps pmetric.HistogramDataPointSlice, factor float64, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
+	changed := false
+	dps.RemoveIf(func(dp pmetric.HistogramDataPoint) bool {
+		if !p.conformBuckets(dp, factor, spec, sub) {
+			if !p.enforce {
+				p.normalizeAttributes(dp.Attributes(), nil, sub)
+			}
+			return p.enforce
+		}
+		if p.guardPoint(dp.Attributes(), spec, state, mc, sub) {
+			changed = true
+		}
+		return false
+	})
+	if changed && p.enforce {
+		mergeHistogramPoints(dps)
+	}
+}
+
+// guardPoint normalises one data point's attributes and applies the
+// metric's allow-list and cardinality limits. It returns whether the
+// attribute set changed in a way that may merge it with another point.
+func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state *metricState, mc metricContext, sub subject) (changed bool) {
+	if p.normalizeAttributes(attrs, spec.allowed, sub) {
+		for k := range attrs.All() {
+			if !p.allowedOrRenamed(k, spec) {
+				sub.add(RuleMissingAttribute, k+" is not an attribute of "+spec.name)
+			}
+		}
+		if p.enforce {
+			attrs.RemoveIf(func(k string, _ pcommon.Value) bool {
+				_, ok := spec.allowed[k]
+				return !ok
+			})
+			changed = true
+		}
+	}
+	for _, req := range spec.required {
+		if !p.present(attrs, req) {
+			sub.add(RuleRequiredAttributeNotPresent, req+" is required on "+spec.name)
+		}
+	}
+	for _, lim := range spec.limited {
+		v, ok := attrs.Get(lim.id)
+		if !ok || v.Type() != pcommon.ValueTypeStr {
+			continue
+		}
+		if !state.admitValue(lim.id, lim.cardinalityLimit, v.Str()) {
+			sub.add(RuleCardinalityOverflow, fmt.Sprintf("%s has more than %d values", lim.id, lim.cardinalityLimit))
+			if p.enforce {
+				overflow := lim.overflowValue
+				if overflow == "" {
+					overflow = defaultOverflowValue
+				}
+				v.SetStr(overflow)
+				changed = true
+			}
+		}
+	}
+	if spec.seriesLimit > 0 {
+		h := mix(mc.resourceHash, hashAttributes(attrs))
+		if !state.admitSeries(h, spec.seriesLimit, mc.now, p.cardinality.ttl) {
+			sub.add(RuleSeriesOverflow, fmt.Sprintf("%s has more than %d series", spec.name, spec.seriesLimit))
+			if p.enforce {
+				attrs.Clear()
+				attrs.PutBool(OverflowKey, true)
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// allowedOrRenamed reports whether k is allowed on spec, directly or by the
+// name it is renamed to (report mode leaves old spellings in place).
+func (p *schemaProcessor) allowedOrRenamed(k string, spec *metricSpec) bool {
+	if _, ok := spec.allowed[k]; ok {
+		return true
+	}
+	if to := p.schema.keys[k].renameTo; to != "" {
+		_, ok := spec.allowed[to]
+		return ok
+	}
+	return false
+}
+
+// present reports whether attrs has key, under its own name or, in report
+// mode where nothing was renamed, under a spelling that renames to it.
+func (p *schemaProcessor) present(attrs pcommon.Map, key string) bool {
+	if _, ok := attrs.Get(key); ok {
+		return true
+	}
+	if p.enforce {
+		return false
+	}
+	for _, from := range p.schema.renamedFrom[key] {
+		if _, ok := attrs.Get(from); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// conformBuckets checks a histogram point's bounds (times factor, for a
+// unit not yet converted) against the schema's. Bounds that are a
+// refinement of the schema's are merged down in enforce mode; it returns
+// false when the point cannot be made to fit.
+func (p *schemaProcessor) conformBuckets(dp pmetric.HistogramDataPoint, factor float64, spec *metricSpec, sub subject) bool {
+	got := dp.ExplicitBounds()
+	if got.Len() == len(spec.boundaries) {
+		same := true
+		for i, w := range spec.boundaries {
+			if !closeTo(got.At(i)*factor, w) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	scaled := make([]float64, got.Len())
+	for i := range scaled {
+		scaled[i] = got.At(i) * factor
+	}
+	mapping, ok := rebucketMap(scaled, spec.boundaries)
+	if !ok || dp.BucketCounts().Len() != len(mapping) {
+		sub.add(RuleBucketMismatch, fmt.Sprintf("%d bounds that cannot be mapped onto the schema's %d", got.Len(), len(spec.boundaries)))
+		return false
+	}
+	sub.add(RuleBucketMismatch, fmt.Sprintf("%d bounds merged onto the schema's %d", got.Len(), len(spec.boundaries)))
+	if p.enforce {
+		counts := make([]uint64, len(spec.boundaries)+1)
+		for i := 0; i < dp.BucketCounts().Len(); i++ {
+			counts[mapping[i]] += dp.BucketCounts().At(i)
+		}
+		dp.ExplicitBounds().FromRaw(spec.boundaries)
+		dp.BucketCounts().FromRaw(counts)
+	}
+	return true
+}
