@@ -14,6 +14,9 @@ import (
 type prefilter struct {
 	minLen int
 	req    requirement
+	// minHits is, for a class requirement, how many bytes of the class
+	// every match contains at least (13 digits for a card number).
+	minHits int
 }
 
 type reqKind uint8
@@ -40,7 +43,11 @@ func newPrefilter(expr string) (prefilter, error) {
 	if err != nil {
 		return prefilter{}, err
 	}
-	return prefilter{minLen: minLen(re), req: required(re)}, nil
+	p := prefilter{minLen: minLen(re), req: required(re)}
+	if p.req.kind == reqClass {
+		p.minHits = max(1, minHits(re, p.req.class))
+	}
+	return p, nil
 }
 
 func (p *prefilter) mayMatch(s string) bool {
@@ -63,9 +70,12 @@ func (p *prefilter) mayMatch(s string) bool {
 		// above does not see: such input goes to the regexp.
 		return p.req.hasFold() && !isASCII(s)
 	case reqClass:
+		hits := 0
 		for i := 0; i < len(s); i++ {
 			if p.req.class[s[i]] {
-				return true
+				if hits++; hits >= p.minHits {
+					return true
+				}
 			}
 		}
 		return false
@@ -243,4 +253,139 @@ func minLen(re *syntax.Regexp) int {
 		return max(n, 0)
 	}
 	return 0
+}
+
+// minHits is a lower bound on how many bytes of class any match of re
+// contains. Only parts that can match nothing but class members count.
+func minHits(re *syntax.Regexp, class *[256]bool) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return 0 // a folded letter may have forms outside class
+		}
+		n := 0
+		for _, r := range re.Rune {
+			if r < utf8.RuneSelf && class[r] {
+				n++
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		if classWithin(re.Rune, class) {
+			return 1
+		}
+		return 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return minHits(re.Sub[0], class)
+	case syntax.OpRepeat:
+		return re.Min * minHits(re.Sub[0], class)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n += minHits(sub, class)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, sub := range re.Sub {
+			if m := minHits(sub, class); n < 0 || m < n {
+				n = m
+			}
+		}
+		return max(n, 0)
+	}
+	return 0
+}
+
+// classWithin reports whether every rune of ranges has a first byte in
+// class (a multi-byte rune's first byte is 0x80 or above).
+func classWithin(ranges []rune, class *[256]bool) bool {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		lo, hi := ranges[i], ranges[i+1]
+		for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
+			if !class[r] {
+				return false
+			}
+		}
+		if hi >= utf8.RuneSelf {
+			for b := 0xC0; b < 256; b++ {
+				if !class[b] {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// triggers marks the bytes of which at least one occurs in every value
+// that passes mayMatch: one byte per required literal, the rarest in
+// ordinary text, or the whole class. One pass over a value then tells
+// which patterns are worth a closer look.
+func (p *prefilter) triggers() *[256]bool {
+	t := new([256]bool)
+	switch p.req.kind {
+	case reqLits:
+		for _, l := range p.req.lits {
+			if l.s == "" {
+				return allBytes()
+			}
+			best := l.s[0]
+			for i := 1; i < len(l.s); i++ {
+				if commonness(l.s[i]) < commonness(best) {
+					best = l.s[i]
+				}
+			}
+			t[best] = true
+			if l.fold {
+				t[upper(best)] = true
+				markNonASCII(t) // see mayMatch: non-ASCII input may fold
+			}
+		}
+	case reqClass:
+		*t = *p.req.class
+	default:
+		return allBytes()
+	}
+	return t
+}
+
+func allBytes() *[256]bool {
+	t := new([256]bool)
+	for i := range t {
+		t[i] = true
+	}
+	return t
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// letterPerMille is how often each lower-case letter occurs in English
+// text, per thousand letters.
+var letterPerMille = [26]int{
+	82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1,
+}
+
+// commonness ranks bytes by how often they appear in log messages and
+// attribute values; it only steers speed, never what matches.
+func commonness(c byte) int {
+	switch {
+	case c == ' ':
+		return 150
+	case 'a' <= c && c <= 'z':
+		return letterPerMille[c-'a']
+	case '0' <= c && c <= '9':
+		return 20
+	case c == '.':
+		return 30
+	case c == '-' || c == '_':
+		return 10
+	default: // upper case and other punctuation
+		return 5
+	}
 }

@@ -10,6 +10,7 @@ package redact
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"regexp"
 	"strings"
 	"sync"
@@ -56,6 +57,9 @@ type Redactor struct {
 	keyGlobs    []glob
 	patterns    []pattern
 	failClosed  bool
+	// trigger has bit i set for the bytes that can start pattern i's
+	// closer look; see prefilter.triggers.
+	trigger [256]uint64
 
 	keyCache     sync.Map // string -> bool
 	keyCacheSize atomic.Int32
@@ -83,11 +87,21 @@ func Compile(rules Rules) (*Redactor, error) {
 		}
 		r.keyGlobs = append(r.keyGlobs, compileGlob(p))
 	}
+	if len(rules.Patterns) > 64 {
+		errs = append(errs, fmt.Errorf("redact: %d value patterns, at most 64 supported", len(rules.Patterns)))
+	}
 	for _, p := range rules.Patterns {
 		cp, err := compilePattern(p)
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if i := len(r.patterns); i < 64 {
+			for b, on := range cp.pre.triggers() {
+				if on {
+					r.trigger[b] |= 1 << i
+				}
+			}
 		}
 		r.patterns = append(r.patterns, cp)
 	}
@@ -176,14 +190,32 @@ func (r *Redactor) String(s string) string {
 		}
 		return r.replacement
 	}
+	pending := r.triggered(s)
 	out := s
-	for i := range r.patterns {
-		out = r.patterns[i].apply(out)
+	for pending != 0 {
+		i := bits.TrailingZeros64(pending)
+		pending &^= 1 << i
+		next := r.patterns[i].apply(out)
+		if next != out {
+			// A replacement brings its own bytes: look again at what the
+			// later patterns may match in the new value.
+			out = next
+			pending = r.triggered(out) &^ (1<<(i+1) - 1)
+		}
 	}
 	if out == s {
 		return s
 	}
 	return out
+}
+
+// triggered returns the patterns whose trigger bytes occur in s.
+func (r *Redactor) triggered(s string) uint64 {
+	var seen uint64
+	for i := 0; i < len(s); i++ {
+		seen |= r.trigger[s[i]]
+	}
+	return seen
 }
 
 // Value returns what to write for a string attribute under key: the

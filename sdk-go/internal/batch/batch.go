@@ -23,7 +23,8 @@ const (
 
 // Config configures a Queue. Every field is required.
 type Config[T any] struct {
-	// Size bounds the items waiting for export.
+	// Size bounds the items waiting for export. One batch of up to Size
+	// more may be in the export under way, so at most 2*Size are held.
 	Size int
 	// BatchSize is the most items one export carries; a queue holding this
 	// many exports at once instead of waiting for Delay.

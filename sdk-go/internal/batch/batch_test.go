@@ -1,0 +1,146 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type drops struct {
+	mu     sync.Mutex
+	counts [2]int
+}
+
+func (d *drops) add(r Reason, n int) {
+	d.mu.Lock()
+	d.counts[r] += n
+	d.mu.Unlock()
+}
+
+func (d *drops) get(r Reason) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.counts[r]
+}
+
+func TestExportsInBatches(t *testing.T) {
+	var mu sync.Mutex
+	var got [][]int
+	q := New(Config[int]{
+		Size: 100, BatchSize: 4, Delay: time.Hour, Timeout: time.Second,
+		Export: func(_ context.Context, b []int) error {
+			mu.Lock()
+			got = append(got, append([]int(nil), b...))
+			mu.Unlock()
+			return nil
+		},
+		Dropped: func(Reason, int) { t.Error("nothing should be dropped") },
+	})
+	for i := range 10 {
+		q.Add(i)
+	}
+	if err := q.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	n := 0
+	for _, b := range got {
+		if len(b) > 4 {
+			t.Errorf("batch of %d exceeds BatchSize", len(b))
+		}
+		for _, v := range b {
+			if v != n {
+				t.Fatalf("item %d out of order: %v", n, got)
+			}
+			n++
+		}
+	}
+	if n != 10 {
+		t.Errorf("exported %d items, want 10", n)
+	}
+}
+
+// A stuck exporter never blocks Add: the queue fills, the rest is dropped
+// and counted, and Shutdown gives up at its deadline, aborting the export.
+func TestStuckExporterDropsAndNeverBlocks(t *testing.T) {
+	var d drops
+	release := make(chan struct{})
+	var started atomic.Int32
+	q := New(Config[int]{
+		Size: 8, BatchSize: 2, Delay: time.Millisecond, Timeout: time.Hour,
+		Export: func(ctx context.Context, b []int) error {
+			started.Add(1)
+			select {
+			case <-release:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		},
+		Dropped: d.add,
+	})
+	defer close(release)
+	done := make(chan struct{})
+	go func() {
+		for i := range 10000 {
+			q.Add(i)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Add blocked behind a stuck exporter")
+	}
+	// At most Size items wait and Size more are in the stuck export.
+	if full := d.get(QueueFull); full < 10000-2*8 {
+		t.Errorf("QueueFull drops = %d, want at least %d", full, 10000-2*8)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := q.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown = %v, want deadline exceeded", err)
+	}
+	select {
+	case <-q.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("export goroutine still running after Shutdown's deadline")
+	}
+	if failed := d.get(ExportFailed); failed == 0 {
+		t.Error("items left unsent at shutdown were not counted")
+	}
+	if d.get(QueueFull)+d.get(ExportFailed) != 10000 {
+		t.Errorf("drops %d + %d: every one of 10000 items is either exported or counted, and none was exported",
+			d.get(QueueFull), d.get(ExportFailed))
+	}
+}
+
+func TestExportErrorCountsBatch(t *testing.T) {
+	var d drops
+	q := New(Config[int]{
+		Size: 10, BatchSize: 10, Delay: time.Hour, Timeout: time.Second,
+		Export:  func(context.Context, []int) error { return errors.New("collector said no") },
+		Dropped: d.add,
+	})
+	for i := range 3 {
+		q.Add(i)
+	}
+	if err := q.Flush(context.Background()); err == nil {
+		t.Error("Flush hid the export error")
+	}
+	if got := d.get(ExportFailed); got != 3 {
+		t.Errorf("ExportFailed = %d, want 3", got)
+	}
+	_ = q.Shutdown(context.Background())
+	q.Add(99) // after Shutdown: ignored, no panic
+	if err := q.Flush(context.Background()); !errors.Is(err, ErrStopped) {
+		t.Errorf("Flush after Shutdown = %v", err)
+	}
+}

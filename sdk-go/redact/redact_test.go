@@ -1,0 +1,306 @@
+package redact
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+func TestKey(t *testing.T) {
+	r := Default()
+	for key, want := range map[string]bool{
+		"user.email":                        true,
+		"USER.Email":                        true, // keys are matched case-insensitively
+		"http.request.header.authorization": true,
+		"http.request.header.cookie":        true,
+		"db.password":                       true,
+		"Upstream.API_Key":                  true,
+		"apikey":                            true,
+		"refresh_token":                     true,
+		"client_secret":                     true,
+		"aws.credentials":                   true,
+		"tls.private_key":                   true,
+		"passwd":                            true,
+		"user.name":                         false,
+		"http.request.method":               false,
+		"seam.operation":                    false,
+		"":                                  false,
+	} {
+		for range 2 { // the second answer comes from the cache
+			if got := r.Key(key); got != want {
+				t.Errorf("Key(%q) = %v, want %v", key, got, want)
+			}
+		}
+	}
+}
+
+func TestGlob(t *testing.T) {
+	for _, c := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*password*", "PASSWORD", true},
+		{"*password*", "my_password_hash", true},
+		{"*password*", "passwor", false},
+		{"pass*", "Passport", true},
+		{"pass*", "bypass", false},
+		{"*word", "PassWord", true},
+		{"*word", "words", false},
+		{"a*b*c", "aXXbYYc", true},
+		{"a*b*c", "aXXcYYb", false},
+		{"a*b*c", "abc", true},
+		{"exact", "EXACT", true},
+		{"exact", "exactly", false},
+		{"*", "anything", true},
+		{"ab*ab", "ab", false},
+	} {
+		if got := compileGlob(c.pattern).match(c.s); got != c.want {
+			t.Errorf("glob %q match %q = %v, want %v", c.pattern, c.s, got, c.want)
+		}
+	}
+}
+
+func TestStringPatterns(t *testing.T) {
+	r := Default()
+	for _, c := range []struct{ in, want string }{
+		{"Authorization: Bearer abc.def-ghi", "Authorization: Bearer [REDACTED]"},
+		{"authorization: bearer abc==", "authorization: Bearer [REDACTED]"},
+		{"Basic dXNlcjpwYXNzd29yZA==", "Basic [REDACTED]"},
+		{"basic short", "basic short"}, // under eight characters is not a credential
+		{"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefgh", "jwt [REDACTED:jwt]"},
+		{"key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED:aws_key] here"},
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIE", "[REDACTED:private_key]\nMIIE"},
+		{"ghp_" + strings.Repeat("a", 36), "[REDACTED:github_token]"},
+		{"xoxb-1234567890-abc", "[REDACTED:slack_token]"},
+		{"card 4111-1111-1111-1111 ok", "card [REDACTED:card] ok"},
+		{"card 4111111111111111", "card [REDACTED:card]"},
+		{"order 4111 1111 1111 1112 is not a card", "order 4111 1111 1111 1112 is not a card"},
+		{"https://bob:s3cr3t@git.example.com/x", "https://[REDACTED]@git.example.com/x"},
+		{"nothing to see here", "nothing to see here"},
+		{"", ""},
+		// Unicode case folding: the long s folds to s, so this is "basic".
+		{"baſic dXNlcjpwYXNzd29yZA==", "Basic [REDACTED]"},
+	} {
+		if got := r.String(c.in); got != c.want {
+			t.Errorf("String(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Patterns apply in order, each to the previous one's output.
+func TestPatternsChain(t *testing.T) {
+	r, err := Compile(Rules{Replacement: "X", Patterns: []semconv.RedactionPattern{
+		{Name: "a", Regex: `secret`, Replacement: "token"},
+		{Name: "b", Regex: `token`, Replacement: "[gone]"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.String("my secret"); got != "my [gone]" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// A value nothing matches comes back as the very same string, unallocated.
+func TestStringNoMatchReturnsInput(t *testing.T) {
+	r := Default()
+	in := strings.Repeat("checkout.price computed for sku 42 ", 4)
+	if got := r.String(in); unsafe.StringData(got) != unsafe.StringData(in) {
+		t.Error("String returned a copy of an unchanged value")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = r.String(in) }); n != 0 {
+		t.Errorf("String allocated %v times on a value with nothing to redact", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = r.Key("http.response.status_code") }); n != 0 {
+		t.Errorf("Key allocated %v times", n)
+	}
+}
+
+func TestValue(t *testing.T) {
+	r := Default()
+	if v, changed := r.Value("db.password", "hunter2"); v != semconv.RedactionReplacement || !changed {
+		t.Errorf("sensitive key: got %q, %v", v, changed)
+	}
+	if v, changed := r.Value("note", "AKIAIOSFODNN7EXAMPLE"); v != "[REDACTED:aws_key]" || !changed {
+		t.Errorf("pattern: got %q, %v", v, changed)
+	}
+	if v, changed := r.Value("note", "fine"); v != "fine" || changed {
+		t.Errorf("clean: got %q, %v", v, changed)
+	}
+}
+
+func TestCompileReportsEveryBadRule(t *testing.T) {
+	_, err := Compile(Rules{
+		Replacement: "",
+		KeyPatterns: []string{""},
+		Patterns: []semconv.RedactionPattern{
+			{Name: "broken", Regex: `(unclosed`, Replacement: "x"},
+			{Name: "odd", Regex: `x`, Replacement: "y", Validate: "crc"},
+		},
+	})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"Replacement is empty", "empty key pattern", `pattern "broken"`, `pattern "odd": unknown validate "crc"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestFailClosed(t *testing.T) {
+	r := &Redactor{replacement: "[R]", failClosed: true}
+	if !r.Key("anything") || r.String("plain") != "[R]" || r.String("") != "" {
+		t.Error("a redactor whose rules failed to compile must redact everything")
+	}
+}
+
+func TestLuhn(t *testing.T) {
+	for s, want := range map[string]bool{
+		"4111 1111 1111 1111": true,
+		"4111 1111 1111 1112": false,
+		"5500-0000-0000-0004": true,
+		"79927398713":         true,
+		"0":                   false,
+	} {
+		if got := luhnValid(s); got != want {
+			t.Errorf("luhnValid(%q) = %v", s, got)
+		}
+	}
+}
+
+// The prefilter may let through values the regexp then rejects, but must
+// never reject one the regexp matches: checked on the schema's patterns
+// over random mixes of the fragments they look for.
+func TestPrefilterNeverHidesAMatch(t *testing.T) {
+	fragments := []string{
+		"bearer ", "BEARER\t", "Basic ", "baſic ", "eyJ", "abcde", ".", "AKIA", "ASIA", "ABIA",
+		"ACCA", "ABCDEFGHIJKLMNOP", "-----BEGIN ", "RSA ", "PRIVATE KEY-----", "ghp_", "gho_",
+		"xoxb-", "4111", " ", "-", "1111", "://", "user", ":", "pw", "@", "/", "é", "K", "\u212a",
+		"0123456789", "token=", "=",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, p := range semconv.RedactionPatterns {
+		re := regexp.MustCompile(p.Regex)
+		pre, err := newPrefilter(p.Regex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 20000 {
+			var b strings.Builder
+			for n := rng.IntN(12); n >= 0; n-- {
+				b.WriteString(fragments[rng.IntN(len(fragments))])
+			}
+			s := b.String()
+			if re.MatchString(s) && !pre.mayMatch(s) {
+				t.Fatalf("pattern %s: prefilter rejected %q, which matches", p.Name, s)
+			}
+		}
+	}
+}
+
+var naiveRegexps = sync.OnceValue(func() []*regexp.Regexp {
+	var res []*regexp.Regexp
+	for _, p := range semconv.RedactionPatterns {
+		res = append(res, regexp.MustCompile(p.Regex))
+	}
+	return res
+})
+
+// naiveString applies the patterns as the schema states them, with no
+// prefilter or trigger: what String must always agree with.
+func naiveString(s string) string {
+	for i, p := range semconv.RedactionPatterns {
+		re := naiveRegexps()[i]
+		if p.Validate == ValidateLuhn {
+			s = re.ReplaceAllStringFunc(s, func(m string) string {
+				if luhnValid(m) {
+					return p.Replacement
+				}
+				return m
+			})
+			continue
+		}
+		s = re.ReplaceAllLiteralString(s, p.Replacement)
+	}
+	return s
+}
+
+func TestStringAgreesWithNaiveChain(t *testing.T) {
+	fragments := []string{
+		"Bearer ", "basic ", "baſic ", "dXNlcjpwYXNzd29yZA==", "eyJhbGciOi", ".abcdef", "AKIAIOSFODNN7EXAMPLE",
+		"-----BEGIN RSA PRIVATE KEY-----", "ghp_", strings.Repeat("a1", 20), "xoxb-", "1234567890",
+		"4111 1111 1111 1111", "4111", " ", "https://", "bob:pw@", "host/", "é", "\u212a", "token=", "=",
+	}
+	r := Default()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for n := rng.IntN(10); n >= 0; n-- {
+			b.WriteString(fragments[rng.IntN(len(fragments))])
+		}
+		s := b.String()
+		if got, want := r.String(s), naiveString(s); got != want {
+			t.Fatalf("String(%q)\n got %q\nwant %q", s, got, want)
+		}
+	}
+}
+
+// FuzzPrefilter checks the same property on fuzzer-made input.
+func FuzzPrefilter(f *testing.F) {
+	for _, s := range []string{"Bearer x", "baſic abcdefgh", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "a://b:c@d"} {
+		f.Add(s)
+	}
+	type compiled struct {
+		re  *regexp.Regexp
+		pre prefilter
+	}
+	var pats []compiled
+	for _, p := range semconv.RedactionPatterns {
+		pre, err := newPrefilter(p.Regex)
+		if err != nil {
+			f.Fatal(err)
+		}
+		pats = append(pats, compiled{regexp.MustCompile(p.Regex), pre})
+	}
+	r := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, p := range pats {
+			if p.re.MatchString(s) && !p.pre.mayMatch(s) {
+				t.Fatalf("prefilter rejected %q, which %s matches", s, p.re)
+			}
+		}
+		if got, want := r.String(s), naiveString(s); got != want {
+			t.Fatalf("String(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkString(b *testing.B) {
+	r := Default()
+	for _, c := range []struct{ name, in string }{
+		{"clean_short", "checkout.price"},
+		{"clean_message", "quote computed for sku 42 in 3 ms"},
+		{"secret", "retrying with Authorization: Bearer eyJhbGciOi.abc-def_123"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = r.String(c.in)
+			}
+		})
+	}
+}
+
+func BenchmarkKey(b *testing.B) {
+	r := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = r.Key("http.response.status_code")
+	}
+}
