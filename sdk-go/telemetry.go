@@ -176,7 +176,7 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCo
 	}
 	opts := []sdkmetric.Option{
 		sdkmetric.WithResource(t.resource),
-		sdkmetric.WithView(schemaViews()...),
+		sdkmetric.WithView(schemaView()),
 	}
 	if s.exportEnabled[signalMetrics] {
 		exp, err := newMetricExporter(ctx, s)

@@ -1,32 +1,61 @@
 package seam
 
 import (
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
-// schemaViews makes every instrument the schema names look as the schema
-// says, whoever created it (Seam, otelhttp, otelgrpc, the runtime
-// instrumentation): histograms get the schema's bucket boundaries instead
-// of the SDK's millisecond-scale defaults, and only the schema's attributes
-// are kept, so instrumentation that adds more cannot inflate cardinality or
-// break conformance.
-func schemaViews() []sdkmetric.View {
-	views := make([]sdkmetric.View, 0, len(semconv.Metrics))
+// wrappedScopes are the instrumentations Seam installs itself. Their
+// instruments outside the schema (request and response sizes, say) are
+// dropped: what Seam emits is exactly what the schema lists.
+var wrappedScopes = map[string]bool{
+	instrumentationName: true,
+	otelhttp.ScopeName:  true,
+	otelgrpc.ScopeName:  true,
+	runtime.ScopeName:   true,
+}
+
+// schemaView makes every instrument the schema names look as the schema
+// says, whoever created it: histograms get the schema's bucket boundaries
+// instead of the SDK's millisecond-scale defaults, the description is the
+// schema's, and only the schema's attributes are kept, so instrumentation
+// that adds more cannot inflate cardinality or break conformance. An
+// instrument whose unit disagrees with the schema is left as it is, for
+// the collector's enforcement to report. It is one View, not one per
+// metric, because the SDK makes a stream for every view that matches.
+func schemaView() sdkmetric.View {
+	streams := make(map[string]sdkmetric.Stream, len(semconv.Metrics))
+	units := make(map[string]string, len(semconv.Metrics))
 	for _, m := range semconv.Metrics {
-		stream := sdkmetric.Stream{
+		s := sdkmetric.Stream{
+			Name:            m.Name,
+			Description:     m.Description,
+			Unit:            m.Unit,
 			AttributeFilter: attribute.NewAllowKeysFilter(attributeKeys(m.Attributes)...),
 		}
 		if m.Instrument == "histogram" {
-			stream.Aggregation = sdkmetric.AggregationExplicitBucketHistogram{
-				Boundaries: m.Boundaries,
-			}
+			s.Aggregation = sdkmetric.AggregationExplicitBucketHistogram{Boundaries: m.Boundaries}
 		}
-		views = append(views, sdkmetric.NewView(sdkmetric.Instrument{Name: m.Name}, stream))
+		streams[m.Name] = s
+		units[m.Name] = m.Unit
 	}
-	return views
+	return func(i sdkmetric.Instrument) (sdkmetric.Stream, bool) {
+		if s, ok := streams[i.Name]; ok {
+			if units[i.Name] != i.Unit {
+				return sdkmetric.Stream{}, false
+			}
+			return s, true
+		}
+		if wrappedScopes[i.Scope.Name] {
+			return sdkmetric.Stream{Name: i.Name, Aggregation: sdkmetric.AggregationDrop{}}, true
+		}
+		return sdkmetric.Stream{}, false
+	}
 }
 
 func attributeKeys(names []string) []attribute.Key {

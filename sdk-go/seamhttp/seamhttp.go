@@ -26,7 +26,15 @@ func Handler(h http.Handler, operation string, opts ...otelhttp.Option) http.Han
 	ingress := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, id := seam.EnsureCorrelationID(r.Context())
 		trace.SpanFromContext(ctx).SetAttributes(semconv.SeamCorrelationID(id))
-		h.ServeHTTP(w, r.WithContext(ctx))
+		inner := r.WithContext(ctx)
+		h.ServeHTTP(w, inner)
+		// otelhttp reads the matched route (http.route, the span name) and
+		// any parsed form from the request it passed us; a ServeMux in h
+		// set them on our copy.
+		r.Pattern = inner.Pattern
+		if inner.MultipartForm != nil {
+			r.MultipartForm = inner.MultipartForm
+		}
 	})
 	return otelhttp.NewHandler(ingress, operation, withSeam(opts)...)
 }
