@@ -1,0 +1,241 @@
+package pipelinetest
+
+import (
+	"context"
+
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"text/template"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seamtel/seam/internal/stack"
+)
+
+// running is a seam-collector process on free loopback ports.
+type running struct {
+	OTLPGRPC, OTLPHTTP, Prometheus, Health, Telemetry string
+	Dir                                               string
+	MaxBodyBytes                                      int
+	proc                                              *stack.Process
+}
+
+// testConfig is the default pipeline on free ports, with traces and logs
+// written to files so the test can read what came out.
+var testConfig = template.Must(template.New("config").Parse(`
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: {{.OTLPGRPC}}
+        max_recv_msg_size_mib: 1
+      http:
+        endpoint: {{.OTLPHTTP}}
+        max_request_body_size: {{.MaxBodyBytes}}
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_mib: 1024
+    spike_limit_mib: 256
+  seam_schema:
+    mode: enforce
+    findings:
+      log: true
+  batch:
+    timeout: 50ms
+exporters:
+  seam_prometheus:
+    endpoint: {{.Prometheus}}
+  file/traces:
+    path: {{.Dir}}/traces.jsonl
+    flush_interval: 50ms
+  file/logs:
+    path: {{.Dir}}/logs.jsonl
+    flush_interval: 50ms
+extensions:
+  health_check:
+    endpoint: {{.Health}}
+service:
+  extensions: [health_check]
+  telemetry:
+    metrics:
+      level: detailed
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: 127.0.0.1
+                port: {{.TelemetryPort}}
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [memory_limiter, seam_schema, batch]
+      exporters: [seam_prometheus]
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, seam_schema, batch]
+      exporters: [file/traces]
+    logs:
+      receivers: [otlp]
+      processors: [memory_limiter, seam_schema, batch]
+      exporters: [file/logs]
+`))
+
+// TelemetryPort is the port of the Telemetry address.
+func (r *running) TelemetryPort() string { return r.Telemetry[strings.LastIndex(r.Telemetry, ":")+1:] }
+
+// startCollector runs the distribution with the test configuration and
+// stops it when the test ends.
+func startCollector(t *testing.T) *running {
+	t.Helper()
+	r := &running{Dir: t.TempDir(), MaxBodyBytes: 1 << 20}
+	for _, addr := range []*string{&r.OTLPGRPC, &r.OTLPHTTP, &r.Prometheus, &r.Health, &r.Telemetry} {
+		a, err := stack.FreeAddr()
+		require.NoError(t, err)
+		*addr = a
+	}
+	var cfg strings.Builder
+	require.NoError(t, testConfig.Execute(&cfg, r))
+	path := filepath.Join(r.Dir, "collector.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg.String()), 0o600))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	proc, err := stack.Launch(ctx, stack.Spec{
+		Name: "seam-collector", Path: collectorBin, Args: []string{"--config", path},
+		LogPath: filepath.Join(r.Dir, "collector.log"),
+	})
+	require.NoError(t, err)
+	r.proc = proc
+	t.Cleanup(func() {
+		if err := proc.Stop(10 * time.Second); err != nil {
+			t.Errorf("collector did not stop cleanly: %v\n%s", err, r.log())
+		}
+		if t.Failed() {
+			t.Logf("collector log:\n%s", r.log())
+		}
+	})
+	r.waitHealthy(t)
+	return r
+}
+
+func (r *running) log() string {
+	b, _ := os.ReadFile(filepath.Join(r.Dir, "collector.log"))
+	return string(b)
+}
+
+// waitHealthy waits for health_check to answer 200.
+func (r *running) waitHealthy(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		require.False(t, r.proc.Exited(), "collector exited:\n%s", r.log())
+		if r.healthy() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("collector not healthy at %s:\n%s", r.Health, r.log())
+}
+
+func (r *running) healthy() bool {
+	resp, err := http.Get("http://" + r.Health + "/")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode == http.StatusOK
+}
+
+// scrape fetches a /metrics endpoint in the protobuf format, which carries
+// exemplars, and returns its families by name.
+func scrape(t *testing.T, addr string) map[string]*dto.MetricFamily {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", string(expfmt.NewFormat(expfmt.TypeProtoDelim)))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	dec := expfmt.NewDecoder(resp.Body, expfmt.ResponseFormat(resp.Header))
+	out := map[string]*dto.MetricFamily{}
+	for {
+		mf := &dto.MetricFamily{}
+		if err := dec.Decode(mf); err == io.EOF {
+			return out
+		} else {
+			require.NoError(t, err)
+		}
+		out[mf.GetName()] = mf
+	}
+}
+
+// eventually scrapes addr until cond holds, failing after 20 s with what
+// the last scrape held.
+func eventually(t *testing.T, addr string, what string, cond func(map[string]*dto.MetricFamily) bool) map[string]*dto.MetricFamily {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var last map[string]*dto.MetricFamily
+	for time.Now().Before(deadline) {
+		last = scrape(t, addr)
+		if cond(last) {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	names := make([]string, 0, len(last))
+	for n := range last {
+		names = append(names, n)
+	}
+	t.Fatalf("%s: not seen at %s within 20s; families: %v", what, addr, names)
+	return nil
+}
+
+// labels returns a metric's labels as a map.
+func labels(m *dto.Metric) map[string]string {
+	out := map[string]string{}
+	for _, lp := range m.GetLabel() {
+		out[lp.GetName()] = lp.GetValue()
+	}
+	return out
+}
+
+// series returns the metrics of a family whose labels include want.
+func series(mf *dto.MetricFamily, want map[string]string) []*dto.Metric {
+	if mf == nil {
+		return nil
+	}
+	var out []*dto.Metric
+	for _, m := range mf.GetMetric() {
+		l := labels(m)
+		match := true
+		for k, v := range want {
+			if l[k] != v {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// counterSum adds up a counter family's values over series matching want.
+func counterSum(mf *dto.MetricFamily, want map[string]string) float64 {
+	var sum float64
+	for _, m := range series(mf, want) {
+		sum += m.GetCounter().GetValue()
+	}
+	return sum
+}

@@ -1,0 +1,67 @@
+package pipelinetest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// collectorBin is the binary under test, built once by TestMain.
+var collectorBin string
+
+// TestMain builds the distribution before any test runs (outside the test
+// timeout): into bin/seam-collector, like `make collector`, so a build made
+// there is reused and an up-to-date binary is not linked again.
+// SEAM_COLLECTOR_BIN points at a prebuilt binary instead.
+func TestMain(m *testing.M) {
+	bin, err := buildCollector()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipelinetest:", err)
+		os.Exit(1)
+	}
+	collectorBin = bin
+	os.Exit(m.Run())
+}
+
+func buildCollector() (string, error) {
+	if bin := os.Getenv("SEAM_COLLECTOR_BIN"); bin != "" {
+		return bin, nil
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(root, "bin", "seam-collector")
+	start := time.Now()
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	cmd.Dir = filepath.Join(root, "collector", "cmd", "seam-collector")
+	// The distribution is its own module, outside the workspace.
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building seam-collector: %v\n%s", err, out)
+	}
+	fmt.Fprintf(os.Stderr, "pipelinetest: seam-collector built in %s\n", time.Since(start).Round(time.Second))
+	return bin, nil
+}
+
+// repoRoot is the directory holding go.work, above this package.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.work above the test directory")
+		}
+		dir = parent
+	}
+}
