@@ -1,0 +1,155 @@
+//! The HTTP handler: `POST /fingerprint`, `GET /healthz`, errors as JSON.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
+
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use opentelemetry::{global, Context, KeyValue};
+use pricing::basket::{BasketJson, InvalidBasket};
+use pricing::faults::Faults;
+use pricing::fingerprint::fingerprint;
+use pricing::measure::{self, Failure};
+use seam::semconv::{attribute, enums, metric};
+use tower_service::Service;
+
+/// The largest request body read, well above a basket at the item limit.
+const MAX_BODY: usize = 1 << 20;
+/// Header with the faults to apply to this request (`panic=P,slow=P,slow_ms=N`).
+pub const FAULT_HEADER: &str = "x-pricing-fault";
+/// Header with the caller's remaining time in milliseconds; the slow path stops there.
+pub const TIMEOUT_HEADER: &str = "x-pricing-timeout-ms";
+/// Response header echoing the request's `seam.correlation_id`.
+const CORRELATION_HEADER: &str = "x-correlation-id";
+const OPERATION: &str = "pricing.fingerprint";
+
+type Reply = Response<Full<Bytes>>;
+
+/// The service behind `seam::tower::IngressLayer`, which puts the caller's trace context
+/// and correlation id in the request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct Handler;
+
+impl Service<Request<Incoming>> for Handler {
+    type Response = Reply;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Incoming>) -> Self::Future {
+        Box::pin(async move { Ok(respond(request).await) })
+    }
+}
+
+async fn respond(request: Request<Incoming>) -> Reply {
+    let cx = request
+        .extensions()
+        .get::<Context>()
+        .cloned()
+        .unwrap_or_else(Context::current);
+    let correlation_id = seam::propagation::correlation_id(&cx);
+    let path = request.uri().path().to_owned();
+    let mut reply = match (request.method(), path.as_str()) {
+        (&Method::POST, "/fingerprint") => serve_fingerprint(request, cx).await,
+        (&Method::GET, "/healthz") => reply(StatusCode::OK, "text/plain", "ok\n".into()),
+        (_, "/fingerprint" | "/healthz") => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
+        _ => error(StatusCode::NOT_FOUND, &format!("no route {path} (want POST /fingerprint or GET /healthz)")),
+    };
+    if let Some(value) = correlation_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        reply.headers_mut().insert(CORRELATION_HEADER, value);
+    }
+    reply
+}
+
+async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
+    let faults = match header(&request, FAULT_HEADER).map(str::parse::<Faults>) {
+        None => Faults::default(),
+        Some(Ok(faults)) => faults,
+        Some(Err(message)) => return error(StatusCode::BAD_REQUEST, &format!("{FAULT_HEADER}: {message}")),
+    };
+    let deadline = match header(&request, TIMEOUT_HEADER).map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(ms)) => Some(Instant::now() + Duration::from_millis(ms)),
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, &format!("{TIMEOUT_HEADER}: want milliseconds")),
+    };
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err) => return error(StatusCode::BAD_REQUEST, &format!("request body: {err}")),
+    };
+    // The work is synchronous (and may sleep on the slow path): it runs on a blocking thread
+    // under the request's context, where a panic is caught instead of killing the task.
+    let work = tokio::task::spawn_blocking(move || {
+        let _current = cx.attach();
+        panic::catch_unwind(AssertUnwindSafe(|| compute(&body, faults, deadline)))
+    });
+    match work.await {
+        Ok(Ok(Ok(hex))) => {
+            let body = serde_json::json!({ "fingerprint": hex }).to_string();
+            reply(StatusCode::OK, "application/json", body.into())
+        }
+        Ok(Ok(Err(Failure::Invalid(invalid)))) => error(StatusCode::BAD_REQUEST, &invalid.to_string()),
+        Ok(Ok(Err(Failure::DeadlineExceeded))) => {
+            error(StatusCode::GATEWAY_TIMEOUT, &format!("{OPERATION}: deadline exceeded"))
+        }
+        Ok(Err(_)) | Err(_) => {
+            count_panic();
+            error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{OPERATION} panicked"))
+        }
+    }
+}
+
+/// Parses the basket and fingerprints it as one timed and logged operation.
+fn compute(body: &[u8], faults: Faults, deadline: Option<Instant>) -> Result<String, Failure> {
+    let json: BasketJson = serde_json::from_slice(body).map_err(|err| {
+        tracing::warn!(error = %err, "bad basket JSON");
+        Failure::Invalid(InvalidBasket(format!("basket JSON: {err}")))
+    })?;
+    let basket = json.basket();
+    measure::run(OPERATION, || {
+        faults.inject(OPERATION, || deadline.is_none_or(|d| Instant::now() < d))?;
+        Ok(fingerprint(&basket)?)
+    })
+}
+
+/// Counts a caught panic in `seam.boundary.panics`, as `seam::ffi::call` does for FFI.
+fn count_panic() {
+    let unit = seam::semconv::metric(metric::SEAM_BOUNDARY_PANICS).map_or("", |d| d.unit);
+    global::meter_with_scope(seam::scope())
+        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
+        .with_unit(unit)
+        .build()
+        .add(
+            1,
+            &[
+                KeyValue::new(attribute::SEAM_OPERATION, OPERATION),
+                KeyValue::new(attribute::SEAM_BOUNDARY_KIND, enums::seam_boundary_kind::HTTP),
+            ],
+        );
+}
+
+fn header<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Reply {
+    let mut reply = Response::new(Full::new(body));
+    *reply.status_mut() = status;
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    reply
+}
+
+fn error(status: StatusCode, message: &str) -> Reply {
+    let body = serde_json::json!({ "error": message }).to_string();
+    reply(status, "application/json", body.into())
+}

@@ -1,0 +1,23 @@
+//! The Rust candidate of Seam's pricing example: the same quote and fingerprint as the Go
+//! baseline (`examples/pricing/pricing`), with identical results and error messages.
+//!
+//! - [`basket`], [`quote`] and [`fingerprint`] are the pricing rules.
+//! - [`measure`] times each operation with Seam (or, when `PRICING_NONCONFORMANT=1`, with
+//!   the raw OpenTelemetry SDK, as a team without Seam would) and logs it.
+//! - [`faults`] is the switchable panic and slow path that shows fallbacks in telemetry.
+//! - `ffi` holds the entry points the Go orchestrator calls through cgo
+//!   (`include/pricing.h`); the crate is its one umbrella staticlib.
+
+use std::alloc::System;
+
+pub mod basket;
+pub mod faults;
+mod ffi;
+pub mod fingerprint;
+pub mod measure;
+pub mod nonconformant;
+pub mod quote;
+
+/// Counts Rust's allocations for `seam.rust.memory.*`, in the staticlib as in the service.
+#[global_allocator]
+static ALLOCATOR: seam::alloc::Counting<System> = seam::alloc::Counting::new(System);
