@@ -64,9 +64,16 @@ type Func[In, Out any] struct {
 	fallback  func(ctx context.Context, in *In, out *Out) error
 	duration  metric.Float64Histogram
 	fallbacks metric.Int64Counter
-	// byStatus holds the attribute set of each outcome, built once so that a
-	// call records without allocating.
-	byStatus [StatusInvalidArgument + 1]metric.MeasurementOption
+	// byStatus holds the attribute set of each outcome, built once (as the
+	// option slices the instruments take) so that a call records without
+	// allocating.
+	byStatus [StatusInvalidArgument + 1]outcomeAttrs
+}
+
+// outcomeAttrs is one outcome's attributes, ready for each instrument.
+type outcomeAttrs struct {
+	record []metric.RecordOption
+	add    []metric.AddOption
 }
 
 // NewFunc binds operation (seam.operation, one name per entry point) to entry,
@@ -93,7 +100,8 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 		if t := Status(s).errorType(); t != "" {
 			attrs = append(attrs, semconv.ErrorType(t))
 		}
-		f.byStatus[s] = metric.WithAttributeSet(attribute.NewSet(attrs...))
+		set := metric.WithAttributeSet(attribute.NewSet(attrs...))
+		f.byStatus[s] = outcomeAttrs{record: []metric.RecordOption{set}, add: []metric.AddOption{set}}
 	}
 	return f, nil
 }
@@ -105,9 +113,17 @@ func (f *Func[In, Out]) Operation() string { return f.operation }
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).
 func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
-	start := time.Now()
+	// The clock is read only when the duration is recorded: a read costs
+	// about as much as the cgo call itself.
+	timed := f.duration.Enabled(ctx)
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
 	status, msg := invoke(ctx, f.entry, unsafe.Pointer(in), unsafe.Pointer(out))
-	f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status))
+	if timed {
+		f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status).record...)
+	}
 	if status == StatusOK {
 		return nil
 	}
@@ -115,18 +131,18 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 	if f.fallback == nil || status == StatusDeadlineExceeded {
 		return err
 	}
-	f.fallbacks.Add(ctx, 1, f.attrs(status))
+	f.fallbacks.Add(ctx, 1, f.attrs(status).add...)
 	if ferr := f.fallback(ctx, in, out); ferr != nil {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
 }
 
-// attrs is the measurement option of a status; an unknown status (from a newer
-// Rust side) records as a plain error.
-func (f *Func[In, Out]) attrs(s Status) metric.MeasurementOption {
+// attrs is the attributes of a status; an unknown status (from a newer Rust
+// side) records as a plain error.
+func (f *Func[In, Out]) attrs(s Status) *outcomeAttrs {
 	if s < 0 || int(s) >= len(f.byStatus) {
 		s = StatusError
 	}
-	return f.byStatus[s]
+	return &f.byStatus[s]
 }

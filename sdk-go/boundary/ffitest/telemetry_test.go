@@ -42,6 +42,16 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	if err := double.Call(ctx, &in, &out); err != nil {
 		t.Fatal(err)
 	}
+	whoami := newFunc(t, "testlib.whoami", entryWhoami, boundary.FuncOptions[Input, Output]{})
+	var inChild Output
+	if err := whoami.Call(ctx, &in, &inChild); err != nil {
+		t.Fatal(err)
+	}
+	whoamiInParent := newFunc(t, "testlib.whoami_in_parent", entryWhoamiInParent, boundary.FuncOptions[Input, Output]{})
+	var inParent Output
+	if err := whoamiInParent.Call(ctx, &in, &inParent); err != nil {
+		t.Fatal(err)
+	}
 	goSpan.End()
 	caller := goSpan.SpanContext()
 	callerTrace, callerSpan := caller.TraceID(), caller.SpanID()
@@ -108,6 +118,30 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 			if rust.resource[k] != want {
 				t.Errorf("resource %s = %q, want %q", k, rust.resource[k], want)
 			}
+		}
+	})
+
+	t.Run("the body runs in the rust span, or in the go span without one", func(t *testing.T) {
+		var child *exportedSpan
+		for _, s := range otlp.Spans() {
+			switch s.span.Name {
+			case "testlib.whoami":
+				child = &s
+			case "testlib.whoami_in_parent":
+				t.Errorf("call_in_parent exported a span of its own")
+			}
+		}
+		if child == nil {
+			t.Fatal("no testlib.whoami span exported")
+		}
+		traceID, spanID := outputIDs(&inChild)
+		if traceID != callerTrace || !bytes.Equal(spanID[:], child.span.SpanId) || !bytes.Equal(child.span.ParentSpanId, callerSpan[:]) {
+			t.Errorf("call: body ran in %s/%s, want the exported child %x (parent %x) in trace %s",
+				traceID, spanID, child.span.SpanId, child.span.ParentSpanId, callerTrace)
+		}
+		traceID, spanID = outputIDs(&inParent)
+		if traceID != callerTrace || spanID != callerSpan {
+			t.Errorf("call_in_parent: body ran in %s/%s, want the Go span %s/%s", traceID, spanID, callerTrace, callerSpan)
 		}
 	})
 

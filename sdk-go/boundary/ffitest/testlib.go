@@ -11,7 +11,11 @@ package ffitest
 */
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"go.opentelemetry.io/otel/trace"
+)
 
 // Input and Output are the testlib's C structs.
 type (
@@ -21,10 +25,14 @@ type (
 
 // The testlib's entry points, for boundary.NewFunc.
 var (
-	entryDouble = unsafe.Pointer(C.testlib_double)
-	entryPanic  = unsafe.Pointer(C.testlib_panic)
-	entryFail   = unsafe.Pointer(C.testlib_fail)
-	entrySleep  = unsafe.Pointer(C.testlib_sleep)
+	entryDouble         = unsafe.Pointer(C.testlib_double)
+	entryDoubleInParent = unsafe.Pointer(C.testlib_double_in_parent)
+	entryDoubleRaw      = unsafe.Pointer(C.testlib_double_raw)
+	entryWhoami         = unsafe.Pointer(C.testlib_whoami)
+	entryWhoamiInParent = unsafe.Pointer(C.testlib_whoami_in_parent)
+	entryPanic          = unsafe.Pointer(C.testlib_panic)
+	entryFail           = unsafe.Pointer(C.testlib_fail)
+	entrySleep          = unsafe.Pointer(C.testlib_sleep)
 )
 
 // bare is the same work as testlib_double with nothing around it: one plain
@@ -44,6 +52,11 @@ func newInput(value int64, sleepMS uint64) Input {
 
 // outputValue is what the body wrote: twice the input value.
 func outputValue(o *Output) int64 { return int64(o.value) }
+
+// outputIDs are the trace and span ids current in a whoami body.
+func outputIDs(o *Output) (trace.TraceID, trace.SpanID) {
+	return *(*trace.TraceID)(unsafe.Pointer(&o.trace_id)), *(*trace.SpanID)(unsafe.Pointer(&o.span_id))
+}
 
 // outputCorrelationIDLen is the length of the correlation id the body saw.
 func outputCorrelationIDLen(o *Output) uint64 { return uint64(o.correlation_id_len) }

@@ -22,8 +22,12 @@ typedef struct TestlibInput {
 typedef struct TestlibOutput {
   // `value * 2`.
   int64_t value;
-  // Length of the correlation id the body saw through [`seam::ffi::Call`].
+  // Length of the correlation id the body saw through `seam::ffi::Call`.
   uint64_t correlation_id_len;
+  // The trace id current in the body (`testlib_whoami*` only).
+  uint8_t trace_id[16];
+  // The span id current in the body (`testlib_whoami*` only).
+  uint8_t span_id[8];
 } TestlibOutput;
 
 // The ordinary path: doubles `input.value` and echoes what it saw of the correlation id.
@@ -31,6 +35,30 @@ SeamStatus testlib_double(SeamContext ctx,
                           const struct TestlibInput *input,
                           struct TestlibOutput *output,
                           SeamError *error);
+
+// `testlib_double` without a span of its own: the body runs in the caller's span.
+SeamStatus testlib_double_in_parent(SeamContext ctx,
+                                    const struct TestlibInput *input,
+                                    struct TestlibOutput *output,
+                                    SeamError *error);
+
+// The entry point signature with no Seam inside: what the Go side alone costs.
+SeamStatus testlib_double_raw(SeamContext _ctx,
+                              const struct TestlibInput *input,
+                              struct TestlibOutput *output,
+                              SeamError *_error);
+
+// Writes the trace and span ids current in the body: its own child span's.
+SeamStatus testlib_whoami(SeamContext ctx,
+                          const struct TestlibInput *_input,
+                          struct TestlibOutput *output,
+                          SeamError *error);
+
+// Writes the trace and span ids current in the body: the caller's.
+SeamStatus testlib_whoami_in_parent(SeamContext ctx,
+                                    const struct TestlibInput *_input,
+                                    struct TestlibOutput *output,
+                                    SeamError *error);
 
 // Panics inside the body.
 SeamStatus testlib_panic(SeamContext ctx,

@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use seam::ffi::{call, SeamContext, SeamError, SeamStatus};
+use opentelemetry::trace::TraceContextExt;
+use opentelemetry::Context;
+use seam::ffi::{call, call_in_parent, Call, SeamContext, SeamError, SeamStatus};
 
 #[cfg(test)]
 mod header;
@@ -26,8 +28,12 @@ pub struct TestlibInput {
 pub struct TestlibOutput {
     /// `value * 2`.
     pub value: i64,
-    /// Length of the correlation id the body saw through [`seam::ffi::Call`].
+    /// Length of the correlation id the body saw through `seam::ffi::Call`.
     pub correlation_id_len: u64,
+    /// The trace id current in the body (`testlib_whoami*` only).
+    pub trace_id: [u8; 16],
+    /// The span id current in the body (`testlib_whoami*` only).
+    pub span_id: [u8; 8],
 }
 
 /// How many times a body started; the deadline test proves an expired call never does.
@@ -62,6 +68,68 @@ pub extern "C" fn testlib_double(
         });
         double(input, output)
     })
+}
+
+/// `testlib_double` without a span of its own: the body runs in the caller's span.
+#[no_mangle]
+pub extern "C" fn testlib_double_in_parent(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call_in_parent(ctx, "testlib.double_in_parent", error, |_| {
+        BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+        double(input, output)
+    })
+}
+
+/// The entry point signature with no Seam inside: what the Go side alone costs.
+#[no_mangle]
+pub extern "C" fn testlib_double_raw(
+    _ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    _error: Option<&mut SeamError>,
+) -> SeamStatus {
+    match double(input, output) {
+        Ok(()) => SeamStatus::Ok,
+        Err(_) => SeamStatus::InvalidArgument,
+    }
+}
+
+/// Writes the trace and span ids current in the body: its own child span's.
+#[no_mangle]
+pub extern "C" fn testlib_whoami(
+    ctx: SeamContext,
+    _input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(ctx, "testlib.whoami", error, |c| whoami(c, output))
+}
+
+/// Writes the trace and span ids current in the body: the caller's.
+#[no_mangle]
+pub extern "C" fn testlib_whoami_in_parent(
+    ctx: SeamContext,
+    _input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call_in_parent(ctx, "testlib.whoami_in_parent", error, |c| {
+        whoami(c, output)
+    })
+}
+
+/// The shared body of the whoami entry points.
+fn whoami(_call: &Call<'_>, output: Option<&mut TestlibOutput>) -> Result<(), &'static str> {
+    BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+    let output = output.ok_or("output must not be null")?;
+    let sc = Context::map_current(|cx| cx.span().span_context().clone());
+    output.trace_id = sc.trace_id().to_bytes();
+    output.span_id = sc.span_id().to_bytes();
+    Ok(())
 }
 
 /// Panics inside the body.

@@ -42,7 +42,7 @@ impl Call<'_> {
     /// `Err` once the caller's deadline has passed, so that long bodies can stop early:
     /// return the error and the caller gets `SEAM_STATUS_DEADLINE_EXCEEDED`.
     pub fn check_deadline(&self) -> Result<(), DeadlineExceeded> {
-        match self.inbound.overdue(SystemTime::now()) {
+        match self.inbound.overdue() {
             Some(late) => Err(DeadlineExceeded { late }),
             None => Ok(()),
         }
@@ -110,25 +110,61 @@ where
     F: FnOnce(&Call<'_>) -> Result<(), E>,
     E: fmt::Display,
 {
-    let (status, message) = run(&ctx, operation, body);
-    if let (Some(message), Some(slot)) = (message, error) {
-        slot.set(&message);
-    }
-    status
+    hand_over(run(&ctx, operation, Spans::Child, body), error)
 }
 
-/// [`call`] without the error slot: the status and, unless it is `Ok`, its message.
-fn run<F, E>(ctx: &SeamContext, operation: &'static str, body: F) -> (SeamStatus, Option<String>)
+/// [`call`] without the child span: the body runs in the caller's span (rebuilt as the
+/// remote parent and made current, so its logs carry the caller's trace and span ids),
+/// with the same deadline, panic and error handling.
+///
+/// For entry points too small and too frequent to be worth a span each: it is what
+/// "propagation only" costs in the boundary benchmarks.
+pub fn call_in_parent<F, E>(
+    ctx: SeamContext,
+    operation: &'static str,
+    error: Option<&mut SeamError>,
+    body: F,
+) -> SeamStatus
+where
+    F: FnOnce(&Call<'_>) -> Result<(), E>,
+    E: fmt::Display,
+{
+    hand_over(run(&ctx, operation, Spans::Parent, body), error)
+}
+
+/// Whether a call opens a span of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spans {
+    /// A child of the caller's span, named after the operation.
+    Child,
+    /// None: the caller's span stays current.
+    Parent,
+}
+
+/// Returns the status, writing its message (if any) into the caller's slot.
+fn hand_over(outcome: Outcome, error: Option<&mut SeamError>) -> SeamStatus {
+    if let (Some(message), Some(slot)) = (&outcome.message, error) {
+        slot.set(message);
+    }
+    outcome.status
+}
+
+/// One call, without the error slot.
+fn run<F, E>(ctx: &SeamContext, operation: &'static str, spans: Spans, body: F) -> Outcome
 where
     F: FnOnce(&Call<'_>) -> Result<(), E>,
     E: fmt::Display,
 {
     let inbound = match ctx.inbound() {
         Ok(inbound) => inbound,
-        Err(invalid) => return (SeamStatus::InvalidArgument, Some(invalid.to_string())),
+        Err(invalid) => return Outcome::failed(SeamStatus::InvalidArgument, invalid.to_string()),
     };
-    let cx = start_span(&inbound, operation);
-    let outcome = if let Some(late) = inbound.overdue(SystemTime::now()) {
+    let parent = parent_context(&inbound);
+    let cx = match spans {
+        Spans::Child => start_span(parent, &inbound, operation),
+        Spans::Parent => parent,
+    };
+    let outcome = if let Some(late) = inbound.overdue() {
         Outcome::failed(
             SeamStatus::DeadlineExceeded,
             format!("{operation}: deadline exceeded {late:?} before the call started; the body did not run"),
@@ -141,8 +177,7 @@ where
         };
         let _current = cx.clone().attach();
         let result = panic::catch_unwind(AssertUnwindSafe(|| body(&call)));
-        let overdue = inbound.overdue(SystemTime::now());
-        match (result, overdue) {
+        match (result, inbound.overdue()) {
             (Err(payload), _) => {
                 count_panic(operation);
                 Outcome::failed(
@@ -160,8 +195,10 @@ where
             (Ok(Ok(())), None) => Outcome::ok(),
         }
     };
-    end_span(&cx, &outcome);
-    (outcome.status, outcome.message)
+    if spans == Spans::Child {
+        end_span(&cx, &outcome);
+    }
+    outcome
 }
 
 /// A status and its message, before they are handed to the caller.
@@ -186,44 +223,50 @@ impl Outcome {
     }
 }
 
-/// Opens the child span under the caller's span and returns the context holding it.
-fn start_span(inbound: &Inbound<'_>, operation: &'static str) -> Context {
+/// The caller's span as a remote parent, with the correlation id in baggage.
+fn parent_context(inbound: &Inbound<'_>) -> Context {
     let mut parent = Context::new();
     if let Some(span_context) = &inbound.parent {
         parent = parent.with_remote_span_context(span_context.clone());
     }
-    let mut attributes = vec![
-        KeyValue::new(attribute::SEAM_OPERATION, operation),
-        KeyValue::new(
-            attribute::SEAM_BOUNDARY_KIND,
-            enums::seam_boundary_kind::FFI,
-        ),
-        KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
-    ];
     if let Some(id) = inbound.correlation_id {
-        attributes.push(KeyValue::new(attribute::SEAM_CORRELATION_ID, id.to_owned()));
         parent = with_correlation_id(&parent, id);
     }
+    parent
+}
+
+/// Opens the child span under `parent` and returns the context holding it.
+fn start_span(parent: Context, inbound: &Inbound<'_>, operation: &'static str) -> Context {
     // Seam's own tracer once `seam::init` ran; otherwise whatever global provider the
     // program installed (the no-op one if none).
-    match telemetry() {
-        Some(telemetry) => open_child(&telemetry.tracer, parent, operation, attributes),
+    let cx = match telemetry() {
+        Some(telemetry) => open_child(&telemetry.tracer, parent, operation),
         None => open_child(
             &global::tracer_with_scope(crate::scope()),
             parent,
             operation,
-            attributes,
         ),
+    };
+    let span = cx.span();
+    // Attributes are set after the sampler ran, so an unsampled call builds none.
+    if span.is_recording() {
+        span.set_attributes([
+            KeyValue::new(attribute::SEAM_OPERATION, operation),
+            KeyValue::new(
+                attribute::SEAM_BOUNDARY_KIND,
+                enums::seam_boundary_kind::FFI,
+            ),
+            KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
+        ]);
+        if let Some(id) = inbound.correlation_id {
+            span.set_attribute(KeyValue::new(attribute::SEAM_CORRELATION_ID, id.to_owned()));
+        }
     }
+    cx
 }
 
 /// Starts the span on `tracer` and returns `parent` with it.
-fn open_child<T>(
-    tracer: &T,
-    parent: Context,
-    operation: &'static str,
-    attributes: Vec<KeyValue>,
-) -> Context
+fn open_child<T>(tracer: &T, parent: Context, operation: &'static str) -> Context
 where
     T: Tracer,
     T::Span: Send + Sync + 'static,
@@ -231,7 +274,6 @@ where
     let span = tracer
         .span_builder(operation)
         .with_kind(SpanKind::Server)
-        .with_attributes(attributes)
         .start_with_context(tracer, &parent);
     parent.with_span(span)
 }
@@ -239,6 +281,10 @@ where
 /// Records the outcome on the child span and ends it.
 fn end_span(cx: &Context, outcome: &Outcome) {
     let span = cx.span();
+    // Ending reads the clock; a span that records nothing has nothing to end.
+    if !span.is_recording() {
+        return;
+    }
     if let (Some(error_type), Some(message)) = (outcome.status.error_type(), &outcome.message) {
         span.set_attribute(KeyValue::new(attribute::ERROR_TYPE, error_type));
         span.set_status(Status::error(Cow::Owned(message.clone())));
@@ -284,10 +330,10 @@ mod tests {
     use std::cell::Cell;
     use std::time::{Duration, SystemTime};
 
-    use opentelemetry::trace::{TraceContextExt, TraceId};
+    use opentelemetry::trace::{SpanId, TraceContextExt, TraceId};
     use opentelemetry::Context;
 
-    use super::call;
+    use super::{call, call_in_parent};
     use crate::ffi::{SeamContext, SeamError, SeamStatus};
 
     const TRACE: [u8; 16] = [0xab; 16];
@@ -317,6 +363,29 @@ mod tests {
         assert_eq!(status, SeamStatus::Ok);
         assert_eq!(error.message(), None);
         assert_eq!(seen.get(), Some(TraceId::from_bytes(TRACE)));
+    }
+
+    #[test]
+    fn call_in_parent_keeps_the_callers_span_current() {
+        let ctx = SeamContext::empty().with_parent(TRACE, SPAN, 0);
+        let seen = Cell::new(None);
+        let status = call_in_parent(ctx, "test.parent", None, |_| -> Result<(), String> {
+            seen.set(Some(Context::map_current(|cx| {
+                let sc = cx.span().span_context().clone();
+                (sc.trace_id(), sc.span_id(), sc.is_remote(), sc.is_sampled())
+            })));
+            Ok(())
+        });
+        assert_eq!(status, SeamStatus::Ok);
+        assert_eq!(
+            seen.get(),
+            Some((
+                TraceId::from_bytes(TRACE),
+                SpanId::from_bytes(SPAN),
+                true,
+                false
+            ))
+        );
     }
 
     #[test]

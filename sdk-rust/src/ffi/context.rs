@@ -190,13 +190,11 @@ impl Inbound<'_> {
         }
     }
 
-    /// How far past the deadline `now` is, if it is past.
-    pub(crate) fn overdue(&self, now: SystemTime) -> Option<Duration> {
+    /// How far past the deadline the clock is, if it is past; without a deadline the
+    /// clock is not read.
+    pub(crate) fn overdue(&self) -> Option<Duration> {
         let deadline = self.deadline()?;
-        match now.duration_since(deadline) {
-            Ok(late) => Some(late),
-            Err(_) => None,
-        }
+        SystemTime::now().duration_since(deadline).ok()
     }
 }
 
@@ -267,14 +265,14 @@ mod tests {
     fn deadlines_before_and_after_now() {
         let now = SystemTime::now();
         let past = SeamContext::empty().with_deadline(now - Duration::from_secs(1));
-        assert!(past.inbound().expect("valid").overdue(now).is_some());
+        assert!(past.inbound().expect("valid").overdue().is_some());
         let future = SeamContext::empty().with_deadline(now + Duration::from_secs(60));
-        assert!(future.inbound().expect("valid").overdue(now).is_none());
+        assert!(future.inbound().expect("valid").overdue().is_none());
         let before_epoch = SeamContext::empty().with_deadline(UNIX_EPOCH - Duration::from_secs(1));
         assert!(before_epoch
             .inbound()
             .expect("valid")
-            .overdue(now)
+            .overdue()
             .is_some());
     }
 }

@@ -5,6 +5,7 @@
 //! - [`call`] is the body of every `extern "C"` entry point: it rebuilds the caller's span as
 //!   the parent, opens a child span, enforces the deadline, catches panics (counted in
 //!   `seam.boundary.panics`) and returns a [`SeamStatus`] with a message in a [`SeamError`].
+//!   [`call_in_parent`] does the same without the child span, for tiny hot entry points.
 //! - [`seam_init`], [`seam_shutdown`] and [`seam_free_error`] are exported for the caller.
 //!   Go's `os.Exit` runs no Rust destructors, so the caller shuts down explicitly.
 //!
@@ -26,7 +27,7 @@ mod error;
 mod lifecycle;
 mod status;
 
-pub use call::{call, Call, DeadlineExceeded};
+pub use call::{call, call_in_parent, Call, DeadlineExceeded};
 pub use context::{InvalidContext, SeamContext};
 pub use error::{seam_free_error, SeamError};
 pub use lifecycle::{seam_init, seam_shutdown, SeamConfig};

@@ -1,0 +1,100 @@
+//go:build seamffi
+
+package ffitest
+
+import (
+	"context"
+	"testing"
+	"time"
+	"unsafe"
+
+	"go.opentelemetry.io/otel/metric/noop"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/boundary"
+)
+
+// BenchmarkFFI compares one plain cgo call with the same Rust work called
+// through the boundary. Run it against a release staticlib:
+//
+//		SEAM_FFI_BENCH=. go test -run TestFFI -v ./boundary/ffitest
+//
+//	  - bare_cgo: testlib_bare, a plain cgo call with no context.
+//	  - propagation: the boundary with the Go span's trace context (unsampled,
+//	    so Rust rebuilds the parent and its child span records nothing), no Go
+//	    metrics (no-op meter provider).
+//	  - propagation+metrics: the same, recording seam.boundary.call.duration
+//	    into the Go metric SDK.
+//	  - child_span: a sampled Go span, so Rust records a child span and its
+//	    batch processor exports it over OTLP/HTTP to the in-test receiver; no
+//	    Go metrics.
+//	  - full: child_span plus a correlation id, a tracestate, a deadline and the
+//	    Go metric SDK.
+func BenchmarkFFI(b *testing.B) {
+	otlp.discard.Store(true)
+	defer otlp.discard.Store(false)
+
+	noMetrics, err := boundary.New(boundary.Options{MeterProvider: noop.NewMeterProvider()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sdkMetrics, err := boundary.New(boundary.Options{MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	funcOn := func(bd *boundary.Boundary, entry unsafe.Pointer) *boundary.Func[Input, Output] {
+		f, err := boundary.NewFunc[Input, Output](bd, "testlib.double", entry, boundary.FuncOptions[Input, Output]{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return f
+	}
+
+	_, span := goTracer.Start(context.Background(), "bench")
+	defer span.End()
+	sampled := span.SpanContext()
+	unsampledCtx := trace.ContextWithSpanContext(context.Background(), sampled.WithTraceFlags(0))
+	sampledCtx := trace.ContextWithSpanContext(context.Background(), sampled)
+	ts, err := trace.ParseTraceState("vendor=bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fullCtx := seam.WithCorrelationID(trace.ContextWithSpanContext(context.Background(), sampled.WithTraceState(ts)), "01JD4X7K2M9QZ8R6T5W3V1N0PA")
+	fullCtx, cancel := context.WithTimeout(fullCtx, time.Hour)
+	defer cancel()
+
+	in := newInput(21, 0)
+	b.Run("bare_cgo", func(b *testing.B) {
+		var out Output
+		b.ReportAllocs()
+		for b.Loop() {
+			if bare(&in, &out) != 0 {
+				b.Fatal("bare call failed")
+			}
+		}
+	})
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+		f    *boundary.Func[Input, Output]
+	}{
+		{"go_side_only", sampledCtx, funcOn(noMetrics, entryDoubleRaw)},
+		{"propagation", sampledCtx, funcOn(noMetrics, entryDoubleInParent)},
+		{"propagation+metrics", sampledCtx, funcOn(sdkMetrics, entryDoubleInParent)},
+		{"child_span_unsampled", unsampledCtx, funcOn(noMetrics, entryDouble)},
+		{"child_span", sampledCtx, funcOn(noMetrics, entryDouble)},
+		{"full", fullCtx, funcOn(sdkMetrics, entryDouble)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var out Output
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bc.f.Call(bc.ctx, &in, &out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
