@@ -22,9 +22,11 @@ import (
 // running is a seam-collector process on free loopback ports.
 type running struct {
 	OTLPGRPC, OTLPHTTP, Prometheus, Health, Telemetry string
-	Dir                                               string
-	MaxBodyBytes                                      int
-	proc                                              *stack.Process
+	// Down is a free port nothing listens on.
+	Down         string
+	Dir          string
+	MaxBodyBytes int
+	proc         *stack.Process
 }
 
 // testConfig is the default pipeline on free ports, with traces and logs
@@ -53,6 +55,16 @@ processors:
 exporters:
   seam_prometheus:
     endpoint: {{.Prometheus}}
+  # A backend that is down, so the sending queue and its size are real.
+  otlp_grpc/down:
+    endpoint: {{.Down}}
+    tls:
+      insecure: true
+    sending_queue:
+      enabled: true
+      queue_size: 100
+    retry_on_failure:
+      enabled: true
   file/traces:
     path: {{.Dir}}/traces.jsonl
     flush_interval: 50ms
@@ -77,7 +89,7 @@ service:
     metrics:
       receivers: [otlp]
       processors: [memory_limiter, seam_schema, batch]
-      exporters: [seam_prometheus]
+      exporters: [seam_prometheus, otlp_grpc/down]
     traces:
       receivers: [otlp]
       processors: [memory_limiter, seam_schema, batch]
@@ -96,7 +108,7 @@ func (r *running) TelemetryPort() string { return r.Telemetry[strings.LastIndex(
 func startCollector(t *testing.T) *running {
 	t.Helper()
 	r := &running{Dir: t.TempDir(), MaxBodyBytes: 1 << 20}
-	for _, addr := range []*string{&r.OTLPGRPC, &r.OTLPHTTP, &r.Prometheus, &r.Health, &r.Telemetry} {
+	for _, addr := range []*string{&r.OTLPGRPC, &r.OTLPHTTP, &r.Prometheus, &r.Health, &r.Telemetry, &r.Down} {
 		a, err := stack.FreeAddr()
 		require.NoError(t, err)
 		*addr = a

@@ -154,6 +154,7 @@ func TestPipeline(t *testing.T) {
 		require.NotNil(t, accepted, "accepted points are visible")
 		assert.Positive(t, counterSum(accepted, nil))
 		assert.NotNil(t, familyWithPrefix(tel, "otelcol_receiver_refused_metric_points"), "refused points are visible")
+		assert.NotNil(t, familyWithPrefix(tel, "otelcol_exporter_queue_size"), "the sending queue's size is visible")
 	})
 
 	t.Run("traces redacted and renamed", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -93,6 +94,11 @@ type labelSet struct {
 }
 
 func (l *labelSet) put(name, value string) {
+	// Prometheus label values are UTF-8; OTLP strings that are not get the
+	// replacement character rather than breaking the whole scrape.
+	if !utf8.ValidString(value) {
+		value = strings.ToValidUTF8(value, "\uFFFD")
+	}
 	for i, n := range l.names {
 		if n == name {
 			l.values[i] = value

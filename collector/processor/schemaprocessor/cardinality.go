@@ -27,27 +27,48 @@ type metricState struct {
 	lastSweep int64
 }
 
-// cardinality tracks metricState per metric name.
+// maxTrackedStreams bounds the (metric, resource) pairs with state of their
+// own; resources past it share one state per metric, so a flood of
+// resources cannot grow memory without bound either.
+const maxTrackedStreams = 20000
+
+// streamKey is one metric as emitted by one resource. Limits apply per
+// stream, as an SDK applies them per process, so one noisy service cannot
+// use up another's budget.
+type streamKey struct {
+	metric   string
+	resource uint64
+}
+
+// cardinality tracks metricState per stream.
 type cardinality struct {
 	ttl   time.Duration
 	mu    sync.Mutex
-	state map[string]*metricState
+	state map[streamKey]*metricState
 }
 
 func newCardinality(ttl time.Duration) *cardinality {
-	return &cardinality{ttl: ttl, state: map[string]*metricState{}}
+	return &cardinality{ttl: ttl, state: map[streamKey]*metricState{}}
 }
 
-// metric returns the state of the named metric, creating it on first use.
-// Names come from the schema, so the map is bounded by it.
-func (c *cardinality) metric(name string) *metricState {
+// stream returns the state of a metric for one resource, creating it on
+// first use.
+func (c *cardinality) stream(metric string, resource uint64) *metricState {
+	key := streamKey{metric: metric, resource: resource}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.state[name]
-	if !ok {
-		s = &metricState{values: map[string]map[string]struct{}{}, series: map[uint64]int64{}}
-		c.state[name] = s
+	s, ok := c.state[key]
+	if ok {
+		return s
 	}
+	if len(c.state) >= maxTrackedStreams {
+		key.resource = 0
+		if s, ok := c.state[key]; ok {
+			return s
+		}
+	}
+	s = &metricState{values: map[string]map[string]struct{}{}, series: map[uint64]int64{}}
+	c.state[key] = s
 	return s
 }
 

@@ -78,7 +78,7 @@ func (p *schemaProcessor) processMetric(m pmetric.Metric, mc metricContext) bool
 		}
 	}
 
-	state := p.cardinality.metric(spec.name)
+	state := p.cardinality.stream(spec.name, mc.resourceHash)
 	state.mu.Lock()
 	defer state.mu.Unlock()
 	switch m.Type() {

@@ -352,3 +352,23 @@ func descriptor(t *testing.T, name string) semconv.MetricDescriptor {
 	t.Fatalf("no metric %q in semconv", name)
 	return semconv.MetricDescriptor{}
 }
+
+// Each service has its own budget: one flooding service does not fold
+// another's values.
+func TestCardinalityBudgetIsPerService(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	limit := semconv.SeamOperationCardinalityLimit
+	send := func(service string, n int) pmetric.NumberDataPointSlice {
+		md, ms := newMetrics(map[string]any{"service.name": service})
+		var points []map[string]any
+		for i := 0; i < n; i++ {
+			points = append(points, map[string]any{"seam.operation": fmt.Sprintf("op-%d", i), "seam.boundary.kind": "ffi"})
+		}
+		addSum(ms, semconv.SeamBoundaryPanicsName, semconv.SeamBoundaryPanicsUnit, true, points...)
+		m, _ := findMetric(t, h.processMetrics(md), semconv.SeamBoundaryPanicsName)
+		return m.Sum().DataPoints()
+	}
+	assert.Equal(t, limit+1, send("noisy", limit*3).Len())
+	assert.Equal(t, 10, send("quiet", 10).Len(), "the quiet service keeps its own names")
+	assert.EqualValues(t, 0, h.findingsFor(RuleCardinalityOverflow, signalMetrics, "quiet"))
+}

@@ -1,0 +1,83 @@
+package pipelinetest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func run(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(collectorBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestComponentsListsTheDistribution(t *testing.T) {
+	out, err := run(t, nil, "components")
+	require.NoError(t, err, out)
+	for _, name := range []string{
+		"otlp", "memory_limiter", "batch", "seam_schema",
+		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "seam_prometheus",
+		"health_check", "pprof", "zpages", "file_storage",
+	} {
+		assert.Contains(t, out, "- name: "+name+"\n", "component %s", name)
+	}
+}
+
+func TestValidateEmbeddedDefaultWithNoFlags(t *testing.T) {
+	out, err := run(t, nil, "validate")
+	require.NoError(t, err, out)
+}
+
+func TestValidateExampleConfigs(t *testing.T) {
+	root, err := repoRoot()
+	require.NoError(t, err)
+	configs, err := filepath.Glob(filepath.Join(root, "collector", "config", "*.yaml"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(configs), 3)
+	env := []string{
+		"UPSTREAM_OTLP_ENDPOINT=127.0.0.1:4317",
+		"SEAM_QUEUE_DIR=" + t.TempDir(),
+		"REMOTE_WRITE_URL=http://127.0.0.1:9090/api/v1/write",
+	}
+	for _, cfg := range configs {
+		t.Run(filepath.Base(cfg), func(t *testing.T) {
+			out, err := run(t, env, "validate", "--config", cfg)
+			require.NoError(t, err, out)
+		})
+	}
+}
+
+func TestValidateNamesTheBadSetting(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(strings.TrimSpace(`
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:0
+processors:
+  seam_schema:
+    mode: fix-everything
+exporters:
+  seam_prometheus:
+    endpoint: nowhere
+service:
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [seam_schema]
+      exporters: [seam_prometheus]
+`)), 0o600))
+	out, err := run(t, nil, "validate", "--config", path)
+	require.Error(t, err)
+	assert.Contains(t, out, `mode: "fix-everything" is not one of "enforce", "report"`)
+	assert.Contains(t, out, `endpoint: "nowhere" is not host:port`)
+}
