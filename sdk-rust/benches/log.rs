@@ -1,1 +1,47 @@
-fn main() {}
+//! The canonical JSON log layer against `tracing-subscriber`'s plain JSON
+//! formatter, both writing to a sink.
+
+use std::io;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+use opentelemetry::Context;
+use seam::log::JsonLayer;
+use tracing_subscriber::layer::SubscriberExt;
+
+fn event() {
+    tracing::info!(sku = 42, ratio = 0.5, user = "jane", cache.hit = true, "quote computed");
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("log");
+
+    let fmt = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().json().with_writer(io::sink));
+    tracing::subscriber::with_default(fmt, || {
+        group.bench_function("fmt_json", |b| b.iter(event));
+    });
+
+    let seam = tracing_subscriber::registry().with(JsonLayer::new("bench").with_writer(io::sink()));
+    tracing::subscriber::with_default(seam, || {
+        group.bench_function("seam_json", |b| b.iter(event));
+        let span = SpanContext::new(
+            TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").expect("trace id"),
+            SpanId::from_hex("00f067aa0ba902b7").expect("span id"),
+            TraceFlags::SAMPLED,
+            true,
+            TraceState::default(),
+        );
+        let cx = seam::propagation::with_correlation_id(&Context::new().with_remote_span_context(span), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+        let _current = cx.attach();
+        group.bench_function("seam_json_in_span", |b| b.iter(event));
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

@@ -16,14 +16,17 @@
 //! Go binary (the Go heap is not counted, only Rust's).
 //!
 //! Counters live in cache-line-padded slots. Each thread claims its own slot on
-//! its first allocation and updates it with plain loads and stores (one
-//! writer, so no read-modify-write is needed); a single shared atomic would
-//! bounce one cache line between every core. Threads beyond the owned slots
-//! share a few overflow slots updated atomically.
+//! its first allocation, updates it with plain loads and stores (one writer,
+//! so no read-modify-write is needed) and gives it back when it exits; a
+//! single shared atomic would bounce one cache line between every core.
+//! Threads beyond the owned slots share a few overflow slots updated
+//! atomically.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
 
 /// Slots that one thread owns for its whole life.
 const OWNED_SLOTS: usize = 256;
@@ -149,8 +152,11 @@ static NEXT_SHARED: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     // Const-initialised and without Drop: accessing it never allocates and
-    // never registers a destructor, so it is safe inside the allocator.
+    // never registers a destructor, so it is safe inside the allocator, even
+    // while the thread's other thread-locals are being destroyed.
     static SLOT: Cell<usize> = const { Cell::new(UNASSIGNED) };
+    // Gives the owned slot back when the thread exits.
+    static RELEASE: SlotRelease = const { SlotRelease };
 }
 
 /// The calling thread's slot index: below OWNED_SLOTS it is owned,
@@ -162,23 +168,51 @@ fn slot_index() -> usize {
         if index != UNASSIGNED {
             return index;
         }
-        let index = claim_slot();
-        cell.set(index);
-        index
+        claim_slot(cell)
     })
 }
 
 #[cold]
-fn claim_slot() -> usize {
-    // Owned slots are never released (a thread-exit hook would have to
-    // allocate), so a process that churns threads ends up on shared slots.
-    while NEXT_OWNED.load(Relaxed) < OWNED_SLOTS {
-        let index = NEXT_OWNED.fetch_add(1, Relaxed);
-        if index < OWNED_SLOTS && !OWNED[index].claimed.swap(true, Relaxed) {
+fn claim_slot(cell: &Cell<usize>) -> usize {
+    let start = NEXT_OWNED.fetch_add(1, Relaxed);
+    for k in 0..OWNED_SLOTS {
+        let index = (start + k) % OWNED_SLOTS;
+        // Acquire pairs with the Release in SlotRelease: the previous
+        // owner's last plain stores are visible before this thread adds.
+        if OWNED[index]
+            .claimed
+            .compare_exchange(false, true, Acquire, Relaxed)
+            .is_ok()
+        {
+            cell.set(index);
+            // Registered only now that the slot is set: if registering the
+            // destructor allocates, that allocation finds the slot and does
+            // not come back here. If the thread is already tearing down, the
+            // slot is simply never given back.
+            let _ = RELEASE.try_with(|_| ());
             return index;
         }
     }
+    let index = shared_index();
+    cell.set(index);
+    index
+}
+
+fn shared_index() -> usize {
     OWNED_SLOTS + NEXT_SHARED.fetch_add(1, Relaxed) % SHARED_SLOTS
+}
+
+struct SlotRelease;
+
+impl Drop for SlotRelease {
+    fn drop(&mut self) {
+        // Later frees on this thread (other thread-locals' destructors) go
+        // to a shared slot; only then may another thread own this one.
+        let index = SLOT.with(|cell| cell.replace(shared_index()));
+        if let Some(slot) = OWNED.get(index) {
+            slot.claimed.store(false, Release);
+        }
+    }
 }
 
 #[inline]
@@ -249,9 +283,28 @@ mod tests {
     }
 
     #[test]
-    fn threads_get_distinct_slots() {
-        let a = std::thread::spawn(slot_index).join().expect("thread");
-        let b = std::thread::spawn(slot_index).join().expect("thread");
+    fn live_threads_own_distinct_slots_and_give_them_back() {
+        let barrier = std::sync::Barrier::new(2);
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| {
+                let i = slot_index();
+                barrier.wait();
+                i
+            });
+            let b = s.spawn(|| {
+                let i = slot_index();
+                barrier.wait();
+                i
+            });
+            (a.join().expect("thread"), b.join().expect("thread"))
+        });
         assert_ne!(a, b);
+        assert!(a < OWNED_SLOTS && b < OWNED_SLOTS);
+        // Both threads exited: far more threads than owned slots, one after
+        // another, still each get an owned slot.
+        for _ in 0..2 * OWNED_SLOTS {
+            let i = std::thread::spawn(slot_index).join().expect("thread");
+            assert!(i < OWNED_SLOTS, "slot {i} is shared: slots are not given back");
+        }
     }
 }

@@ -185,6 +185,17 @@ impl Guard {
         shutdown(timeout)
     }
 
+    /// The tracer provider behind the global one, for code that needs the
+    /// SDK type (for example a `tracing-opentelemetry` layer of its own).
+    pub fn tracer_provider(&self) -> Option<SdkTracerProvider> {
+        telemetry().map(|t| t.tracer_provider.clone())
+    }
+
+    /// The meter provider behind the global one.
+    pub fn meter_provider(&self) -> Option<SdkMeterProvider> {
+        telemetry().map(|t| t.meter_provider.clone())
+    }
+
     /// Seam's `tracing` layers, for a subscriber you build yourself (with
     /// [`Config::with_subscriber`]`(false)`): spans to OpenTelemetry, the
     /// canonical JSON line, and logs over OTLP, without the exporters' own
