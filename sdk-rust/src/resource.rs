@@ -24,7 +24,10 @@ pub(crate) fn build(config: &Config) -> Resource {
 
     let detectors: [Box<dyn ResourceDetector>; 2] =
         [Box::new(TelemetryResourceDetector), Box::new(EnvResourceDetector::new())];
+    // with_schema_url merges its attributes under what is already there, so
+    // it goes first; the forced attributes go last.
     let mut builder = Resource::builder_empty()
+        .with_schema_url([], SCHEMA_URL)
         .with_detectors(&detectors[..1])
         .with_attributes(attributes)
         .with_detectors(&detectors[1..]);
@@ -32,13 +35,10 @@ pub(crate) fn build(config: &Config) -> Resource {
         builder = builder.with_service_name(name);
     }
     builder
-        .with_schema_url(
-            [
-                KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
-                KeyValue::new(attribute::TELEMETRY_SDK_LANGUAGE, enums::telemetry_sdk_language::RUST),
-            ],
-            SCHEMA_URL,
-        )
+        .with_attributes([
+            KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
+            KeyValue::new(attribute::TELEMETRY_SDK_LANGUAGE, enums::telemetry_sdk_language::RUST),
+        ])
         .build()
 }
 
@@ -48,4 +48,35 @@ pub(crate) fn service_name(resource: &Resource) -> String {
         .get(&Key::from_static_str(attribute::SERVICE_NAME))
         .map(|v| v.as_str().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(resource: &Resource, key: &'static str) -> Option<String> {
+        resource.get(&Key::from_static_str(key)).map(|v| v.as_str().into_owned())
+    }
+
+    // The only test in this binary that reads or writes these variables.
+    #[test]
+    fn env_overrides_config_but_not_the_implementation() {
+        let config = Config::new("from-config").with_service_version("1.0").with_environment("ci");
+        std::env::set_var("OTEL_SERVICE_NAME", "from-env");
+        std::env::set_var("OTEL_RESOURCE_ATTRIBUTES", "seam.impl=go,telemetry.sdk.language=go,team=pricing");
+        let resource = build(&config);
+        std::env::remove_var("OTEL_SERVICE_NAME");
+        std::env::remove_var("OTEL_RESOURCE_ATTRIBUTES");
+
+        assert_eq!(get(&resource, attribute::SERVICE_NAME).as_deref(), Some("from-env"));
+        assert_eq!(get(&resource, "team").as_deref(), Some("pricing"));
+        assert_eq!(get(&resource, attribute::SEAM_IMPL).as_deref(), Some("rust"));
+        assert_eq!(get(&resource, attribute::TELEMETRY_SDK_LANGUAGE).as_deref(), Some("rust"));
+        assert_eq!(get(&resource, attribute::SERVICE_VERSION).as_deref(), Some("1.0"));
+        assert_eq!(get(&resource, attribute::DEPLOYMENT_ENVIRONMENT_NAME).as_deref(), Some("ci"));
+        assert_eq!(resource.schema_url(), Some(SCHEMA_URL));
+
+        let resource = build(&config);
+        assert_eq!(get(&resource, attribute::SERVICE_NAME).as_deref(), Some("from-config"));
+    }
 }

@@ -64,7 +64,8 @@ impl JsonLayer {
         let level = level_name(event.metadata().level());
         let line = &mut scratch.line;
         Context::map_current(|cx| {
-            let span_context = cx.span().span_context().clone();
+            let span = cx.span();
+            let span_context = span.span_context();
             let valid = span_context.is_valid();
             let baggage = cx.baggage();
             let correlation_id = baggage
