@@ -11,12 +11,12 @@ import (
 	"time"
 	"unicode/utf8"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -73,8 +73,8 @@ func stillServes(t *testing.T, c *running, marker string) {
 	require.True(t, c.healthy(), "health_check answers")
 	code, msg := postMetrics(t, c, panicsBatch("canary", marker), nil)
 	require.Equal(t, http.StatusOK, code, msg)
-	eventually(t, c.Prometheus, "the canary "+marker, func(f map[string]*dto.MetricFamily) bool {
-		return len(series(f[promBoundaryPanics], map[string]string{"service_name": "canary", "seam_operation": marker})) == 1
+	eventually(t, c.Prometheus, "the canary "+marker, func(f prometheustest.Families) bool {
+		return len(prometheustest.Series(f[promBoundaryPanics], map[string]string{"service_name": "canary", "seam_operation": marker})) == 1
 	})
 }
 
@@ -99,7 +99,7 @@ func TestBadInput(t *testing.T) {
 		assert.GreaterOrEqual(t, code, 400)
 		assert.Less(t, code, 500)
 		stillServes(t, c, "after-oversize")
-		assert.Empty(t, series(scrape(t, c.Prometheus)[promBoundaryPanics], map[string]string{"service_name": "oversize"}))
+		assert.Empty(t, prometheustest.Series(scrape(t, c.Prometheus)[promBoundaryPanics], map[string]string{"service_name": "oversize"}))
 	})
 
 	t.Run("a gzip bomb is refused", func(t *testing.T) {
@@ -117,7 +117,7 @@ func TestBadInput(t *testing.T) {
 		assert.GreaterOrEqual(t, code, 400)
 		assert.Less(t, code, 500)
 		stillServes(t, c, "after-bomb")
-		rss := familyWithPrefix(scrape(t, c.Telemetry), "otelcol_process_memory_rss")
+		rss := scrape(t, c.Telemetry).WithPrefix("otelcol_process_memory_rss")
 		require.NotNil(t, rss)
 		assert.Less(t, rss.GetMetric()[0].GetGauge().GetValue(), float64(400<<20), "the bomb was not inflated in memory")
 	})
@@ -126,10 +126,10 @@ func TestBadInput(t *testing.T) {
 		code, msg := postMetrics(t, c, panicsBatch("utf8", "bad-\xff\xfe-op"), nil)
 		switch code {
 		case http.StatusOK:
-			fams := eventually(t, c.Prometheus, "the invalid UTF-8 series", func(f map[string]*dto.MetricFamily) bool {
-				return len(series(f[promBoundaryPanics], map[string]string{"service_name": "utf8"})) == 1
+			fams := eventually(t, c.Prometheus, "the invalid UTF-8 series", func(f prometheustest.Families) bool {
+				return len(prometheustest.Series(f[promBoundaryPanics], map[string]string{"service_name": "utf8"})) == 1
 			})
-			op := labels(series(fams[promBoundaryPanics], map[string]string{"service_name": "utf8"})[0])["seam_operation"]
+			op := prometheustest.Labels(prometheustest.Series(fams[promBoundaryPanics], map[string]string{"service_name": "utf8"})[0])["seam_operation"]
 			assert.True(t, utf8.ValidString(op), "exposed as valid UTF-8")
 			assert.Equal(t, "bad-\uFFFD-op", op)
 		case http.StatusBadRequest:
@@ -151,15 +151,15 @@ func TestBadInput(t *testing.T) {
 			require.Equal(t, http.StatusOK, code, msg)
 		}
 		limit := semconv.SeamOperationCardinalityLimit
-		fams := eventually(t, c.Prometheus, "the overflow series", func(f map[string]*dto.MetricFamily) bool {
-			return len(series(f[promBoundaryPanics], map[string]string{"service_name": "flood", "seam_operation": semconv.SeamOperationOverflowValue})) == 1
+		fams := eventually(t, c.Prometheus, "the overflow series", func(f prometheustest.Families) bool {
+			return len(prometheustest.Series(f[promBoundaryPanics], map[string]string{"service_name": "flood", "seam_operation": semconv.SeamOperationOverflowValue})) == 1
 		})
-		flood := series(fams[promBoundaryPanics], map[string]string{"service_name": "flood"})
+		flood := prometheustest.Series(fams[promBoundaryPanics], map[string]string{"service_name": "flood"})
 		assert.LessOrEqual(t, len(flood), limit+1, "at most the limit plus the overflow series")
-		tel := eventually(t, c.Telemetry, "the overflow findings", func(f map[string]*dto.MetricFamily) bool {
-			return counterSum(f[promFindings], map[string]string{"seam_finding_rule": "cardinality_overflow", "service_name": "flood"}) > 0
+		tel := eventually(t, c.Telemetry, "the overflow findings", func(f prometheustest.Families) bool {
+			return prometheustest.CounterSum(f[promFindings], map[string]string{"seam_finding_rule": "cardinality_overflow", "service_name": "flood"}) > 0
 		})
-		assert.GreaterOrEqual(t, counterSum(tel[promFindings], map[string]string{"seam_finding_rule": "cardinality_overflow", "service_name": "flood"}),
+		assert.GreaterOrEqual(t, prometheustest.CounterSum(tel[promFindings], map[string]string{"seam_finding_rule": "cardinality_overflow", "service_name": "flood"}),
 			float64(total-limit-10), "every folded value is counted")
 		stillServes(t, c, "after-flood")
 	})

@@ -12,10 +12,9 @@ import (
 	"text/template"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
 	"github.com/seamtel/seam/internal/stack"
 )
 
@@ -167,36 +166,20 @@ func (r *running) healthy() bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// scrape fetches a /metrics endpoint in the protobuf format, which carries
-// exemplars, and returns its families by name.
-func scrape(t *testing.T, addr string) map[string]*dto.MetricFamily {
+// scrape fetches a /metrics endpoint.
+func scrape(t *testing.T, addr string) prometheustest.Families {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	f, err := prometheustest.Scrape(addr)
 	require.NoError(t, err)
-	req.Header.Set("Accept", string(expfmt.NewFormat(expfmt.TypeProtoDelim)))
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	dec := expfmt.NewDecoder(resp.Body, expfmt.ResponseFormat(resp.Header))
-	out := map[string]*dto.MetricFamily{}
-	for {
-		mf := &dto.MetricFamily{}
-		if err := dec.Decode(mf); err == io.EOF {
-			return out
-		} else {
-			require.NoError(t, err)
-		}
-		out[mf.GetName()] = mf
-	}
+	return f
 }
 
 // eventually scrapes addr until cond holds, failing after 20 s with what
 // the last scrape held.
-func eventually(t *testing.T, addr string, what string, cond func(map[string]*dto.MetricFamily) bool) map[string]*dto.MetricFamily {
+func eventually(t *testing.T, addr string, what string, cond func(prometheustest.Families) bool) prometheustest.Families {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	var last map[string]*dto.MetricFamily
+	var last prometheustest.Families
 	for time.Now().Before(deadline) {
 		last = scrape(t, addr)
 		if cond(last) {
@@ -210,44 +193,4 @@ func eventually(t *testing.T, addr string, what string, cond func(map[string]*dt
 	}
 	t.Fatalf("%s: not seen at %s within 20s; families: %v", what, addr, names)
 	return nil
-}
-
-// labels returns a metric's labels as a map.
-func labels(m *dto.Metric) map[string]string {
-	out := map[string]string{}
-	for _, lp := range m.GetLabel() {
-		out[lp.GetName()] = lp.GetValue()
-	}
-	return out
-}
-
-// series returns the metrics of a family whose labels include want.
-func series(mf *dto.MetricFamily, want map[string]string) []*dto.Metric {
-	if mf == nil {
-		return nil
-	}
-	var out []*dto.Metric
-	for _, m := range mf.GetMetric() {
-		l := labels(m)
-		match := true
-		for k, v := range want {
-			if l[k] != v {
-				match = false
-				break
-			}
-		}
-		if match {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// counterSum adds up a counter family's values over series matching want.
-func counterSum(mf *dto.MetricFamily, want map[string]string) float64 {
-	var sum float64
-	for _, m := range series(mf, want) {
-		sum += m.GetCounter().GetValue()
-	}
-	return sum
 }

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -70,21 +71,21 @@ func TestPipeline(t *testing.T) {
 	seam.flush(t)
 	legacy.flush(t)
 
-	fams := eventually(t, c.Prometheus, "the conformant and foreign metrics", func(f map[string]*dto.MetricFamily) bool {
+	fams := eventually(t, c.Prometheus, "the conformant and foreign metrics", func(f prometheustest.Families) bool {
 		return f[promOperationDuration] != nil && f[promHTTPDuration] != nil && f[promBoundaryPanics] != nil
 	})
 
 	t.Run("conformant histogram: name, le set, labels, exemplar", func(t *testing.T) {
 		mf := fams[promOperationDuration]
 		require.Equal(t, dto.MetricType_HISTOGRAM, mf.GetType())
-		got := series(mf, map[string]string{"seam_operation": "checkout.price"})
+		got := prometheustest.Series(mf, map[string]string{"seam_operation": "checkout.price"})
 		require.Len(t, got, 1)
-		l := labels(got[0])
+		l := prometheustest.Labels(got[0])
 		assert.Equal(t, "checkout", l["service_name"], "service.name promoted")
 		assert.Equal(t, "go", l["seam_impl"], "seam.impl promoted")
 		assert.Equal(t, "baseline", l["seam_role"])
 		assert.Equal(t, "checkout", l["job"])
-		assert.Equal(t, semconv.LatencyBoundaries, upperBounds(got[0]))
+		assert.Equal(t, semconv.LatencyBoundaries, prometheustest.UpperBounds(got[0]))
 		var exemplarTrace string
 		for _, b := range got[0].GetHistogram().GetBucket() {
 			if ex := b.GetExemplar(); ex != nil {
@@ -101,19 +102,19 @@ func TestPipeline(t *testing.T) {
 	})
 
 	t.Run("counter", func(t *testing.T) {
-		got := series(fams[promBoundaryPanics], map[string]string{"seam_boundary_kind": "ffi", "service_name": "checkout"})
+		got := prometheustest.Series(fams[promBoundaryPanics], map[string]string{"seam_boundary_kind": "ffi", "service_name": "checkout"})
 		require.Len(t, got, 1)
 		assert.EqualValues(t, 2, got[0].GetCounter().GetValue())
 	})
 
 	t.Run("foreign spellings normalised", func(t *testing.T) {
-		got := series(fams[promHTTPDuration], map[string]string{"service_name": "legacy-api"})
+		got := prometheustest.Series(fams[promHTTPDuration], map[string]string{"service_name": "legacy-api"})
 		require.Len(t, got, 1, "service_name renamed to service.name, then promoted")
-		l := labels(got[0])
+		l := prometheustest.Labels(got[0])
 		assert.Equal(t, "GET", l["http_request_method"], "http.method renamed")
 		assert.NotContains(t, l, "http_method")
 		assert.NotContains(t, l, "pod", "non-schema attribute dropped")
-		assert.Equal(t, semconv.LatencyBoundaries, upperBounds(got[0]), "ms bounds converted to the schema's seconds")
+		assert.Equal(t, semconv.LatencyBoundaries, prometheustest.UpperBounds(got[0]), "ms bounds converted to the schema's seconds")
 		assert.InDelta(t, 0.012, got[0].GetHistogram().GetSampleSum(), 1e-12)
 		assert.Nil(t, fams["http_server_request_duration_milliseconds"])
 	})
@@ -124,10 +125,10 @@ func TestPipeline(t *testing.T) {
 	})
 
 	t.Run("resource in target_info", func(t *testing.T) {
-		got := series(fams["target_info"], map[string]string{"job": "checkout"})
+		got := prometheustest.Series(fams["target_info"], map[string]string{"job": "checkout"})
 		require.Len(t, got, 1)
 		assert.EqualValues(t, 1, got[0].GetGauge().GetValue())
-		assert.Equal(t, "go", labels(got[0])["seam_impl"])
+		assert.Equal(t, "go", prometheustest.Labels(got[0])["seam_impl"])
 	})
 
 	t.Run("findings and self-telemetry", func(t *testing.T) {
@@ -139,22 +140,22 @@ func TestPipeline(t *testing.T) {
 			"type_mismatch":     "legacy-api",
 			"redacted":          "legacy-api",
 		}
-		tel := eventually(t, c.Telemetry, "findings counters", func(f map[string]*dto.MetricFamily) bool {
+		tel := eventually(t, c.Telemetry, "findings counters", func(f prometheustest.Families) bool {
 			for rule, svc := range want {
-				if counterSum(f[promFindings], map[string]string{"seam_finding_rule": rule, "service_name": svc}) < 1 {
+				if prometheustest.CounterSum(f[promFindings], map[string]string{"seam_finding_rule": rule, "service_name": svc}) < 1 {
 					t.Logf("no %s finding for %s yet", rule, svc)
 					return false
 				}
 			}
 			return true
 		})
-		assert.Zero(t, counterSum(tel[promFindings], map[string]string{"service_name": "checkout", "seam_telemetry_signal": "metrics"}),
+		assert.Zero(t, prometheustest.CounterSum(tel[promFindings], map[string]string{"service_name": "checkout", "seam_telemetry_signal": "metrics"}),
 			"conformant data has no findings")
-		accepted := familyWithPrefix(tel, "otelcol_receiver_accepted_metric_points")
+		accepted := tel.WithPrefix("otelcol_receiver_accepted_metric_points")
 		require.NotNil(t, accepted, "accepted points are visible")
-		assert.Positive(t, counterSum(accepted, nil))
-		assert.NotNil(t, familyWithPrefix(tel, "otelcol_receiver_refused_metric_points"), "refused points are visible")
-		assert.NotNil(t, familyWithPrefix(tel, "otelcol_exporter_queue_size"), "the sending queue's size is visible")
+		assert.Positive(t, prometheustest.CounterSum(accepted, nil))
+		assert.NotNil(t, tel.WithPrefix("otelcol_receiver_refused_metric_points"), "refused points are visible")
+		assert.NotNil(t, tel.WithPrefix("otelcol_exporter_queue_size"), "the sending queue's size is visible")
 	})
 
 	t.Run("traces redacted and renamed", func(t *testing.T) {
@@ -171,23 +172,6 @@ func TestPipeline(t *testing.T) {
 		assert.EqualValues(t, semconv.SeverityWarn, rec.SeverityNumber())
 		assert.Equal(t, "retrying with token [REDACTED:github_token]", rec.Body().Str())
 	})
-}
-
-func upperBounds(m *dto.Metric) []float64 {
-	var out []float64
-	for _, b := range m.GetHistogram().GetBucket() {
-		out = append(out, b.GetUpperBound())
-	}
-	return out
-}
-
-func familyWithPrefix(f map[string]*dto.MetricFamily, prefix string) *dto.MetricFamily {
-	for name, mf := range f {
-		if strings.HasPrefix(name, prefix) {
-			return mf
-		}
-	}
-	return nil
 }
 
 // readLines returns the JSON lines a file exporter has written so far.
