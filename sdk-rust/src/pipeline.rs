@@ -380,3 +380,32 @@ fn exporter_error(signal: &'static str, e: impl std::fmt::Display) -> Error {
         message: e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The only test in this binary that touches OTEL_EXPORTER_OTLP_PROTOCOL.
+    #[test]
+    fn transport_names_what_is_wrong() {
+        let err = Transport::resolve(&Config::new("t").with_endpoint("localhost:4318")).err();
+        assert!(
+            matches!(&err, Some(Error::InvalidConfig { field: "endpoint", reason }) if reason.contains("localhost:4318")),
+            "{err:?}"
+        );
+
+        std::env::set_var("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+        let err = Transport::resolve(&Config::new("t")).err();
+        std::env::remove_var("OTEL_EXPORTER_OTLP_PROTOCOL");
+        assert!(
+            matches!(&err, Some(Error::InvalidConfig { field: "OTEL_EXPORTER_OTLP_PROTOCOL", reason }) if reason.contains("http/json")),
+            "{err:?}"
+        );
+
+        let t = Transport::resolve(&Config::new("t").with_endpoint("http://127.0.0.1:4318/")).expect("valid");
+        assert_eq!(t.endpoint.as_deref(), Some("http://127.0.0.1:4318"));
+        assert_eq!(t.protocol, Protocol::HttpProtobuf);
+        let grpc = Transport::resolve(&Config::new("t").with_protocol(Protocol::Grpc));
+        assert_eq!(grpc.is_ok(), cfg!(feature = "grpc-tonic"), "{:?}", grpc.err());
+    }
+}

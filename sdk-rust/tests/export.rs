@@ -86,6 +86,12 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         drop(seam::operation(&format!("filler.{i}")));
     }
     drop(seam::operation("one.too.many"));
+    // Another library's instrument with a schema name but no unit or
+    // buckets: the views give it the schema's.
+    opentelemetry::global::meter("third-party")
+        .f64_histogram("seam.boundary.call.duration")
+        .build()
+        .record(0.0009, &[]);
 
     guard.shutdown(Duration::from_secs(20)).expect("shutdown");
     guard.shutdown(Duration::from_secs(1)).expect("second shutdown is a no-op");
@@ -169,6 +175,12 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         3 + (limits::SEAM_OPERATION_CARDINALITY_LIMIT - 1) + 1,
         "one series per admitted name and role, plus the overflow series"
     );
+
+    let boundary = metric("seam.boundary.call.duration");
+    assert_eq!(boundary.unit, "s");
+    let Some(Data::Histogram(boundary)) = &boundary.data else { panic!("not a histogram") };
+    assert_eq!(boundary.data_points[0].explicit_bounds, buckets::LATENCY);
+    assert_eq!(boundary.data_points[0].bucket_counts[3], 1, "0.0009 falls in (0.0007, 0.001]");
 
     let overflows = metric("seam.operation.overflows");
     assert_eq!(overflows.unit, "{operation}");
