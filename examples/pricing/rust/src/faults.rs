@@ -3,7 +3,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::panic;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -72,10 +74,33 @@ impl Faults {
             }
         }
         if self.panic > 0.0 && rand::random::<f64>() < self.panic {
-            panic!("injected fault: {operation} panicked (panic={})", self.panic);
+            quiet_injected_panics();
+            panic!("{INJECTED} {operation} panicked (panic={})", self.panic);
         }
         Ok(())
     }
+}
+
+/// How every injected panic message starts.
+const INJECTED: &str = "injected fault:";
+
+/// Keeps the panic hook from printing a message and backtrace for each injected panic (the
+/// operation logs it, and at 20% of the traffic they would drown standard error); every
+/// other panic still goes to the hook installed before.
+fn quiet_injected_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let injected = info
+                .payload()
+                .downcast_ref::<String>()
+                .is_some_and(|m| m.starts_with(INJECTED));
+            if !injected {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// `panic=P,slow=P,slow_ms=N`, any subset, in any order: the format of the orchestrator's

@@ -1,0 +1,43 @@
+# The pricing example: the Rust staticlib and pricing-service (release), and the Go
+# orchestrator that links the staticlib. Included from the root Makefile; also runs on its
+# own from the repository root: make -f examples/pricing/example.mk example
+#
+#   bin/pricing-orchestrator              the Go orchestrator (links the staticlib)
+#   bin/pricing-service                   the Rust HTTP service
+#   sdk-rust/target/pricing/libpricing.a  the staticlib, where examples/pricing/ffi links it
+#
+# Cargo builds into sdk-rust/target, the SDK's own target directory, so the two share one
+# build cache. The staticlib is copied out of cargo's directory through a temporary file,
+# so a link never reads a library that cargo is rewriting.
+
+GO    ?= go
+CARGO ?= cargo
+
+PRICING_ROOT   := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+PRICING_TARGET := $(PRICING_ROOT)/sdk-rust/target
+PRICING_LIBDIR := $(PRICING_TARGET)/pricing
+PRICING_BIN    := $(PRICING_ROOT)/bin
+
+.PHONY: example example-rust example-test example-check
+
+example: example-rust
+	cd $(PRICING_ROOT)/examples && $(GO) build -o $(PRICING_BIN)/pricing-orchestrator ./pricing/orchestrator
+
+# The staticlib and pricing-service; the Go tests run this themselves.
+example-rust:
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) build --release
+	mkdir -p $(PRICING_LIBDIR) $(PRICING_BIN)
+	cp $(PRICING_TARGET)/release/libpricing.a $(PRICING_LIBDIR)/.libpricing.a.tmp
+	mv -f $(PRICING_LIBDIR)/.libpricing.a.tmp $(PRICING_LIBDIR)/libpricing.a
+	cp $(PRICING_TARGET)/release/pricing-service $(PRICING_BIN)/.pricing-service.tmp
+	mv -f $(PRICING_BIN)/.pricing-service.tmp $(PRICING_BIN)/pricing-service
+
+# Rust lint and unit tests, in the release profile so they reuse example-rust's build.
+example-check:
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) clippy --release --all-targets -- -D warnings
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) test --release
+
+# Everything the example tests: Rust lint and tests, then the Go module's vet and tests
+# (which include the cross-language FFI tests and the end-to-end process test).
+example-test: example example-check
+	cd $(PRICING_ROOT)/examples && $(GO) vet ./... && $(GO) test ./...

@@ -1,0 +1,210 @@
+package ffi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/seamtel/seam/examples/pricing/faults"
+	"github.com/seamtel/seam/examples/pricing/pricing"
+	"github.com/seamtel/seam/sdk-go/boundary"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// Served says which implementation produced a result.
+type Served uint8
+
+const (
+	// ServedByRust: the Rust call succeeded.
+	ServedByRust Served = iota
+	// ServedByFallback: the Rust call failed and the Go fallback served.
+	ServedByFallback
+)
+
+// Fallbacks are the Go implementations that serve a call the Rust side
+// failed (panic, error, or the call's own timeout while the caller still
+// has time). They record their own operation telemetry.
+type Fallbacks struct {
+	Quote       func(ctx context.Context, b *pricing.Basket) (pricing.Quote, error)
+	Fingerprint func(ctx context.Context, b *pricing.Basket) (string, error)
+}
+
+// Options configures Open.
+type Options struct {
+	// Fallbacks, each optional: without one, a failed call is an error.
+	Fallbacks Fallbacks
+	// Timeout bounds each Rust call (sooner if the caller's deadline is
+	// sooner); past it the fallback serves. Zero means only the caller's
+	// deadline applies.
+	Timeout time.Duration
+	// MeterProvider records the boundary metrics; nil means the global one.
+	MeterProvider metric.MeterProvider
+}
+
+// Lib is the Rust candidate, called through the boundary.
+type Lib struct {
+	timeout     time.Duration
+	fallbacks   Fallbacks
+	quote       *boundary.Func[cBasket, cQuote]
+	fingerprint *boundary.Func[cBasket, cFingerprint]
+	setFaults   *boundary.Func[cFaults, cFaults]
+	close       *boundary.Func[cTimeout, cUnused]
+	// timeoutFallbacks counts the fallbacks after the call's own timeout,
+	// which boundary leaves to the caller (it falls back only while the
+	// context it was given still has time).
+	timeoutFallbacks metric.Int64Counter
+	timeoutAttrs     map[string]metric.AddOption
+}
+
+// Open binds the entry points of the linked staticlib.
+func Open(opts Options) (*Lib, error) {
+	b, err := boundary.New(boundary.Options{MeterProvider: opts.MeterProvider})
+	if err != nil {
+		return nil, err
+	}
+	l := &Lib{timeout: opts.Timeout, fallbacks: opts.Fallbacks}
+	var quoteOpts boundary.FuncOptions[cBasket, cQuote]
+	if fb := opts.Fallbacks.Quote; fb != nil {
+		quoteOpts.Fallback = func(ctx context.Context, in *cBasket, out *cQuote) error {
+			basket := goBasket(in)
+			q, err := fb(ctx, &basket)
+			if err == nil {
+				quoteToC(q, out)
+				markFallback(ctx)
+			}
+			return err
+		}
+	}
+	var fingerprintOpts boundary.FuncOptions[cBasket, cFingerprint]
+	if fb := opts.Fallbacks.Fingerprint; fb != nil {
+		fingerprintOpts.Fallback = func(ctx context.Context, in *cBasket, out *cFingerprint) error {
+			basket := goBasket(in)
+			hex, err := fb(ctx, &basket)
+			if err == nil {
+				fingerprintToC(hex, out)
+				markFallback(ctx)
+			}
+			return err
+		}
+	}
+	if l.quote, err = boundary.NewFunc(b, "pricing.quote", entryQuote, quoteOpts); err != nil {
+		return nil, err
+	}
+	if l.fingerprint, err = boundary.NewFunc(b, "pricing.fingerprint", entryFingerprint, fingerprintOpts); err != nil {
+		return nil, err
+	}
+	if l.setFaults, err = boundary.NewFunc(b, "pricing.set_faults", entrySetFaults, boundary.FuncOptions[cFaults, cFaults]{}); err != nil {
+		return nil, err
+	}
+	if l.close, err = boundary.NewFunc(b, "pricing.close", entryClose, boundary.FuncOptions[cTimeout, cUnused]{}); err != nil {
+		return nil, err
+	}
+	mp := opts.MeterProvider
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	meter := mp.Meter("github.com/seamtel/seam/examples/pricing/ffi", metric.WithSchemaURL(semconv.SchemaURL))
+	if l.timeoutFallbacks, err = semconv.NewSeamBoundaryFallbacks(meter); err != nil {
+		return nil, fmt.Errorf("ffi: %s: %w", semconv.SeamBoundaryFallbacksName, err)
+	}
+	l.timeoutAttrs = make(map[string]metric.AddOption)
+	for _, op := range []string{l.quote.Operation(), l.fingerprint.Operation()} {
+		l.timeoutAttrs[op] = metric.WithAttributeSet(attribute.NewSet(
+			semconv.SeamOperation(op), semconv.SeamBoundaryKindFFI, semconv.ErrorType("deadline_exceeded")))
+	}
+	return l, nil
+}
+
+// Quote prices b in Rust, or in Go when Rust fails and a fallback is set.
+func (l *Lib) Quote(ctx context.Context, b *pricing.Basket) (pricing.Quote, Served, error) {
+	var out cQuote
+	served, err := callWithBasket(ctx, l, l.quote, l.fallbacks.Quote, b, &out,
+		func(q pricing.Quote) { quoteToC(q, &out) })
+	if err != nil {
+		return pricing.Quote{}, served, err
+	}
+	return quoteFromC(&out), served, nil
+}
+
+// Fingerprint fingerprints b in Rust, or in Go when Rust fails and a
+// fallback is set.
+func (l *Lib) Fingerprint(ctx context.Context, b *pricing.Basket) (string, Served, error) {
+	var out cFingerprint
+	served, err := callWithBasket(ctx, l, l.fingerprint, l.fallbacks.Fingerprint, b, &out,
+		func(hex string) { fingerprintToC(hex, &out) })
+	if err != nil {
+		return "", served, err
+	}
+	return fingerprintFromC(&out), served, nil
+}
+
+// callWithBasket makes one call with b in C memory under the call timeout,
+// and falls back after that timeout when the caller still has time.
+func callWithBasket[Out, R any](ctx context.Context, l *Lib, f *boundary.Func[cBasket, Out],
+	fallback func(context.Context, *pricing.Basket) (R, error), b *pricing.Basket, out *Out, store func(R),
+) (Served, error) {
+	in := newCBasket(b)
+	defer freeCBasket(in)
+	var fellBack bool
+	callCtx := context.WithValue(ctx, fallbackKey{}, &fellBack)
+	if l.timeout > 0 {
+		var cancel context.CancelFunc
+		callCtx, cancel = context.WithTimeout(callCtx, l.timeout)
+		defer cancel()
+	}
+	err := f.Call(callCtx, in, out)
+	if err != nil && fallback != nil && errors.Is(err, boundary.ErrDeadlineExceeded) && ctx.Err() == nil {
+		l.timeoutFallbacks.Add(ctx, 1, l.timeoutAttrs[f.Operation()])
+		r, ferr := fallback(ctx, b)
+		if ferr != nil {
+			return ServedByFallback, fmt.Errorf("%w; fallback: %w", err, ferr)
+		}
+		store(r)
+		return ServedByFallback, nil
+	}
+	if fellBack {
+		return ServedByFallback, err
+	}
+	return ServedByRust, err
+}
+
+type fallbackKey struct{}
+
+// markFallback records in the call's context that the fallback served.
+func markFallback(ctx context.Context) {
+	if p, ok := ctx.Value(fallbackKey{}).(*bool); ok {
+		*p = true
+	}
+}
+
+// SetFaults installs the Rust side's faults and returns what it installed.
+func (l *Lib) SetFaults(ctx context.Context, f faults.Faults) (faults.Faults, error) {
+	in := faultsToC(f)
+	var out cFaults
+	if err := l.setFaults.Call(ctx, &in, &out); err != nil {
+		return faults.Faults{}, err
+	}
+	return faultsFromC(&out), nil
+}
+
+// Start starts the Rust side's telemetry (seam_init) for serviceName, as
+// the candidate. Call it once, after the Go side's seam.Start.
+func Start(serviceName string) error {
+	return boundary.Init(boundary.Config{ServiceName: serviceName, Role: "candidate"})
+}
+
+// Close flushes the library's own buffers, then stops the Rust side's
+// telemetry (seam_shutdown), waiting at most timeout in all. Call it
+// before the process exits: os.Exit runs no Rust destructors.
+func (l *Lib) Close(timeout time.Duration) error {
+	start := time.Now()
+	ms := cTimeout(max(timeout.Milliseconds(), 0))
+	var unused cUnused
+	err := l.close.Call(context.Background(), &ms, &unused)
+	return errors.Join(err, boundary.Shutdown(max(timeout-time.Since(start), 0)))
+}
