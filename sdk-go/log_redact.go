@@ -23,26 +23,25 @@ func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.level.Level() && h.next.Enabled(ctx, l)
 }
 
-// inlineAttrs is how many attributes a record can have before redacting it
-// allocates; slog itself stores five inline.
-const inlineAttrs = 8
-
 func (h *redactingHandler) Handle(ctx context.Context, r slog.Record) error {
 	msg := h.red.String(r.Message)
 	changed := len(msg) != len(r.Message) || msg != r.Message
-	var buf [inlineAttrs]slog.Attr
-	attrs := buf[:0]
-	r.Attrs(func(a slog.Attr) bool {
-		ra, ch := redactAttr(h.red, h.prefix, a)
-		attrs = append(attrs, ra)
-		changed = changed || ch
-		return true
-	})
+	if !changed {
+		// Most records have nothing to hide: look without copying.
+		r.Attrs(func(a slog.Attr) bool {
+			_, changed = redactAttr(h.red, h.prefix, a)
+			return !changed
+		})
+	}
 	if !changed {
 		return h.next.Handle(ctx, r)
 	}
 	clean := slog.NewRecord(r.Time, r.Level, msg, r.PC)
-	clean.AddAttrs(attrs...)
+	r.Attrs(func(a slog.Attr) bool {
+		ca, _ := redactAttr(h.red, h.prefix, a)
+		clean.AddAttrs(ca)
+		return true
+	})
 	return h.next.Handle(ctx, clean)
 }
 

@@ -33,9 +33,10 @@ type operations struct {
 	overflowOpts []metric.AddOption
 	red          *redact.Redactor
 
-	byName sync.Map // operation name -> *opEntry
+	// byName is replaced, never changed: a new name copies the map under
+	// mu. Names are few (the cardinality limit), lookups are constant.
+	byName atomic.Pointer[map[string]*opEntry]
 	mu     sync.Mutex
-	named  int // distinct names admitted, at most the cardinality limit
 	other  *opEntry
 }
 
@@ -73,6 +74,7 @@ func newOperations(tp trace.TracerProvider, mp metric.MeterProvider, red *redact
 		otel.Handle(err)
 	}
 	o.other = newOpEntry(semconv.SeamOperationOverflowValue, true)
+	o.byName.Store(&map[string]*opEntry{})
 	return o
 }
 
@@ -90,23 +92,28 @@ func newOpEntry(name string, overflow bool) *opEntry {
 // entry returns the entry of name, admitting new names up to the schema's
 // cardinality limit and folding the rest into the overflow value.
 func (o *operations) entry(name string) *opEntry {
-	if e, ok := o.byName.Load(name); ok {
-		return e.(*opEntry)
+	if e, ok := (*o.byName.Load())[name]; ok {
+		return e
 	}
 	if name == "" {
 		return o.other
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if e, ok := o.byName.Load(name); ok {
-		return e.(*opEntry)
+	names := *o.byName.Load()
+	if e, ok := names[name]; ok {
+		return e
 	}
-	if o.named >= semconv.SeamOperationCardinalityLimit {
+	if len(names) >= semconv.SeamOperationCardinalityLimit {
 		return o.other
 	}
 	e := newOpEntry(name, false)
-	o.byName.Store(name, e)
-	o.named++
+	grown := make(map[string]*opEntry, len(names)+1)
+	for k, v := range names {
+		grown[k] = v
+	}
+	grown[name] = e
+	o.byName.Store(&grown)
 	return e
 }
 

@@ -16,15 +16,26 @@ import (
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
-// dropCounter records seam.telemetry.dropped. Its counter is set once the
-// meter provider exists; the queues may report before that.
+// dropCounter counts telemetry dropped instead of blocking the service,
+// and reports it as seam.telemetry.dropped. Counting is an atomic add, so
+// a pipeline that drops every item (the collector is down) pays next to
+// nothing per drop; the counts are read when metrics are collected.
 type dropCounter struct {
-	counter atomic.Pointer[metric.Int64Counter]
-	opts    [numSignals][2][]metric.AddOption
+	counts [numSignals][2]atomic.Int64
 }
 
-func newDropCounter() *dropCounter {
-	d := &dropCounter{}
+func (d *dropCounter) add(sig signal, reason batch.Reason, n int) {
+	if n > 0 {
+		d.counts[sig][reason].Add(int64(n))
+	}
+}
+
+func (d *dropCounter) reporter(sig signal) func(batch.Reason, int) {
+	return func(r batch.Reason, n int) { d.add(sig, r, n) }
+}
+
+// register reports the counts through meter as seam.telemetry.dropped.
+func (d *dropCounter) register(meter metric.Meter) error {
 	signals := [numSignals]attribute.KeyValue{
 		signalTraces:  semconv.SeamTelemetrySignalTraces,
 		signalMetrics: semconv.SeamTelemetrySignalMetrics,
@@ -34,22 +45,29 @@ func newDropCounter() *dropCounter {
 		batch.QueueFull:    semconv.SeamTelemetryReasonQueueFull,
 		batch.ExportFailed: semconv.SeamTelemetryReasonExportFailed,
 	}
+	var opts [numSignals][2]metric.ObserveOption
 	for s, sa := range signals {
 		for r, ra := range reasons {
-			d.opts[s][r] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(sa, ra))}
+			opts[s][r] = metric.WithAttributeSet(attribute.NewSet(sa, ra))
 		}
 	}
-	return d
-}
-
-func (d *dropCounter) add(sig signal, reason batch.Reason, n int) {
-	if c := d.counter.Load(); c != nil && n > 0 {
-		(*c).Add(context.Background(), int64(n), d.opts[sig][reason]...)
-	}
-}
-
-func (d *dropCounter) reporter(sig signal) func(batch.Reason, int) {
-	return func(r batch.Reason, n int) { d.add(sig, r, n) }
+	_, err := meter.Int64ObservableCounter(semconv.SeamTelemetryDroppedName,
+		metric.WithUnit(semconv.SeamTelemetryDroppedUnit),
+		metric.WithDescription(semconv.SeamTelemetryDroppedDescription),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			for s := range d.counts {
+				for r := range d.counts[s] {
+					// Only what happened: a signal that never dropped
+					// anything has no series.
+					if n := d.counts[s][r].Load(); n > 0 {
+						o.Observe(n, opts[s][r])
+					}
+				}
+			}
+			return nil
+		}),
+	)
+	return err
 }
 
 // spanProcessor queues sampled spans for export in a bounded queue.

@@ -46,6 +46,7 @@ type Telemetry struct {
 	profiler      *pyroscope.Profiler
 	scrapeServer  *metricsServer
 	traceProvider *sdktrace.TracerProvider
+	bridge        *asyncHandler
 	logProvider   *sdklog.LoggerProvider
 	meterProvider *sdkmetric.MeterProvider
 
@@ -97,18 +98,16 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	if t.resource, err = newResource(ctx, s); err != nil {
 		return nil, err
 	}
-	drops := newDropCounter()
+	drops := &dropCounter{}
 
 	mp, err := t.startMetrics(ctx, s, drops)
 	if err != nil {
 		return nil, err
 	}
 	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
-	dropped, err := semconv.NewSeamTelemetryDropped(meter)
-	if err != nil {
+	if err := drops.register(meter); err != nil {
 		return nil, err
 	}
-	drops.counter.Store(&dropped)
 	if !s.runtime.Disabled {
 		if err := startRuntimeMetrics(mp, s.runtime.Interval); err != nil {
 			return nil, err
@@ -141,11 +140,12 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 			sdklog.WithProcessor(newLogProcessor(exp, s.logs, s, drops)),
 		)
 		t.logs, t.logProvider = lp, lp
-		bridge = otelslog.NewHandler(instrumentationName,
+		t.bridge = newAsyncHandler(otelslog.NewHandler(instrumentationName,
 			otelslog.WithLoggerProvider(schemaSeverityProvider{next: lp}),
 			otelslog.WithVersion(Version),
 			otelslog.WithSchemaURL(semconv.SchemaURL),
-		)
+		), s.logs, drops)
+		bridge = t.bridge
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}
@@ -261,6 +261,24 @@ func (t *Telemetry) LoggerProvider() otellog.LoggerProvider { return t.logs }
 // Config.Prometheus is set.
 func (t *Telemetry) MetricsHandler() http.Handler { return t.metrics }
 
+// ForceFlush exports everything recorded so far, giving up when ctx ends.
+func (t *Telemetry) ForceFlush(ctx context.Context) error {
+	var errs []error
+	if t.traceProvider != nil {
+		errs = append(errs, t.traceProvider.ForceFlush(ctx))
+	}
+	if t.bridge != nil {
+		errs = append(errs, t.bridge.queue.Flush(ctx))
+	}
+	if t.logProvider != nil {
+		errs = append(errs, t.logProvider.ForceFlush(ctx))
+	}
+	if t.meterProvider != nil {
+		errs = append(errs, t.meterProvider.ForceFlush(ctx))
+	}
+	return errors.Join(errs...)
+}
+
 // Shutdown flushes every signal and stops the pipelines, giving up when
 // ctx ends; telemetry still queued then is dropped. Later calls return the
 // first call's result.
@@ -278,6 +296,9 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 		}
 		if t.traceProvider != nil {
 			errs = append(errs, t.traceProvider.Shutdown(ctx))
+		}
+		if t.bridge != nil {
+			errs = append(errs, t.bridge.queue.Shutdown(ctx))
 		}
 		if t.logProvider != nil {
 			errs = append(errs, t.logProvider.Shutdown(ctx))

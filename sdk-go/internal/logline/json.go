@@ -38,6 +38,13 @@ func AppendString(b []byte, s string) []byte {
 func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip eight plain bytes at a time: most text needs no escaping.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if !needsEscape[c] {
@@ -72,6 +79,24 @@ func appendEscaped(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, s[start:]...)
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes of s are all printable ASCII other
+// than the quote and the backslash, testing them as one word.
+func plain8(s string) bool {
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	// A byte is below 0x20, or has its high bit set, or equals '"' or '\'
+	// when the corresponding tests leave its high bit set.
+	below := (w - 0x20*ones) & ^w
+	quote := w ^ '"'*ones
+	slash := w ^ '\\'*ones
+	return (below|w|((quote-ones)&^quote)|((slash-ones)&^slash))&highs == 0
 }
 
 // invalidPrefixLen returns the length of the maximal subpart of an ill-formed

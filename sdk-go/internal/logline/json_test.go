@@ -17,8 +17,8 @@ func TestAppendString(t *testing.T) {
 		// Each maximal ill-formed subsequence becomes one U+FFFD, as Rust's
 		// from_utf8_lossy does it.
 		{"ok\xffend", "\"ok\uFFFDend\""},
-		{"\xe2\x82x", "\"\uFFFDx\""},             // truncated three-byte sequence
-		{"\xf0\x9f\x99", "\"\uFFFD\""},            // truncated four-byte sequence at the end
+		{"\xe2\x82x", "\"\uFFFDx\""},               // truncated three-byte sequence
+		{"\xf0\x9f\x99", "\"\uFFFD\""},             // truncated four-byte sequence at the end
 		{"\xe0\x80\x80", "\"\uFFFD\uFFFD\uFFFD\""}, // overlong: E0 needs A0..BF next
 		{"\xed\xa0\x80", "\"\uFFFD\uFFFD\uFFFD\""}, // surrogate: ED needs 80..9F next
 		{"\xc0\xaf", "\"\uFFFD\uFFFD\""},           // C0 is never a lead byte
@@ -102,5 +102,28 @@ func TestAppendAllocatesNothing(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("%v allocations per line", n)
+	}
+}
+
+// plain8 agrees with the byte-at-a-time test on every position of every
+// byte value, so the fast skip never passes over a byte needing escape.
+func TestPlain8(t *testing.T) {
+	base := []byte("abcdefgh")
+	for pos := range 8 {
+		for c := range 256 {
+			w := append([]byte(nil), base...)
+			w[pos] = byte(c)
+			want := true
+			for _, x := range w {
+				if x >= 0x80 || needsEscape[x] {
+					want = false
+				}
+			}
+			if got := plain8(string(w)); got && !want {
+				t.Fatalf("plain8(%q) = true, but byte %#x needs care", w, c)
+			} else if got != want {
+				t.Errorf("plain8(%q) = %v, want %v (only speed is lost)", w, got, want)
+			}
+		}
 	}
 }

@@ -1,0 +1,165 @@
+package seam
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// The benchmarks run Seam as Start sets it up (exporting to a collector
+// that is down, so nothing leaves the process) next to the raw upstream
+// equivalent on the very same providers, in the same run.
+
+func startForBench(b *testing.B, cfg Config) *Telemetry {
+	b.Helper()
+	cfg.ServiceName = "pricing"
+	if cfg.LogWriter == nil {
+		cfg.LogWriter = io.Discard
+	}
+	cfg.RuntimeMetrics.Disabled = true // no background reads in the measurement
+	return startForTest(b, cfg)
+}
+
+// benchContext is a request context as a service has it: inside a span,
+// carrying a correlation ID.
+func benchContext(tel *Telemetry) (context.Context, func()) {
+	ctx := WithCorrelationID(context.Background(), "01JD4X7K2M9QZ8R6T5W3V1N0PA")
+	ctx, span := tel.TracerProvider().Tracer("bench").Start(ctx, "request")
+	return ctx, func() { span.End() }
+}
+
+func BenchmarkOperation(b *testing.B) {
+	tel := startForBench(b, Config{})
+	ctx, done := benchContext(tel)
+	defer done()
+
+	b.Run("seam", func(b *testing.B) {
+		loopWithCPU(b, func() {
+			end := StartOperation(ctx, "checkout.price")
+			end(nil)
+		})
+	})
+
+	// raw: the same span and histogram recording done by hand with
+	// precomputed options, the best an upstream caller can do.
+	b.Run("raw", func(b *testing.B) {
+		tracer := tel.TracerProvider().Tracer("raw")
+		hist, err := semconv.NewSeamOperationDuration(tel.MeterProvider().Meter("raw"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		attrs := []attribute.KeyValue{semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline}
+		spanOpts := []trace.SpanStartOption{trace.WithAttributes(attrs...)}
+		recordOpts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
+		loopWithCPU(b, func() {
+			start := time.Now()
+			opCtx, span := tracer.Start(ctx, "checkout.price", spanOpts...)
+			hist.Record(opCtx, time.Since(start).Seconds(), recordOpts...)
+			span.End()
+		})
+	})
+
+	// The overhead of Seam's own part, without a span: on a context whose
+	// spans are not recorded, the span costs (almost) nothing.
+	b.Run("seam_unsampled", func(b *testing.B) {
+		uctx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+			TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1},
+		}))
+		loopWithCPU(b, func() {
+			end := StartOperation(uctx, "checkout.price")
+			end(nil)
+		})
+	})
+	b.Run("raw_unsampled", func(b *testing.B) {
+		uctx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+			TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1},
+		}))
+		tracer := tel.TracerProvider().Tracer("raw")
+		hist, _ := semconv.NewSeamOperationDuration(tel.MeterProvider().Meter("raw"))
+		attrs := []attribute.KeyValue{semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline}
+		spanOpts := []trace.SpanStartOption{trace.WithAttributes(attrs...)}
+		recordOpts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
+		loopWithCPU(b, func() {
+			start := time.Now()
+			opCtx, span := tracer.Start(uctx, "checkout.price", spanOpts...)
+			hist.Record(opCtx, time.Since(start).Seconds(), recordOpts...)
+			span.End()
+		})
+	})
+}
+
+// logArgs are a typical call's attributes.
+func logCall(ctx context.Context, l *slog.Logger) {
+	l.InfoContext(ctx, "quote computed",
+		"seam.operation", "checkout.price",
+		"http.response.status_code", 200,
+		"cache.hit", true,
+		"discount.ratio", 0.125,
+	)
+}
+
+func BenchmarkLog(b *testing.B) {
+	tel := startForBench(b, Config{})
+	ctx, done := benchContext(tel)
+	defer done()
+
+	// seam: redaction, then the canonical line with trace_id, span_id and
+	// seam.correlation_id, plus the OpenTelemetry bridge into the SDK.
+	b.Run("seam", func(b *testing.B) {
+		l := tel.Logger()
+		loopWithCPU(b, func() {
+			logCall(ctx, l)
+		})
+	})
+	// slog_json: the standard library's JSON handler alone, no
+	// correlation, no redaction, no OpenTelemetry.
+	b.Run("slog_json", func(b *testing.B) {
+		l := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		loopWithCPU(b, func() {
+			logCall(ctx, l)
+		})
+	})
+}
+
+// BenchmarkLogParts splits the Seam log path to show where its time goes.
+func BenchmarkLogParts(b *testing.B) {
+	b.Setenv(envLogsExporter, "none")
+	tel := startForBench(b, Config{})
+	ctx, done := benchContext(tel)
+	defer done()
+	b.Run("seam_line_only", func(b *testing.B) {
+		l := tel.Logger() // redaction and the canonical line, no bridge
+		loopWithCPU(b, func() {
+			logCall(ctx, l)
+		})
+	})
+}
+
+func BenchmarkCorrelationID(b *testing.B) {
+	ctx := WithCorrelationID(context.Background(), "01JD4X7K2M9QZ8R6T5W3V1N0PA")
+	ctx = trace.ContextWithSpanContext(ctx, trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}}))
+	ctx = WithRole(ctx, RoleCandidate)
+	b.Run("seam", func(b *testing.B) {
+		loopWithCPU(b, func() {
+			if CorrelationID(ctx) == "" {
+				panic("no ID")
+			}
+		})
+	})
+	b.Run("raw_baggage", func(b *testing.B) {
+		loopWithCPU(b, func() {
+			if baggage.FromContext(ctx).Member(semconv.CorrelationBaggageKey).Value() == "" {
+				panic("no ID")
+			}
+		})
+	})
+}

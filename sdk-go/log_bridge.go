@@ -1,0 +1,73 @@
+package seam
+
+import (
+	"context"
+	"log/slog"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/seamtel/seam/sdk-go/internal/batch"
+)
+
+// asyncHandler hands records to the OpenTelemetry bridge on a background
+// goroutine, through a bounded queue: converting a record and emitting it
+// into the log SDK costs more than writing the canonical line, and the
+// caller should pay for neither twice nor wait for either. A full queue
+// drops the record (counted in seam.telemetry.dropped); Flush and Shutdown
+// drain it. Records keep their order, and the span context is captured at
+// the call, so each record carries the IDs of the span it was logged in.
+type asyncHandler struct {
+	next  slog.Handler // the bridge, with any WithAttrs/WithGroup applied
+	queue *batch.Queue[bridgeItem]
+}
+
+type bridgeItem struct {
+	handler slog.Handler
+	span    trace.SpanContext
+	record  slog.Record
+}
+
+// bridgeBatch is how many records the background goroutine takes at once.
+const bridgeBatch = 64
+
+func newAsyncHandler(next slog.Handler, b batching, drops *dropCounter) *asyncHandler {
+	return &asyncHandler{
+		next: next,
+		queue: batch.New(batch.Config[bridgeItem]{
+			Size:      b.queueSize,
+			BatchSize: min(bridgeBatch, b.queueSize),
+			Delay:     b.delay,
+			Timeout:   b.delay, // handing over never takes long; the SDK's own queue exports
+			Export:    handOver,
+			Dropped:   drops.reporter(signalLogs),
+		}),
+	}
+}
+
+func handOver(_ context.Context, items []bridgeItem) error {
+	for i := range items {
+		it := &items[i]
+		ctx := trace.ContextWithSpanContext(context.Background(), it.span)
+		_ = it.handler.Handle(ctx, it.record)
+	}
+	return nil
+}
+
+// Enabled is true: the logger's level was checked before the fan-out, and
+// asking the log SDK here would put its cost back on the caller. The SDK
+// still filters on the background goroutine.
+func (h *asyncHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *asyncHandler) Handle(ctx context.Context, r slog.Record) error {
+	// r is the fan-out's own copy: nothing else will touch it.
+	h.queue.Add(bridgeItem{handler: h.next, span: trace.SpanContextFromContext(ctx), record: r})
+	return nil
+}
+
+func (h *asyncHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &asyncHandler{next: h.next.WithAttrs(attrs), queue: h.queue}
+}
+
+func (h *asyncHandler) WithGroup(name string) slog.Handler {
+	return &asyncHandler{next: h.next.WithGroup(name), queue: h.queue}
+}
