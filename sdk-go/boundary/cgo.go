@@ -4,15 +4,32 @@ package boundary
 #cgo CFLAGS: -I${SRCDIR}
 #cgo noescape seam_boundary_invoke
 #cgo nocallback seam_boundary_invoke
+#cgo noescape seam_boundary_invoke_checked
+#cgo nocallback seam_boundary_invoke_checked
 #cgo noescape seam_free_error
 #cgo nocallback seam_free_error
 #include "seam.h"
 
+#include <stdint.h>
+
 typedef SeamStatus (*seam_boundary_entry)(SeamContext ctx, const void *input, void *output, SeamError *error);
 
-// cgo cannot call a C function pointer, so this calls the entry point for it.
-static inline SeamStatus seam_boundary_invoke(void *entry, SeamContext ctx, const void *input, void *output, SeamError *error) {
-	return ((seam_boundary_entry)entry)(ctx, input, output, error);
+// cgo cannot call a C function pointer, so these call the entry point for it.
+//
+// cgo checks at run time every argument whose Go type may point to a Go
+// pointer, and that check costs as much as the call. Here the entry point is a
+// C address (uintptr_t), the error slot only ever holds a C pointer, and the
+// input and output are typed uint8_t when Go has proven their types hold no
+// pointers (see pointerFree); SeamContext's own pointers are to bytes. So cgo
+// proves all of them safe when it compiles, and checks nothing per call. The
+// _checked variant keeps the run-time check for inputs and outputs that hold
+// pointers.
+static inline SeamStatus seam_boundary_invoke(uintptr_t entry, SeamContext ctx, const uint8_t *input, uint8_t *output, uint8_t *error) {
+	return ((seam_boundary_entry)entry)(ctx, input, output, (SeamError *)error);
+}
+
+static inline SeamStatus seam_boundary_invoke_checked(uintptr_t entry, SeamContext ctx, const void *input, void *output, uint8_t *error) {
+	return ((seam_boundary_entry)entry)(ctx, input, output, (SeamError *)error);
 }
 */
 import "C"
@@ -41,12 +58,13 @@ const (
 )
 
 // invoke calls entry with ctx marshalled into a SeamContext and returns the
-// status and, unless it is OK, the Rust message.
+// status and, unless it is OK, the Rust message. flat says that input and
+// output point to values without pointers.
 //
 // The context's tracestate and correlation ID point into Go strings: C reads
 // them only during the call (the SeamContext contract), and Go's collector
 // does not move heap objects, so they need no copy.
-func invoke(ctx context.Context, entry unsafe.Pointer, input, output unsafe.Pointer) (Status, string) {
+func invoke(ctx context.Context, entry uintptr, flat bool, input, output unsafe.Pointer) (Status, string) {
 	var c C.SeamContext
 	var tracestate string
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
@@ -70,7 +88,13 @@ func invoke(ctx context.Context, entry unsafe.Pointer, input, output unsafe.Poin
 	}
 
 	var cerr C.SeamError
-	status := Status(C.seam_boundary_invoke(entry, c, input, output, &cerr))
+	slot := (*C.uint8_t)(unsafe.Pointer(&cerr))
+	var status Status
+	if flat {
+		status = Status(C.seam_boundary_invoke(C.uintptr_t(entry), c, (*C.uint8_t)(input), (*C.uint8_t)(output), slot))
+	} else {
+		status = Status(C.seam_boundary_invoke_checked(C.uintptr_t(entry), c, input, output, slot))
+	}
 	if status == StatusOK {
 		return status, ""
 	}

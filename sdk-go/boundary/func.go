@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 	"unsafe"
 
@@ -59,7 +60,8 @@ type FuncOptions[In, Out any] struct {
 // Func is one entry point, called with inputs of type In and outputs of type
 // Out (the C structs the entry point takes by pointer).
 type Func[In, Out any] struct {
-	entry     unsafe.Pointer
+	entry     uintptr // a C function's address: not Go memory
+	flat      bool    // In and Out hold no pointers
 	operation string
 	fallback  func(ctx context.Context, in *In, out *Out) error
 	duration  metric.Float64Histogram
@@ -89,7 +91,8 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 		return nil, errNilEntry
 	}
 	f := &Func[In, Out]{
-		entry:     entry,
+		entry:     uintptr(entry),
+		flat:      pointerFree(reflect.TypeFor[In]()) && pointerFree(reflect.TypeFor[Out]()),
 		operation: operation,
 		fallback:  opts.Fallback,
 		duration:  b.duration,
@@ -120,7 +123,7 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 	if timed {
 		start = time.Now()
 	}
-	status, msg := invoke(ctx, f.entry, unsafe.Pointer(in), unsafe.Pointer(out))
+	status, msg := invoke(ctx, f.entry, f.flat, unsafe.Pointer(in), unsafe.Pointer(out))
 	if timed {
 		f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status).record...)
 	}
@@ -136,6 +139,28 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
+}
+
+// pointerFree reports whether values of t hold no pointers of any kind (so
+// that cgo's per-call pointer check has nothing to find in them).
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	default: // pointers, unsafe.Pointer, strings, slices, maps, channels, funcs, interfaces
+		return false
+	}
 }
 
 // attrs is the attributes of a status; an unknown status (from a newer Rust

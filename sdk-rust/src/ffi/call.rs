@@ -133,7 +133,7 @@ where
 }
 
 /// Whether a call opens a span of its own.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Spans {
     /// A child of the caller's span, named after the operation.
     Child,
@@ -160,9 +160,10 @@ where
         Err(invalid) => return Outcome::failed(SeamStatus::InvalidArgument, invalid.to_string()),
     };
     let parent = parent_context(&inbound);
-    let cx = match spans {
+    // `recording` is whether a child span was opened and records.
+    let (cx, recording) = match spans {
         Spans::Child => start_span(parent, &inbound, operation),
-        Spans::Parent => parent,
+        Spans::Parent => (parent, false),
     };
     let outcome = if let Some(late) = inbound.overdue() {
         Outcome::failed(
@@ -195,7 +196,7 @@ where
             (Ok(Ok(())), None) => Outcome::ok(),
         }
     };
-    if spans == Spans::Child {
+    if recording {
         end_span(&cx, &outcome);
     }
     outcome
@@ -235,8 +236,9 @@ fn parent_context(inbound: &Inbound<'_>) -> Context {
     parent
 }
 
-/// Opens the child span under `parent` and returns the context holding it.
-fn start_span(parent: Context, inbound: &Inbound<'_>, operation: &'static str) -> Context {
+/// Opens the child span under `parent` and returns the context holding it, and whether
+/// the span records (the sampler may have decided it does not).
+fn start_span(parent: Context, inbound: &Inbound<'_>, operation: &'static str) -> (Context, bool) {
     // Seam's own tracer once `seam::init` ran; otherwise whatever global provider the
     // program installed (the no-op one if none).
     let cx = match telemetry() {
@@ -248,8 +250,9 @@ fn start_span(parent: Context, inbound: &Inbound<'_>, operation: &'static str) -
         ),
     };
     let span = cx.span();
+    let recording = span.is_recording();
     // Attributes are set after the sampler ran, so an unsampled call builds none.
-    if span.is_recording() {
+    if recording {
         span.set_attributes([
             KeyValue::new(attribute::SEAM_OPERATION, operation),
             KeyValue::new(
@@ -262,7 +265,7 @@ fn start_span(parent: Context, inbound: &Inbound<'_>, operation: &'static str) -
             span.set_attribute(KeyValue::new(attribute::SEAM_CORRELATION_ID, id.to_owned()));
         }
     }
-    cx
+    (cx, recording)
 }
 
 /// Starts the span on `tracer` and returns `parent` with it.
@@ -278,13 +281,10 @@ where
     parent.with_span(span)
 }
 
-/// Records the outcome on the child span and ends it.
+/// Records the outcome on the child span and ends it. Only for a recording span: ending
+/// reads the clock, and a span that records nothing has nothing to end.
 fn end_span(cx: &Context, outcome: &Outcome) {
     let span = cx.span();
-    // Ending reads the clock; a span that records nothing has nothing to end.
-    if !span.is_recording() {
-        return;
-    }
     if let (Some(error_type), Some(message)) = (outcome.status.error_type(), &outcome.message) {
         span.set_attribute(KeyValue::new(attribute::ERROR_TYPE, error_type));
         span.set_status(Status::error(Cow::Owned(message.clone())));

@@ -269,10 +269,6 @@ mod tests {
         let future = SeamContext::empty().with_deadline(now + Duration::from_secs(60));
         assert!(future.inbound().expect("valid").overdue().is_none());
         let before_epoch = SeamContext::empty().with_deadline(UNIX_EPOCH - Duration::from_secs(1));
-        assert!(before_epoch
-            .inbound()
-            .expect("valid")
-            .overdue()
-            .is_some());
+        assert!(before_epoch.inbound().expect("valid").overdue().is_some());
     }
 }
