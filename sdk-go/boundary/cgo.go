@@ -59,12 +59,13 @@ const (
 
 // invoke calls entry with ctx marshalled into a SeamContext and returns the
 // status and, unless it is OK, the Rust message. flat says that input and
-// output point to values without pointers.
+// output point to values without pointers; a positive timeout brings the
+// deadline sent to Rust forward to now+timeout.
 //
 // The context's tracestate and correlation ID point into Go strings: C reads
 // them only during the call (the SeamContext contract), and Go's collector
 // does not move heap objects, so they need no copy.
-func invoke(ctx context.Context, entry uintptr, flat bool, input, output unsafe.Pointer) (Status, string) {
+func invoke(ctx context.Context, entry uintptr, flat bool, timeout time.Duration, input, output unsafe.Pointer) (Status, string) {
 	var c C.SeamContext
 	var tracestate string
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
@@ -83,7 +84,13 @@ func invoke(ctx context.Context, entry uintptr, flat bool, input, output unsafe.
 		c.correlation_id = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(correlationID)))
 		c.correlation_id_len = C.size_t(len(correlationID))
 	}
-	if deadline, ok := ctx.Deadline(); ok {
+	deadline, ok := ctx.Deadline()
+	if timeout > 0 {
+		if own := time.Now().Add(timeout); !ok || own.Before(deadline) {
+			deadline, ok = own, true
+		}
+	}
+	if ok {
 		c.deadline_unix_nano = C.int64_t(deadlineUnixNano(deadline))
 	}
 

@@ -49,12 +49,17 @@ func New(opts Options) (*Boundary, error) {
 
 // FuncOptions configures NewFunc.
 type FuncOptions[In, Out any] struct {
-	// Fallback, when set, serves a call the entry point failed with a panic,
-	// an error or an invalid argument; each use is counted in
-	// seam.boundary.fallbacks. It is not used once ctx's deadline has passed:
-	// there is no time left to try again. Call returns nil when the fallback
-	// succeeds, and both errors when it fails too.
+	// Fallback, when set, serves a call the entry point failed: with a
+	// panic, an error, an invalid argument, or past Timeout while ctx still
+	// has time. Each use is counted in seam.boundary.fallbacks with the
+	// failure's error.type. It is not used once ctx's own deadline has
+	// passed: there is no time left to try again. Call returns nil when the
+	// fallback succeeds, and both errors when it fails too.
 	Fallback func(ctx context.Context, in *In, out *Out) error
+	// Timeout, when positive, bounds each call on the Rust side (sooner if
+	// ctx's deadline is sooner): the deadline Rust enforces is the earlier
+	// of the two.
+	Timeout time.Duration
 }
 
 // Func is one entry point, called with inputs of type In and outputs of type
@@ -64,6 +69,7 @@ type Func[In, Out any] struct {
 	flat      bool    // In and Out hold no pointers
 	operation string
 	fallback  func(ctx context.Context, in *In, out *Out) error
+	timeout   time.Duration
 	duration  metric.Float64Histogram
 	fallbacks metric.Int64Counter
 	// byStatus holds the attribute set of each outcome, built once (as the
@@ -89,12 +95,15 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 		return nil, errors.New("boundary: operation name is empty")
 	case entry == nil:
 		return nil, errNilEntry
+	case opts.Timeout < 0:
+		return nil, fmt.Errorf("boundary: negative Timeout %v for %s", opts.Timeout, operation)
 	}
 	f := &Func[In, Out]{
 		entry:     uintptr(entry),
 		flat:      pointerFree(reflect.TypeFor[In]()) && pointerFree(reflect.TypeFor[Out]()),
 		operation: operation,
 		fallback:  opts.Fallback,
+		timeout:   opts.Timeout,
 		duration:  b.duration,
 		fallbacks: b.fallbacks,
 	}
@@ -123,7 +132,7 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 	if timed {
 		start = time.Now()
 	}
-	status, msg := invoke(ctx, f.entry, f.flat, unsafe.Pointer(in), unsafe.Pointer(out))
+	status, msg := invoke(ctx, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
 	if timed {
 		f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status).record...)
 	}
@@ -131,7 +140,7 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 		return nil
 	}
 	err := &Error{Operation: f.operation, Status: status, Message: msg}
-	if f.fallback == nil || status == StatusDeadlineExceeded {
+	if f.fallback == nil || (status == StatusDeadlineExceeded && expired(ctx)) {
 		return err
 	}
 	f.fallbacks.Add(ctx, 1, f.attrs(status).add...)
@@ -139,6 +148,16 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
+}
+
+// expired reports whether ctx is done or past its deadline (a context's
+// timer can fire a moment after the deadline).
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
 }
 
 // pointerFree reports whether values of t hold no pointers of any kind (so

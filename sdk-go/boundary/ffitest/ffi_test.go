@@ -192,8 +192,17 @@ func TestFallbackRunsAndIsCounted(t *testing.T) {
 		t.Fatalf("err = %v, want ErrDeadlineExceeded without a fallback", err)
 	}
 
+	// Past the call's own Timeout, while ctx still has time, the fallback serves.
+	slow := newFunc(t, "testlib.sleep", entrySleep, boundary.FuncOptions[Input, Output]{
+		Fallback: goDouble, Timeout: 20 * time.Millisecond,
+	})
+	sleepy, out := newInput(6, 60_000), Output{}
+	if err := slow.Call(context.Background(), &sleepy, &out); err != nil || outputValue(&out) != 12 {
+		t.Fatalf("fallback after the call's timeout: err %v, output %d", err, outputValue(&out))
+	}
+
 	counts := fallbackCounts(t)
-	want := map[string]int64{"testlib.fail/error": 1, "testlib.panic/panic": 1}
+	want := map[string]int64{"testlib.fail/error": 1, "testlib.panic/panic": 1, "testlib.sleep/deadline_exceeded": 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("seam.boundary.fallbacks = %v, want %v", counts, want)
 	}
@@ -293,6 +302,10 @@ func TestNewFuncRejectsBadArguments(t *testing.T) {
 		},
 		"empty operation": func() error {
 			_, err := boundary.NewFunc[Input, Output](bnd, "", entryDouble, boundary.FuncOptions[Input, Output]{})
+			return err
+		},
+		"negative timeout": func() error {
+			_, err := boundary.NewFunc[Input, Output](bnd, "op", entryDouble, boundary.FuncOptions[Input, Output]{Timeout: -time.Second})
 			return err
 		},
 		"nil entry": func() error {
