@@ -1,6 +1,6 @@
 //! A bounded set of attribute values: the first `limit` distinct values are
-//! kept (and interned for the life of the process), later ones fold into an
-//! overflow value so that no metric grows without bound.
+//! kept, each with a cached value; later ones are refused so that the caller
+//! folds them into an overflow value and no metric grows without bound.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -9,7 +9,7 @@ use std::sync::RwLock;
 #[derive(Debug)]
 pub(crate) struct Bounded<V> {
     limit: usize,
-    values: RwLock<HashMap<&'static str, V>>,
+    values: RwLock<HashMap<Box<str>, V>>,
 }
 
 impl<V: Clone> Bounded<V> {
@@ -22,10 +22,7 @@ impl<V: Clone> Bounded<V> {
 
     /// The cached `V` for `value`, creating it with `make` while fewer than
     /// `limit` values are known; `None` once the limit is reached.
-    ///
-    /// Admitted values are leaked to get `&'static str`s that attributes and
-    /// span names can share without copying; the limit bounds the leak.
-    pub(crate) fn get_or_admit(&self, value: &str, make: impl FnOnce(&'static str) -> V) -> Option<V> {
+    pub(crate) fn get_or_admit(&self, value: &str, make: impl FnOnce(&str) -> V) -> Option<V> {
         // A poisoned lock only means another thread panicked mid-insert;
         // the map itself is still consistent.
         if let Some(v) = self.values.read().unwrap_or_else(|e| e.into_inner()).get(value) {
@@ -38,9 +35,8 @@ impl<V: Clone> Bounded<V> {
         if values.len() >= self.limit {
             return None;
         }
-        let key: &'static str = Box::leak(value.to_owned().into_boxed_str());
-        let v = make(key);
-        values.insert(key, v.clone());
+        let v = make(value);
+        values.insert(value.into(), v.clone());
         Some(v)
     }
 }
@@ -50,11 +46,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folds_past_limit() {
-        let b: Bounded<&'static str> = Bounded::new(2);
-        assert_eq!(b.get_or_admit("a", |k| k), Some("a"));
-        assert_eq!(b.get_or_admit("b", |k| k), Some("b"));
-        assert_eq!(b.get_or_admit("c", |k| k), None);
-        assert_eq!(b.get_or_admit("a", |_| "new"), Some("a"));
+    fn refuses_past_limit() {
+        let b: Bounded<String> = Bounded::new(2);
+        assert_eq!(b.get_or_admit("a", str::to_owned).as_deref(), Some("a"));
+        assert_eq!(b.get_or_admit("b", str::to_owned).as_deref(), Some("b"));
+        assert_eq!(b.get_or_admit("c", str::to_owned), None);
+        assert_eq!(b.get_or_admit("a", |_| "new".to_owned()).as_deref(), Some("a"));
     }
 }

@@ -22,7 +22,7 @@ use crate::semconv::{attribute, enums, limits, metric};
 
 /// What `error.type` values past their cardinality limit become. The schema
 /// gives no overflow value for `error.type`; this is OpenTelemetry's
-/// fallback value for it.
+/// fallback value for it, as the Go SDK uses.
 const ERROR_TYPE_OVERFLOW_VALUE: &str = "_OTHER";
 
 /// The instruments and caches behind [`operation`], owned by the pipeline.
@@ -33,7 +33,6 @@ pub(crate) struct Operations {
     overflow_attributes: [KeyValue; 1],
     names: Bounded<Arc<Kind>>,
     other: Arc<Kind>,
-    error_types: Bounded<&'static str>,
 }
 
 impl Operations {
@@ -56,20 +55,23 @@ impl Operations {
             overflows,
             overflow_attributes: [KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST)],
             names: Bounded::new(limits::SEAM_OPERATION_CARDINALITY_LIMIT),
-            error_types: Bounded::new(limits::ERROR_TYPE_CARDINALITY_LIMIT),
         }
     }
 
+    /// The entry of `name`: names are admitted up to the schema's limit, the
+    /// rest (and the empty name) fold into the overflow value.
     fn kind(&self, name: &str) -> Arc<Kind> {
+        if name.is_empty() {
+            return self.other.clone();
+        }
         self.names
-            .get_or_admit(name, |name| Arc::new(Kind::new(name, false)))
+            .get_or_admit(name, |name| {
+                // Leaked so that span names and attributes share it without
+                // copying; the cardinality limit bounds the leak.
+                let name: &'static str = Box::leak(name.into());
+                Arc::new(Kind::new(name, false))
+            })
             .unwrap_or_else(|| self.other.clone())
-    }
-
-    fn error_type(&self, error_type: &str) -> &'static str {
-        self.error_types
-            .get_or_admit(error_type, |e| e)
-            .unwrap_or(ERROR_TYPE_OVERFLOW_VALUE)
     }
 }
 
@@ -81,10 +83,22 @@ struct Kind {
     roles: [PerRole; 3],
 }
 
+/// What one (operation, role) pair records.
 #[derive(Debug)]
 struct PerRole {
     attributes: [KeyValue; 3],
     bound: OnceLock<BoundHistogram<f64>>,
+    /// Up to the limit less one `error.type` series; the last is the
+    /// fallback's, as in the Go SDK.
+    errors: Bounded<Arc<ErrorSeries>>,
+    other_error: OnceLock<Arc<ErrorSeries>>,
+}
+
+/// The series of one (operation, role, error.type).
+#[derive(Debug)]
+struct ErrorSeries {
+    attribute: KeyValue,
+    bound: BoundHistogram<f64>,
 }
 
 impl Kind {
@@ -96,12 +110,35 @@ impl Kind {
                 KeyValue::new(attribute::SEAM_ROLE, role.as_str()),
             ],
             bound: OnceLock::new(),
+            errors: Bounded::new(limits::ERROR_TYPE_CARDINALITY_LIMIT.saturating_sub(1)),
+            other_error: OnceLock::new(),
         };
         Kind {
             name,
             overflowed,
             roles: Role::ALL.map(per_role),
         }
+    }
+}
+
+impl PerRole {
+    fn success(&self, duration: &Histogram<f64>) -> &BoundHistogram<f64> {
+        self.bound.get_or_init(|| duration.bind(&self.attributes))
+    }
+
+    fn error(&self, duration: &Histogram<f64>, error_type: &str) -> Arc<ErrorSeries> {
+        let series = |error_type: &str| {
+            let attribute = KeyValue::new(attribute::ERROR_TYPE, Arc::<str>::from(error_type));
+            let [a, b, c] = &self.attributes;
+            let bound = duration.bind(&[a.clone(), b.clone(), c.clone(), attribute.clone()]);
+            Arc::new(ErrorSeries { attribute, bound })
+        };
+        let admitted = if error_type.is_empty() || error_type == ERROR_TYPE_OVERFLOW_VALUE {
+            None
+        } else {
+            self.errors.get_or_admit(error_type, series)
+        };
+        admitted.unwrap_or_else(|| self.other_error.get_or_init(|| series(ERROR_TYPE_OVERFLOW_VALUE)).clone())
     }
 }
 
@@ -148,16 +185,11 @@ fn start(name: &str, parent: &Context, kind: Option<Arc<Kind>>) -> Operation {
     };
     let kind = kind.unwrap_or_else(|| telemetry.operations.kind(name));
     let role = Role::from_context(parent).unwrap_or(telemetry.role);
-    // Spans have no cardinality problem, so an overflowed operation keeps
-    // its real name there; only its attributes fold.
-    let span_name: Cow<'static, str> = if kind.overflowed {
-        Cow::Owned(name.to_owned())
-    } else {
-        Cow::Borrowed(kind.name)
-    };
+    // The span is named like the series: an overflowed name becomes the
+    // overflow value there too, as in the Go SDK.
     let span = telemetry
         .tracer
-        .span_builder(span_name)
+        .span_builder(kind.name)
         .with_kind(SpanKind::Internal)
         .with_attributes(kind.roles[role.index()].attributes.to_vec())
         .start_with_context(&telemetry.tracer, parent);
@@ -244,17 +276,11 @@ impl Operation {
         let per_role = &active.kind.roles[active.role.index()];
         let span = active.cx.span();
         match error {
-            None => per_role
-                .bound
-                .get_or_init(|| operations.duration.bind(&per_role.attributes))
-                .record(elapsed),
+            None => per_role.success(&operations.duration).record(elapsed),
             Some((error_type, description)) => {
-                let error_type = KeyValue::new(attribute::ERROR_TYPE, operations.error_type(error_type));
-                let [a, b, c] = &per_role.attributes;
-                operations
-                    .duration
-                    .record(elapsed, &[a.clone(), b.clone(), c.clone(), error_type.clone()]);
-                span.set_attribute(error_type);
+                let series = per_role.error(&operations.duration, error_type);
+                series.bound.record(elapsed);
+                span.set_attribute(series.attribute.clone());
                 span.set_status(Status::error(description));
             }
         }
@@ -268,5 +294,30 @@ impl Operation {
 impl Drop for Operation {
     fn drop(&mut self) {
         self.finish(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry::metrics::MeterProvider as _;
+    use opentelemetry_sdk::metrics::SdkMeterProvider;
+
+    #[test]
+    fn error_types_fold_past_the_limit_keeping_a_slot_for_the_fallback() {
+        let meter = SdkMeterProvider::builder().build().meter("test");
+        let duration = meter.f64_histogram("d").build();
+        let kind = Kind::new("op", false);
+        let per_role = &kind.roles[Role::Candidate.index()];
+        let limit = limits::ERROR_TYPE_CARDINALITY_LIMIT;
+        for i in 0..limit - 1 {
+            let series = per_role.error(&duration, &format!("e{i}"));
+            assert_eq!(series.attribute.value.as_str(), format!("e{i}"));
+        }
+        assert_eq!(per_role.error(&duration, "one.more").attribute.value.as_str(), ERROR_TYPE_OVERFLOW_VALUE);
+        assert_eq!(per_role.error(&duration, "e0").attribute.value.as_str(), "e0");
+        assert_eq!(per_role.error(&duration, "").attribute.value.as_str(), ERROR_TYPE_OVERFLOW_VALUE);
+        // Cached: the same series, not a new binding.
+        assert!(Arc::ptr_eq(&per_role.error(&duration, "e1"), &per_role.error(&duration, "e1")));
     }
 }
