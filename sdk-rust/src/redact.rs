@@ -117,10 +117,10 @@ impl Redactor {
     }
 
     /// Whether every value under `key` is replaced by
-    /// [`redaction::REPLACEMENT`]: a listed sensitive attribute, or a key
-    /// matching a key pattern case-insensitively.
+    /// [`redaction::REPLACEMENT`]: a listed sensitive attribute or a key
+    /// pattern, both matched case-insensitively.
     pub fn is_sensitive_key(&self, key: &str) -> bool {
-        self.sensitive_keys.contains(&key)
+        self.sensitive_keys.iter().any(|k| k.eq_ignore_ascii_case(key))
             || self
                 .key_patterns
                 .iter()
@@ -222,6 +222,7 @@ mod tests {
     fn keys() {
         let r = Redactor::schema();
         assert!(r.is_sensitive_key("user.email"));
+        assert!(r.is_sensitive_key("HTTP.Request.Header.Cookie"));
         assert!(r.is_sensitive_key("db.PassWord"));
         assert!(r.is_sensitive_key("Upstream.API_Key"));
         assert!(r.is_sensitive_key("token"));

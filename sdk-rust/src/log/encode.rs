@@ -4,13 +4,14 @@
 
 /// Appends `bytes` as a JSON string. Escapes only the quote, the backslash
 /// and control characters (`\n`, `\r`, `\t` short, the rest `\u00xx`), keeps
-/// valid UTF-8 as is, and writes U+FFFD for each invalid byte.
+/// valid UTF-8 as is, and writes U+FFFD for each maximal invalid subsequence.
 pub fn write_str(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     for chunk in bytes.utf8_chunks() {
         write_escaped(out, chunk.valid().as_bytes());
-        // One U+FFFD per invalid byte, as Go's UTF-8 decoder reports them.
-        for _ in chunk.invalid() {
+        // One U+FFFD per maximal invalid subsequence, as from_utf8_lossy
+        // (and the Go SDK) do.
+        if !chunk.invalid().is_empty() {
             out.extend_from_slice("\u{FFFD}".as_bytes());
         }
     }
@@ -210,6 +211,6 @@ mod tests {
     fn strings_escape_minimally() {
         let mut out = Vec::new();
         write_str(&mut out, b"a\"b\\c\n\x01\x7f\xffz \xe2\x86\x92 \xe2\x86.");
-        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\x7f\u{FFFD}z \u{2192} \u{FFFD}\u{FFFD}.\"".as_bytes());
+        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\x7f\u{FFFD}z \u{2192} \u{FFFD}.\"".as_bytes());
     }
 }
