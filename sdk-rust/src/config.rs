@@ -19,9 +19,9 @@ pub enum Protocol {
 }
 
 /// Settings for [`crate::init`]. The standard `OTEL_*` variables fill in
-/// what is not set here (endpoint, protocol, headers, timeouts, sampler,
-/// metric interval) and override the service name and resource attributes,
-/// as in the Go SDK.
+/// what is not set here (service name, endpoint, protocol, headers,
+/// timeouts, sampler, metric interval, batching, `OTEL_SDK_DISABLED`), and
+/// `OTEL_RESOURCE_ATTRIBUTES` adds to the resource, as in the Go SDK.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) service_name: String,
@@ -34,11 +34,12 @@ pub struct Config {
     pub(crate) resource_attributes: Vec<KeyValue>,
     pub(crate) subscriber: bool,
     pub(crate) json_logs: bool,
-    pub(crate) max_level: Level,
+    pub(crate) max_level: Option<Level>,
 }
 
 impl Config {
-    /// Settings for the service `service_name` (`OTEL_SERVICE_NAME` wins).
+    /// Settings for the service `service_name`; when it is empty,
+    /// `OTEL_SERVICE_NAME` or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.
     pub fn new(service_name: impl Into<String>) -> Self {
         Config {
             service_name: service_name.into(),
@@ -51,7 +52,7 @@ impl Config {
             resource_attributes: Vec::new(),
             subscriber: true,
             json_logs: true,
-            max_level: Level::INFO,
+            max_level: None,
         }
     }
 
@@ -114,9 +115,10 @@ impl Config {
         self
     }
 
-    /// The most verbose level logged (default `INFO`).
+    /// The most verbose level logged; otherwise `SEAM_LOG_LEVEL`, otherwise
+    /// `INFO`.
     pub fn with_max_level(mut self, level: Level) -> Self {
-        self.max_level = level;
+        self.max_level = Some(level);
         self
     }
 }

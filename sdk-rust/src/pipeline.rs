@@ -1,5 +1,6 @@
 //! Setting up and shutting down the three OTLP pipelines, once per process.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,9 @@ pub(crate) struct Telemetry {
 }
 
 static TELEMETRY: OnceLock<Telemetry> = OnceLock::new();
+/// Set when [`init`] ran with `OTEL_SDK_DISABLED=true`: nothing was set up,
+/// but a second `init` is still refused.
+static DISABLED: AtomicBool = AtomicBool::new(false);
 
 /// The pipeline, once [`init`] succeeded.
 pub(crate) fn telemetry() -> Option<&'static Telemetry> {
@@ -75,11 +79,20 @@ pub(crate) fn descriptor(name: &str) -> (&'static str, &'static str) {
 pub fn init(config: Config) -> Result<Guard, Error> {
     static INIT: Mutex<()> = Mutex::new(());
     let _serial = INIT.lock().unwrap_or_else(|e| e.into_inner());
-    if TELEMETRY.get().is_some() {
+    if TELEMETRY.get().is_some() || DISABLED.load(Ordering::SeqCst) {
         return Err(Error::AlreadyInitialized);
     }
+    if sdk_disabled()? {
+        DISABLED.store(true, Ordering::SeqCst);
+        return Ok(Guard { _private: () });
+    }
+    let service_name = resource::service_name(&config)?;
+    let max_level = match config.max_level {
+        Some(level) => level,
+        None => env_level()?,
+    };
     let transport = Transport::resolve(&config)?;
-    let resource = resource::build(&config);
+    let resource = resource::build(&config, &service_name);
 
     let span_exporter = transport.span_exporter()?;
     let metric_exporter = transport.metric_exporter()?;
@@ -108,8 +121,8 @@ pub fn init(config: Config) -> Result<Guard, Error> {
         tracer: tracer_provider.tracer_with_scope(scope()),
         operations: Operations::new(&meter),
         role: config.role,
-        service_name: resource::service_name(&resource).into(),
-        max_level: config.max_level,
+        service_name: service_name.into(),
+        max_level,
         json_logs: config.json_logs,
         _allocator: alloc::is_installed().then(|| AllocatorInstruments::register(&meter)),
         tracer_provider,
@@ -130,6 +143,35 @@ pub fn init(config: Config) -> Result<Guard, Error> {
     // Cannot fail: the INIT lock is held and TELEMETRY was empty.
     let _ = TELEMETRY.set(telemetry);
     Ok(Guard { _private: () })
+}
+
+/// `OTEL_SDK_DISABLED`: `true` turns every signal off (operations and logs
+/// cost almost nothing and go nowhere).
+fn sdk_disabled() -> Result<bool, Error> {
+    match std::env::var("OTEL_SDK_DISABLED").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        Err(_) | Ok("") | Ok("false") => Ok(false),
+        Ok("true") => Ok(true),
+        Ok(other) => Err(Error::InvalidConfig {
+            field: "OTEL_SDK_DISABLED",
+            reason: format!("want true or false, got {other:?}"),
+        }),
+    }
+}
+
+/// `SEAM_LOG_LEVEL` (a schema level name, any case), else INFO.
+fn env_level() -> Result<Level, Error> {
+    let value = std::env::var("SEAM_LOG_LEVEL").unwrap_or_default();
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(Level::INFO);
+    }
+    crate::log::parse_level(value).ok_or_else(|| Error::InvalidConfig {
+        field: "SEAM_LOG_LEVEL",
+        reason: format!(
+            "unknown level {value:?} (want one of {})",
+            semconv::log::LEVELS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
+        ),
+    })
 }
 
 /// Flushes and shuts down every signal, waiting at most `timeout` in all.

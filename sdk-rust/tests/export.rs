@@ -42,7 +42,7 @@ fn assert_resource(resource: Option<&Resource>, schema_url: &str) {
     assert_eq!(attr_str(attributes, "deployment.environment.name"), Some("ci"));
     assert_eq!(attr_str(attributes, "seam.impl"), Some("rust"));
     assert_eq!(attr_str(attributes, "telemetry.sdk.language"), Some("rust"));
-    assert_eq!(attr_str(attributes, "telemetry.sdk.name"), Some("opentelemetry"));
+    assert_eq!(attr_str(attributes, "telemetry.sdk.name"), None, "as in the Go SDK");
     assert_eq!(schema_url, SCHEMA_URL);
 }
 

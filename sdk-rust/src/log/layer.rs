@@ -123,6 +123,13 @@ impl<S: Subscriber> Layer<S> for JsonLayer {
     }
 }
 
+/// The `tracing` level of a schema level name, in any case.
+pub fn parse_level(name: &str) -> Option<Level> {
+    const BY_INDEX: [Level; 5] = [Level::TRACE, Level::DEBUG, Level::INFO, Level::WARN, Level::ERROR];
+    let index = schema_log::LEVELS.iter().position(|l| l.name.eq_ignore_ascii_case(name))?;
+    BY_INDEX.get(index).copied()
+}
+
 /// The schema's name for a `tracing` level.
 pub fn level_name(level: &Level) -> &'static str {
     let index = match *level {
@@ -186,5 +193,19 @@ impl Visit for Visitor<'_> {
 
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.attributes.push(field.name(), Value::Bool(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_round_trip_through_schema_names() {
+        for level in [Level::TRACE, Level::DEBUG, Level::INFO, Level::WARN, Level::ERROR] {
+            assert_eq!(parse_level(level_name(&level)), Some(level));
+        }
+        assert_eq!(parse_level("warn"), Some(Level::WARN));
+        assert_eq!(parse_level("WARNING"), None);
     }
 }

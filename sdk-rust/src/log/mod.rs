@@ -11,6 +11,6 @@ mod line;
 mod otlp;
 
 pub use filter::{is_transport_target, json_accepts, otlp_accepts};
-pub use layer::{level_name, JsonLayer};
+pub use layer::{level_name, parse_level, JsonLayer};
 pub use line::{write_line, Attributes, Header, Value};
 pub use otlp::{SchemaLogRecord, SchemaLogger, SchemaLoggerProvider};
