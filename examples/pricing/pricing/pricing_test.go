@@ -116,3 +116,10 @@ func TestDecode(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteString(t *testing.T) {
+	q := pricing.Quote{SubtotalCents: 2598, TaxCents: 546, TotalCents: 3144}
+	if got, want := q.String(), "total_cents=3144 subtotal_cents=2598 discount_cents=0 tax_cents=546"; got != want {
+		t.Errorf("String = %q, want %q (the Rust side logs the same)", got, want)
+	}
+}

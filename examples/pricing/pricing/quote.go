@@ -1,5 +1,7 @@
 package pricing
 
+import "fmt"
+
 // taxRates is each region's tax in basis points (1/100 of a percent).
 var taxRates = map[string]int64{
 	"ch": 810,
@@ -74,4 +76,10 @@ func divHalfEven(n, d int64) int64 {
 	default:
 		return q
 	}
+}
+
+// String is how both implementations log a quote.
+func (q Quote) String() string {
+	return fmt.Sprintf("total_cents=%d subtotal_cents=%d discount_cents=%d tax_cents=%d",
+		q.TotalCents, q.SubtotalCents, q.DiscountCents, q.TaxCents)
 }

@@ -61,8 +61,8 @@ async fn respond(request: Request<Incoming>) -> Reply {
     let mut reply = match (request.method(), path.as_str()) {
         (&Method::POST, "/fingerprint") => serve_fingerprint(request, cx).await,
         (&Method::GET, "/healthz") => reply(StatusCode::OK, "text/plain", "ok\n".into()),
-        (_, "/fingerprint" | "/healthz") => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
-        _ => error(StatusCode::NOT_FOUND, &format!("no route {path} (want POST /fingerprint or GET /healthz)")),
+        (_, "/fingerprint" | "/healthz") => error(StatusCode::METHOD_NOT_ALLOWED, "bad_request", "method not allowed"),
+        _ => error(StatusCode::NOT_FOUND, "bad_request", &format!("no route {path} (want POST /fingerprint or GET /healthz)")),
     };
     if let Some(value) = correlation_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         reply.headers_mut().insert(CORRELATION_HEADER, value);
@@ -74,16 +74,16 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
     let faults = match header(&request, FAULT_HEADER).map(str::parse::<Faults>) {
         None => Faults::default(),
         Some(Ok(faults)) => faults,
-        Some(Err(message)) => return error(StatusCode::BAD_REQUEST, &format!("{FAULT_HEADER}: {message}")),
+        Some(Err(message)) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("{FAULT_HEADER}: {message}")),
     };
     let deadline = match header(&request, TIMEOUT_HEADER).map(str::parse::<u64>) {
         None => None,
         Some(Ok(ms)) => Some(Instant::now() + Duration::from_millis(ms)),
-        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, &format!("{TIMEOUT_HEADER}: want milliseconds")),
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("{TIMEOUT_HEADER}: want milliseconds")),
     };
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(err) => return error(StatusCode::BAD_REQUEST, &format!("request body: {err}")),
+        Err(err) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("request body: {err}")),
     };
     // The work is synchronous (and may sleep on the slow path): it runs on a blocking thread
     // under the request's context, where a panic is caught instead of killing the task.
@@ -96,13 +96,16 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
             let body = serde_json::json!({ "fingerprint": hex }).to_string();
             reply(StatusCode::OK, "application/json", body.into())
         }
-        Ok(Ok(Err(Failure::Invalid(invalid)))) => error(StatusCode::BAD_REQUEST, &invalid.to_string()),
-        Ok(Ok(Err(Failure::DeadlineExceeded))) => {
-            error(StatusCode::GATEWAY_TIMEOUT, &format!("{OPERATION}: deadline exceeded"))
+        Ok(Ok(Err(failure))) => {
+            let status = match failure {
+                Failure::Invalid(_) => StatusCode::BAD_REQUEST,
+                Failure::DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
+            };
+            error(status, failure.error_type(), &format!("{OPERATION}: {failure}"))
         }
         Ok(Err(_)) | Err(_) => {
             count_panic();
-            error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{OPERATION} panicked"))
+            error(StatusCode::INTERNAL_SERVER_ERROR, "panic", &format!("{OPERATION} panicked"))
         }
     }
 }
@@ -149,7 +152,8 @@ fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Reply {
     reply
 }
 
-fn error(status: StatusCode, message: &str) -> Reply {
-    let body = serde_json::json!({ "error": message }).to_string();
+/// An error reply: the message, and the `error.type` the caller records the call under.
+fn error(status: StatusCode, error_type: &str, message: &str) -> Reply {
+    let body = serde_json::json!({ "error": message, "error_type": error_type }).to_string();
     reply(status, "application/json", body.into())
 }

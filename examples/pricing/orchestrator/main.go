@@ -1,0 +1,172 @@
+// Command pricing-orchestrator is the Go service of Seam's migration
+// example: it prices baskets with a Go baseline and a Rust candidate (in
+// process through the FFI boundary, or over HTTP to pricing-service),
+// routed per operation, with Seam's telemetry on both sides.
+//
+//	pricing-orchestrator --listen 127.0.0.1:0 \
+//	    --pricing-service http://127.0.0.1:8081 \
+//	    --route quote=50 --route fingerprint=http --fault panic=0.1,slow=0.05
+//
+// It prints `listening on HOST:PORT` once it serves, and stops cleanly on
+// SIGTERM or SIGINT. The standard OTEL_* variables point both languages'
+// telemetry at the collector (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+// makes Go use the transport Rust uses by default).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/semconv"
+
+	"github.com/seamtel/seam/examples/pricing/faults"
+	"github.com/seamtel/seam/examples/pricing/ffi"
+)
+
+// defaultServiceName is service.name unless OTEL_SERVICE_NAME says otherwise.
+const defaultServiceName = "pricing"
+
+// shutdownTimeout bounds each stage of shutdown.
+const shutdownTimeout = 5 * time.Second
+
+type options struct {
+	listen         string
+	pricingService string
+	routes         routes
+	faults         faults.Faults
+	rustTimeout    time.Duration
+	requestTimeout time.Duration
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	o := options{faults: faults.None}
+	fs := flag.NewFlagSet("pricing-orchestrator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to serve on")
+	fs.StringVar(&o.pricingService, "pricing-service", "", "base URL of pricing-service, for fingerprint over http")
+	fs.Var(routeFlag{&o.routes}, "route", "op=ROUTE, repeatable: quote=go|rust|PCT, fingerprint=go|rust|http|PCT|http:PCT (PCT: percent to Rust)")
+	fs.Func("fault", "Rust faults: panic=P,slow=P,slow_ms=N (probabilities 0-1)", func(v string) (err error) {
+		o.faults, err = faults.Parse(v, o.faults)
+		return err
+	})
+	fs.DurationVar(&o.rustTimeout, "rust-timeout", 100*time.Millisecond, "budget of each Rust call; past it the Go fallback serves")
+	fs.DurationVar(&o.requestTimeout, "request-timeout", 5*time.Second, "budget of each request")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.routes.usesHTTP() && o.pricingService == "" {
+		return o, errors.New("--route fingerprint over http needs --pricing-service")
+	}
+	if o.rustTimeout < 0 || o.requestTimeout <= 0 {
+		return o, errors.New("--rust-timeout must not be negative and --request-timeout must be positive")
+	}
+	return o, nil
+}
+
+func main() {
+	o, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pricing-orchestrator: %v\n", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "pricing-orchestrator: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends, then shuts down: the HTTP server, then the
+// Rust side's telemetry (os.Exit would skip it), then Go's. Telemetry that
+// fails to flush (a collector that is down) is reported on stderr but does
+// not fail the run.
+func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	serviceName := os.Getenv("OTEL_SERVICE_NAME")
+	if serviceName == "" {
+		serviceName = defaultServiceName
+	}
+	tel, err := seam.Start(ctx, seam.Config{ServiceName: serviceName})
+	if err != nil {
+		return err
+	}
+	log := tel.Logger()
+	defer func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := tel.Shutdown(shutdownCtx); err != nil {
+			fmt.Fprintf(stderr, "pricing-orchestrator: go telemetry shutdown: %v\n", err)
+		}
+	}()
+
+	// Telemetry that cannot start must not stop the service; the Rust side
+	// then runs without its own.
+	if err := ffi.Start(serviceName); err != nil {
+		log.WarnContext(ctx, "rust telemetry disabled", "error", err.Error())
+	}
+	g := baseline{log: log}
+	lib, err := ffi.Open(ffi.Options{
+		Timeout:   o.rustTimeout,
+		Fallbacks: ffi.Fallbacks{Quote: g.quote, Fingerprint: g.fingerprint},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := lib.Close(shutdownTimeout); err != nil {
+			fmt.Fprintf(stderr, "pricing-orchestrator: rust telemetry shutdown: %v\n", err)
+		}
+	}()
+
+	s := &server{log: log, baseline: g, rust: lib, requestTimeout: o.requestTimeout, routes: o.routes}
+	if s.faults, err = lib.SetFaults(ctx, o.faults); err != nil {
+		return fmt.Errorf("--fault: %w", err)
+	}
+	if o.pricingService != "" {
+		meter := otel.GetMeterProvider().Meter("github.com/seamtel/seam/examples/pricing/orchestrator", metric.WithSchemaURL(semconv.SchemaURL))
+		if s.service, err = newServiceClient(o.pricingService, o.rustTimeout, meter, g.fingerprint); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", o.listen, err)
+	}
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	state := s.state()
+	log.InfoContext(ctx, "pricing-orchestrator listening", "address", ln.Addr().String(),
+		"routes", rsString(state.Routes), "faults", state.Faults, "pricing_service", o.pricingService)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("pricing-orchestrator shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/seamhttp"
+
+	"github.com/seamtel/seam/examples/pricing/faults"
+	"github.com/seamtel/seam/examples/pricing/ffi"
+	"github.com/seamtel/seam/examples/pricing/pricing"
+)
+
+const (
+	// routeHeader overrides the routing for one request: quote=rust,fingerprint=http.
+	routeHeader = "X-Seam-Route"
+	// correlationHeader echoes the request's seam.correlation_id.
+	correlationHeader = "X-Correlation-ID"
+	maxBody           = 1 << 20
+)
+
+// The implementations a response names.
+const (
+	implGo       = "go"
+	implRust     = "rust"
+	implRustFFI  = "rust-ffi"
+	implRustHTTP = "rust-http"
+)
+
+// server is the orchestrator's HTTP API: the pricing endpoint, the admin
+// endpoints that change routing and faults at run time, and /healthz.
+type server struct {
+	log            *slog.Logger
+	baseline       baseline
+	rust           *ffi.Lib
+	service        *serviceClient // nil without --pricing-service
+	requestTimeout time.Duration
+
+	mu     sync.Mutex // guards routes and faults
+	routes routes
+	faults faults.Faults
+}
+
+func (s *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /quote", seamhttp.Handler(http.HandlerFunc(s.quote), "POST /quote"))
+	mux.Handle("POST /admin/routes", seamhttp.Handler(http.HandlerFunc(s.setRoutes), "POST /admin/routes"))
+	mux.Handle("POST /admin/faults", seamhttp.Handler(http.HandlerFunc(s.setFaults), "POST /admin/faults"))
+	// Health checks are polled often and carry no business request: no
+	// span, no correlation ID.
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+func (s *server) current() (routes, faults.Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.routes, s.faults
+}
+
+type quoteResponse struct {
+	TotalCents  int64             `json:"total_cents"`
+	Fingerprint string            `json:"fingerprint"`
+	Impl        map[string]string `json:"impl"`
+	// Fallbacks names the operations the Go fallback served after Rust
+	// failed; omitted when none did.
+	Fallbacks []string `json:"fallbacks,omitempty"`
+}
+
+// quote serves POST /quote: the basket's total and fingerprint, each from
+// the implementation its route picks.
+func (s *server) quote(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+	defer cancel()
+	w.Header().Set(correlationHeader, seam.CorrelationID(ctx))
+
+	rs, fs := s.current()
+	if override := r.Header.Get(routeHeader); override != "" {
+		var err error
+		if rs, err = rs.overridden(override); err != nil {
+			s.fail(ctx, w, http.StatusBadRequest, fmt.Errorf("%s: %w", routeHeader, err))
+			return
+		}
+	}
+	if rs.usesHTTP() && s.service == nil {
+		s.fail(ctx, w, http.StatusBadRequest, errors.New("fingerprint over http needs the orchestrator's --pricing-service"))
+		return
+	}
+	basket, err := pricing.Decode(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		s.fail(ctx, w, http.StatusBadRequest, err)
+		return
+	}
+
+	resp := quoteResponse{Impl: map[string]string{}}
+	var q pricing.Quote
+	if rs.quote.pick() {
+		var served ffi.Served
+		q, served, err = s.rust.Quote(ctx, &basket)
+		resp.record(opQuote, implRust, served == ffi.ServedByFallback)
+	} else {
+		q, err = s.baseline.quote(ctx, &basket)
+		resp.record(opQuote, implGo, false)
+	}
+	if err != nil {
+		s.failOperation(ctx, w, operationQuote, err)
+		return
+	}
+	resp.TotalCents = q.TotalCents
+
+	switch {
+	case !rs.fingerprint.pick():
+		resp.Fingerprint, err = s.baseline.fingerprint(ctx, &basket)
+		resp.record(opFingerprint, implGo, false)
+	case rs.fingerprint.via == viaHTTP:
+		var fellBack bool
+		resp.Fingerprint, fellBack, err = s.service.fingerprint(ctx, &basket, fs)
+		resp.record(opFingerprint, implRustHTTP, fellBack)
+	default:
+		var served ffi.Served
+		resp.Fingerprint, served, err = s.rust.Fingerprint(ctx, &basket)
+		resp.record(opFingerprint, implRustFFI, served == ffi.ServedByFallback)
+	}
+	if err != nil {
+		s.failOperation(ctx, w, operationFingerprint, err)
+		return
+	}
+
+	level := slog.LevelInfo
+	if len(resp.Fallbacks) > 0 {
+		level = slog.LevelWarn
+	}
+	s.log.Log(ctx, level, "quote served",
+		slog.Int64("total_cents", resp.TotalCents),
+		slog.String("impl.quote", resp.Impl[opQuote]),
+		slog.String("impl.fingerprint", resp.Impl[opFingerprint]),
+		slog.String("fallbacks", strings.Join(resp.Fallbacks, ",")))
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// record notes who served op: impl, or the Go fallback after impl failed.
+func (r *quoteResponse) record(op, impl string, fellBack bool) {
+	if fellBack {
+		impl = implGo
+		r.Fallbacks = append(r.Fallbacks, op)
+	}
+	r.Impl[op] = impl
+}
+
+// failOperation answers for an operation that failed in every
+// implementation tried.
+func (s *server) failOperation(ctx context.Context, w http.ResponseWriter, op string, err error) {
+	status := http.StatusBadGateway
+	var invalid *pricing.InvalidBasketError
+	switch {
+	case errors.As(err, &invalid):
+		status = http.StatusBadRequest
+	case errors.Is(err, context.DeadlineExceeded):
+		status = http.StatusGatewayTimeout
+	}
+	s.fail(ctx, w, status, fmt.Errorf("%s: %w", op, err))
+}
+
+func (s *server) fail(ctx context.Context, w http.ResponseWriter, status int, err error) {
+	s.log.WarnContext(ctx, "request failed", slog.Int("http.response.status_code", status), slog.String("error", err.Error()))
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// adminState is what the admin endpoints answer with.
+type adminState struct {
+	Routes map[string]string `json:"routes"`
+	Faults string            `json:"faults"`
+}
+
+func (s *server) state() adminState {
+	rs, fs := s.current()
+	return adminState{
+		Routes: map[string]string{opQuote: rs.quote.String(), opFingerprint: rs.fingerprint.String()},
+		Faults: fs.String(),
+	}
+}
+
+// setRoutes serves POST /admin/routes?quote=rust&fingerprint=50.
+func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	s.mu.Lock()
+	next := s.routes
+	var err error
+	for op, values := range r.URL.Query() {
+		for _, v := range values {
+			if err == nil {
+				err = next.set(op, v)
+			}
+		}
+	}
+	if err == nil && next.usesHTTP() && s.service == nil {
+		err = errors.New("fingerprint over http needs the orchestrator's --pricing-service")
+	}
+	if err == nil {
+		s.routes = next
+	}
+	s.mu.Unlock()
+	if err != nil {
+		s.fail(ctx, w, http.StatusBadRequest, err)
+		return
+	}
+	state := s.state()
+	s.log.InfoContext(ctx, "routes set", slog.String("routes", rsString(state.Routes)))
+	writeJSON(w, http.StatusOK, state)
+}
+
+// setFaults serves POST /admin/faults?panic=0.2&slow=0&slow_ms=50: the
+// Rust side in this process gets them through the FFI setter,
+// pricing-service with each request.
+func (s *server) setFaults(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.faults
+	for key, values := range r.URL.Query() {
+		for _, v := range values {
+			if err := next.Set(key, v); err != nil {
+				s.fail(ctx, w, http.StatusBadRequest, err)
+				return
+			}
+		}
+	}
+	installed, err := s.rust.SetFaults(ctx, next)
+	if err != nil {
+		s.fail(ctx, w, http.StatusBadGateway, err)
+		return
+	}
+	s.faults = installed
+	s.log.InfoContext(ctx, "faults set", slog.String("faults", installed.String()))
+	writeJSON(w, http.StatusOK, adminState{
+		Routes: map[string]string{opQuote: s.routes.quote.String(), opFingerprint: s.routes.fingerprint.String()},
+		Faults: installed.String(),
+	})
+}
+
+// rsString writes routes as the --route flag and X-Seam-Route header take them.
+func rsString(routes map[string]string) string {
+	return opQuote + "=" + routes[opQuote] + "," + opFingerprint + "=" + routes[opFingerprint]
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
