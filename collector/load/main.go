@@ -161,20 +161,32 @@ func run(duration time.Duration, workers, rounds int) error {
 	}
 
 	fmt.Printf("duration %s per measurement, %d telemetrygen workers, %d rounds\n\n", duration, workers, rounds)
-	fmt.Println("| signal | (a) batch → nop | (b) seam_schema → batch → nop | (b)/(a) |")
-	fmt.Println("| --- | --- | --- | --- |")
+	type total struct{ items, seconds, cpu float64 }
+	results := map[string]map[string]*total{}
 	for _, s := range signals {
-		rates := map[string]float64{}
+		results[s.name] = map[string]*total{"plain": {}, "schema": {}}
 		for r := 0; r < rounds; r++ {
 			for _, v := range []struct{ name, endpoint string }{{"plain", p.Plain}, {"schema", p.Schema}} {
-				rate, err := measure(telemetrygen, s, v.name, v.endpoint, p.Telemetry, duration, workers)
+				m, err := measure(telemetrygen, s, v.name, v.endpoint, p.Telemetry, duration, workers)
 				if err != nil {
 					return err
 				}
-				rates[v.name] += rate / float64(rounds)
+				fmt.Printf("round %d %-7s %-6s %8.0f %s, %8.0f per collector CPU-second\n", r+1, s.name, v.name, m.items/m.seconds, s.unit, m.items/m.cpu)
+				t := results[s.name][v.name]
+				t.items += m.items
+				t.seconds += m.seconds
+				t.cpu += m.cpu
 			}
 		}
-		fmt.Printf("| %s | %.0f %s | %.0f %s | %.3f |\n", s.name, rates["plain"], s.unit, rates["schema"], s.unit, rates["schema"]/rates["plain"])
+	}
+	fmt.Println()
+	fmt.Println("| signal | (a) batch → nop | (b) seam_schema → batch → nop | (b)/(a) throughput | (b)/(a) per collector CPU-second |")
+	fmt.Println("| --- | --- | --- | --- | --- |")
+	for _, s := range signals {
+		a, b := results[s.name]["plain"], results[s.name]["schema"]
+		fmt.Printf("| %s | %.0f %s (%.0f per CPU-s) | %.0f %s (%.0f per CPU-s) | %.3f | %.3f |\n", s.name,
+			a.items/a.seconds, s.unit, a.items/a.cpu, b.items/b.seconds, s.unit, b.items/b.cpu,
+			(b.items/b.seconds)/(a.items/a.seconds), (b.items/b.cpu)/(a.items/a.cpu))
 	}
 	return nil
 }
@@ -201,36 +213,48 @@ func waitUp(telemetry string) error {
 	return errors.New("the collector's telemetry endpoint did not come up")
 }
 
-// accepted returns how many items the variant's receiver has pushed into
-// its pipeline. The push returns once the batch processor holds the items,
-// so the count includes the time seam_schema took (nop exporters have no
-// sent counter of their own).
-func accepted(telemetry, counter, variant string) (float64, error) {
+// counters reads how many items the variant's receiver has pushed into its
+// pipeline and the collector's CPU seconds so far. The push returns once the
+// batch processor holds the items, so the count includes the time
+// seam_schema took (nop exporters have no sent counter of their own).
+func counters(telemetry, counter, variant string) (items, cpu float64, err error) {
 	f, err := prometheustest.Scrape(telemetry)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return prometheustest.CounterSum(f[counter], map[string]string{"receiver": "otlp/" + variant}), nil
+	cpuFamily := f.WithPrefix("otelcol_process_cpu_seconds")
+	if cpuFamily == nil || len(cpuFamily.GetMetric()) == 0 {
+		return 0, 0, errors.New("no otelcol_process_cpu_seconds in the collector's telemetry")
+	}
+	return prometheustest.CounterSum(f[counter], map[string]string{"receiver": "otlp/" + variant}), prometheustest.CounterSum(cpuFamily, nil), nil
 }
 
-// measure runs telemetrygen against one variant and returns items/s its
-// pipeline accepted.
-func measure(telemetrygen string, s signal, variant, endpoint, telemetry string, duration time.Duration, workers int) (float64, error) {
-	before, err := accepted(telemetry, s.counter, variant)
+// measurement is what one telemetrygen run achieved.
+type measurement struct {
+	items   float64 // accepted by the variant's pipeline
+	seconds float64 // wall time of the run
+	cpu     float64 // collector CPU seconds during the run
+}
+
+// measure runs telemetrygen against one variant. Throughput is bounded by
+// telemetrygen when the collector is idle part of the time (2 cores shared
+// by both), so the collector's CPU per item is measured too.
+func measure(telemetrygen string, s signal, variant, endpoint, telemetry string, duration time.Duration, workers int) (measurement, error) {
+	items0, cpu0, err := counters(telemetry, s.counter, variant)
 	if err != nil {
-		return 0, err
+		return measurement{}, err
 	}
 	args := append([]string{s.name, "--otlp-endpoint", endpoint, "--otlp-insecure", "--rate", "0",
 		"--duration", duration.String(), "--workers", fmt.Sprint(workers), "--service", "load"}, s.args...)
 	start := time.Now()
 	cmd := exec.Command(telemetrygen, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("telemetrygen %s: %v\n%s", s.name, err, out)
+		return measurement{}, fmt.Errorf("telemetrygen %s: %v\n%s", s.name, err, out)
 	}
 	elapsed := time.Since(start)
-	after, err := accepted(telemetry, s.counter, variant)
+	items1, cpu1, err := counters(telemetry, s.counter, variant)
 	if err != nil {
-		return 0, err
+		return measurement{}, err
 	}
-	return (after - before) / elapsed.Seconds(), nil
+	return measurement{items: items1 - items0, seconds: elapsed.Seconds(), cpu: cpu1 - cpu0}, nil
 }

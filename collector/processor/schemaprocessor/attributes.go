@@ -14,7 +14,9 @@ type subject struct {
 	name    string
 }
 
-func (s subject) add(rule, detail string) { s.f.add(rule, s.service, s.name, detail) }
+// add records a finding; detail is concatenated only if findings are
+// logged, so an unlogged finding costs no allocation.
+func (s subject) add(rule string, detail ...string) { s.f.add(rule, s.service, s.name, detail) }
 
 // maxRenamesInPlace is how many renames one map collects before it needs a
 // second pass; maps with more deprecated keys than this are rare.
@@ -47,7 +49,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]
 		}
 		for _, from := range renames[:n] {
 			rule := p.schema.keys[from]
-			sub.add(rule.renameRule, from+" is spelled "+rule.renameTo+" in the schema")
+			sub.add(rule.renameRule, from, " is spelled ", rule.renameTo, " in the schema")
 			v, _ := m.Get(from)
 			if p.enforce {
 				v = renameKey(m, from, rule.renameTo)
@@ -102,7 +104,7 @@ func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec
 	switch spec.typ {
 	case typeString:
 		if v.Type() != pcommon.ValueTypeStr {
-			sub.add(RuleTypeMismatch, key+" must be a string, got "+v.Type().String())
+			sub.add(RuleTypeMismatch, key, " must be a string, got ", v.Type().String())
 			if p.enforce && isScalar(v) {
 				v.SetStr(v.AsString())
 			}
@@ -111,14 +113,14 @@ func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec
 		p.checkInt(key, v, sub)
 	case typeDouble:
 		if v.Type() != pcommon.ValueTypeDouble {
-			sub.add(RuleTypeMismatch, key+" must be a double, got "+v.Type().String())
+			sub.add(RuleTypeMismatch, key, " must be a double, got ", v.Type().String())
 			if p.enforce && v.Type() == pcommon.ValueTypeInt {
 				v.SetDouble(float64(v.Int()))
 			}
 		}
 	case typeBool:
 		if v.Type() != pcommon.ValueTypeBool {
-			sub.add(RuleTypeMismatch, key+" must be a boolean, got "+v.Type().String())
+			sub.add(RuleTypeMismatch, key, " must be a boolean, got ", v.Type().String())
 			if b, err := strconv.ParseBool(v.AsString()); p.enforce && err == nil && v.Type() == pcommon.ValueTypeStr {
 				v.SetBool(b)
 			}
@@ -141,23 +143,23 @@ func (p *schemaProcessor) checkInt(key string, v pcommon.Value, sub subject) {
 	case pcommon.ValueTypeInt:
 		return
 	case pcommon.ValueTypeStr:
-		sub.add(RuleTypeMismatch, key+" must be an int, got a string")
+		sub.add(RuleTypeMismatch, key, " must be an int, got a string")
 		if n, err := strconv.ParseInt(v.Str(), 10, 64); p.enforce && err == nil {
 			v.SetInt(n)
 		}
 	case pcommon.ValueTypeDouble:
-		sub.add(RuleTypeMismatch, key+" must be an int, got a double")
+		sub.add(RuleTypeMismatch, key, " must be an int, got a double")
 		if d := v.Double(); p.enforce && d == math.Trunc(d) && math.Abs(d) < 1<<53 {
 			v.SetInt(int64(d))
 		}
 	default:
-		sub.add(RuleTypeMismatch, key+" must be an int, got "+v.Type().String())
+		sub.add(RuleTypeMismatch, key, " must be an int, got ", v.Type().String())
 	}
 }
 
 func (p *schemaProcessor) checkEnum(key string, v pcommon.Value, spec *attrSpec, sub subject) {
 	if v.Type() != pcommon.ValueTypeStr {
-		sub.add(RuleTypeMismatch, key+" must be a string enum, got "+v.Type().String())
+		sub.add(RuleTypeMismatch, key, " must be a string enum, got ", v.Type().String())
 		return
 	}
 	s := v.Str()
@@ -166,13 +168,13 @@ func (p *schemaProcessor) checkEnum(key string, v pcommon.Value, spec *attrSpec,
 	}
 	// A member in another case is an unambiguous foreign spelling.
 	if canonical, ok := spec.enumFold[lowerASCII(s)]; ok {
-		sub.add(RuleForeignSpelling, key+"="+s+" is spelled "+canonical+" in the schema")
+		sub.add(RuleForeignSpelling, key, "=", s, " is spelled ", canonical, " in the schema")
 		if p.enforce {
 			v.SetStr(canonical)
 		}
 		return
 	}
-	sub.add(RuleUndefinedEnumVariant, key+"="+s+" is not a member of the enum")
+	sub.add(RuleUndefinedEnumVariant, key, "=", s, " is not a member of the enum")
 }
 
 // redactValue replaces a sensitive key's value whole and scrubs secret
@@ -182,14 +184,14 @@ func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) 
 	case pcommon.ValueTypeStr:
 		s := v.Str()
 		if red, changed := p.redactor.Value(key, s); changed {
-			sub.add(RuleRedacted, "value of "+key+" redacted")
+			sub.add(RuleRedacted, "value of ", key, " redacted")
 			if p.enforce {
 				v.SetStr(red)
 			}
 		}
 	case pcommon.ValueTypeMap:
 		if p.redactor.Key(key) {
-			sub.add(RuleRedacted, "value of "+key+" redacted")
+			sub.add(RuleRedacted, "value of ", key, " redacted")
 			if p.enforce {
 				v.SetStr(p.redactor.Replacement())
 			}
@@ -200,7 +202,7 @@ func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) 
 		}
 	case pcommon.ValueTypeSlice:
 		if p.redactor.Key(key) {
-			sub.add(RuleRedacted, "value of "+key+" redacted")
+			sub.add(RuleRedacted, "value of ", key, " redacted")
 			if p.enforce {
 				v.SetStr(p.redactor.Replacement())
 			}
@@ -213,7 +215,7 @@ func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) 
 	case pcommon.ValueTypeEmpty:
 	default:
 		if p.redactor.Key(key) {
-			sub.add(RuleRedacted, "value of "+key+" redacted")
+			sub.add(RuleRedacted, "value of ", key, " redacted")
 			if p.enforce {
 				v.SetStr(p.redactor.Replacement())
 			}

@@ -2,6 +2,7 @@ package schemaprocessor
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,15 +63,36 @@ type finding struct {
 	detail  string
 }
 
-// findings collects one batch's findings for one signal. The zero value is
-// empty and allocation-free until the first finding.
-type findings struct {
-	signal string
-	list   []finding
+// findingCount is how often one rule fired for one service in a batch.
+type findingCount struct {
+	rule, service string
+	n             int64
 }
 
-func (f *findings) add(rule, service, subject, detail string) {
-	f.list = append(f.list, finding{rule: rule, service: service, subject: subject, detail: detail})
+// findings collects one batch's findings for one signal: counts per rule
+// and service, and each finding's detail only when findings are logged.
+type findings struct {
+	signal   string
+	detailed bool
+	counts   []findingCount
+	list     []finding
+}
+
+func (f *findings) add(rule, service, subject string, detail []string) {
+	counted := false
+	for i := range f.counts {
+		if c := &f.counts[i]; c.rule == rule && c.service == service {
+			c.n++
+			counted = true
+			break
+		}
+	}
+	if !counted {
+		f.counts = append(f.counts, findingCount{rule: rule, service: service, n: 1})
+	}
+	if f.detailed {
+		f.list = append(f.list, finding{rule: rule, service: service, subject: subject, detail: strings.Join(detail, "")})
+	}
 }
 
 type counterKey struct{ rule, signal, service string }
@@ -112,17 +134,20 @@ func newReporter(meter metric.Meter, logger *zap.Logger, cfg FindingsConfig) (*r
 
 // report records a batch's findings.
 func (r *reporter) report(ctx context.Context, f *findings) {
-	if len(f.list) == 0 {
+	if len(f.counts) == 0 {
 		return
 	}
-	now := time.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i := range f.list {
-		fd := &f.list[i]
-		key := counterKey{rule: fd.rule, signal: f.signal, service: r.serviceLabel(fd.service)}
-		r.counter.Add(ctx, 1, r.addOption(key))
-		if r.logEnabled {
+	for _, c := range f.counts {
+		key := counterKey{rule: c.rule, signal: f.signal, service: r.serviceLabel(c.service)}
+		r.counter.Add(ctx, c.n, r.addOption(key))
+	}
+	if len(f.list) > 0 {
+		now := time.Now()
+		for i := range f.list {
+			fd := &f.list[i]
+			key := counterKey{rule: fd.rule, signal: f.signal, service: r.serviceLabel(fd.service)}
 			r.log(now, key, fd)
 		}
 	}

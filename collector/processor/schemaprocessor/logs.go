@@ -16,7 +16,7 @@ const (
 )
 
 func (p *schemaProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	f := findings{signal: signalLogs}
+	f := p.newFindings(signalLogs)
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
@@ -25,7 +25,7 @@ func (p *schemaProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.L
 		// without them is reported once, not once per record.
 		for _, key := range p.schema.logResource {
 			if !p.present(rl.Resource().Attributes(), key) {
-				f.add(RuleRequiredAttributeNotPresent, service, "resource", key+" is required on every log record's resource")
+				f.add(RuleRequiredAttributeNotPresent, service, "resource", []string{key, " is required on every log record's resource"})
 			}
 		}
 		if p.enforce {
@@ -67,17 +67,17 @@ func (p *schemaProcessor) processLogRecord(lr plog.LogRecord, sub subject) {
 
 	if lr.Timestamp() == 0 {
 		if lr.ObservedTimestamp() != 0 {
-			sub.add(RuleMissingLogField, logFieldTime+" missing: taken from the observed time")
+			sub.add(RuleMissingLogField, logFieldTime, " missing: taken from the observed time")
 			if p.enforce {
 				lr.SetTimestamp(lr.ObservedTimestamp())
 			}
 		} else {
-			sub.add(RuleMissingLogField, logFieldTime+" missing")
+			sub.add(RuleMissingLogField, logFieldTime, " missing")
 		}
 	}
 	p.checkSeverity(lr, sub)
 	if body := lr.Body(); body.Type() == pcommon.ValueTypeEmpty || (body.Type() == pcommon.ValueTypeStr && body.Str() == "") {
-		sub.add(RuleMissingLogField, logFieldMsg+" missing")
+		sub.add(RuleMissingLogField, logFieldMsg, " missing")
 	}
 }
 
@@ -87,11 +87,11 @@ func (p *schemaProcessor) checkSeverity(lr plog.LogRecord, sub subject) {
 	text, num := lr.SeverityText(), int32(lr.SeverityNumber())
 	if text == "" {
 		if num <= 0 || int(num) >= len(p.schema.levelBySeverity) {
-			sub.add(RuleMissingLogField, logFieldLevel+" missing")
+			sub.add(RuleMissingLogField, logFieldLevel, " missing")
 			return
 		}
 		canonical := p.schema.levelBySeverity[num]
-		sub.add(RuleMissingLogField, logFieldLevel+" missing: "+canonical+" from severity number "+strconv.Itoa(int(num)))
+		sub.add(RuleMissingLogField, logFieldLevel, " missing: ", canonical, " from severity number ", strconv.Itoa(int(num)))
 		if p.enforce {
 			lr.SetSeverityText(canonical)
 		}
@@ -101,10 +101,10 @@ func (p *schemaProcessor) checkSeverity(lr plog.LogRecord, sub subject) {
 	if !ok {
 		canonical, known := p.schema.levelFold[lowerASCII(text)]
 		if !known {
-			sub.add(RuleInvalidSeverity, logFieldLevel+" "+strconv.Quote(text)+" is not a schema level")
+			sub.add(RuleInvalidSeverity, logFieldLevel, " ", strconv.Quote(text), " is not a schema level")
 			return
 		}
-		sub.add(RuleForeignSpelling, logFieldLevel+" "+strconv.Quote(text)+" is spelled "+canonical+" in the schema")
+		sub.add(RuleForeignSpelling, logFieldLevel, " ", strconv.Quote(text), " is spelled ", canonical, " in the schema")
 		if p.enforce {
 			lr.SetSeverityText(canonical)
 		}
@@ -118,6 +118,6 @@ func (p *schemaProcessor) checkSeverity(lr plog.LogRecord, sub subject) {
 		return
 	}
 	if int(num) >= len(p.schema.levelBySeverity) || p.schema.levelBySeverity[num] != text {
-		sub.add(RuleInvalidSeverity, "severity number "+strconv.Itoa(int(num))+" does not match level "+text)
+		sub.add(RuleInvalidSeverity, "severity number ", strconv.Itoa(int(num)), " does not match level ", text)
 	}
 }

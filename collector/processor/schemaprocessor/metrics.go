@@ -18,7 +18,7 @@ type metricContext struct {
 }
 
 func (p *schemaProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
-	f := findings{signal: signalMetrics}
+	f := p.newFindings(signalMetrics)
 	now := time.Now().UnixNano()
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
@@ -225,7 +225,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 	if p.normalizeAttributes(attrs, spec.allowed, sub) {
 		for k := range attrs.All() {
 			if !p.allowedOrRenamed(k, spec) {
-				sub.add(RuleMissingAttribute, k+" is not an attribute of "+spec.name)
+				sub.add(RuleMissingAttribute, k, " is not an attribute of ", spec.name)
 			}
 		}
 		if p.enforce {
@@ -238,7 +238,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 	}
 	for _, req := range spec.required {
 		if !p.present(attrs, req) {
-			sub.add(RuleRequiredAttributeNotPresent, req+" is required on "+spec.name)
+			sub.add(RuleRequiredAttributeNotPresent, req, " is required on ", spec.name)
 		}
 	}
 	for _, lim := range spec.limited {
@@ -247,7 +247,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 			continue
 		}
 		if !state.admitValue(lim.id, lim.cardinalityLimit, v.Str()) {
-			sub.add(RuleCardinalityOverflow, fmt.Sprintf("%s has more than %d values", lim.id, lim.cardinalityLimit))
+			sub.add(RuleCardinalityOverflow, lim.id, " is past its cardinality limit")
 			if p.enforce {
 				overflow := lim.overflowValue
 				if overflow == "" {
@@ -261,7 +261,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 	if spec.seriesLimit > 0 {
 		h := mix(mc.resourceHash, hashAttributes(attrs))
 		if !state.admitSeries(h, spec.seriesLimit, mc.now, p.cardinality.ttl) {
-			sub.add(RuleSeriesOverflow, fmt.Sprintf("%s has more than %d series", spec.name, spec.seriesLimit))
+			sub.add(RuleSeriesOverflow, spec.name, " is past its series limit")
 			if p.enforce {
 				attrs.Clear()
 				attrs.PutBool(OverflowKey, true)

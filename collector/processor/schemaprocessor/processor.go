@@ -42,13 +42,10 @@ func newSchemaProcessor(s *schema, cfg *Config, set component.TelemetrySettings,
 // normalizeResource normalises resource attributes and returns the service
 // name the resource's findings are filed under.
 func (p *schemaProcessor) normalizeResource(res pcommon.Resource, f *findings) string {
-	start := len(f.list)
 	attrs := res.Attributes()
-	p.normalizeAttributes(attrs, nil, subject{f: f, name: "resource"})
+	// Read before normalising: serviceName knows the foreign spellings.
 	service := p.serviceName(attrs)
-	for i := start; i < len(f.list); i++ {
-		f.list[i].service = service
-	}
+	p.normalizeAttributes(attrs, nil, subject{f: f, service: service, name: "resource"})
 	return service
 }
 
@@ -59,6 +56,10 @@ func (p *schemaProcessor) serviceName(attrs pcommon.Map) string {
 		}
 	}
 	return ""
+}
+
+func (p *schemaProcessor) newFindings(signal string) findings {
+	return findings{signal: signal, detailed: p.reporter.logEnabled}
 }
 
 func (p *schemaProcessor) start(context.Context, component.Host) error { return nil }

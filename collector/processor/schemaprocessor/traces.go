@@ -7,7 +7,7 @@ import (
 )
 
 func (p *schemaProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
-	f := findings{signal: signalTraces}
+	f := p.newFindings(signalTraces)
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
