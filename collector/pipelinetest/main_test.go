@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,7 +43,13 @@ func buildCollector() (string, error) {
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("building seam-collector: %v\n%s", err, out)
+		hint := ""
+		if strings.Contains(string(out), "go.mod") || strings.Contains(string(out), "go.sum") {
+			// The distribution module follows the root module's requirements
+			// through its replace; a dependency change there needs a regenerate.
+			hint = "\nthe distribution's go.mod is behind the root module: run `make collector-generate` and commit collector/cmd/seam-collector"
+		}
+		return "", fmt.Errorf("building seam-collector: %v\n%s%s", err, out, hint)
 	}
 	fmt.Fprintf(os.Stderr, "pipelinetest: seam-collector built in %s\n", time.Since(start).Round(time.Second))
 	return bin, nil
