@@ -12,7 +12,13 @@ pub const MAX_UNIT_CENTS: i64 = 10_000_000;
 pub const MAX_SKU_LEN: usize = 32;
 
 /// The tax regions with their rate in basis points, sorted by name.
-pub const TAX_RATES: [(&str, i64); 5] = [("ch", 810), ("eu", 2100), ("jp", 1000), ("uk", 2000), ("us", 725)];
+pub const TAX_RATES: [(&str, i64); 5] = [
+    ("ch", 810),
+    ("eu", 2100),
+    ("jp", 1000),
+    ("uk", 2000),
+    ("us", 725),
+];
 
 /// What a customer buys, in one tax region. It borrows its text so that the FFI entry
 /// points can price what Go passes without copying it; text is bytes because Go strings

@@ -2,8 +2,8 @@
 //! with a probability, so fallbacks, panics and tail latency show in telemetry.
 
 use std::fmt;
-use std::str::FromStr;
 use std::panic;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Once;
 use std::thread;
@@ -116,10 +116,22 @@ impl FromStr for Faults {
                 .ok_or_else(|| format!("fault {part:?}: want key=value"))?;
             let number = |what: &str| format!("fault {key}={value:?}: want {what}");
             match key {
-                "panic" => faults.panic = value.parse().map_err(|_| number("a probability from 0 to 1"))?,
-                "slow" => faults.slow = value.parse().map_err(|_| number("a probability from 0 to 1"))?,
+                "panic" => {
+                    faults.panic = value
+                        .parse()
+                        .map_err(|_| number("a probability from 0 to 1"))?
+                }
+                "slow" => {
+                    faults.slow = value
+                        .parse()
+                        .map_err(|_| number("a probability from 0 to 1"))?
+                }
                 "slow_ms" => faults.slow_ms = value.parse().map_err(|_| number("milliseconds"))?,
-                _ => return Err(format!("fault {key:?}: unknown (want panic, slow or slow_ms)")),
+                _ => {
+                    return Err(format!(
+                        "fault {key:?}: unknown (want panic, slow or slow_ms)"
+                    ))
+                }
             }
         }
         faults.validate()?;
@@ -129,7 +141,11 @@ impl FromStr for Faults {
 
 impl fmt::Display for Faults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "panic={},slow={},slow_ms={}", self.panic, self.slow, self.slow_ms)
+        write!(
+            f,
+            "panic={},slow={},slow_ms={}",
+            self.panic, self.slow, self.slow_ms
+        )
     }
 }
 
@@ -163,7 +179,14 @@ mod tests {
     #[test]
     fn parse() {
         let f: Faults = "panic=0.2, slow=1,slow_ms=5".parse().expect("valid");
-        assert_eq!(f, Faults { panic: 0.2, slow: 1.0, slow_ms: 5 });
+        assert_eq!(
+            f,
+            Faults {
+                panic: 0.2,
+                slow: 1.0,
+                slow_ms: 5
+            }
+        );
         assert_eq!("".parse::<Faults>(), Ok(Faults::default()));
         assert_eq!(
             "panic=2".parse::<Faults>(),
@@ -184,10 +207,17 @@ mod tests {
     fn certain_faults_fire_and_none_do_not() {
         let never = Faults::default();
         assert_eq!(never.inject("t", || true), Ok(()));
-        let panics = Faults { panic: 1.0, ..Faults::default() };
+        let panics = Faults {
+            panic: 1.0,
+            ..Faults::default()
+        };
         let caught = std::panic::catch_unwind(|| panics.inject("t.op", || true));
         assert!(caught.is_err());
-        let slow = Faults { slow: 1.0, slow_ms: 20, ..Faults::default() };
+        let slow = Faults {
+            slow: 1.0,
+            slow_ms: 20,
+            ..Faults::default()
+        };
         let started = Instant::now();
         assert_eq!(slow.inject("t", || true), Ok(()));
         assert!(started.elapsed() >= Duration::from_millis(20));

@@ -69,7 +69,9 @@ unsafe fn bytes<'a>(data: *const u8, len: usize, field: &str) -> Result<&'a [u8]
         return if len == 0 {
             Ok(&[])
         } else {
-            Err(InvalidBasket(format!("{field}: null pointer with length {len}")))
+            Err(InvalidBasket(format!(
+                "{field}: null pointer with length {len}"
+            )))
         };
     }
     Ok(std::slice::from_raw_parts(data, len))
@@ -87,7 +89,14 @@ impl PricingBasket {
             if self.items_len > MAX_ITEMS {
                 return Ok(Basket {
                     region,
-                    items: vec![Item { sku: b"", qty: 0, unit_cents: 0 }; self.items_len.min(MAX_ITEMS + 1)],
+                    items: vec![
+                        Item {
+                            sku: b"",
+                            qty: 0,
+                            unit_cents: 0
+                        };
+                        self.items_len.min(MAX_ITEMS + 1)
+                    ],
                 });
             }
             if self.items.is_null() && self.items_len > 0 {
@@ -115,7 +124,10 @@ impl PricingBasket {
 }
 
 /// Both pointers, or the failure that names the missing one.
-fn required<'a, I, O>(input: Option<&'a I>, output: Option<&'a mut O>) -> Result<(&'a I, &'a mut O), Failure> {
+fn required<'a, I, O>(
+    input: Option<&'a I>,
+    output: Option<&'a mut O>,
+) -> Result<(&'a I, &'a mut O), Failure> {
     match (input, output) {
         (Some(input), Some(output)) => Ok((input, output)),
         _ => Err(Failure::Invalid(InvalidBasket(

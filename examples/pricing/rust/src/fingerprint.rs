@@ -31,8 +31,8 @@ pub fn canonical(basket: &Basket<'_>) -> Vec<u8> {
 /// The FNV-1a 64 hash of the basket's canonical encoding, as 16 lowercase hex digits.
 pub fn fingerprint(basket: &Basket<'_>) -> Result<String, InvalidBasket> {
     basket.validate()?;
-    let hash = canonical(basket)
-        .iter()
-        .fold(FNV_OFFSET, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME));
+    let hash = canonical(basket).iter().fold(FNV_OFFSET, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(FNV_PRIME)
+    });
     Ok(format!("{hash:016x}"))
 }

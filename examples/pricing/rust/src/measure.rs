@@ -104,7 +104,12 @@ impl Timer {
             (Some(op), Some(error_type)) => op.fail(error_type),
             (None, _) => {
                 let role = seam::Role::from_context(&Context::current()).unwrap_or_default();
-                nonconformant::record(self.operation, role.as_str(), self.started.elapsed(), error_type);
+                nonconformant::record(
+                    self.operation,
+                    role.as_str(),
+                    self.started.elapsed(),
+                    error_type,
+                );
             }
         }
     }

@@ -73,7 +73,12 @@ fn build(service_name: &str) -> Option<Raw> {
 
 /// Records one operation in milliseconds through the raw pipeline; nothing unless
 /// [`start`] built it.
-pub fn record(operation: &'static str, role: &'static str, elapsed: Duration, error_type: Option<&'static str>) {
+pub fn record(
+    operation: &'static str,
+    role: &'static str,
+    elapsed: Duration,
+    error_type: Option<&'static str>,
+) {
     let Some(Some(raw)) = RAW.get() else {
         return;
     };
@@ -85,7 +90,8 @@ pub fn record(operation: &'static str, role: &'static str, elapsed: Duration, er
     if let Some(error_type) = error_type {
         attributes.push(KeyValue::new(attribute::ERROR_TYPE, error_type));
     }
-    raw.duration.record(elapsed.as_secs_f64() * 1000.0, &attributes);
+    raw.duration
+        .record(elapsed.as_secs_f64() * 1000.0, &attributes);
 }
 
 /// Flushes and stops the raw pipeline, if it runs.

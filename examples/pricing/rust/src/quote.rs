@@ -11,10 +11,22 @@ struct Tier {
 }
 
 const DISCOUNT_TIERS: [Tier; 4] = [
-    Tier { from: 0, basis_points: 0 },
-    Tier { from: 10_000, basis_points: 500 },
-    Tier { from: 50_000, basis_points: 1_000 },
-    Tier { from: 200_000, basis_points: 1_500 },
+    Tier {
+        from: 0,
+        basis_points: 0,
+    },
+    Tier {
+        from: 10_000,
+        basis_points: 500,
+    },
+    Tier {
+        from: 50_000,
+        basis_points: 1_000,
+    },
+    Tier {
+        from: 200_000,
+        basis_points: 1_500,
+    },
 ];
 
 /// A priced basket, in integer cents.
@@ -45,8 +57,8 @@ impl std::fmt::Display for Quote {
 pub fn quote(basket: &Basket<'_>) -> Result<Quote, InvalidBasket> {
     basket.validate()?;
     let tax_rate = basket.tax_rate().unwrap_or_default(); // validated: always Some
-    // Validation caps the subtotal at 5e13 cents and rates at 1e4 basis points, so no sum
-    // below comes near i64::MAX.
+                                                          // Validation caps the subtotal at 5e13 cents and rates at 1e4 basis points, so no sum
+                                                          // below comes near i64::MAX.
     let subtotal: i64 = basket.items.iter().map(|i| i.qty * i.unit_cents).sum();
     let weighted: i64 = DISCOUNT_TIERS
         .iter()

@@ -37,7 +37,12 @@ fn valid_baskets_price_and_fingerprint_as_the_reference() {
     for case in &v.valid {
         let basket = case.basket.basket();
         assert_eq!(quote(&basket), Ok(case.quote), "{}", case.name);
-        assert_eq!(fingerprint(&basket).as_deref(), Ok(case.fingerprint.as_str()), "{}", case.name);
+        assert_eq!(
+            fingerprint(&basket).as_deref(),
+            Ok(case.fingerprint.as_str()),
+            "{}",
+            case.name
+        );
     }
 }
 
@@ -58,7 +63,14 @@ fn invalid_baskets_fail_with_the_go_wording() {
 fn too_many_items() {
     let mut basket = Basket {
         region: b"eu",
-        items: vec![Item { sku: b"A", qty: 1, unit_cents: 0 }; MAX_ITEMS + 1],
+        items: vec![
+            Item {
+                sku: b"A",
+                qty: 1,
+                unit_cents: 0
+            };
+            MAX_ITEMS + 1
+        ],
     };
     assert_eq!(
         quote(&basket).map_err(|e| e.to_string()),
@@ -71,23 +83,65 @@ fn too_many_items() {
 #[test]
 fn fingerprint_ignores_item_order_but_not_content() {
     let items = [
-        Item { sku: b"z.9", qty: 10, unit_cents: 4999 },
-        Item { sku: b"A1", qty: 3, unit_cents: 1299 },
-        Item { sku: b"A1", qty: 2, unit_cents: 1299 },
+        Item {
+            sku: b"z.9",
+            qty: 10,
+            unit_cents: 4999,
+        },
+        Item {
+            sku: b"A1",
+            qty: 3,
+            unit_cents: 1299,
+        },
+        Item {
+            sku: b"A1",
+            qty: 2,
+            unit_cents: 1299,
+        },
     ];
-    let forward = Basket { region: b"jp", items: items.to_vec() };
-    let backward = Basket { region: b"jp", items: items.iter().rev().copied().collect() };
+    let forward = Basket {
+        region: b"jp",
+        items: items.to_vec(),
+    };
+    let backward = Basket {
+        region: b"jp",
+        items: items.iter().rev().copied().collect(),
+    };
     assert_eq!(fingerprint(&forward), fingerprint(&backward));
-    let other_region = Basket { region: b"uk", items: items.to_vec() };
+    let other_region = Basket {
+        region: b"uk",
+        items: items.to_vec(),
+    };
     assert_ne!(fingerprint(&forward), fingerprint(&other_region));
 }
 
 #[test]
 fn json_requires_every_field_and_no_other() {
-    let missing = serde_json::from_str::<BasketJson>(r#"{"region":"eu","items":[{"sku":"A1","qty":2}]}"#);
-    assert!(missing.expect_err("missing field").to_string().contains("missing field `unit_cents`"));
+    let missing =
+        serde_json::from_str::<BasketJson>(r#"{"region":"eu","items":[{"sku":"A1","qty":2}]}"#);
+    assert!(missing
+        .expect_err("missing field")
+        .to_string()
+        .contains("missing field `unit_cents`"));
     let extra = serde_json::from_str::<BasketJson>(
         r#"{"region":"eu","items":[{"sku":"A1","qty":2,"unit_cents":1,"color":"red"}]}"#,
     );
-    assert!(extra.expect_err("unknown field").to_string().contains("unknown field `color`"));
+    assert!(extra
+        .expect_err("unknown field")
+        .to_string()
+        .contains("unknown field `color`"));
+}
+
+#[test]
+fn quote_displays_as_the_go_baseline_logs_it() {
+    let q = Quote {
+        subtotal_cents: 2598,
+        discount_cents: 0,
+        tax_cents: 546,
+        total_cents: 3144,
+    };
+    assert_eq!(
+        q.to_string(),
+        "total_cents=3144 subtotal_cents=2598 discount_cents=0 tax_cents=546"
+    );
 }

@@ -61,8 +61,16 @@ async fn respond(request: Request<Incoming>) -> Reply {
     let mut reply = match (request.method(), path.as_str()) {
         (&Method::POST, "/fingerprint") => serve_fingerprint(request, cx).await,
         (&Method::GET, "/healthz") => reply(StatusCode::OK, "text/plain", "ok\n".into()),
-        (_, "/fingerprint" | "/healthz") => error(StatusCode::METHOD_NOT_ALLOWED, "bad_request", "method not allowed"),
-        _ => error(StatusCode::NOT_FOUND, "bad_request", &format!("no route {path} (want POST /fingerprint or GET /healthz)")),
+        (_, "/fingerprint" | "/healthz") => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "bad_request",
+            "method not allowed",
+        ),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "bad_request",
+            &format!("no route {path} (want POST /fingerprint or GET /healthz)"),
+        ),
     };
     if let Some(value) = correlation_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         reply.headers_mut().insert(CORRELATION_HEADER, value);
@@ -74,16 +82,34 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
     let faults = match header(&request, FAULT_HEADER).map(str::parse::<Faults>) {
         None => Faults::default(),
         Some(Ok(faults)) => faults,
-        Some(Err(message)) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("{FAULT_HEADER}: {message}")),
+        Some(Err(message)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &format!("{FAULT_HEADER}: {message}"),
+            )
+        }
     };
     let deadline = match header(&request, TIMEOUT_HEADER).map(str::parse::<u64>) {
         None => None,
         Some(Ok(ms)) => Some(Instant::now() + Duration::from_millis(ms)),
-        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("{TIMEOUT_HEADER}: want milliseconds")),
+        Some(Err(_)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &format!("{TIMEOUT_HEADER}: want milliseconds"),
+            )
+        }
     };
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(err) => return error(StatusCode::BAD_REQUEST, "bad_request", &format!("request body: {err}")),
+        Err(err) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &format!("request body: {err}"),
+            )
+        }
     };
     // The work is synchronous (and may sleep on the slow path): it runs on a blocking thread
     // under the request's context, where a panic is caught instead of killing the task.
@@ -101,11 +127,19 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
                 Failure::Invalid(_) => StatusCode::BAD_REQUEST,
                 Failure::DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
             };
-            error(status, failure.error_type(), &format!("{OPERATION}: {failure}"))
+            error(
+                status,
+                failure.error_type(),
+                &format!("{OPERATION}: {failure}"),
+            )
         }
         Ok(Err(_)) | Err(_) => {
             count_panic();
-            error(StatusCode::INTERNAL_SERVER_ERROR, "panic", &format!("{OPERATION} panicked"))
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "panic",
+                &format!("{OPERATION} panicked"),
+            )
         }
     }
 }
@@ -118,7 +152,7 @@ fn compute(body: &[u8], faults: Faults, deadline: Option<Instant>) -> Result<Str
     })?;
     let basket = json.basket();
     measure::run(OPERATION, || {
-        faults.inject(OPERATION, || deadline.is_none_or(|d| Instant::now() < d))?;
+        faults.inject(OPERATION, || deadline.map_or(true, |d| Instant::now() < d))?;
         Ok(fingerprint(&basket)?)
     })
 }
@@ -134,7 +168,10 @@ fn count_panic() {
             1,
             &[
                 KeyValue::new(attribute::SEAM_OPERATION, OPERATION),
-                KeyValue::new(attribute::SEAM_BOUNDARY_KIND, enums::seam_boundary_kind::HTTP),
+                KeyValue::new(
+                    attribute::SEAM_BOUNDARY_KIND,
+                    enums::seam_boundary_kind::HTTP,
+                ),
             ],
         );
 }

@@ -42,7 +42,10 @@ fn main() -> ExitCode {
         .ok();
     pricing::nonconformant::start(SERVICE_NAME);
 
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("pricing-service: cannot start the runtime: {err}");
@@ -89,7 +92,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<SocketAddr, Stri
 async fn serve(listen: SocketAddr) -> Result<(), String> {
     // Handlers first, so a signal that comes right after the announcement is not missed.
     let (stop, mut stopped) = tokio::sync::mpsc::channel(2);
-    for (kind, name) in [(SignalKind::terminate(), "SIGTERM"), (SignalKind::interrupt(), "SIGINT")] {
+    for (kind, name) in [
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::interrupt(), "SIGINT"),
+    ] {
         let mut received = signal(kind).map_err(|e| format!("{name} handler: {e}"))?;
         let stop = stop.clone();
         tokio::spawn(async move {
@@ -100,7 +106,9 @@ async fn serve(listen: SocketAddr) -> Result<(), String> {
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listen on {listen}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| format!("listen on {listen}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("listen on {listen}: {e}"))?;
     announce(local)?;
     tracing::info!(address = %local, "pricing-service listening");
 
