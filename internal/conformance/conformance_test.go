@@ -104,7 +104,11 @@ func traces(rustFFIParent pcommon.SpanID) ptrace.Traces {
 		},
 	)
 	add("rust",
-		func(s ptrace.Span) { s.SetName("pricing.quote"); s.SetSpanID(rustFFI); s.SetParentSpanID(rustFFIParent) },
+		func(s ptrace.Span) {
+			s.SetName("pricing.quote")
+			s.SetSpanID(rustFFI)
+			s.SetParentSpanID(rustFFIParent)
+		},
 		func(s ptrace.Span) {
 			s.SetName("POST /fingerprint")
 			s.SetSpanID(rustHTTP)
