@@ -7,8 +7,9 @@
 #   sdk-rust/target/pricing/libpricing.a  the staticlib, where examples/pricing/ffi links it
 #
 # Cargo builds into sdk-rust/target, the SDK's own target directory, so the two share one
-# build cache. The staticlib is copied out of cargo's directory through a temporary file,
-# so a link never reads a library that cargo is rewriting.
+# build cache. The staticlib and the service are copied out of cargo's directory through a
+# temporary file each (named by the shell's PID, as two test packages may run this at once),
+# so a link never reads a library that cargo or another copy is rewriting.
 
 GO    ?= go
 CARGO ?= cargo
@@ -27,10 +28,10 @@ example: example-rust
 example-rust:
 	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) build --release
 	mkdir -p $(PRICING_LIBDIR) $(PRICING_BIN)
-	cp $(PRICING_TARGET)/release/libpricing.a $(PRICING_LIBDIR)/.libpricing.a.tmp
-	mv -f $(PRICING_LIBDIR)/.libpricing.a.tmp $(PRICING_LIBDIR)/libpricing.a
-	cp $(PRICING_TARGET)/release/pricing-service $(PRICING_BIN)/.pricing-service.tmp
-	mv -f $(PRICING_BIN)/.pricing-service.tmp $(PRICING_BIN)/pricing-service
+	cp $(PRICING_TARGET)/release/libpricing.a $(PRICING_LIBDIR)/.libpricing.a.$$$$ && \
+	  mv -f $(PRICING_LIBDIR)/.libpricing.a.$$$$ $(PRICING_LIBDIR)/libpricing.a
+	cp $(PRICING_TARGET)/release/pricing-service $(PRICING_BIN)/.pricing-service.$$$$ && \
+	  mv -f $(PRICING_BIN)/.pricing-service.$$$$ $(PRICING_BIN)/pricing-service
 
 # Rust lint and unit tests, in the release profile so they reuse example-rust's build.
 example-check:

@@ -286,6 +286,19 @@ func TestPricingExample(t *testing.T) {
 		if panics["pricing/ffi"] == 0 || panics["pricing-service/http"] == 0 {
 			t.Errorf("seam.boundary.panics %v, want the FFI and the HTTP panics", panics)
 		}
+		// The runtime side of the comparison: Go's calls into Rust, and the
+		// Rust allocator, in process and in the service.
+		counted := map[string]int64{}
+		for _, name := range []string{"seam.go.cgo.calls", "seam.rust.memory.allocated"} {
+			for _, s := range otlp.sums(name) {
+				counted[name+" "+s.service+"/"+s.impl] += s.value
+			}
+		}
+		for _, want := range []string{"seam.go.cgo.calls pricing/go", "seam.rust.memory.allocated pricing/rust", "seam.rust.memory.allocated pricing-service/rust"} {
+			if counted[want] <= 0 {
+				t.Errorf("no %s: %v", want, counted)
+			}
+		}
 	})
 
 	t.Run("the ffi span is a child of the go span", func(t *testing.T) {
