@@ -1,15 +1,22 @@
-# Seam: the two commands a fresh machine needs are `make run` and `make test`.
+# Seam: the two commands a fresh machine needs are `make demo` and `make test`.
 GO    ?= go
 CARGO ?= cargo
 SEAM  := $(GO) run ./cmd/seam
 
-.PHONY: run test deps schema-check generate generate-check test-go test-rust
+# Every Go module of the workspace; each is vetted and tested on its own.
+GO_MODULES := $(shell awk '/^use \(/{f=1; next} f && /^\)/{f=0} f {print $$1}' go.work)
 
-# The main job on its embedded default: validate the schema and prove every
-# generated artifact matches it.
+.PHONY: demo run test deps schema-check generate generate-check test-go test-rust conformance
+
+# The main job: build the collector and the pricing example, run them with
+# load, and print where to look. DEMO_ARGS passes flags, e.g. --duration 2m.
+demo:
+	$(SEAM) demo $(DEMO_ARGS)
+
+# The schema's own job: validate it and prove every generated file matches it.
 run: schema-check generate-check
 
-test: deps generate-check test-go test-rust
+test: deps generate-check collector-check test-go test-rust example-check
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
@@ -24,10 +31,17 @@ generate:
 generate-check:
 	$(SEAM) schema generate --check
 
-# Every Go module in go.work: vet and test.
+conformance:
+	$(SEAM) conformance
+
 test-go:
-	$(GO) vet ./... && $(GO) test ./...
-	cd sdk-go && $(GO) vet ./... && $(GO) test ./...
+	@set -e; for m in $(GO_MODULES); do \
+	  echo "== go vet + go test: $$m"; \
+	  (cd $$m && $(GO) vet ./... && $(GO) test ./...); \
+	done
 
 test-rust:
 	cd sdk-rust && $(CARGO) clippy --all-targets --all-features -- -D warnings && $(CARGO) test --all-features
+
+include collector/collector.mk
+include examples/pricing/example.mk

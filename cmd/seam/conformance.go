@@ -97,7 +97,7 @@ func captureEmitters(root, runDir string, rounds int) (*conformance.Capture, err
 	if err := st.Stop(); err != nil {
 		return nil, err
 	}
-	return conformance.ReadFile(st.CapturePath)
+	return conformance.ReadDir(st.CaptureDir)
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0xc0f)) }

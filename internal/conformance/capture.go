@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -24,25 +25,47 @@ type Capture struct {
 // maxLine bounds one exported batch; the file exporter writes one per line.
 const maxLine = 64 << 20
 
-// ReadFile reads the OTLP JSON lines of a file exporter, all signals mixed.
-func ReadFile(path string) (*Capture, error) {
-	f, err := os.Open(path)
+// ReadDir reads every *.jsonl file a collector's file exporters wrote into dir.
+func ReadDir(dir string) (*Capture, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: the collector wrote no capture files", dir)
+	}
 	c := &Capture{}
+	for _, p := range paths {
+		if err := c.readFile(p); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// ReadFile reads the OTLP JSON lines of one file exporter; signals may mix.
+func ReadFile(path string) (*Capture, error) {
+	c := &Capture{}
+	return c, c.readFile(path)
+}
+
+func (c *Capture) readFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
 	for n := 1; sc.Scan(); n++ {
 		if err := c.add(sc.Bytes()); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+			return fmt.Errorf("%s:%d: %w", path, n, err)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return c, nil
+	return nil
 }
 
 func (c *Capture) add(line []byte) error {

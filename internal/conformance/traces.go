@@ -86,12 +86,17 @@ func checkTraces(col *collector, c *Capture, exp Expectations) []crossing {
 			col.add(CheckTraces, "broken_parent", s.trace.String(), "rust span %q has parent %s, which is in no captured span of trace %s", s.name, s.parent, s.trace)
 			continue
 		}
-		kind := parent.boundary
+		// Either side may mark the crossing: the Rust entry span of an FFI
+		// call, or the Go span that made the call.
+		kind := s.boundary
+		if kind == "" {
+			kind = parent.boundary
+		}
 		if kind == "" && parent.http && parent.kind == ptrace.SpanKindClient {
 			kind = "http"
 		}
 		if kind == "" {
-			col.add(CheckTraces, "unmarked_crossing", s.trace.String(), "rust span %q continues go span %q, which says no seam.boundary.kind and is no HTTP client span", s.name, parent.name)
+			col.add(CheckTraces, "unmarked_crossing", s.trace.String(), "rust span %q continues go span %q, and neither says seam.boundary.kind nor is the go span an HTTP client span", s.name, parent.name)
 			continue
 		}
 		seen[kind] = true

@@ -55,8 +55,11 @@ func (s *Stack) collectorArgs(cfg Config) ([]string, error) {
 	}).(map[string]any)
 	setTelemetryPort(doc, s.ports.telemetry)
 	if cfg.Capture {
-		s.CapturePath = filepath.Join(cfg.RunDir, "capture.jsonl")
-		if err := addCapture(doc, s.CapturePath); err != nil {
+		s.CaptureDir = filepath.Join(cfg.RunDir, "capture")
+		if err := os.MkdirAll(s.CaptureDir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := addCapture(doc, s.CaptureDir); err != nil {
 			return nil, err
 		}
 	}
@@ -105,8 +108,10 @@ func setTelemetryPort(doc map[string]any, addr string) {
 }
 
 // addCapture switches schema enforcement to report mode, so the capture
-// shows what the emitters sent, and adds a file exporter to every pipeline.
-func addCapture(doc map[string]any, path string) error {
+// shows what the emitters sent, and adds a file exporter to every pipeline,
+// one per signal: one file exporter shared by several pipelines is shut
+// down by the first of them while the others still flush into it.
+func addCapture(doc map[string]any, dir string) error {
 	processors := child(doc, "processors")
 	found := false
 	for name, cfg := range processors {
@@ -123,13 +128,17 @@ func addCapture(doc map[string]any, path string) error {
 	if !found {
 		return fmt.Errorf("%s has no seam_schema processor", DefaultConfigPath)
 	}
-	child(doc, "exporters")["file/capture"] = map[string]any{"path": path}
+	exporters := child(doc, "exporters")
 	pipelines := child(child(doc, "service"), "pipelines")
-	for _, p := range pipelines {
-		if m, ok := p.(map[string]any); ok {
-			exps, _ := m["exporters"].([]any)
-			m["exporters"] = append(exps, "file/capture")
+	for signal, p := range pipelines {
+		m, ok := p.(map[string]any)
+		if !ok {
+			continue
 		}
+		name := "file/capture_" + strings.ReplaceAll(signal, "/", "_")
+		exporters[name] = map[string]any{"path": filepath.Join(dir, strings.ReplaceAll(signal, "/", "_")+".jsonl")}
+		exps, _ := m["exporters"].([]any)
+		m["exporters"] = append(exps, name)
 	}
 	return nil
 }

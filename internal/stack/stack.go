@@ -27,7 +27,7 @@ type Config struct {
 	// (OTLP on 127.0.0.1:4317/4318, Prometheus on 127.0.0.1:9464); otherwise
 	// every port is a free one, so runs never collide.
 	DefaultPorts bool
-	// Capture adds a file exporter writing every signal to CapturePath and
+	// Capture adds file exporters writing every signal into CaptureDir and
 	// puts the schema processor in report mode, for the conformance check.
 	Capture bool
 	Routes  []string // orchestrator --route values
@@ -42,13 +42,13 @@ type Stack struct {
 
 	OrchestratorURL string // http://127.0.0.1:PORT
 	MetricsURL      string // the collector's Prometheus exposition
-	CapturePath     string
+	CaptureDir      string // with Config.Capture: one OTLP JSON lines file per signal
 	LogDir          string
 	ports           collectorPorts
 }
 
 // Start brings the stack up in dependency order. On error nothing is left running.
-func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
+func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	for _, bin := range []string{CollectorBin, ServiceBin, OrchestratorBin} {
 		if _, err := os.Stat(filepath.Join(cfg.Root, bin)); err != nil {
 			return nil, fmt.Errorf("%s is not built: run `make collector example` first", bin)
@@ -58,7 +58,7 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, err
 	}
-	st = &Stack{LogDir: logDir}
+	st := &Stack{LogDir: logDir}
 	defer func() {
 		if err != nil {
 			st.Stop()
