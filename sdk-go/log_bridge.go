@@ -3,6 +3,7 @@ package seam
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -17,8 +18,9 @@ import (
 // drain it. Records keep their order, and the span context is captured at
 // the call, so each record carries the IDs of the span it was logged in.
 type asyncHandler struct {
-	next  slog.Handler // the bridge, with any WithAttrs/WithGroup applied
-	queue *batch.Queue[bridgeItem]
+	next    slog.Handler // the bridge, with any WithAttrs/WithGroup applied
+	queue   *batch.Queue[bridgeItem]
+	dropped *atomic.Int64 // what the queue dropped, also in drops
 }
 
 type bridgeItem struct {
@@ -31,15 +33,21 @@ type bridgeItem struct {
 const bridgeBatch = 64
 
 func newAsyncHandler(next slog.Handler, b batching, drops *dropCounter) *asyncHandler {
+	dropped := new(atomic.Int64)
+	report := drops.reporter(signalLogs)
 	return &asyncHandler{
-		next: next,
+		next:    next,
+		dropped: dropped,
 		queue: batch.New(batch.Config[bridgeItem]{
 			Size:      b.queueSize,
 			BatchSize: min(bridgeBatch, b.queueSize),
 			Delay:     b.delay,
 			Timeout:   b.delay, // handing over never takes long; the SDK's own queue exports
 			Export:    handOver,
-			Dropped:   drops.reporter(signalLogs),
+			Dropped: func(r batch.Reason, n int) {
+				dropped.Add(int64(n))
+				report(r, n)
+			},
 		}),
 	}
 }
@@ -65,9 +73,9 @@ func (h *asyncHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *asyncHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &asyncHandler{next: h.next.WithAttrs(attrs), queue: h.queue}
+	return &asyncHandler{next: h.next.WithAttrs(attrs), queue: h.queue, dropped: h.dropped}
 }
 
 func (h *asyncHandler) WithGroup(name string) slog.Handler {
-	return &asyncHandler{next: h.next.WithGroup(name), queue: h.queue}
+	return &asyncHandler{next: h.next.WithGroup(name), queue: h.queue, dropped: h.dropped}
 }

@@ -122,3 +122,32 @@ func TestErrorHandler(t *testing.T) {
 }
 
 func defaultRedactorForTest() *redact.Redactor { return redact.Default() }
+
+// Inside groups, the context's IDs stay at the top level, and no key
+// repeats at any level (the last value wins).
+func TestContextAttrsGroupsAndDuplicates(t *testing.T) {
+	var extra bytes.Buffer
+	tel := startForTest(t, Config{
+		ServiceName: "pricing", Disabled: true, LogWriter: &bytes.Buffer{},
+		LogHandlers: []slog.Handler{slog.NewJSONHandler(&extra, &slog.HandlerOptions{
+			ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey {
+					return slog.Attr{}
+				}
+				return a
+			},
+		})},
+	})
+	ctx := WithCorrelationID(context.Background(), "corr-1")
+	log := tel.Logger().With("a", 1, "a", 2).WithGroup("g").With("b", 3)
+	log.InfoContext(ctx, "m", "c", 4, "c", 5, "b", 6, slog.Group("h", "x", 1, "x", 2))
+	log.WithGroup("empty").InfoContext(ctx, "n")
+	tel.Logger().InfoContext(ctx, "o", "seam.correlation_id", "spoofed")
+	want := `{"level":"INFO","msg":"m","a":2,"g":{"b":6,"c":5,"h":{"x":2}},"seam.correlation_id":"corr-1"}
+{"level":"INFO","msg":"n","a":2,"g":{"b":3},"seam.correlation_id":"corr-1"}
+{"level":"INFO","msg":"o","seam.correlation_id":"corr-1"}
+`
+	if got := extra.String(); got != want {
+		t.Errorf("extra handler wrote\n%s\nwant\n%s", got, want)
+	}
+}

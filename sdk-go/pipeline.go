@@ -30,6 +30,15 @@ func (d *dropCounter) add(sig signal, reason batch.Reason, n int) {
 	}
 }
 
+// total returns how many items of sig were dropped, for any reason.
+func (d *dropCounter) total(sig signal) int64 {
+	var n int64
+	for r := range d.counts[sig] {
+		n += d.counts[sig][r].Load()
+	}
+	return n
+}
+
 func (d *dropCounter) reporter(sig signal) func(batch.Reason, int) {
 	return func(r batch.Reason, n int) { d.add(sig, r, n) }
 }
@@ -131,6 +140,14 @@ func (p *logProcessor) ForceFlush(ctx context.Context) error { return p.queue.Fl
 func (p *logProcessor) Shutdown(ctx context.Context) error {
 	return errors.Join(p.queue.Shutdown(ctx), p.exp.Shutdown(ctx))
 }
+
+// sharedProcessor lets a second logger provider feed a processor whose
+// lifecycle the first one owns: its Shutdown is left to that owner.
+type sharedProcessor struct {
+	sdklog.Processor
+}
+
+func (sharedProcessor) Shutdown(context.Context) error { return nil }
 
 // countingMetricExporter counts the data points of failed exports. Metrics
 // have no queue to overflow: the periodic reader collects them afresh.

@@ -39,16 +39,18 @@ type Telemetry struct {
 	logger   *slog.Logger
 	ops      *operations
 	metrics  http.Handler
+	drops    *dropCounter
 
 	// Shutdown stops these in this order: the profiler and the scrape
 	// server, then the span and log pipelines, and metrics last so the drops
 	// counted while the others flush are exported too. Nil ones are skipped.
-	profiler      *pyroscope.Profiler
-	scrapeServer  *metricsServer
-	traceProvider *sdktrace.TracerProvider
-	bridge        *asyncHandler
-	logProvider   *sdklog.LoggerProvider
-	meterProvider *sdkmetric.MeterProvider
+	profiler       *pyroscope.Profiler
+	scrapeServer   *metricsServer
+	traceProvider  *sdktrace.TracerProvider
+	bridge         *asyncHandler
+	bridgeProvider *sdklog.LoggerProvider
+	logProvider    *sdklog.LoggerProvider
+	meterProvider  *sdkmetric.MeterProvider
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -99,6 +101,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		return nil, err
 	}
 	drops := &dropCounter{}
+	t.drops = drops
 
 	mp, err := t.startMetrics(ctx, s, drops)
 	if err != nil {
@@ -135,13 +138,19 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		if err != nil {
 			return nil, err
 		}
-		lp := sdklog.NewLoggerProvider(
-			sdklog.WithResource(t.resource),
-			sdklog.WithProcessor(newLogProcessor(exp, s.logs, s, drops)),
-		)
+		proc := newLogProcessor(exp, s.logs, s, drops)
+		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
 		t.logs, t.logProvider = lp, lp
+		// The bridge's records reach the SDK with unique keys (see
+		// contextAttrsHandler), so its provider skips the SDK's
+		// de-duplication; the public provider above keeps it for others.
+		t.bridgeProvider = sdklog.NewLoggerProvider(
+			sdklog.WithResource(t.resource),
+			sdklog.WithProcessor(sharedProcessor{proc}),
+			sdklog.WithAllowKeyDuplication(),
+		)
 		t.bridge = newAsyncHandler(otelslog.NewHandler(instrumentationName,
-			otelslog.WithLoggerProvider(schemaSeverityProvider{next: lp}),
+			otelslog.WithLoggerProvider(schemaSeverityProvider{next: t.bridgeProvider}),
 			otelslog.WithVersion(Version),
 			otelslog.WithSchemaURL(semconv.SchemaURL),
 		), s.logs, drops)
@@ -232,10 +241,10 @@ func stopProfiler(ctx context.Context, p *pyroscope.Profiler) error {
 func newLogger(red *redact.Redactor, s *settings, json *jsonHandler, bridge slog.Handler) *slog.Logger {
 	sinks := []slog.Handler{json}
 	if bridge != nil {
-		sinks = append(sinks, &contextAttrsHandler{next: bridge})
+		sinks = append(sinks, newContextAttrsHandler(bridge, false))
 	}
 	for _, h := range s.logHandlers {
-		sinks = append(sinks, &contextAttrsHandler{next: h, spanIDs: true})
+		sinks = append(sinks, newContextAttrsHandler(h, true))
 	}
 	return slog.New(&redactingHandler{red: red, level: s.logLevel, next: slogmulti.Fanout(sinks...)})
 }
@@ -298,7 +307,7 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 			errs = append(errs, t.traceProvider.Shutdown(ctx))
 		}
 		if t.bridge != nil {
-			errs = append(errs, t.bridge.queue.Shutdown(ctx))
+			errs = append(errs, t.bridge.queue.Shutdown(ctx), t.bridgeProvider.Shutdown(ctx))
 		}
 		if t.logProvider != nil {
 			errs = append(errs, t.logProvider.Shutdown(ctx))

@@ -112,6 +112,7 @@ func runWorkload(t *testing.T, tel *seam.Telemetry) observed {
 		obs.opSpan = trace.SpanContextFromContext(ctx)
 		log.InfoContext(ctx, "quote computed", "sku", "A-1", "db.password", "hunter2")
 		log.Log(ctx, seam.LevelTrace, "priced with Bearer abc.def")
+		log.With("tier", "gold").WithGroup("req").InfoContext(ctx, "grouped", "k", "v", "k", "w")
 		return nil
 	})
 	if err != nil {
@@ -481,6 +482,16 @@ func checkLogs(t *testing.T, all []plog.Logs, obs observed, lines string) {
 	wantAttrs := map[string]string{"sku": "A-1", "db.password": "[REDACTED]", "seam.correlation_id": correlationID}
 	if got := attrs(info.Attributes()); !mapsEqual(got, wantAttrs) {
 		t.Errorf("log attributes %v, want %v", got, wantAttrs)
+	}
+
+	// Inside a group the correlation ID stays at the top; keys are unique.
+	grouped, ok := byBody["grouped"]
+	if !ok {
+		t.Fatal("the grouped record was not exported")
+	}
+	wantGrouped := map[string]string{"tier": "gold", "req": `{"k":"w"}`, "seam.correlation_id": correlationID}
+	if got := attrs(grouped.Attributes()); !mapsEqual(got, wantGrouped) {
+		t.Errorf("grouped record attributes %v, want %v", got, wantGrouped)
 	}
 
 	traced, ok := byBody["priced with Bearer [REDACTED]"]
