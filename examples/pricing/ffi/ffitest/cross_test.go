@@ -91,12 +91,18 @@ func TestRandomBasketsAgree(t *testing.T) {
 	}
 }
 
-// TestTooManyItemsThroughFFI: the item limit holds across the boundary too.
+// TestTooManyItemsThroughFFI: the item limit holds across the boundary too,
+// with the count the caller sent, and after the region check as in Go.
 func TestTooManyItemsThroughFFI(t *testing.T) {
-	b := pricing.Basket{Region: "eu", Items: make([]pricing.Item, pricing.MaxItems+1)}
+	b := pricing.Basket{Region: "eu", Items: make([]pricing.Item, 1000)}
 	for i := range b.Items {
 		b.Items[i] = pricing.Item{SKU: "A", Qty: 1}
 	}
-	_, _, err := rustOnly(t).Quote(context.Background(), &b)
-	assertRustError(t, "501 items", err, "pricing.quote: items: 501 items (want 1 to 500)")
+	lib := rustOnly(t)
+	for _, region := range []string{"eu", "mars"} {
+		b.Region = region
+		goErr := b.Validate()
+		_, _, err := lib.Quote(context.Background(), &b)
+		assertRustError(t, region, err, "pricing.quote: "+goErr.Error())
+	}
 }

@@ -57,20 +57,7 @@ impl std::error::Error for InvalidBasket {}
 impl Basket<'_> {
     /// The first thing wrong with the basket, in the Go baseline's words.
     pub fn validate(&self) -> Result<(), InvalidBasket> {
-        if self.tax_rate().is_none() {
-            let names: Vec<&str> = TAX_RATES.iter().map(|(name, _)| *name).collect();
-            return Err(InvalidBasket(format!(
-                "region {}: unknown (want one of {})",
-                quote_bytes(self.region),
-                names.join(", ")
-            )));
-        }
-        if self.items.is_empty() || self.items.len() > MAX_ITEMS {
-            return Err(InvalidBasket(format!(
-                "items: {} items (want 1 to {MAX_ITEMS})",
-                self.items.len()
-            )));
-        }
+        check_region_and_count(self.region, self.items.len())?;
         for (i, item) in self.items.iter().enumerate() {
             item.validate()
                 .map_err(|reason| InvalidBasket(format!("items[{i}].{reason}")))?;
@@ -80,10 +67,7 @@ impl Basket<'_> {
 
     /// The region's tax rate in basis points, if the region is known.
     pub fn tax_rate(&self) -> Option<i64> {
-        TAX_RATES
-            .iter()
-            .find(|(name, _)| name.as_bytes() == self.region)
-            .map(|(_, rate)| *rate)
+        tax_rate(self.region)
     }
 }
 
@@ -112,6 +96,32 @@ impl Item<'_> {
         }
         Ok(())
     }
+}
+
+fn tax_rate(region: &[u8]) -> Option<i64> {
+    TAX_RATES
+        .iter()
+        .find(|(name, _)| name.as_bytes() == region)
+        .map(|(_, rate)| *rate)
+}
+
+/// The checks before the items': a known region, then 1 to [`MAX_ITEMS`] items. The FFI
+/// runs them on the raw count before it reads any item.
+pub fn check_region_and_count(region: &[u8], items: usize) -> Result<(), InvalidBasket> {
+    if tax_rate(region).is_none() {
+        let names: Vec<&str> = TAX_RATES.iter().map(|(name, _)| *name).collect();
+        return Err(InvalidBasket(format!(
+            "region {}: unknown (want one of {})",
+            quote_bytes(region),
+            names.join(", ")
+        )));
+    }
+    if items == 0 || items > MAX_ITEMS {
+        return Err(InvalidBasket(format!(
+            "items: {items} items (want 1 to {MAX_ITEMS})"
+        )));
+    }
+    Ok(())
 }
 
 fn sku_byte(c: u8) -> bool {

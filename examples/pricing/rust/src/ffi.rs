@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use seam::ffi::{call, Call, SeamContext, SeamError, SeamStatus};
 
-use crate::basket::{Basket, InvalidBasket, Item, MAX_ITEMS};
+use crate::basket::{check_region_and_count, Basket, InvalidBasket, Item};
 use crate::faults::{self, Faults};
 use crate::measure::{self, Failure};
 use crate::{fingerprint, nonconformant, quote};
@@ -82,23 +82,11 @@ impl PricingBasket {
     fn view(&self) -> Result<Basket<'_>, InvalidBasket> {
         // SAFETY: the C contract of every entry point (pricing.h) is that the basket's
         // pointers are valid for their lengths for the duration of the call, which bounds
-        // the borrow of `self`. Lengths past the limit are refused before any slice is made
-        // from them, except the item array, which validation refuses right after.
+        // the borrow of `self`.
         unsafe {
             let region = bytes(self.region, self.region_len, "region")?;
-            if self.items_len > MAX_ITEMS {
-                return Ok(Basket {
-                    region,
-                    items: vec![
-                        Item {
-                            sku: b"",
-                            qty: 0,
-                            unit_cents: 0
-                        };
-                        self.items_len.min(MAX_ITEMS + 1)
-                    ],
-                });
-            }
+            // Before any item is read, so that no slice is made from an absurd length.
+            check_region_and_count(region, self.items_len)?;
             if self.items.is_null() && self.items_len > 0 {
                 return Err(InvalidBasket(format!(
                     "items: null pointer with length {}",
