@@ -18,12 +18,16 @@ import (
 // comes from Rust.
 func rustOnly(t *testing.T) *ffi.Lib {
 	t.Helper()
-	lib, err := ffi.Open(ffi.Options{})
+	lib, err := openForBench()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return lib
 }
+
+// openForBench opens the library with no fallbacks and the global (no-op)
+// meter provider.
+func openForBench() (*ffi.Lib, error) { return ffi.Open(ffi.Options{}) }
 
 func TestVectorsThroughFFI(t *testing.T) {
 	lib := rustOnly(t)
