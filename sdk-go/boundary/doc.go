@@ -1,7 +1,9 @@
 // Package boundary calls Rust (or any C ABI) code in-process through cgo with
 // one trace across the call: the Go side of Seam's FFI boundary. The Rust side
-// writes each entry point with seam::ffi::call (crate seam, feature ffi), whose
-// C declarations are in seam.h.
+// writes each entry point with seam::ffi::call, which opens a child span of the
+// caller's, or seam::ffi::call_in_parent, which runs the body in the caller's
+// span (crate seam, feature ffi); their C declarations are in seam.h, a copy
+// of sdk-rust/include/seam.h kept identical by a test there.
 //
 // An entry point has the C type
 //
@@ -21,7 +23,10 @@
 // seam.boundary.call.duration with seam.boundary.kind=ffi, and turns the
 // status into an error that wraps ErrPanic, ErrDeadlineExceeded, ErrFailed or
 // ErrInvalidArgument together with the Rust message. A Rust panic never
-// crosses the boundary: it becomes ErrPanic and the process lives on.
+// crosses the boundary: it becomes ErrPanic and the process lives on. In and
+// Out types without pointers (plain C structs of numbers and arrays) are
+// passed without cgo's per-call pointer check, which would cost about as much
+// as the call.
 //
 // Init and Shutdown start and stop the Rust side's telemetry pipeline. Call
 // Shutdown before the process exits: os.Exit runs no Rust destructors, so
