@@ -382,3 +382,33 @@ func rss(t *testing.T) int64 {
 	}
 	return pages * int64(os.Getpagesize())
 }
+
+// ptrInput has TestlibInput's layout, with a pointer where sleep_ms is (which
+// testlib_double does not read): an input type that holds pointers.
+type ptrInput struct {
+	Value int64
+	P     *byte
+}
+
+// TestInputsWithPointersKeepCgosCheck calls through the checked path: it works
+// with a nil pointer, and cgo's check still refuses a Go pointer in the input.
+func TestInputsWithPointersKeepCgosCheck(t *testing.T) {
+	double, err := boundary.NewFunc[ptrInput, Output](bnd, "testlib.double", entryDouble, boundary.FuncOptions[ptrInput, Output]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := ptrInput{Value: 4}, Output{}
+	if err := double.Call(context.Background(), &in, &out); err != nil || outputValue(&out) != 8 {
+		t.Fatalf("checked call: err %v, output %d", err, outputValue(&out))
+	}
+
+	var b byte
+	in.P = &b
+	defer func() {
+		r := recover()
+		if r == nil || !strings.Contains(fmt.Sprint(r), "Go pointer") {
+			t.Errorf("passing a Go pointer inside the input: recovered %v, want cgo's pointer check to panic", r)
+		}
+	}()
+	_ = double.Call(context.Background(), &in, &out)
+}
