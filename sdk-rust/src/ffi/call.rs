@@ -48,9 +48,9 @@ impl Call<'_> {
         }
     }
 
-    /// The OpenTelemetry context of the call: the child span, with the caller's span as its
-    /// parent and the correlation id in baggage. It is also the current context while the
-    /// body runs.
+    /// The OpenTelemetry context of the call: the child span with the caller's span as its
+    /// parent (with [`call_in_parent`], the caller's span itself), and the correlation id in
+    /// baggage. It is also the current context while the body runs.
     pub fn context(&self) -> &Context {
         self.context
     }

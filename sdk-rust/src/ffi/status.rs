@@ -16,8 +16,8 @@ pub enum SeamStatus {
     /// The caller's deadline had passed, before the body (which then did not run) or
     /// by the time it returned.
     DeadlineExceeded = 3,
-    /// The caller passed something malformed (a null pointer with a length, a
-    /// correlation id that is not UTF-8, a config that is not valid).
+    /// The caller passed something malformed: a null pointer with a length, only one of
+    /// trace_id and span_id, or (to `seam_init`) a config that is not valid.
     InvalidArgument = 4,
 }
 
