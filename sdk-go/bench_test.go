@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -159,16 +160,32 @@ func BenchmarkLogParts(b *testing.B) {
 	ctx, done := benchContext(tel)
 	defer done()
 	b.Run("seam_bridge_background", func(b *testing.B) {
-		// One record as it reaches the bridge: redacted, with its
-		// correlation ID added.
+		// One record as the caller queued it: redacted, with its context.
 		r := slog.NewRecord(time.Now(), slog.LevelInfo, "quote computed", 0)
 		r.AddAttrs(slog.String("seam.operation", "checkout.price"), slog.Int("http.response.status_code", 200),
-			slog.Bool("cache.hit", true), slog.Float64("discount.ratio", 0.125),
-			slog.String("seam.correlation_id", "01JD4X7K2M9QZ8R6T5W3V1N0PA"))
-		items := []bridgeItem{{handler: tel.bridge.next, span: trace.SpanContextFromContext(ctx), record: r}}
+			slog.Bool("cache.hit", true), slog.Float64("discount.ratio", 0.125))
+		items := []bridgeItem{{handler: tel.bridge.next, ctx: ctx, record: r}}
 		loopWithCPU(b, func() {
 			_ = handOver(ctx, items)
 		})
+	})
+
+	// seam_caller is what the calling goroutine pays: the logger exactly
+	// as Start builds it, with a bridge whose background goroutine hands
+	// records to a handler that discards them.
+	b.Run("seam_caller", func(b *testing.B) {
+		s, err := resolve(Config{ServiceName: "pricing", LogWriter: io.Discard}, func(string) string { return "" })
+		if err != nil {
+			b.Fatal(err)
+		}
+		json := &jsonHandler{out: &lineWriter{w: io.Discard}, level: s.logLevel, serviceName: "pricing", impl: "go"}
+		bridge := newAsyncHandler(slog.DiscardHandler, s.logs, &dropCounter{})
+		defer bridge.queue.Shutdown(context.Background())
+		l := newLogger(redact.Default(), s, json, bridge)
+		loopWithCPU(b, func() {
+			logCall(ctx, l)
+		})
+		b.ReportMetric(float64(bridge.dropped.Load())/float64(b.N), "bridge-dropped/op")
 	})
 
 	b.Setenv(envLogsExporter, "none")

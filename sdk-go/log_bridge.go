@@ -5,38 +5,40 @@ import (
 	"log/slog"
 	"sync/atomic"
 
-	"go.opentelemetry.io/otel/trace"
-
 	"github.com/seamtel/seam/sdk-go/internal/batch"
 )
 
 // asyncHandler hands records to the OpenTelemetry bridge on a background
 // goroutine, through a bounded queue: converting a record and emitting it
 // into the log SDK costs more than writing the canonical line, and the
-// caller should pay for neither twice nor wait for either. A full queue
-// drops the record (counted in seam.telemetry.dropped); Flush and Shutdown
-// drain it. Records keep their order, and the span context is captured at
-// the call, so each record carries the IDs of the span it was logged in.
+// caller should not wait for it. The caller only queues the record with its
+// context; reading the span and correlation ID from the context, adding the
+// ID, nesting groups and the conversion all run in the background (contexts
+// are immutable and safe to read from any goroutine; a queued one is held
+// until its record is handed over). A full queue drops the record
+// (counted in seam.telemetry.dropped); Flush and Shutdown drain it. Records
+// keep their order and carry the IDs of the span they were logged in.
 type asyncHandler struct {
-	next    slog.Handler // the bridge, with any WithAttrs/WithGroup applied
+	next    *contextAttrsHandler // the bridge, with this logger's With and groups
 	queue   *batch.Queue[bridgeItem]
 	dropped *atomic.Int64 // what the queue dropped, also in drops
 }
 
 type bridgeItem struct {
-	handler slog.Handler
-	span    trace.SpanContext
+	handler *contextAttrsHandler
+	ctx     context.Context
 	record  slog.Record
 }
 
 // bridgeBatch is how many records the background goroutine takes at once.
 const bridgeBatch = 64
 
-func newAsyncHandler(next slog.Handler, b batching, drops *dropCounter) *asyncHandler {
+func newAsyncHandler(bridge slog.Handler, b batching, drops *dropCounter) *asyncHandler {
 	dropped := new(atomic.Int64)
 	report := drops.reporter(signalLogs)
 	return &asyncHandler{
-		next:    next,
+		// The bridge reads span IDs from the context itself.
+		next:    newContextAttrsHandler(bridge, false),
 		dropped: dropped,
 		queue: batch.New(batch.Config[bridgeItem]{
 			Size:      b.queueSize,
@@ -52,11 +54,12 @@ func newAsyncHandler(next slog.Handler, b batching, drops *dropCounter) *asyncHa
 	}
 }
 
+// handOver passes queued records to the bridge, each with the context it
+// was logged with.
 func handOver(_ context.Context, items []bridgeItem) error {
 	for i := range items {
 		it := &items[i]
-		ctx := trace.ContextWithSpanContext(context.Background(), it.span)
-		_ = it.handler.Handle(ctx, it.record)
+		_ = it.handler.Handle(it.ctx, it.record)
 	}
 	return nil
 }
@@ -68,14 +71,14 @@ func (h *asyncHandler) Enabled(context.Context, slog.Level) bool { return true }
 
 func (h *asyncHandler) Handle(ctx context.Context, r slog.Record) error {
 	// r is the fan-out's own copy: nothing else will touch it.
-	h.queue.Add(bridgeItem{handler: h.next, span: trace.SpanContextFromContext(ctx), record: r})
+	h.queue.Add(bridgeItem{handler: h.next, ctx: ctx, record: r})
 	return nil
 }
 
 func (h *asyncHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &asyncHandler{next: h.next.WithAttrs(attrs), queue: h.queue, dropped: h.dropped}
+	return &asyncHandler{next: h.next.withAttrs(attrs), queue: h.queue, dropped: h.dropped}
 }
 
 func (h *asyncHandler) WithGroup(name string) slog.Handler {
-	return &asyncHandler{next: h.next.WithGroup(name), queue: h.queue, dropped: h.dropped}
+	return &asyncHandler{next: h.next.withGroup(name), queue: h.queue, dropped: h.dropped}
 }

@@ -96,7 +96,11 @@ func (h *contextAttrsHandler) rebuild(r slog.Record, ids []slog.Attr) slog.Recor
 	return out
 }
 
-func (h *contextAttrsHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+func (h *contextAttrsHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.withAttrs(attrs) }
+
+func (h *contextAttrsHandler) WithGroup(name string) slog.Handler { return h.withGroup(name) }
+
+func (h *contextAttrsHandler) withAttrs(attrs []slog.Attr) *contextAttrsHandler {
 	if len(attrs) == 0 {
 		return h
 	}
@@ -106,7 +110,7 @@ func (h *contextAttrsHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return &contextAttrsHandler{next: h.next, spanIDs: h.spanIDs, frames: frames}
 }
 
-func (h *contextAttrsHandler) WithGroup(name string) slog.Handler {
+func (h *contextAttrsHandler) withGroup(name string) *contextAttrsHandler {
 	if name == "" {
 		return h
 	}

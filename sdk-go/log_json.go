@@ -106,8 +106,8 @@ func (h *jsonHandler) WithGroup(name string) slog.Handler {
 // as slog asks of every handler.
 func appendAttr(b []byte, prefix string, a slog.Attr) []byte {
 	a.Value = a.Value.Resolve()
-	if a.Equal(slog.Attr{}) {
-		return b
+	if a.Key == "" && a.Value.Equal(slog.Value{}) {
+		return b // the empty attribute
 	}
 	if a.Value.Kind() == slog.KindGroup {
 		group := a.Value.Group()

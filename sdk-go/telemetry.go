@@ -241,7 +241,7 @@ func stopProfiler(ctx context.Context, p *pyroscope.Profiler) error {
 func newLogger(red *redact.Redactor, s *settings, json *jsonHandler, bridge slog.Handler) *slog.Logger {
 	sinks := []slog.Handler{json}
 	if bridge != nil {
-		sinks = append(sinks, newContextAttrsHandler(bridge, false))
+		sinks = append(sinks, bridge)
 	}
 	for _, h := range s.logHandlers {
 		sinks = append(sinks, newContextAttrsHandler(h, true))

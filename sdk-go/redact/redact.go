@@ -50,6 +50,9 @@ const ValidateLuhn = "luhn"
 // the variety of keys a service logs.
 const keyCacheLimit = 4096
 
+// keyBatch is how many new keys wait before the snapshot is rebuilt.
+const keyBatch = 32
+
 // Redactor redacts keys and values by a fixed set of rules.
 type Redactor struct {
 	replacement string
@@ -61,8 +64,11 @@ type Redactor struct {
 	// closer look; see prefilter.triggers.
 	trigger [256]uint64
 
-	keyCache     sync.Map // string -> bool
-	keyCacheSize atomic.Int32
+	// keys already decided: a snapshot map read without locking, and the
+	// decisions made since it was taken, folded in every keyBatch of them.
+	keySnapshot atomic.Pointer[map[string]bool]
+	keyMu       sync.Mutex
+	keyPending  map[string]bool
 }
 
 type pattern struct {
@@ -155,14 +161,46 @@ func (r *Redactor) Key(key string) bool {
 	if r.failClosed {
 		return true
 	}
-	if v, ok := r.keyCache.Load(key); ok {
-		return v.(bool)
+	if snap := r.keySnapshot.Load(); snap != nil {
+		if v, ok := (*snap)[key]; ok {
+			return v
+		}
+	}
+	return r.decideKey(key)
+}
+
+// decideKey matches key against the rules and remembers the answer.
+func (r *Redactor) decideKey(key string) bool {
+	r.keyMu.Lock()
+	defer r.keyMu.Unlock()
+	if v, ok := r.keyPending[key]; ok {
+		return v
 	}
 	sensitive := r.matchKey(key)
-	if r.keyCacheSize.Load() < keyCacheLimit {
-		if _, loaded := r.keyCache.LoadOrStore(key, sensitive); !loaded {
-			r.keyCacheSize.Add(1)
+	snap := r.keySnapshot.Load()
+	size := len(r.keyPending)
+	if snap != nil {
+		size += len(*snap)
+	}
+	if size >= keyCacheLimit {
+		return sensitive
+	}
+	if r.keyPending == nil {
+		r.keyPending = make(map[string]bool, keyBatch)
+	}
+	r.keyPending[key] = sensitive
+	if len(r.keyPending) >= keyBatch || snap == nil {
+		merged := make(map[string]bool, size+1)
+		if snap != nil {
+			for k, v := range *snap {
+				merged[k] = v
+			}
 		}
+		for k, v := range r.keyPending {
+			merged[k] = v
+		}
+		r.keySnapshot.Store(&merged)
+		r.keyPending = nil
 	}
 	return sensitive
 }
