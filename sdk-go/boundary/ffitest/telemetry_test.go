@@ -189,6 +189,27 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	})
 }
 
+// TestRustAllocationsAreExported needs the pipeline flushed, like the test
+// above, and so runs after it.
+func TestRustAllocationsAreExported(t *testing.T) {
+	for _, name := range []string{semconv.SeamRustMemoryAllocatedName, semconv.SeamRustMemoryAllocationsName, semconv.SeamRustMemoryUsedName} {
+		ms := otlp.Metric(name)
+		if len(ms) == 0 {
+			t.Errorf("%s was not exported from the staticlib's counting allocator", name)
+			continue
+		}
+		var peak int64
+		for _, m := range ms {
+			for _, dp := range m.GetSum().GetDataPoints() {
+				peak = max(peak, dp.GetAsInt())
+			}
+		}
+		if peak <= 0 {
+			t.Errorf("%s = %d, want > 0", name, peak)
+		}
+	}
+}
+
 func unsampledCtxTraceID(ctx context.Context) []byte {
 	id := trace.SpanContextFromContext(ctx).TraceID()
 	return id[:]

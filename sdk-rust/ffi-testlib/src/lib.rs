@@ -12,6 +12,12 @@ use seam::ffi::{call, call_in_parent, Call, SeamContext, SeamError, SeamStatus};
 #[cfg(test)]
 mod header;
 
+/// The umbrella staticlib is where the global allocator is chosen: Seam's counting wrapper,
+/// so the Go tests also see `seam.rust.memory.*` exported from inside a Go process.
+#[global_allocator]
+static ALLOC: seam::alloc::Counting<std::alloc::System> =
+    seam::alloc::Counting::new(std::alloc::System);
+
 /// Input of every test entry point.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
