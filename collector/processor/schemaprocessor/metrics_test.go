@@ -47,8 +47,7 @@ func TestDeprecatedAttributeRenamed(t *testing.T) {
 	t.Run("enforce", func(t *testing.T) {
 		h := newHarness(t, ModeEnforce)
 		md, ms := newMetrics(serviceResource())
-		dp := addHistogram(ms, semconv.HTTPServerRequestDurationName, "s", semconv.LatencyBoundaries, counts(len(semconv.LatencyBoundaries)), attrs)
-		_ = dp
+		addHistogram(ms, semconv.HTTPServerRequestDurationName, "s", semconv.LatencyBoundaries, counts(len(semconv.LatencyBoundaries)), attrs)
 		out := h.processMetrics(md)
 		m, _ := findMetric(t, out, semconv.HTTPServerRequestDurationName)
 		got := m.Histogram().DataPoints().At(0).Attributes().AsRaw()
@@ -84,11 +83,11 @@ func TestForeignSpellingOfServiceName(t *testing.T) {
 func TestUnitConvertedWithBounds(t *testing.T) {
 	h := newHarness(t, ModeEnforce)
 	md, ms := newMetrics(serviceResource())
-	ms_ := make([]float64, len(semconv.LatencyBoundaries))
+	msBounds := make([]float64, len(semconv.LatencyBoundaries))
 	for i, b := range semconv.LatencyBoundaries {
-		ms_[i] = b * 1000
+		msBounds[i] = b * 1000
 	}
-	dp := addHistogram(ms, semconv.SeamOperationDurationName, "ms", ms_, counts(len(ms_)), operationAttrs())
+	dp := addHistogram(ms, semconv.SeamOperationDurationName, "ms", msBounds, counts(len(msBounds)), operationAttrs())
 	dp.SetSum(1500)
 	ex := dp.Exemplars().AppendEmpty()
 	ex.SetDoubleValue(250)
