@@ -97,9 +97,27 @@ func renameKey(m pcommon.Map, from, to string) pcommon.Value {
 // checkValue redacts v and checks it against spec (nil for keys the
 // registry does not define).
 func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, sub subject) {
-	p.redactValue(key, v, sub)
 	if spec == nil {
+		p.redactValue(key, v, sub)
 		return
+	}
+	if v.Type() == pcommon.ValueTypeStr && !spec.sensitive {
+		s := v.Str()
+		if spec.typ == typeEnum {
+			// A member of the schema's enum is neither a secret nor wrong.
+			if _, ok := spec.enum[s]; ok {
+				return
+			}
+		}
+		// A schema key that is not sensitive: only the value patterns apply.
+		if red := p.redactor.String(s); red != s {
+			sub.add(RuleRedacted, "value of ", key, " redacted")
+			if p.enforce {
+				v.SetStr(red)
+			}
+		}
+	} else {
+		p.redactValue(key, v, sub)
 	}
 	switch spec.typ {
 	case typeString:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seamtel/seam/collector/processor/schemaprocessor/internal/metadata"
 	seamschema "github.com/seamtel/seam/schema"
+	"github.com/seamtel/seam/sdk-go/redact"
 )
 
 const (
@@ -21,7 +22,7 @@ const (
 
 // embeddedSchema is the registry compiled into the binary, compiled once.
 var embeddedSchema = sync.OnceValues(func() (*schema, error) {
-	return compileSchema(seamschema.Resolved)
+	return compileSchema(seamschema.Resolved, redact.Default().Key)
 })
 
 // NewFactory returns the seam_schema processor factory.

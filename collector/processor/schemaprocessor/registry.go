@@ -87,6 +87,8 @@ type attrSpec struct {
 	enumFold         map[string]string
 	cardinalityLimit int
 	overflowValue    string
+	// sensitive values are replaced whole (redaction key rules).
+	sensitive bool
 }
 
 // keyRule says what to do with an attribute key.
@@ -131,8 +133,9 @@ type schema struct {
 	logResource []string
 }
 
-// compileSchema decodes and compiles a resolved registry.
-func compileSchema(resolvedJSON []byte) (*schema, error) {
+// compileSchema decodes and compiles a resolved registry. sensitive tells
+// which attribute keys the redaction rules replace whole.
+func compileSchema(resolvedJSON []byte, sensitive func(key string) bool) (*schema, error) {
 	var reg resolvedRegistry
 	if err := json.Unmarshal(resolvedJSON, &reg); err != nil {
 		return nil, fmt.Errorf("schema: decode resolved registry: %w", err)
@@ -155,6 +158,7 @@ func compileSchema(resolvedJSON []byte) (*schema, error) {
 			typ:              parseValueType(a.Type),
 			cardinalityLimit: a.CardinalityLimit,
 			overflowValue:    a.OverflowValue,
+			sensitive:        sensitive(a.ID),
 		}
 		if spec.typ == typeEnum {
 			spec.enum = make(map[string]struct{}, len(a.Members))

@@ -8,11 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	seamschema "github.com/seamtel/seam/schema"
+	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
 func TestEmbeddedSchemaCompiles(t *testing.T) {
-	s, err := compileSchema(seamschema.Resolved)
+	s, err := compileSchema(seamschema.Resolved, redact.Default().Key)
 	require.NoError(t, err)
 	assert.Equal(t, semconv.SchemaURL, s.url, "the embedded registry is the one the SDKs were generated from")
 	assert.Len(t, s.metrics, len(semconv.Metrics))
@@ -40,7 +41,7 @@ func TestBadRegistryErrorsNameTheProblem(t *testing.T) {
 		"alias is an attribute": {`{"schema_url":"u",` + levels + `,"attributes":[{"id":"a","type":"string","aliases":["b"]},{"id":"b","type":"string"}]}`, `alias "b" of "a" is itself an attribute`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := compileSchema([]byte(tc.json))
+			_, err := compileSchema([]byte(tc.json), redact.Default().Key)
 			require.Error(t, err)
 			assert.ErrorContains(t, err, tc.want)
 		})
