@@ -25,6 +25,10 @@ type metricState struct {
 	series map[uint64]int64 // series hash -> last seen, unix nanos
 	// lastSweep is when expired series were last removed.
 	lastSweep int64
+	// folds holds, per output series of folded cumulative points, the
+	// input streams' last values (fold.go).
+	folds        map[uint64]*foldedOutput
+	foldedInputs int
 }
 
 // maxTrackedStreams bounds the (metric, resource) pairs with state of their

@@ -6,10 +6,23 @@ import (
 )
 
 // Points whose attributes became equal (dropped attributes, folded values,
-// overflow) are one series now and are merged: sums and histograms add up,
-// gauges keep the latest value.
+// overflow) are one series now and are merged.
 
-func mergeNumberPoints(dps pmetric.NumberDataPointSlice, gauge bool) {
+// mergeMode is how merged points combine.
+type mergeMode uint8
+
+const (
+	// mergeSum adds delta points up.
+	mergeSum mergeMode = iota
+	// mergeLatest keeps the gauge point with the latest timestamp.
+	mergeLatest
+	// mergeLast keeps the last point in batch order: folded cumulative
+	// points all carry their series' running total, the last one the most
+	// complete.
+	mergeLast
+)
+
+func mergeNumberPoints(dps pmetric.NumberDataPointSlice, mode mergeMode) {
 	if dps.Len() < 2 {
 		return
 	}
@@ -24,12 +37,17 @@ func mergeNumberPoints(dps pmetric.NumberDataPointSlice, gauge bool) {
 			continue
 		}
 		into := dps.At(j)
-		if gauge {
+		switch mode {
+		case mergeSum:
+			addNumberPoint(into, dp)
+		case mergeLatest:
 			if dp.Timestamp() >= into.Timestamp() {
 				dp.CopyTo(into)
 			}
-		} else {
-			addNumberPoint(into, dp)
+		case mergeLast:
+			start := into.StartTimestamp()
+			dp.CopyTo(into)
+			widenStart(into, start)
 		}
 		drop[i] = true
 	}
@@ -71,7 +89,17 @@ func widenTimes[P interface {
 	}
 }
 
-func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice) {
+// widenStart keeps the earlier of two start times.
+func widenStart[P interface {
+	StartTimestamp() pcommon.Timestamp
+	SetStartTimestamp(pcommon.Timestamp)
+}](p P, start pcommon.Timestamp) {
+	if start != 0 && (p.StartTimestamp() == 0 || start < p.StartTimestamp()) {
+		p.SetStartTimestamp(start)
+	}
+}
+
+func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice, mode mergeMode) {
 	if dps.Len() < 2 {
 		return
 	}
@@ -85,7 +113,14 @@ func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice) {
 			first[h] = i
 			continue
 		}
-		addHistogramPoint(dps.At(j), dp)
+		into := dps.At(j)
+		if mode == mergeLast {
+			start := into.StartTimestamp()
+			dp.CopyTo(into)
+			widenStart(into, start)
+		} else {
+			addHistogramPoint(into, dp)
+		}
 		drop[i] = true
 	}
 	i := 0

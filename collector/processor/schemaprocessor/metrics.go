@@ -83,13 +83,14 @@ func (p *schemaProcessor) processMetric(m pmetric.Metric, mc metricContext) bool
 	defer state.mu.Unlock()
 	switch m.Type() {
 	case pmetric.MetricTypeSum:
-		p.processNumberPoints(m.Sum().DataPoints(), false, spec, state, mc, sub)
+		p.processNumberPoints(m.Sum().DataPoints(), sumKind(m.Sum()), spec, state, mc, sub)
 		return !p.enforce || m.Sum().DataPoints().Len() > 0
 	case pmetric.MetricTypeGauge:
-		p.processNumberPoints(m.Gauge().DataPoints(), true, spec, state, mc, sub)
+		p.processNumberPoints(m.Gauge().DataPoints(), kindGauge, spec, state, mc, sub)
 		return !p.enforce || m.Gauge().DataPoints().Len() > 0
 	case pmetric.MetricTypeHistogram:
-		p.processHistogramPoints(m.Histogram().DataPoints(), factor, spec, state, mc, sub)
+		cumulative := m.Histogram().AggregationTemporality() == pmetric.AggregationTemporalityCumulative
+		p.processHistogramPoints(m.Histogram().DataPoints(), cumulative, factor, spec, state, mc, sub)
 		return !p.enforce || m.Histogram().DataPoints().Len() > 0
 	}
 	return true
@@ -187,41 +188,93 @@ func forEachPointAttributes(m pmetric.Metric, fn func(pcommon.Map)) {
 	}
 }
 
-func (p *schemaProcessor) processNumberPoints(dps pmetric.NumberDataPointSlice, gauge bool, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
-	changed := false
-	for i := 0; i < dps.Len(); i++ {
-		if p.guardPoint(dps.At(i).Attributes(), spec, state, mc, sub) {
-			changed = true
-		}
-	}
-	if changed && p.enforce {
-		mergeNumberPoints(dps, gauge)
+// pointKind says how points that became one series combine.
+type pointKind uint8
+
+const (
+	kindGauge pointKind = iota
+	kindDelta
+	kindCumulative
+	kindCumulativeMonotonic
+)
+
+func sumKind(sum pmetric.Sum) pointKind {
+	switch {
+	case sum.AggregationTemporality() != pmetric.AggregationTemporalityCumulative:
+		return kindDelta
+	case sum.IsMonotonic():
+		return kindCumulativeMonotonic
+	default:
+		return kindCumulative
 	}
 }
 
-func (p *schemaProcessor) processHistogramPoints(dps pmetric.HistogramDataPointSlice, factor float64, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
-	changed := false
-	dps.RemoveIf(func(dp pmetric.HistogramDataPoint) bool {
-		if !p.conformBuckets(dp, factor, spec, sub) {
-			if !p.enforce {
-				p.normalizeAttributes(dp.Attributes(), nil, sub)
+func (p *schemaProcessor) processNumberPoints(dps pmetric.NumberDataPointSlice, kind pointKind, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
+	var folded map[int]uint64
+	for i := 0; i < dps.Len(); i++ {
+		if changed, in := p.guardPoint(dps.At(i).Attributes(), spec, state, mc, sub); changed {
+			if folded == nil {
+				folded = map[int]uint64{}
 			}
-			return p.enforce
+			folded[i] = in
 		}
-		if p.guardPoint(dp.Attributes(), spec, state, mc, sub) {
-			changed = true
-		}
-		return false
-	})
-	if changed && p.enforce {
-		mergeHistogramPoints(dps)
 	}
+	if folded == nil || !p.enforce {
+		return
+	}
+	switch kind {
+	case kindGauge:
+		mergeNumberPoints(dps, mergeLatest)
+	case kindDelta:
+		mergeNumberPoints(dps, mergeSum)
+	default:
+		p.foldNumberPoints(dps, folded, kind == kindCumulativeMonotonic, state, mc, sub)
+		mergeNumberPoints(dps, mergeLast)
+	}
+}
+
+func (p *schemaProcessor) processHistogramPoints(dps pmetric.HistogramDataPointSlice, cumulative bool, factor float64, spec *metricSpec, state *metricState, mc metricContext, sub subject) {
+	dps.RemoveIf(func(dp pmetric.HistogramDataPoint) bool {
+		if p.conformBuckets(dp, factor, spec, sub) {
+			return false
+		}
+		if !p.enforce {
+			p.normalizeAttributes(dp.Attributes(), nil, sub)
+		}
+		return p.enforce
+	})
+	var folded map[int]uint64
+	for i := 0; i < dps.Len(); i++ {
+		if changed, in := p.guardPoint(dps.At(i).Attributes(), spec, state, mc, sub); changed {
+			if folded == nil {
+				folded = map[int]uint64{}
+			}
+			folded[i] = in
+		}
+	}
+	if folded == nil || !p.enforce {
+		return
+	}
+	if !cumulative {
+		mergeHistogramPoints(dps, mergeSum)
+		return
+	}
+	p.foldHistogramPoints(dps, folded, state, mc, sub)
+	mergeHistogramPoints(dps, mergeLast)
 }
 
 // guardPoint normalises one data point's attributes and applies the
 // metric's allow-list and cardinality limits. It returns whether the
-// attribute set changed in a way that may merge it with another point.
-func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state *metricState, mc metricContext, sub subject) (changed bool) {
+// attribute set changed in a way that may merge it with another point and,
+// if so, the hash of the attributes before that change: the input stream.
+func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state *metricState, mc metricContext, sub subject) (changed bool, in uint64) {
+	// before records the input stream once, ahead of the first lossy change.
+	before := func() {
+		if !changed {
+			in = hashAttributes(attrs)
+			changed = true
+		}
+	}
 	if p.normalizeAttributes(attrs, spec.allowed, sub) {
 		for k := range attrs.All() {
 			if !p.allowedOrRenamed(k, spec) {
@@ -229,11 +282,11 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 			}
 		}
 		if p.enforce {
+			before()
 			attrs.RemoveIf(func(k string, _ pcommon.Value) bool {
 				_, ok := spec.allowed[k]
 				return !ok
 			})
-			changed = true
 		}
 	}
 	for _, req := range spec.required {
@@ -253,8 +306,8 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 				if overflow == "" {
 					overflow = defaultOverflowValue
 				}
+				before()
 				v.SetStr(overflow)
-				changed = true
 			}
 		}
 	}
@@ -263,13 +316,13 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 		if !state.admitSeries(h, spec.seriesLimit, mc.now, p.cardinality.ttl) {
 			sub.add(RuleSeriesOverflow, spec.name, " is past its series limit")
 			if p.enforce {
+				before()
 				attrs.Clear()
 				attrs.PutBool(OverflowKey, true)
-				changed = true
 			}
 		}
 	}
-	return changed
+	return changed, in
 }
 
 // allowedOrRenamed reports whether k is allowed on spec, directly or by the
