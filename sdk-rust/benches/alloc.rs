@@ -6,9 +6,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::{thread_cpu_time, ThreadCpuTime};
 use seam::alloc::Counting;
 
 static COUNTING: Counting<System> = Counting::new(System);
@@ -47,29 +51,30 @@ fn churn<A: GlobalAlloc>(a: &A) {
 
 const THREADS: usize = 8;
 
-/// `iters` churns on each of THREADS threads started together; the time
-/// reported is per churn per thread.
+/// `iters` churns on each of THREADS threads started together; the figure
+/// is the threads' CPU time per churn, averaged over the threads, so cache
+/// lines bouncing between cores show up as longer churns.
 fn contended<A: GlobalAlloc + Sync>(a: &A, iters: u64) -> Duration {
     let barrier = Barrier::new(THREADS);
-    let started = std::thread::scope(|s| {
+    let total: Duration = std::thread::scope(|s| {
         let handles: Vec<_> = (0..THREADS)
             .map(|_| {
                 s.spawn(|| {
                     barrier.wait();
-                    let start = Instant::now();
+                    let start = thread_cpu_time();
                     for _ in 0..iters {
                         churn(a);
                     }
-                    start.elapsed()
+                    thread_cpu_time().saturating_sub(start)
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("thread")).max().unwrap_or_default()
+        handles.into_iter().map(|h| h.join().expect("thread")).sum()
     });
-    started / THREADS as u32
+    total / THREADS as u32
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<ThreadCpuTime>) {
     let mut group = c.benchmark_group("alloc");
     group.bench_function("system", |b| b.iter(|| churn(&System)));
     group.bench_function("counting", |b| b.iter(|| churn(&COUNTING)));
@@ -82,7 +87,7 @@ fn bench(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = Criterion::default().with_measurement(ThreadCpuTime).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     targets = bench
 }
 criterion_main!(benches);

@@ -5,6 +5,10 @@ use std::io;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::ThreadCpuTime;
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
 use opentelemetry::Context;
 use seam::log::JsonLayer;
@@ -14,7 +18,7 @@ fn event() {
     tracing::info!(sku = 42, ratio = 0.5, user = "jane", cache.hit = true, "quote computed");
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<ThreadCpuTime>) {
     let mut group = c.benchmark_group("log");
 
     let fmt = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().json().with_writer(io::sink));
@@ -41,7 +45,7 @@ fn bench(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = Criterion::default().with_measurement(ThreadCpuTime).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     targets = bench
 }
 criterion_main!(benches);
