@@ -6,7 +6,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, SystemTime};
 
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::trace::{SpanContext, SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{global, Context, KeyValue};
 
 use super::context::Inbound;
@@ -20,7 +20,6 @@ use crate::semconv::{attribute, enums, metric};
 pub struct Call<'a> {
     operation: &'static str,
     inbound: &'a Inbound<'a>,
-    context: &'a Context,
 }
 
 impl Call<'_> {
@@ -48,11 +47,11 @@ impl Call<'_> {
         }
     }
 
-    /// The OpenTelemetry context of the call: the child span with the caller's span as its
-    /// parent (with [`call_in_parent`], the caller's span itself), and the correlation id in
-    /// baggage. It is also the current context while the body runs.
-    pub fn context(&self) -> &Context {
-        self.context
+    /// The OpenTelemetry context of the call, current while the body runs: the child span
+    /// with the caller's span as its parent (with [`call_in_parent`], the caller's span
+    /// itself), and the correlation id in baggage. Same as `Context::current()` in the body.
+    pub fn context(&self) -> Context {
+        Context::current()
     }
 }
 
@@ -155,28 +154,39 @@ where
     F: FnOnce(&Call<'_>) -> Result<(), E>,
     E: fmt::Display,
 {
-    let inbound = match ctx.inbound() {
+    let mut inbound = match ctx.inbound() {
         Ok(inbound) => inbound,
         Err(invalid) => return Outcome::failed(SeamStatus::InvalidArgument, invalid.to_string()),
     };
-    let parent = parent_context(&inbound);
+    let parent = parent_context(inbound.parent.take(), inbound.correlation_id);
     // `recording` is whether a child span was opened and records.
     let (cx, recording) = match spans {
         Spans::Child => start_span(parent, &inbound, operation),
         Spans::Parent => (parent, false),
     };
-    let outcome = if let Some(late) = inbound.overdue() {
-        Outcome::failed(
+    if let Some(late) = inbound.overdue() {
+        let outcome = Outcome::failed(
             SeamStatus::DeadlineExceeded,
             format!("{operation}: deadline exceeded {late:?} before the call started; the body did not run"),
-        )
+        );
+        if recording {
+            end_span(&cx, &outcome);
+        }
+        return outcome;
+    }
+    // The context moves into the current-context stack; only a recording span needs a
+    // second handle, to be ended after the body (a clone is two atomic operations, a
+    // large part of what a call without a span costs).
+    let (_current, recorded) = if recording {
+        (cx.clone().attach(), Some(cx))
     } else {
+        (cx.attach(), None)
+    };
+    let outcome = {
         let call = Call {
             operation,
             inbound: &inbound,
-            context: &cx,
         };
-        let _current = cx.clone().attach();
         let result = panic::catch_unwind(AssertUnwindSafe(|| body(&call)));
         match (result, inbound.overdue()) {
             (Err(payload), _) => {
@@ -196,7 +206,7 @@ where
             (Ok(Ok(())), None) => Outcome::ok(),
         }
     };
-    if recording {
+    if let Some(cx) = recorded {
         end_span(&cx, &outcome);
     }
     outcome
@@ -225,12 +235,12 @@ impl Outcome {
 }
 
 /// The caller's span as a remote parent, with the correlation id in baggage.
-fn parent_context(inbound: &Inbound<'_>) -> Context {
+fn parent_context(span_context: Option<SpanContext>, correlation_id: Option<&str>) -> Context {
     let mut parent = Context::new();
-    if let Some(span_context) = &inbound.parent {
-        parent = parent.with_remote_span_context(span_context.clone());
+    if let Some(span_context) = span_context {
+        parent = parent.with_remote_span_context(span_context);
     }
-    if let Some(id) = inbound.correlation_id {
+    if let Some(id) = correlation_id {
         parent = with_correlation_id(&parent, id);
     }
     parent
