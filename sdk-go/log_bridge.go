@@ -30,8 +30,13 @@ type bridgeItem struct {
 	record  slog.Record
 }
 
-// bridgeBatch is how many records the background goroutine takes at once.
-const bridgeBatch = 64
+// bridgeBatch is how many queued records wake the background goroutine: a
+// large batch keeps it from contending with callers for the queue's lock.
+const bridgeBatch = 512
+
+// bridgeBatchSize leaves room in a queue of queueSize for the records
+// that arrive while a batch is being handed over.
+func bridgeBatchSize(queueSize int) int { return max(1, min(bridgeBatch, queueSize/2)) }
 
 func newAsyncHandler(bridge slog.Handler, b batching, drops *dropCounter) *asyncHandler {
 	dropped := new(atomic.Int64)
@@ -42,7 +47,7 @@ func newAsyncHandler(bridge slog.Handler, b batching, drops *dropCounter) *async
 		dropped: dropped,
 		queue: batch.New(batch.Config[bridgeItem]{
 			Size:      b.queueSize,
-			BatchSize: min(bridgeBatch, b.queueSize),
+			BatchSize: bridgeBatchSize(b.queueSize),
 			Delay:     b.delay,
 			Timeout:   b.delay, // handing over never takes long; the SDK's own queue exports
 			Export:    handOver,

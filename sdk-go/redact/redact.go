@@ -174,12 +174,13 @@ func (r *Redactor) decideKey(key string) bool {
 	r.keyMu.Lock()
 	defer r.keyMu.Unlock()
 	if v, ok := r.keyPending[key]; ok {
+		// Asked for again: a key in use. Publish the pending ones now.
+		r.publishKeys()
 		return v
 	}
 	sensitive := r.matchKey(key)
-	snap := r.keySnapshot.Load()
 	size := len(r.keyPending)
-	if snap != nil {
+	if snap := r.keySnapshot.Load(); snap != nil {
 		size += len(*snap)
 	}
 	if size >= keyCacheLimit {
@@ -189,20 +190,30 @@ func (r *Redactor) decideKey(key string) bool {
 		r.keyPending = make(map[string]bool, keyBatch)
 	}
 	r.keyPending[key] = sensitive
-	if len(r.keyPending) >= keyBatch || snap == nil {
-		merged := make(map[string]bool, size+1)
-		if snap != nil {
-			for k, v := range *snap {
-				merged[k] = v
-			}
-		}
-		for k, v := range r.keyPending {
-			merged[k] = v
-		}
-		r.keySnapshot.Store(&merged)
-		r.keyPending = nil
+	if len(r.keyPending) >= keyBatch {
+		r.publishKeys()
 	}
 	return sensitive
+}
+
+// publishKeys folds the pending decisions into a new snapshot; keyMu held.
+func (r *Redactor) publishKeys() {
+	snap := r.keySnapshot.Load()
+	n := len(r.keyPending)
+	if snap != nil {
+		n += len(*snap)
+	}
+	merged := make(map[string]bool, n)
+	if snap != nil {
+		for k, v := range *snap {
+			merged[k] = v
+		}
+	}
+	for k, v := range r.keyPending {
+		merged[k] = v
+	}
+	r.keySnapshot.Store(&merged)
+	r.keyPending = nil
 }
 
 func (r *Redactor) matchKey(key string) bool {

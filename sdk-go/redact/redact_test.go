@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -302,5 +303,37 @@ func BenchmarkKey(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = r.Key("http.response.status_code")
+	}
+}
+
+func BenchmarkStringULID(b *testing.B) {
+	r := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = r.String("01JD4X7K2M9QZ8R6T5W3V1N0PA")
+	}
+}
+
+// Keys in use are answered from the lock-free snapshot, and the cache
+// stops growing at its limit.
+func TestKeyCache(t *testing.T) {
+	r, err := Compile(SchemaRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Key("http.route")
+	r.Key("http.route")
+	if snap := r.keySnapshot.Load(); snap == nil || len(*snap) != 1 {
+		t.Fatal("a key asked for twice is not in the snapshot")
+	}
+	for i := range keyCacheLimit + 100 {
+		r.Key(fmt.Sprintf("k%d", i))
+		r.Key(fmt.Sprintf("k%d", i))
+	}
+	if n := len(*r.keySnapshot.Load()) + len(r.keyPending); n > keyCacheLimit {
+		t.Errorf("cache holds %d keys, limit %d", n, keyCacheLimit)
+	}
+	if !r.Key("a_password_key_never_seen") || r.Key("another.fresh.key") {
+		t.Error("keys past the cache limit are answered wrongly")
 	}
 }

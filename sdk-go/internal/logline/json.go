@@ -36,6 +36,9 @@ func AppendString(b []byte, s string) []byte {
 }
 
 func appendEscaped(b []byte, s string) []byte {
+	if isPlain(s) {
+		return append(b, s...) // the common case: nothing to escape
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		// Skip eight plain bytes at a time: most text needs no escaping.
@@ -85,6 +88,25 @@ const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 )
+
+// isPlain reports whether s is printable ASCII without a quote or a
+// backslash, eight bytes at a time (the last eight overlapping).
+func isPlain(s string) bool {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c >= utf8.RuneSelf || needsEscape[c] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+8 <= len(s); i += 8 {
+		if !plain8(s[i : i+8]) {
+			return false
+		}
+	}
+	return plain8(s[len(s)-8:])
+}
 
 // plain8 reports whether the eight bytes of s are all printable ASCII other
 // than the quote and the backslash, testing them as one word.

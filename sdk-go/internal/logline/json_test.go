@@ -127,3 +127,15 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+func TestIsPlain(t *testing.T) {
+	for s, want := range map[string]bool{
+		"": true, "abc": true, "exactly8": true, "nine char": true, "0123456789abcdef": true,
+		"ab\"": false, "seventeen chars\\x": false, "0123456789abcdef\n": false, "caf\u00e9 au lait": false,
+		"\x7f is DEL": true, "tab\there, long enough": false,
+	} {
+		if got := isPlain(s); got != want {
+			t.Errorf("isPlain(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
