@@ -81,3 +81,28 @@ fn omits_absent_ids() {
         ",\"level\":\"DEBUG\",\"msg\":\"cache warmed\",\"service.name\":\"pricing\",\"seam.impl\":\"rust\",\"entries\":-42}"
     );
 }
+
+#[test]
+fn tracing_spans_give_their_ids_through_the_opentelemetry_layer() {
+    use opentelemetry::trace::TracerProvider as _;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")))
+        .with(JsonLayer::new("pricing").with_writer(buffer.clone()));
+    let ids = tracing::subscriber::with_default(subscriber, || {
+        let span = tracing::info_span!("quote");
+        let _entered = span.enter();
+        tracing::info!("inside");
+        let cx = span.context();
+        let sc = cx.span().span_context().clone();
+        (sc.trace_id().to_string(), sc.span_id().to_string())
+    });
+    let line = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
+    assert!(
+        line.contains(&format!("\"trace_id\":\"{}\",\"span_id\":\"{}\"", ids.0, ids.1)),
+        "{line}"
+    );
+}
