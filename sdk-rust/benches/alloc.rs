@@ -79,9 +79,15 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
     group.bench_function("system", |b| b.iter(|| churn(&System)));
     group.bench_function("counting", |b| b.iter(|| churn(&COUNTING)));
     group.bench_function("shared_atomic", |b| b.iter(|| churn(&SharedAtomic)));
-    group.bench_function("system_8_threads", |b| b.iter_custom(|n| contended(&System, n)));
-    group.bench_function("counting_8_threads", |b| b.iter_custom(|n| contended(&COUNTING, n)));
-    group.bench_function("shared_atomic_8_threads", |b| b.iter_custom(|n| contended(&SharedAtomic, n)));
+    group.bench_function("system_8_threads", |b| {
+        b.iter_custom(|n| contended(&System, n))
+    });
+    group.bench_function("counting_8_threads", |b| {
+        b.iter_custom(|n| contended(&COUNTING, n))
+    });
+    group.bench_function("shared_atomic_8_threads", |b| {
+        b.iter_custom(|n| contended(&SharedAtomic, n))
+    });
     group.finish();
 }
 

@@ -15,13 +15,23 @@ use seam::log::JsonLayer;
 use tracing_subscriber::layer::SubscriberExt;
 
 fn event() {
-    tracing::info!(sku = 42, ratio = 0.5, user = "jane", cache.hit = true, "quote computed");
+    tracing::info!(
+        sku = 42,
+        ratio = 0.5,
+        user = "jane",
+        cache.hit = true,
+        "quote computed"
+    );
 }
 
 fn bench(c: &mut Criterion<ThreadCpuTime>) {
     let mut group = c.benchmark_group("log");
 
-    let fmt = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().json().with_writer(io::sink));
+    let fmt = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .json()
+            .with_writer(io::sink),
+    );
     tracing::subscriber::with_default(fmt, || {
         group.bench_function("fmt_json", |b| b.iter(event));
     });
@@ -36,7 +46,10 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
             true,
             TraceState::default(),
         );
-        let cx = seam::propagation::with_correlation_id(&Context::new().with_remote_span_context(span), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+        let cx = seam::propagation::with_correlation_id(
+            &Context::new().with_remote_span_context(span),
+            "01JD4X7K2M9QZ8R6T5W3V1N0PA",
+        );
         let _current = cx.attach();
         group.bench_function("seam_json_in_span", |b| b.iter(event));
     });

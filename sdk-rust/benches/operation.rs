@@ -33,7 +33,10 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
             .with_subscriber(false),
     )
     .expect("init");
-    let tracer = guard.tracer_provider().expect("tracer provider").tracer("raw");
+    let tracer = guard
+        .tracer_provider()
+        .expect("tracer provider")
+        .tracer("raw");
     let histogram = guard
         .meter_provider()
         .expect("meter provider")

@@ -304,7 +304,10 @@ mod tests {
         // another, still each get an owned slot.
         for _ in 0..2 * OWNED_SLOTS {
             let i = std::thread::spawn(slot_index).join().expect("thread");
-            assert!(i < OWNED_SLOTS, "slot {i} is shared: slots are not given back");
+            assert!(
+                i < OWNED_SLOTS,
+                "slot {i} is shared: slots are not given back"
+            );
         }
     }
 }

@@ -25,7 +25,12 @@ impl<V: Clone> Bounded<V> {
     pub(crate) fn get_or_admit(&self, value: &str, make: impl FnOnce(&str) -> V) -> Option<V> {
         // A poisoned lock only means another thread panicked mid-insert;
         // the map itself is still consistent.
-        if let Some(v) = self.values.read().unwrap_or_else(|e| e.into_inner()).get(value) {
+        if let Some(v) = self
+            .values
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(value)
+        {
             return Some(v.clone());
         }
         let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
@@ -51,6 +56,9 @@ mod tests {
         assert_eq!(b.get_or_admit("a", str::to_owned).as_deref(), Some("a"));
         assert_eq!(b.get_or_admit("b", str::to_owned).as_deref(), Some("b"));
         assert_eq!(b.get_or_admit("c", str::to_owned), None);
-        assert_eq!(b.get_or_admit("a", |_| "new".to_owned()).as_deref(), Some("a"));
+        assert_eq!(
+            b.get_or_admit("a", |_| "new".to_owned()).as_deref(),
+            Some("a")
+        );
     }
 }

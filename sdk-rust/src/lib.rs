@@ -44,6 +44,6 @@ pub mod trace;
 
 pub use config::{Config, Protocol};
 pub use error::Error;
-pub use operation::{operation, Operation, OperationHandle};
+pub use operation::{measure, operation, Operation, OperationHandle};
 pub use pipeline::{init, scope, shutdown, Guard};
 pub use role::{with_role, Role, UnknownRole};

@@ -12,6 +12,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use opentelemetry::metrics::{BoundHistogram, Counter, Histogram, Meter};
+use std::future::Future;
+
+use opentelemetry::context::FutureExt as _;
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
@@ -138,7 +141,11 @@ impl PerRole {
         } else {
             self.errors.get_or_admit(error_type, series)
         };
-        admitted.unwrap_or_else(|| self.other_error.get_or_init(|| series(ERROR_TYPE_OVERFLOW_VALUE)).clone())
+        admitted.unwrap_or_else(|| {
+            self.other_error
+                .get_or_init(|| series(ERROR_TYPE_OVERFLOW_VALUE))
+                .clone()
+        })
     }
 }
 
@@ -174,67 +181,109 @@ impl OperationHandle {
     /// Starts the operation as a child of `parent` (for a parent from a
     /// carrier, such as a remote caller's span).
     pub fn start_with_parent(&self, parent: &Context) -> Operation {
-        let kind = pipeline::telemetry().map(|t| self.kind.get_or_init(|| t.operations.kind(&self.name)).clone());
+        let kind = pipeline::telemetry().map(|t| {
+            self.kind
+                .get_or_init(|| t.operations.kind(&self.name))
+                .clone()
+        });
         start(&self.name, parent, kind)
     }
 }
 
 fn start(name: &str, parent: &Context, kind: Option<Arc<Kind>>) -> Operation {
-    let Some(telemetry) = pipeline::telemetry() else {
-        return Operation { active: None };
-    };
-    let kind = kind.unwrap_or_else(|| telemetry.operations.kind(name));
-    let role = Role::from_context(parent).unwrap_or(telemetry.role);
-    // The span is named like the series: an overflowed name becomes the
-    // overflow value there too, as in the Go SDK.
-    let span = telemetry
-        .tracer
-        .span_builder(kind.name)
-        .with_kind(SpanKind::Internal)
-        .with_attributes(kind.roles[role.index()].attributes.to_vec())
-        .start_with_context(&telemetry.tracer, parent);
-    let cx = parent.with_span(span);
-    let attached = cx.clone().attach();
+    let timing = Timing::begin(name, parent, kind);
+    // Made current only after the span started, and restored (by dropping
+    // the guard) only after it ended.
+    let attached = timing.as_ref().map(|t| t.cx.clone().attach());
     Operation {
-        active: Some(Active {
-            telemetry,
-            kind,
-            role,
-            started: Instant::now(),
-            cx,
-            _attached: attached,
-        }),
+        timing,
+        _attached: attached,
     }
 }
 
-/// A running operation. Dropping it records a success; [`Operation::end`]
-/// and [`Operation::fail`] record the outcome explicitly.
-///
-/// Before [`crate::init`] (or in a process that never calls it) operations
-/// cost almost nothing and record nothing.
-#[must_use = "an operation is measured until it is dropped or ended"]
-pub struct Operation {
-    active: Option<Active>,
-}
-
-struct Active {
+/// What an operation records, separate from making its span current so
+/// that an async operation can carry it across threads.
+struct Timing {
     telemetry: &'static Telemetry,
     kind: Arc<Kind>,
     role: Role,
     started: Instant,
     cx: Context,
-    // Restores the previous current context when the operation ends; it
-    // must stay on the thread that started the operation.
-    _attached: ContextGuard,
+}
+
+impl Timing {
+    /// `None` before [`crate::init`].
+    fn begin(name: &str, parent: &Context, kind: Option<Arc<Kind>>) -> Option<Timing> {
+        let telemetry = pipeline::telemetry()?;
+        let kind = kind.unwrap_or_else(|| telemetry.operations.kind(name));
+        let role = Role::from_context(parent).unwrap_or(telemetry.role);
+        // The span is named like the series: an overflowed name becomes the
+        // overflow value there too, as in the Go SDK.
+        let span = telemetry
+            .tracer
+            .span_builder(kind.name)
+            .with_kind(SpanKind::Internal)
+            .with_attributes(kind.roles[role.index()].attributes.to_vec())
+            .start_with_context(&telemetry.tracer, parent);
+        Some(Timing {
+            telemetry,
+            kind,
+            role,
+            started: Instant::now(),
+            cx: parent.with_span(span),
+        })
+    }
+
+    fn finish(self, error: Option<(&str, Cow<'static, str>)>) {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let operations = &self.telemetry.operations;
+        let per_role = &self.kind.roles[self.role.index()];
+        let span = self.cx.span();
+        match error {
+            None => per_role.success(&operations.duration).record(elapsed),
+            Some((error_type, description)) => {
+                let series = per_role.error(&operations.duration, error_type);
+                series.bound.record(elapsed);
+                span.set_attribute(series.attribute.clone());
+                span.set_status(Status::error(description));
+            }
+        }
+        if self.kind.overflowed {
+            operations.overflows.add(1, &operations.overflow_attributes);
+        }
+        span.end();
+    }
+}
+
+/// The `error.type` and span status message of an `Err`: the error's type
+/// name (semconv's rule for exceptions) and its message.
+fn outcome<T, E: fmt::Display>(result: &Result<T, E>) -> Option<(&'static str, Cow<'static, str>)> {
+    result
+        .as_ref()
+        .err()
+        .map(|e| (std::any::type_name::<E>(), Cow::Owned(e.to_string())))
+}
+
+/// A running operation. Dropping it records a success; [`Operation::end`]
+/// and [`Operation::fail`] record the outcome explicitly.
+///
+/// Its span is the current context until it ends, on the thread that
+/// started it, so the guard is not `Send`: in async code use [`measure`].
+/// Before [`crate::init`] (or in a process that never calls it) operations
+/// cost almost nothing and record nothing.
+#[must_use = "an operation is measured until it is dropped or ended"]
+pub struct Operation {
+    timing: Option<Timing>,
+    _attached: Option<ContextGuard>,
 }
 
 impl fmt::Debug for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.active {
-            Some(a) => f
+        match &self.timing {
+            Some(t) => f
                 .debug_struct("Operation")
-                .field("name", &a.kind.name)
-                .field("role", &a.role)
+                .field("name", &t.kind.name)
+                .field("role", &t.role)
                 .finish_non_exhaustive(),
             None => f.write_str("Operation(disabled)"),
         }
@@ -245,17 +294,17 @@ impl Operation {
     /// The context holding this operation's span (and the parent's baggage),
     /// to hand to work that runs elsewhere.
     pub fn context(&self) -> Context {
-        self.active.as_ref().map_or_else(Context::current, |a| a.cx.clone())
+        self.timing
+            .as_ref()
+            .map_or_else(Context::current, |t| t.cx.clone())
     }
 
     /// Ends the operation with `result`'s outcome and returns `result`. An
     /// `Err` sets `error.type` to the error's type name (semconv's rule for
     /// exceptions) and the span status to its message.
     pub fn end<T, E: fmt::Display>(mut self, result: Result<T, E>) -> Result<T, E> {
-        if let Err(e) = &result {
-            self.finish(Some((std::any::type_name::<E>(), Cow::Owned(e.to_string()))));
-        } else {
-            self.finish(None);
+        if let Some(timing) = self.timing.take() {
+            timing.finish(outcome(&result));
         }
         result
     }
@@ -263,38 +312,53 @@ impl Operation {
     /// Ends the operation as failed with `error_type` (a short, bounded
     /// class such as `timeout`), which is also the span's status message.
     pub fn fail(mut self, error_type: &str) {
-        let description = Cow::Owned(error_type.to_owned());
-        self.finish(Some((error_type, description)));
-    }
-
-    fn finish(&mut self, error: Option<(&str, Cow<'static, str>)>) {
-        let Some(active) = self.active.take() else {
-            return;
-        };
-        let elapsed = active.started.elapsed().as_secs_f64();
-        let operations = &active.telemetry.operations;
-        let per_role = &active.kind.roles[active.role.index()];
-        let span = active.cx.span();
-        match error {
-            None => per_role.success(&operations.duration).record(elapsed),
-            Some((error_type, description)) => {
-                let series = per_role.error(&operations.duration, error_type);
-                series.bound.record(elapsed);
-                span.set_attribute(series.attribute.clone());
-                span.set_status(Status::error(description));
-            }
+        if let Some(timing) = self.timing.take() {
+            timing.finish(Some((error_type, Cow::Owned(error_type.to_owned()))));
         }
-        if active.kind.overflowed {
-            operations.overflows.add(1, &operations.overflow_attributes);
-        }
-        span.end();
     }
 }
 
 impl Drop for Operation {
     fn drop(&mut self) {
-        self.finish(None);
+        if let Some(timing) = self.timing.take() {
+            timing.finish(None);
+        }
     }
+}
+
+/// What `error.type` a [`measure`]d future dropped before it finished
+/// records, as the Go SDK names a canceled context.
+const CANCELED: &str = "canceled";
+
+/// Runs `future` as the operation `name`: its span (a child of the current
+/// context) is current whenever the future is polled, on whatever thread,
+/// and the outcome is recorded when it completes, as [`Operation::end`]
+/// does. A future dropped before completing is recorded with
+/// `error.type=canceled`. The returned future is `Send` when `future` is.
+pub async fn measure<F, T, E>(name: &str, future: F) -> Result<T, E>
+where
+    F: Future<Output = Result<T, E>>,
+    E: fmt::Display,
+{
+    struct Pending(Option<Timing>);
+    impl Drop for Pending {
+        fn drop(&mut self) {
+            if let Some(timing) = self.0.take() {
+                timing.finish(Some((CANCELED, Cow::Borrowed(CANCELED))));
+            }
+        }
+    }
+
+    let mut pending = Pending(Timing::begin(name, &Context::current(), None));
+    let cx = pending
+        .0
+        .as_ref()
+        .map_or_else(Context::current, |t| t.cx.clone());
+    let result = future.with_context(cx).await;
+    if let Some(timing) = pending.0.take() {
+        timing.finish(outcome(&result));
+    }
+    result
 }
 
 #[cfg(test)]
@@ -314,10 +378,26 @@ mod tests {
             let series = per_role.error(&duration, &format!("e{i}"));
             assert_eq!(series.attribute.value.as_str(), format!("e{i}"));
         }
-        assert_eq!(per_role.error(&duration, "one.more").attribute.value.as_str(), ERROR_TYPE_OVERFLOW_VALUE);
-        assert_eq!(per_role.error(&duration, "e0").attribute.value.as_str(), "e0");
-        assert_eq!(per_role.error(&duration, "").attribute.value.as_str(), ERROR_TYPE_OVERFLOW_VALUE);
+        assert_eq!(
+            per_role
+                .error(&duration, "one.more")
+                .attribute
+                .value
+                .as_str(),
+            ERROR_TYPE_OVERFLOW_VALUE
+        );
+        assert_eq!(
+            per_role.error(&duration, "e0").attribute.value.as_str(),
+            "e0"
+        );
+        assert_eq!(
+            per_role.error(&duration, "").attribute.value.as_str(),
+            ERROR_TYPE_OVERFLOW_VALUE
+        );
         // Cached: the same series, not a new binding.
-        assert!(Arc::ptr_eq(&per_role.error(&duration, "e1"), &per_role.error(&duration, "e1")));
+        assert!(Arc::ptr_eq(
+            &per_role.error(&duration, "e1"),
+            &per_role.error(&duration, "e1")
+        ));
     }
 }

@@ -4,14 +4,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use opentelemetry::metrics::{Meter, MeterProvider as _, ObservableCounter, ObservableUpDownCounter};
+use opentelemetry::metrics::{
+    Meter, MeterProvider as _, ObservableCounter, ObservableUpDownCounter,
+};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{global, InstrumentationScope};
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
 use opentelemetry_otlp::{LogExporter, MetricExporter, SpanExporter, WithExportConfig};
 use opentelemetry_sdk::error::OTelSdkError;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
-use opentelemetry_sdk::metrics::{Aggregation, Instrument, PeriodicReader, SdkMeterProvider, Stream};
+use opentelemetry_sdk::metrics::{
+    Aggregation, Instrument, PeriodicReader, SdkMeterProvider, Stream,
+};
 use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracer, SdkTracerProvider};
 use tracing::{Level, Subscriber};
 use tracing_subscriber::filter::filter_fn;
@@ -20,7 +24,9 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::config::{Config, Protocol};
 use crate::error::Error;
-use crate::log::{is_transport_target, json_accepts, otlp_accepts, JsonLayer, SchemaLoggerProvider};
+use crate::log::{
+    is_transport_target, json_accepts, otlp_accepts, JsonLayer, SchemaLoggerProvider,
+};
 use crate::operation::Operations;
 use crate::propagation;
 use crate::role::Role;
@@ -99,7 +105,9 @@ pub fn init(config: Config) -> Result<Guard, Error> {
     let log_exporter = transport.log_exporter()?;
 
     let tracer_provider = SdkTracerProvider::builder()
-        .with_span_processor(RedactingSpanProcessor::new(BatchSpanProcessor::builder(span_exporter).build()))
+        .with_span_processor(RedactingSpanProcessor::new(
+            BatchSpanProcessor::builder(span_exporter).build(),
+        ))
         .with_resource(resource.clone())
         .build();
     let mut reader = PeriodicReader::builder(metric_exporter);
@@ -148,7 +156,10 @@ pub fn init(config: Config) -> Result<Guard, Error> {
 /// `OTEL_SDK_DISABLED`: `true` turns every signal off (operations and logs
 /// cost almost nothing and go nowhere).
 fn sdk_disabled() -> Result<bool, Error> {
-    match std::env::var("OTEL_SDK_DISABLED").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+    match std::env::var("OTEL_SDK_DISABLED")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         Err(_) | Ok("") | Ok("false") => Ok(false),
         Ok("true") => Ok(true),
         Ok(other) => Err(Error::InvalidConfig {
@@ -169,7 +180,11 @@ fn env_level() -> Result<Level, Error> {
         field: "SEAM_LOG_LEVEL",
         reason: format!(
             "unknown level {value:?} (want one of {})",
-            semconv::log::LEVELS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
+            semconv::log::LEVELS
+                .iter()
+                .map(|l| l.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     })
 }
@@ -263,13 +278,20 @@ where
     let max_level = telemetry.max_level;
     let spans = tracing_opentelemetry::layer()
         .with_tracer(telemetry.tracer.clone())
-        .with_filter(filter_fn(move |m| *m.level() <= max_level && !is_transport_target(m.target())));
+        .with_filter(filter_fn(move |m| {
+            *m.level() <= max_level && !is_transport_target(m.target())
+        }));
     let json = telemetry.json_logs.then(|| {
-        JsonLayer::new(telemetry.service_name.clone())
-            .with_filter(filter_fn(move |m| *m.level() <= max_level && json_accepts(m)))
+        JsonLayer::new(telemetry.service_name.clone()).with_filter(filter_fn(move |m| {
+            *m.level() <= max_level && json_accepts(m)
+        }))
     });
-    let otlp = OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(telemetry.logger_provider.clone()))
-        .with_filter(filter_fn(move |m| *m.level() <= max_level && otlp_accepts(m)));
+    let otlp = OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(
+        telemetry.logger_provider.clone(),
+    ))
+    .with_filter(filter_fn(move |m| {
+        *m.level() <= max_level && otlp_accepts(m)
+    }));
     spans.and_then(json).and_then(otlp)
 }
 
@@ -277,7 +299,9 @@ where
 /// unit, description, bucket boundaries and series limit.
 fn schema_view(instrument: &Instrument) -> Option<Stream> {
     let d = semconv::metric(instrument.name())?;
-    let mut stream = Stream::builder().with_unit(d.unit).with_description(d.description);
+    let mut stream = Stream::builder()
+        .with_unit(d.unit)
+        .with_description(d.description);
     if d.instrument == Kind::Histogram && !d.boundaries.is_empty() {
         stream = stream.with_aggregation(Aggregation::ExplicitBucketHistogram {
             boundaries: d.boundaries.to_vec(),
@@ -345,7 +369,9 @@ impl Transport {
                 Some(other) => {
                     return Err(Error::InvalidConfig {
                         field: "OTEL_EXPORTER_OTLP_PROTOCOL",
-                        reason: format!("{other:?} is not supported (use \"http/protobuf\" or \"grpc\")"),
+                        reason: format!(
+                            "{other:?} is not supported (use \"http/protobuf\" or \"grpc\")"
+                        ),
                     })
                 }
             },
@@ -391,8 +417,12 @@ impl Transport {
     fn span_exporter(&self) -> Result<SpanExporter, Error> {
         let built = match self.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => self.configure(SpanExporter::builder().with_tonic(), "").build(),
-            _ => self.configure(SpanExporter::builder().with_http(), "/v1/traces").build(),
+            Protocol::Grpc => self
+                .configure(SpanExporter::builder().with_tonic(), "")
+                .build(),
+            _ => self
+                .configure(SpanExporter::builder().with_http(), "/v1/traces")
+                .build(),
         };
         built.map_err(|e| exporter_error("traces", e))
     }
@@ -400,8 +430,12 @@ impl Transport {
     fn metric_exporter(&self) -> Result<MetricExporter, Error> {
         let built = match self.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => self.configure(MetricExporter::builder().with_tonic(), "").build(),
-            _ => self.configure(MetricExporter::builder().with_http(), "/v1/metrics").build(),
+            Protocol::Grpc => self
+                .configure(MetricExporter::builder().with_tonic(), "")
+                .build(),
+            _ => self
+                .configure(MetricExporter::builder().with_http(), "/v1/metrics")
+                .build(),
         };
         built.map_err(|e| exporter_error("metrics", e))
     }
@@ -409,8 +443,12 @@ impl Transport {
     fn log_exporter(&self) -> Result<LogExporter, Error> {
         let built = match self.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => self.configure(LogExporter::builder().with_tonic(), "").build(),
-            _ => self.configure(LogExporter::builder().with_http(), "/v1/logs").build(),
+            Protocol::Grpc => self
+                .configure(LogExporter::builder().with_tonic(), "")
+                .build(),
+            _ => self
+                .configure(LogExporter::builder().with_http(), "/v1/logs")
+                .build(),
         };
         built.map_err(|e| exporter_error("logs", e))
     }
@@ -444,10 +482,16 @@ mod tests {
             "{err:?}"
         );
 
-        let t = Transport::resolve(&Config::new("t").with_endpoint("http://127.0.0.1:4318/")).expect("valid");
+        let t = Transport::resolve(&Config::new("t").with_endpoint("http://127.0.0.1:4318/"))
+            .expect("valid");
         assert_eq!(t.endpoint.as_deref(), Some("http://127.0.0.1:4318"));
         assert_eq!(t.protocol, Protocol::HttpProtobuf);
         let grpc = Transport::resolve(&Config::new("t").with_protocol(Protocol::Grpc));
-        assert_eq!(grpc.is_ok(), cfg!(feature = "grpc-tonic"), "{:?}", grpc.err());
+        assert_eq!(
+            grpc.is_ok(),
+            cfg!(feature = "grpc-tonic"),
+            "{:?}",
+            grpc.err()
+        );
     }
 }

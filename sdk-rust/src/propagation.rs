@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use opentelemetry::baggage::{Baggage, BaggageExt};
-use opentelemetry::propagation::{Extractor, Injector, TextMapCompositePropagator, TextMapPropagator};
+use opentelemetry::propagation::{
+    Extractor, Injector, TextMapCompositePropagator, TextMapPropagator,
+};
 use opentelemetry::Context;
 use opentelemetry_http::{HeaderExtractor, HeaderInjector};
 use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
@@ -102,7 +104,9 @@ fn encode_ulid(mut value: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState,
+    };
 
     #[test]
     fn headers_round_trip() {
@@ -113,7 +117,10 @@ mod tests {
             true,
             TraceState::default(),
         );
-        let cx = with_correlation_id(&Context::new().with_remote_span_context(span), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+        let cx = with_correlation_id(
+            &Context::new().with_remote_span_context(span),
+            "01JD4X7K2M9QZ8R6T5W3V1N0PA",
+        );
         let mut headers = http::HeaderMap::new();
         inject_headers(&cx, &mut headers);
         assert_eq!(
@@ -125,8 +132,14 @@ mod tests {
             Some("seam.correlation_id=01JD4X7K2M9QZ8R6T5W3V1N0PA")
         );
         let back = extract_headers(&headers);
-        assert_eq!(back.span().span_context().trace_id(), cx.span().span_context().trace_id());
-        assert_eq!(correlation_id(&back).as_deref(), Some("01JD4X7K2M9QZ8R6T5W3V1N0PA"));
+        assert_eq!(
+            back.span().span_context().trace_id(),
+            cx.span().span_context().trace_id()
+        );
+        assert_eq!(
+            correlation_id(&back).as_deref(),
+            Some("01JD4X7K2M9QZ8R6T5W3V1N0PA")
+        );
     }
 
     #[test]
@@ -135,7 +148,9 @@ mod tests {
         let b = new_correlation_id();
         assert_eq!(a.len(), 26);
         assert_ne!(a, b);
-        assert!(a.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
         assert_eq!(encode_ulid(0), "00000000000000000000000000");
         assert_eq!(encode_ulid(u128::MAX), "7ZZZZZZZZZZZZZZZZZZZZZZZZZ");
     }
@@ -143,7 +158,10 @@ mod tests {
     #[test]
     fn ensure_keeps_existing() {
         let cx = with_correlation_id(&Context::new(), "abc");
-        assert_eq!(correlation_id(&ensure_correlation_id(&cx)).as_deref(), Some("abc"));
+        assert_eq!(
+            correlation_id(&ensure_correlation_id(&cx)).as_deref(),
+            Some("abc")
+        );
         assert!(correlation_id(&ensure_correlation_id(&Context::new())).is_some());
     }
 }

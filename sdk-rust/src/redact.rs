@@ -120,7 +120,9 @@ impl Redactor {
     /// [`redaction::REPLACEMENT`]: a listed sensitive attribute or a key
     /// pattern, both matched case-insensitively.
     pub fn is_sensitive_key(&self, key: &str) -> bool {
-        self.sensitive_keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+        self.sensitive_keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
             || self
                 .key_patterns
                 .iter()
@@ -237,13 +239,19 @@ mod tests {
     fn values() {
         let r = Redactor::schema();
         assert_eq!(r.value("plain text"), Cow::Borrowed("plain text"));
-        assert_eq!(r.value("card 4111-1111-1111-1111 ok"), "card [REDACTED:card] ok");
+        assert_eq!(
+            r.value("card 4111-1111-1111-1111 ok"),
+            "card [REDACTED:card] ok"
+        );
         assert_eq!(r.value("id 4111-1111-1111-1112"), "id 4111-1111-1111-1112");
         assert_eq!(
             r.value("key ghp_abcdefghijklmnopqrstuvwxyz0123456789 é"),
             "key [REDACTED:github_token] é"
         );
-        assert_eq!(r.value("-----BEGIN RSA PRIVATE KEY-----"), "[REDACTED:private_key]");
+        assert_eq!(
+            r.value("-----BEGIN RSA PRIVATE KEY-----"),
+            "[REDACTED:private_key]"
+        );
         assert_eq!(r.value("café://u:p@h"), "café://[REDACTED]@h");
     }
 

@@ -39,7 +39,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -61,14 +63,20 @@ fn percent_decode(s: &str) -> String {
 pub(crate) fn build(config: &Config, service_name: &str) -> Resource {
     let mut fixed = vec![
         KeyValue::new(attribute::SERVICE_NAME, service_name.to_owned()),
-        KeyValue::new(attribute::TELEMETRY_SDK_LANGUAGE, enums::telemetry_sdk_language::RUST),
+        KeyValue::new(
+            attribute::TELEMETRY_SDK_LANGUAGE,
+            enums::telemetry_sdk_language::RUST,
+        ),
         KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
     ];
     if let Some(version) = config.service_version.as_ref().filter(|v| !v.is_empty()) {
         fixed.push(KeyValue::new(attribute::SERVICE_VERSION, version.clone()));
     }
     if let Some(environment) = config.environment.as_ref().filter(|e| !e.is_empty()) {
-        fixed.push(KeyValue::new(attribute::DEPLOYMENT_ENVIRONMENT_NAME, environment.clone()));
+        fixed.push(KeyValue::new(
+            attribute::DEPLOYMENT_ENVIRONMENT_NAME,
+            environment.clone(),
+        ));
     }
     let from_env: [Box<dyn ResourceDetector>; 1] = [Box::new(EnvResourceDetector::new())];
     // with_schema_url merges its attributes under what is already there, so
@@ -87,7 +95,9 @@ mod tests {
     use opentelemetry::Key;
 
     fn get(resource: &Resource, key: &'static str) -> Option<String> {
-        resource.get(&Key::from_static_str(key)).map(|v| v.as_str().into_owned())
+        resource
+            .get(&Key::from_static_str(key))
+            .map(|v| v.as_str().into_owned())
     }
 
     // The only test in this binary that reads or writes these variables.
@@ -110,18 +120,46 @@ mod tests {
         std::env::remove_var("OTEL_RESOURCE_ATTRIBUTES");
         let missing = service_name(&Config::new(""));
 
-        assert_eq!(get(&resource, attribute::SERVICE_NAME).as_deref(), Some("from-config"));
+        assert_eq!(
+            get(&resource, attribute::SERVICE_NAME).as_deref(),
+            Some("from-config")
+        );
         assert_eq!(get(&resource, "team").as_deref(), Some("from-config"));
         assert_eq!(get(&resource, "region").as_deref(), Some("eu"));
-        assert_eq!(get(&resource, attribute::SEAM_IMPL).as_deref(), Some("rust"));
-        assert_eq!(get(&resource, attribute::TELEMETRY_SDK_LANGUAGE).as_deref(), Some("rust"));
-        assert_eq!(get(&resource, attribute::SERVICE_VERSION).as_deref(), Some("1.0"));
-        assert_eq!(get(&resource, attribute::DEPLOYMENT_ENVIRONMENT_NAME).as_deref(), Some("ci"));
-        assert_eq!(get(&resource, "telemetry.sdk.name"), None, "Go's resource has no telemetry.sdk.name");
+        assert_eq!(
+            get(&resource, attribute::SEAM_IMPL).as_deref(),
+            Some("rust")
+        );
+        assert_eq!(
+            get(&resource, attribute::TELEMETRY_SDK_LANGUAGE).as_deref(),
+            Some("rust")
+        );
+        assert_eq!(
+            get(&resource, attribute::SERVICE_VERSION).as_deref(),
+            Some("1.0")
+        );
+        assert_eq!(
+            get(&resource, attribute::DEPLOYMENT_ENVIRONMENT_NAME).as_deref(),
+            Some("ci")
+        );
+        assert_eq!(
+            get(&resource, "telemetry.sdk.name"),
+            None,
+            "Go's resource has no telemetry.sdk.name"
+        );
         assert_eq!(resource.schema_url(), Some(SCHEMA_URL));
 
         assert_eq!(from_env_name.as_deref(), Ok("from-env"));
         assert_eq!(from_resource_env.as_deref(), Ok("res env"));
-        assert!(matches!(missing, Err(Error::InvalidConfig { field: "service_name", .. })), "{missing:?}");
+        assert!(
+            matches!(
+                missing,
+                Err(Error::InvalidConfig {
+                    field: "service_name",
+                    ..
+                })
+            ),
+            "{missing:?}"
+        );
     }
 }

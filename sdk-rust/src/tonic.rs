@@ -62,6 +62,9 @@ mod tests {
         inject_metadata(&cx, &mut metadata);
         assert!(metadata.get("baggage").is_some());
         let back = extract_metadata(&metadata);
-        assert_eq!(correlation_id(&back).as_deref(), Some("01JD4X7K2M9QZ8R6T5W3V1N0PA"));
+        assert_eq!(
+            correlation_id(&back).as_deref(),
+            Some("01JD4X7K2M9QZ8R6T5W3V1N0PA")
+        );
     }
 }

@@ -149,7 +149,10 @@ mod tests {
     fn ingress_extracts_and_mints() {
         let mut service = IngressLayer.layer(Echo);
         let request = http::Request::builder()
-            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            .header(
+                "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            )
             .header("baggage", "seam.correlation_id=abc")
             .body(())
             .expect("request");

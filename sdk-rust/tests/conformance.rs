@@ -8,8 +8,10 @@ use seam::log::{write_line, Attributes, Header, Value};
 use serde_json::Value as Json;
 
 fn vectors() -> Json {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/testdata/conformance/logs.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/testdata/conformance/logs.json");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("logs.json is JSON")
 }
 
@@ -19,7 +21,10 @@ fn base64_decode(text: &str) -> Vec<u8> {
     let mut count = 0;
     let mut out = Vec::new();
     for c in text.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET.iter().position(|&a| a == c).expect("base64 character") as u32;
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .expect("base64 character") as u32;
         bits = (bits << 6) | v;
         count += 6;
         if count >= 8 {
@@ -74,7 +79,12 @@ fn render(record: &Json) -> String {
         attributes.push(key, v);
     }
     let mut out = Vec::new();
-    write_line(&mut out, &header, str_field("msg").expect("msg").as_bytes(), &attributes);
+    write_line(
+        &mut out,
+        &header,
+        str_field("msg").expect("msg").as_bytes(),
+        &attributes,
+    );
     String::from_utf8(out).expect("the line is UTF-8")
 }
 
@@ -92,5 +102,11 @@ fn every_vector_renders_byte_identical() {
             failures.push(format!("{name}:\n  want {want}  got  {got}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -5,6 +5,10 @@
 mod support;
 
 use std::alloc::System;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Wake};
 use std::time::Duration;
 
 use opentelemetry::Context;
@@ -35,14 +39,59 @@ fn attr_str<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
     }
 }
 
+fn assert_send<T: Send>(_: &T) {}
+
+/// Pending on its first poll, ready on the next.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+struct NoopWaker;
+impl Wake for NoopWaker {
+    fn wake(self: Arc<Self>) {}
+}
+
+fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
+    let waker = Arc::new(NoopWaker).into();
+    future.poll(&mut TaskContext::from_waker(&waker))
+}
+
+/// Polls to completion on the calling thread: no runtime anywhere.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(v) = poll_once(future.as_mut()) {
+            return v;
+        }
+    }
+}
+
 fn assert_resource(resource: Option<&Resource>, schema_url: &str) {
     let attributes = &resource.expect("resource").attributes;
     assert_eq!(attr_str(attributes, "service.name"), Some("export-test"));
     assert_eq!(attr_str(attributes, "service.version"), Some("1.2.3"));
-    assert_eq!(attr_str(attributes, "deployment.environment.name"), Some("ci"));
+    assert_eq!(
+        attr_str(attributes, "deployment.environment.name"),
+        Some("ci")
+    );
     assert_eq!(attr_str(attributes, "seam.impl"), Some("rust"));
     assert_eq!(attr_str(attributes, "telemetry.sdk.language"), Some("rust"));
-    assert_eq!(attr_str(attributes, "telemetry.sdk.name"), None, "as in the Go SDK");
+    assert_eq!(
+        attr_str(attributes, "telemetry.sdk.name"),
+        None,
+        "as in the Go SDK"
+    );
     assert_eq!(schema_url, SCHEMA_URL);
 }
 
@@ -61,13 +110,21 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
             .with_max_level(tracing::Level::TRACE),
     )
     .expect("init");
-    assert_eq!(seam::init(Config::new("again")).err(), Some(Error::AlreadyInitialized));
+    assert_eq!(
+        seam::init(Config::new("again")).err(),
+        Some(Error::AlreadyInitialized)
+    );
 
-    let correlated = seam::propagation::with_correlation_id(&Context::new(), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+    let correlated =
+        seam::propagation::with_correlation_id(&Context::new(), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
     let trace_id = {
         let _cx = correlated.attach();
         let op = seam::operation("checkout.price");
-        tracing::info!(user.email = "jane@example.com", attempt = 2, "charging card 4111 1111 1111 1111");
+        tracing::info!(
+            user.email = "jane@example.com",
+            attempt = 2,
+            "charging card 4111 1111 1111 1111"
+        );
         let trace_id = {
             use opentelemetry::trace::TraceContextExt;
             op.context().span().span_context().trace_id()
@@ -81,8 +138,26 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         let result: Result<(), std::io::Error> = Err(std::io::Error::other("upstream down"));
         let _ = seam::operation("checkout.price").end(result);
     }
+    // An async operation: Send, polled on another thread, and one dropped
+    // before it finished.
+    let measured = seam::measure("async.op", async { Ok::<_, std::io::Error>(7) });
+    assert_send(&measured);
+    assert_eq!(
+        std::thread::spawn(move || block_on(measured))
+            .join()
+            .expect("thread")
+            .expect("ok"),
+        7
+    );
+    {
+        let mut canceled = Box::pin(seam::measure("async.op", async {
+            YieldOnce(false).await;
+            Ok::<_, std::io::Error>(())
+        }));
+        assert!(poll_once(canceled.as_mut()).is_pending());
+    }
     // Fill seam.operation up to its limit; the next name overflows.
-    for i in 1..limits::SEAM_OPERATION_CARDINALITY_LIMIT {
+    for i in 2..limits::SEAM_OPERATION_CARDINALITY_LIMIT {
         drop(seam::operation(&format!("filler.{i}")));
     }
     drop(seam::operation("one.too.many"));
@@ -94,9 +169,15 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .record(0.0009, &[]);
 
     guard.shutdown(Duration::from_secs(20)).expect("shutdown");
-    guard.shutdown(Duration::from_secs(1)).expect("second shutdown is a no-op");
+    guard
+        .shutdown(Duration::from_secs(1))
+        .expect("second shutdown is a no-op");
     let got = receiver.take();
-    assert!(got.rejected.is_empty(), "rejected requests: {:?}", got.rejected);
+    assert!(
+        got.rejected.is_empty(),
+        "rejected requests: {:?}",
+        got.rejected
+    );
 
     // Traces.
     let resource_spans: Vec<_> = got.traces.iter().flat_map(|r| &r.resource_spans).collect();
@@ -111,31 +192,64 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .inspect(|ss| assert_eq!(ss.schema_url, SCHEMA_URL))
         .flat_map(|ss| &ss.spans)
         .collect();
-    let checkout: Vec<_> = spans.iter().filter(|s| s.name == "checkout.price").collect();
+    let checkout: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "checkout.price")
+        .collect();
     assert_eq!(checkout.len(), 3, "checkout.price spans");
-    let ok = checkout.iter().find(|s| s.trace_id == trace_id.to_bytes()).expect("the correlated span");
-    assert_eq!(attr_str(&ok.attributes, "seam.operation"), Some("checkout.price"));
+    let ok = checkout
+        .iter()
+        .find(|s| s.trace_id == trace_id.to_bytes())
+        .expect("the correlated span");
+    assert_eq!(
+        attr_str(&ok.attributes, "seam.operation"),
+        Some("checkout.price")
+    );
     assert_eq!(attr_str(&ok.attributes, "seam.impl"), Some("rust"));
     assert_eq!(attr_str(&ok.attributes, "seam.role"), Some("candidate"));
     let failed = checkout
         .iter()
         .find(|s| attr_str(&s.attributes, "error.type") == Some("timeout"))
         .expect("the failed span");
-    assert_eq!(failed.status.as_ref().map(|s| s.code), Some(StatusCode::Error as i32));
+    assert_eq!(
+        failed.status.as_ref().map(|s| s.code),
+        Some(StatusCode::Error as i32)
+    );
     let shadow = checkout
         .iter()
         .find(|s| attr_str(&s.attributes, "seam.role") == Some("shadow"))
         .expect("the shadow span");
-    assert_eq!(attr_str(&shadow.attributes, "error.type"), Some("std::io::error::Error"));
-    assert!(!spans.iter().any(|s| s.name == "one.too.many"), "an overflowed name leaked into a span name");
+    assert_eq!(
+        attr_str(&shadow.attributes, "error.type"),
+        Some("std::io::error::Error")
+    );
+    let async_spans: Vec<_> = spans.iter().filter(|s| s.name == "async.op").collect();
+    assert_eq!(async_spans.len(), 2, "async.op spans");
+    assert!(async_spans
+        .iter()
+        .any(|s| attr_str(&s.attributes, "error.type").is_none()));
+    assert!(async_spans
+        .iter()
+        .any(|s| attr_str(&s.attributes, "error.type") == Some("canceled")));
+    assert!(
+        !spans.iter().any(|s| s.name == "one.too.many"),
+        "an overflowed name leaked into a span name"
+    );
     let overflowed = spans
         .iter()
         .find(|s| s.name == limits::SEAM_OPERATION_OVERFLOW_VALUE)
         .expect("overflowed span is named by the overflow value, as in Go");
-    assert_eq!(attr_str(&overflowed.attributes, "seam.operation"), Some(limits::SEAM_OPERATION_OVERFLOW_VALUE));
+    assert_eq!(
+        attr_str(&overflowed.attributes, "seam.operation"),
+        Some(limits::SEAM_OPERATION_OVERFLOW_VALUE)
+    );
 
     // Metrics.
-    let resource_metrics: Vec<_> = got.metrics.iter().flat_map(|r| &r.resource_metrics).collect();
+    let resource_metrics: Vec<_> = got
+        .metrics
+        .iter()
+        .flat_map(|r| &r.resource_metrics)
+        .collect();
     assert!(!resource_metrics.is_empty(), "no metrics arrived");
     for rm in &resource_metrics {
         assert_resource(rm.resource.as_ref(), &rm.schema_url);
@@ -146,15 +260,25 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .flat_map(|sm| &sm.metrics)
         .collect();
     let metric = |name: &str| -> &Metric {
-        metrics.iter().copied().find(|m| m.name == name).unwrap_or_else(|| panic!("metric {name} missing"))
+        metrics
+            .iter()
+            .copied()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("metric {name} missing"))
     };
 
     let duration = metric("seam.operation.duration");
     assert_eq!(duration.unit, "s");
     let Some(Data::Histogram(histogram)) = &duration.data else {
-        panic!("seam.operation.duration is not a histogram: {:?}", duration.data)
+        panic!(
+            "seam.operation.duration is not a histogram: {:?}",
+            duration.data
+        )
     };
-    assert_eq!(histogram.aggregation_temporality, AggregationTemporality::Cumulative as i32);
+    assert_eq!(
+        histogram.aggregation_temporality,
+        AggregationTemporality::Cumulative as i32
+    );
     let point = |operation: &str, role: &str, error_type: Option<&str>| {
         histogram
             .data_points
@@ -171,28 +295,52 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         assert_eq!(attr_str(&p.attributes, "seam.impl"), Some("rust"));
     }
     assert_eq!(point("checkout.price", "candidate", None).count, 1);
-    assert_eq!(point("checkout.price", "candidate", Some("timeout")).count, 1);
-    assert_eq!(point("checkout.price", "shadow", Some("std::io::error::Error")).count, 1);
-    assert_eq!(point(limits::SEAM_OPERATION_OVERFLOW_VALUE, "candidate", None).count, 1);
+    assert_eq!(
+        point("checkout.price", "candidate", Some("timeout")).count,
+        1
+    );
+    assert_eq!(
+        point("checkout.price", "shadow", Some("std::io::error::Error")).count,
+        1
+    );
+    assert_eq!(point("async.op", "candidate", None).count, 1);
+    assert_eq!(point("async.op", "candidate", Some("canceled")).count, 1);
+    assert_eq!(
+        point(limits::SEAM_OPERATION_OVERFLOW_VALUE, "candidate", None).count,
+        1
+    );
     assert_eq!(
         histogram.data_points.len(),
-        3 + (limits::SEAM_OPERATION_CARDINALITY_LIMIT - 1) + 1,
-        "one series per admitted name and role, plus the overflow series"
+        3 + 2 + (limits::SEAM_OPERATION_CARDINALITY_LIMIT - 2) + 1,
+        "one series per admitted name, role and error type, plus the overflow series"
     );
 
     let boundary = metric("seam.boundary.call.duration");
     assert_eq!(boundary.unit, "s");
-    let Some(Data::Histogram(boundary)) = &boundary.data else { panic!("not a histogram") };
+    let Some(Data::Histogram(boundary)) = &boundary.data else {
+        panic!("not a histogram")
+    };
     assert_eq!(boundary.data_points[0].explicit_bounds, buckets::LATENCY);
-    assert_eq!(boundary.data_points[0].bucket_counts[3], 1, "0.0009 falls in (0.0007, 0.001]");
+    assert_eq!(
+        boundary.data_points[0].bucket_counts[3], 1,
+        "0.0009 falls in (0.0007, 0.001]"
+    );
 
     let overflows = metric("seam.operation.overflows");
     assert_eq!(overflows.unit, "{operation}");
-    let Some(Data::Sum(sum)) = &overflows.data else { panic!("overflows is not a sum") };
+    let Some(Data::Sum(sum)) = &overflows.data else {
+        panic!("overflows is not a sum")
+    };
     assert!(sum.is_monotonic);
     assert_eq!(sum.data_points.len(), 1);
-    assert_eq!(attr_str(&sum.data_points[0].attributes, "seam.impl"), Some("rust"));
-    assert_eq!(sum.data_points[0].value, Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1)));
+    assert_eq!(
+        attr_str(&sum.data_points[0].attributes, "seam.impl"),
+        Some("rust")
+    );
+    assert_eq!(
+        sum.data_points[0].value,
+        Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1))
+    );
 
     for (name, unit, monotonic) in [
         ("seam.rust.memory.allocated", "By", true),
@@ -201,7 +349,9 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
     ] {
         let m = metric(name);
         assert_eq!(m.unit, unit, "{name} unit");
-        let Some(Data::Sum(sum)) = &m.data else { panic!("{name} is not a sum") };
+        let Some(Data::Sum(sum)) = &m.data else {
+            panic!("{name} is not a sum")
+        };
         assert_eq!(sum.is_monotonic, monotonic, "{name} monotonic");
         let value = match sum.data_points.first().and_then(|p| p.value) {
             Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(v)) => v,
@@ -219,7 +369,11 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
     let records: Vec<_> = resource_logs
         .iter()
         .flat_map(|rl| &rl.scope_logs)
-        .flat_map(|sl| sl.log_records.iter().map(move |r| (sl.scope.as_ref().map(|s| s.name.clone()), r)))
+        .flat_map(|sl| {
+            sl.log_records
+                .iter()
+                .map(move |r| (sl.scope.as_ref().map(|s| s.name.clone()), r))
+        })
         .collect();
     for (scope, _) in &records {
         let scope = scope.as_deref().unwrap_or("");
@@ -234,13 +388,28 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .expect("the charging log record");
     assert_eq!(
         charged.body.as_ref().and_then(|b| b.value.as_ref()),
-        Some(&AnyValue::StringValue("charging card [REDACTED:card]".into()))
+        Some(&AnyValue::StringValue(
+            "charging card [REDACTED:card]".into()
+        ))
     );
     assert_eq!(charged.severity_number, 9);
     assert_eq!(charged.severity_text, "INFO");
-    assert_eq!(charged.trace_id, trace_id.to_bytes(), "log carries the operation's trace id");
-    assert_eq!(attr_str(&charged.attributes, "user.email"), Some("[REDACTED]"));
-    assert_eq!(attr(&charged.attributes, "attempt"), Some(&AnyValue::IntValue(2)));
-    assert_eq!(attr_str(&charged.attributes, "seam.correlation_id"), Some("01JD4X7K2M9QZ8R6T5W3V1N0PA"));
+    assert_eq!(
+        charged.trace_id,
+        trace_id.to_bytes(),
+        "log carries the operation's trace id"
+    );
+    assert_eq!(
+        attr_str(&charged.attributes, "user.email"),
+        Some("[REDACTED]")
+    );
+    assert_eq!(
+        attr(&charged.attributes, "attempt"),
+        Some(&AnyValue::IntValue(2))
+    );
+    assert_eq!(
+        attr_str(&charged.attributes, "seam.correlation_id"),
+        Some("01JD4X7K2M9QZ8R6T5W3V1N0PA")
+    );
     assert!(charged.time_unix_nano > 0);
 }

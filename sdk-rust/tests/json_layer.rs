@@ -25,16 +25,25 @@ impl Write for Buffer {
 
 fn capture(f: impl FnOnce()) -> Vec<String> {
     let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::registry().with(JsonLayer::new("pricing").with_writer(buffer.clone()));
+    let subscriber =
+        tracing_subscriber::registry().with(JsonLayer::new("pricing").with_writer(buffer.clone()));
     tracing::subscriber::with_default(subscriber, f);
     let bytes = buffer.0.lock().expect("lock").clone();
-    String::from_utf8(bytes).expect("utf8").lines().map(str::to_owned).collect()
+    String::from_utf8(bytes)
+        .expect("utf8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The line without its "time" field, which is the only part that varies.
 fn without_time(line: &str) -> &str {
     let rest = line.strip_prefix("{\"time\":\"").expect("starts with time");
-    assert_eq!(rest.as_bytes()[29], b'Z', "nine fractional digits, UTC: {line}");
+    assert_eq!(
+        rest.as_bytes()[29],
+        b'Z',
+        "nine fractional digits, UTC: {line}"
+    );
     &rest[31..]
 }
 
@@ -47,7 +56,10 @@ fn writes_the_canonical_line_with_the_current_context() {
         true,
         TraceState::default(),
     );
-    let cx = seam::propagation::with_correlation_id(&Context::new().with_remote_span_context(span), "01JD4X7K2M9QZ8R6T5W3V1N0PA");
+    let cx = seam::propagation::with_correlation_id(
+        &Context::new().with_remote_span_context(span),
+        "01JD4X7K2M9QZ8R6T5W3V1N0PA",
+    );
     let lines = capture(|| {
         let _current = cx.attach();
         tracing::warn!(
@@ -102,7 +114,10 @@ fn tracing_spans_give_their_ids_through_the_opentelemetry_layer() {
     });
     let line = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
     assert!(
-        line.contains(&format!("\"trace_id\":\"{}\",\"span_id\":\"{}\"", ids.0, ids.1)),
+        line.contains(&format!(
+            "\"trace_id\":\"{}\",\"span_id\":\"{}\"",
+            ids.0, ids.1
+        )),
         "{line}"
     );
 }

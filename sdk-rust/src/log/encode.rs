@@ -36,7 +36,14 @@ fn write_escaped(out: &mut Vec<u8>, s: &[u8]) {
         if short != 0 {
             out.extend_from_slice(&[b'\\', short]);
         } else {
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ]);
         }
     }
     out.extend_from_slice(&s[start..]);
@@ -211,6 +218,9 @@ mod tests {
     fn strings_escape_minimally() {
         let mut out = Vec::new();
         write_str(&mut out, b"a\"b\\c\n\x01\x7f\xffz \xe2\x86\x92 \xe2\x86.");
-        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\x7f\u{FFFD}z \u{2192} \u{FFFD}.\"".as_bytes());
+        assert_eq!(
+            out,
+            "\"a\\\"b\\\\c\\n\\u0001\x7f\u{FFFD}z \u{2192} \u{FFFD}.\"".as_bytes()
+        );
     }
 }

@@ -6,7 +6,15 @@ use tracing::Metadata;
 
 /// Target prefixes of the exporters' transport stack.
 const TRANSPORT_TARGETS: &[&str] = &[
-    "hyper", "hyper_util", "h2", "reqwest", "tonic", "tower", "rustls", "want", "mio",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "reqwest",
+    "tonic",
+    "tower",
+    "rustls",
+    "want",
+    "mio",
 ];
 
 /// Target prefix of the OpenTelemetry SDK's own diagnostics.
@@ -14,7 +22,10 @@ const SDK_TARGET: &str = "opentelemetry";
 
 fn has_prefix(target: &str, prefix: &str) -> bool {
     target.starts_with(prefix)
-        && matches!(target.as_bytes().get(prefix.len()), None | Some(b':') | Some(b'_') | Some(b'-'))
+        && matches!(
+            target.as_bytes().get(prefix.len()),
+            None | Some(b':') | Some(b'_') | Some(b'-')
+        )
 }
 
 /// Whether `target` belongs to the exporters' transport stack.

@@ -125,8 +125,16 @@ impl<S: Subscriber> Layer<S> for JsonLayer {
 
 /// The `tracing` level of a schema level name, in any case.
 pub fn parse_level(name: &str) -> Option<Level> {
-    const BY_INDEX: [Level; 5] = [Level::TRACE, Level::DEBUG, Level::INFO, Level::WARN, Level::ERROR];
-    let index = schema_log::LEVELS.iter().position(|l| l.name.eq_ignore_ascii_case(name))?;
+    const BY_INDEX: [Level; 5] = [
+        Level::TRACE,
+        Level::DEBUG,
+        Level::INFO,
+        Level::WARN,
+        Level::ERROR,
+    ];
+    let index = schema_log::LEVELS
+        .iter()
+        .position(|l| l.name.eq_ignore_ascii_case(name))?;
     BY_INDEX.get(index).copied()
 }
 
@@ -202,7 +210,13 @@ mod tests {
 
     #[test]
     fn levels_round_trip_through_schema_names() {
-        for level in [Level::TRACE, Level::DEBUG, Level::INFO, Level::WARN, Level::ERROR] {
+        for level in [
+            Level::TRACE,
+            Level::DEBUG,
+            Level::INFO,
+            Level::WARN,
+            Level::ERROR,
+        ] {
             assert_eq!(parse_level(level_name(&level)), Some(level));
         }
         assert_eq!(parse_level("warn"), Some(Level::WARN));

@@ -93,7 +93,11 @@ fn serve(stream: TcpStream, received: &Mutex<Received>) {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
-        let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+        let path = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("")
+            .to_owned();
         let mut content_length = 0usize;
         let mut content_type = String::new();
         loop {
@@ -130,12 +134,16 @@ fn serve(stream: TcpStream, received: &Mutex<Received>) {
 fn record(received: &Mutex<Received>, path: &str, content_type: &str, body: &[u8]) -> &'static str {
     let mut received = received.lock().expect("lock");
     if content_type != "application/x-protobuf" {
-        received.rejected.push(format!("{path}: content-type {content_type:?}"));
+        received
+            .rejected
+            .push(format!("{path}: content-type {content_type:?}"));
         return "415 Unsupported Media Type";
     }
     let decoded = match path {
         "/v1/traces" => ExportTraceServiceRequest::decode(body).map(|r| received.traces.push(r)),
-        "/v1/metrics" => ExportMetricsServiceRequest::decode(body).map(|r| received.metrics.push(r)),
+        "/v1/metrics" => {
+            ExportMetricsServiceRequest::decode(body).map(|r| received.metrics.push(r))
+        }
         "/v1/logs" => ExportLogsServiceRequest::decode(body).map(|r| received.logs.push(r)),
         other => {
             received.rejected.push(format!("unknown path {other}"));
