@@ -1,0 +1,88 @@
+// Package seamtest starts Seam for the tests of the instrumentation
+// packages: a collector that is down, nothing written to stdout, and a
+// manual reader to read the metrics back.
+package seamtest
+
+import (
+	"context"
+	"io"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	seam "github.com/seamtel/seam/sdk-go"
+)
+
+// Start starts Seam until the test ends and returns the reader its metrics
+// can be collected from.
+func Start(t testing.TB) (*seam.Telemetry, *sdkmetric.ManualReader) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	reader := sdkmetric.NewManualReader()
+	tel, err := seam.Start(context.Background(), seam.Config{
+		ServiceName: "seamtest", Endpoint: dead, ExportTimeout: 100 * time.Millisecond,
+		LogWriter: io.Discard, MetricReaders: []sdkmetric.Reader{reader},
+		RuntimeMetrics: seam.RuntimeMetricsConfig{Disabled: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_ = tel.Shutdown(ctx)
+	})
+	return tel, reader
+}
+
+// Histogram returns the data points of the histogram name.
+func Histogram(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdata.HistogramDataPoint[float64] {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := r.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name == name {
+				if h, ok := m.Data.(metricdata.Histogram[float64]); ok {
+					return h.DataPoints
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckPoint fails the test unless dp has exactly the bounds and the
+// attribute values want, and at least one measurement.
+func CheckPoint(t testing.TB, dp metricdata.HistogramDataPoint[float64], bounds []float64, want map[string]string) {
+	t.Helper()
+	if !slices.Equal(dp.Bounds, bounds) {
+		t.Errorf("bounds %v, want %v", dp.Bounds, bounds)
+	}
+	got := map[string]string{}
+	for _, kv := range dp.Attributes.ToSlice() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	if len(got) != len(want) {
+		t.Errorf("attributes %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("attribute %s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if dp.Count == 0 {
+		t.Error("no measurement")
+	}
+}
