@@ -105,11 +105,6 @@ thread_local! {
 
 impl<S: Subscriber> Layer<S> for JsonLayer {
     fn on_event(&self, event: &Event<'_>, _ctx: LayerContext<'_, S>) {
-        // Events raised while exporting are the exporter's own; writing them
-        // is harmless here but they are noise, and the OTLP side drops them.
-        if Context::is_current_telemetry_suppressed() {
-            return;
-        }
         let used = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
                 self.write_event(event, &mut scratch);
