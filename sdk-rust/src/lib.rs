@@ -15,7 +15,8 @@
 //!   own threads by default, so no async runtime is needed) and returns a
 //!   [`Guard`] that flushes on [`Guard::shutdown`] or drop.
 //! - [`operation`] times a logical operation: `seam.operation.duration` and a
-//!   span, with `seam.impl=rust` and the [`Role`] from the context.
+//!   span, with `seam.impl=rust` and the [`Role`] from the context;
+//!   [`measure`] does the same for a future.
 //! - [`log`] writes the canonical JSON line and exports the same records.
 //! - [`propagation`], [`mod@tower`] and (feature `grpc-tonic`) `tonic` carry the
 //!   trace context and `seam.correlation_id` across process boundaries.
