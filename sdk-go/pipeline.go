@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
@@ -79,6 +80,18 @@ func (d *dropCounter) register(meter metric.Meter) error {
 	return err
 }
 
+// reportErrors passes export failures to the global error handler (Seam's
+// writes them as rate-limited WARN lines), as the SDK does for metrics.
+func reportErrors[T any](export func(context.Context, []T) error) func(context.Context, []T) error {
+	return func(ctx context.Context, items []T) error {
+		err := export(ctx, items)
+		if err != nil {
+			otel.Handle(err)
+		}
+		return err
+	}
+}
+
 // spanProcessor queues sampled spans for export in a bounded queue.
 type spanProcessor struct {
 	queue *batch.Queue[sdktrace.ReadOnlySpan]
@@ -90,7 +103,7 @@ func newSpanProcessor(exp sdktrace.SpanExporter, b batching, s *settings, drops 
 		exp: exp,
 		queue: batch.New(batch.Config[sdktrace.ReadOnlySpan]{
 			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
-			Export:  exp.ExportSpans,
+			Export:  reportErrors(exp.ExportSpans),
 			Dropped: drops.reporter(signalTraces),
 		}),
 	}
@@ -121,7 +134,7 @@ func newLogProcessor(exp sdklog.Exporter, b batching, s *settings, drops *dropCo
 		exp: exp,
 		queue: batch.New(batch.Config[sdklog.Record]{
 			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
-			Export:  exp.Export,
+			Export:  reportErrors(exp.Export),
 			Dropped: drops.reporter(signalLogs),
 		}),
 	}
