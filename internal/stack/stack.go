@@ -85,7 +85,9 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		"OTEL_METRIC_EXPORT_INTERVAL=1000",
 		"OTEL_BSP_SCHEDULE_DELAY=200",
 		"OTEL_BLRP_SCHEDULE_DELAY=200",
-		"OTEL_SERVICE_NAME=pricing",
+		// No OTEL_SERVICE_NAME: the orchestrator is "pricing" (Go and in-process
+		// Rust, told apart by seam.impl) and the service "pricing-service", so
+		// their Rust series never collide.
 	}, cfg.Env...)
 	st.Service, err = Launch(ctx, Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
 		Args: []string{"--listen", "127.0.0.1:0"}, Env: env, WaitListening: true,
