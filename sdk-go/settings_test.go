@@ -153,3 +153,21 @@ func TestParseLevel(t *testing.T) {
 		}
 	}
 }
+
+// OTEL_SDK_DISABLED turns the OpenTelemetry SDK off; the canonical log
+// line is still written and operations still run.
+func TestDisabledByEnv(t *testing.T) {
+	t.Setenv(envSDKDisabled, "true")
+	var out strings.Builder
+	tel := startForTest(t, Config{ServiceName: "pricing", LogWriter: &out})
+	if tel.traceProvider != nil || tel.meterProvider != nil || tel.logProvider != nil {
+		t.Error("an SDK provider was created while disabled")
+	}
+	if err := Measure(context.Background(), "checkout.price", func(context.Context) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	tel.Logger().Info("still logging")
+	if !strings.Contains(out.String(), `"msg":"still logging"`) {
+		t.Errorf("no log line while disabled: %q", out.String())
+	}
+}
