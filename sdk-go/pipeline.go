@@ -31,15 +31,6 @@ func (d *dropCounter) add(sig signal, reason batch.Reason, n int) {
 	}
 }
 
-// total returns how many items of sig were dropped, for any reason.
-func (d *dropCounter) total(sig signal) int64 {
-	var n int64
-	for r := range d.counts[sig] {
-		n += d.counts[sig][r].Load()
-	}
-	return n
-}
-
 func (d *dropCounter) reporter(sig signal) func(batch.Reason, int) {
 	return func(r batch.Reason, n int) { d.add(sig, r, n) }
 }
