@@ -82,9 +82,11 @@ func BenchmarkFFI(b *testing.B) {
 	}{
 		{"go_side_only", sampledCtx, funcOn(noMetrics, entryDoubleRaw)},
 		{"propagation", sampledCtx, funcOn(noMetrics, entryDoubleInParent)},
+		{"otel_parent", sampledCtx, funcOn(noMetrics, entryDoubleOtelParent)},
 		{"propagation+metrics", sampledCtx, funcOn(sdkMetrics, entryDoubleInParent)},
 		{"child_span_unsampled", unsampledCtx, funcOn(noMetrics, entryDouble)},
 		{"child_span", sampledCtx, funcOn(noMetrics, entryDouble)},
+		{"otel_span", sampledCtx, funcOn(noMetrics, entryDoubleOtelSpan)},
 		{"full", fullCtx, funcOn(sdkMetrics, entryDouble)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -48,6 +48,19 @@ SeamStatus testlib_double_raw(SeamContext _ctx,
                               struct TestlibOutput *output,
                               SeamError *_error);
 
+// `testlib_double_in_parent` written with the OpenTelemetry API alone (baseline).
+SeamStatus testlib_double_otel_parent(SeamContext ctx,
+                                      const struct TestlibInput *input,
+                                      struct TestlibOutput *output,
+                                      SeamError *_error);
+
+// `testlib_double` written with the OpenTelemetry API alone (baseline): a child span
+// from a tracer fetched once, made current around the body.
+SeamStatus testlib_double_otel_span(SeamContext ctx,
+                                    const struct TestlibInput *input,
+                                    struct TestlibOutput *output,
+                                    SeamError *_error);
+
 // Writes the trace and span ids current in the body: its own child span's.
 SeamStatus testlib_whoami(SeamContext ctx,
                           const struct TestlibInput *_input,

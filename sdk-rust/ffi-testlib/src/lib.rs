@@ -5,7 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use opentelemetry::trace::TraceContextExt;
+use std::sync::OnceLock;
+
+use opentelemetry::global::{self, BoxedTracer};
+use opentelemetry::trace::{
+    SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState, Tracer,
+};
 use opentelemetry::Context;
 use seam::ffi::{call, call_in_parent, Call, SeamContext, SeamError, SeamStatus};
 
@@ -101,6 +106,57 @@ pub extern "C" fn testlib_double_raw(
     match double(input, output) {
         Ok(()) => SeamStatus::Ok,
         Err(_) => SeamStatus::InvalidArgument,
+    }
+}
+
+/// The caller's span rebuilt with the OpenTelemetry API alone, as the benchmarks' "raw
+/// upstream" baseline: no deadline, no panic catching, no status or message.
+fn raw_parent(ctx: &SeamContext) -> Context {
+    Context::new().with_remote_span_context(SpanContext::new(
+        TraceId::from_bytes(ctx.trace_id()),
+        SpanId::from_bytes(ctx.span_id()),
+        TraceFlags::new(ctx.trace_flags()),
+        true,
+        TraceState::NONE,
+    ))
+}
+
+/// `testlib_double_in_parent` written with the OpenTelemetry API alone (baseline).
+#[no_mangle]
+pub extern "C" fn testlib_double_otel_parent(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    _error: Option<&mut SeamError>,
+) -> SeamStatus {
+    let _current = raw_parent(&ctx).attach();
+    match double(input, output) {
+        Ok(()) => SeamStatus::Ok,
+        Err(_) => SeamStatus::Error,
+    }
+}
+
+/// `testlib_double` written with the OpenTelemetry API alone (baseline): a child span
+/// from a tracer fetched once, made current around the body.
+#[no_mangle]
+pub extern "C" fn testlib_double_otel_span(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    _error: Option<&mut SeamError>,
+) -> SeamStatus {
+    static TRACER: OnceLock<BoxedTracer> = OnceLock::new();
+    let tracer = TRACER.get_or_init(|| global::tracer("seam-ffi-testlib"));
+    let parent = raw_parent(&ctx);
+    let cx = parent.with_span(tracer.start_with_context("testlib.double_otel_span", &parent));
+    let result = {
+        let _current = cx.clone().attach();
+        double(input, output)
+    };
+    cx.span().end();
+    match result {
+        Ok(()) => SeamStatus::Ok,
+        Err(_) => SeamStatus::Error,
     }
 }
 

@@ -111,6 +111,26 @@ impl SeamContext {
         self
     }
 
+    /// The caller's trace id (all zero without a parent span).
+    pub const fn trace_id(&self) -> [u8; 16] {
+        self.trace_id
+    }
+
+    /// The caller's span id (all zero without a parent span).
+    pub const fn span_id(&self) -> [u8; 8] {
+        self.span_id
+    }
+
+    /// The caller's W3C trace flags (bit 0: sampled).
+    pub const fn trace_flags(&self) -> u8 {
+        self.trace_flags
+    }
+
+    /// The caller's deadline in nanoseconds since the Unix epoch; 0 means none.
+    pub const fn deadline_unix_nano(&self) -> i64 {
+        self.deadline_unix_nano
+    }
+
     /// Validates the context. Malformed telemetry fields (a tracestate or correlation id
     /// that does not parse) are dropped rather than failing the call; only values that
     /// break the memory contract are errors.
