@@ -19,10 +19,6 @@ import (
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
-// otherErrorType is error.type past its cardinality limit, as
-// OpenTelemetry's semantic conventions spell the fallback.
-const otherErrorType = "_OTHER"
-
 // operations records seam.operation.duration and a span per operation,
 // from attribute sets precomputed per operation name and role, so the hot
 // path allocates nothing of its own.
@@ -128,9 +124,9 @@ func (a *opAttrs) errRecord(errType string) []metric.RecordOption {
 	if v, ok := a.errs.Load(errType); ok {
 		return v.([]metric.RecordOption)
 	}
-	if a.errCount >= semconv.ErrorTypeCardinalityLimit-1 && errType != otherErrorType {
+	if a.errCount >= semconv.ErrorTypeCardinalityLimit-1 && errType != semconv.ErrorTypeOverflowValue {
 		// The last slot is kept for the fallback itself.
-		return a.errRecordLocked(otherErrorType)
+		return a.errRecordLocked(semconv.ErrorTypeOverflowValue)
 	}
 	return a.errRecordLocked(errType)
 }

@@ -182,7 +182,7 @@ func TestErrorTypeLimit(t *testing.T) {
 	if len(got) != semconv.ErrorTypeCardinalityLimit {
 		t.Errorf("%d error series, want %d", len(got), semconv.ErrorTypeCardinalityLimit)
 	}
-	other := set(semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline, semconv.ErrorType(otherErrorType))
+	other := set(semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline, semconv.ErrorType(semconv.ErrorTypeOverflowValue))
 	if got[other] != 11 {
 		t.Errorf("fallback error series count %d, want 11", got[other])
 	}

@@ -60,6 +60,9 @@ func ErrorType(val string) attribute.KeyValue { return ErrorTypeKey.String(val) 
 // ErrorTypeCardinalityLimit is how many distinct "error.type" values are kept before they fold into the overflow value.
 const ErrorTypeCardinalityLimit = 64
 
+// ErrorTypeOverflowValue replaces "error.type" values past the cardinality limit.
+const ErrorTypeOverflowValue = "_OTHER"
+
 // GoMemoryTypeKey is the attribute key for "go.memory.type": The type of memory.
 const GoMemoryTypeKey = attribute.Key("go.memory.type")
 

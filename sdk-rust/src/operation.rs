@@ -23,11 +23,6 @@ use crate::pipeline::{self, Telemetry};
 use crate::role::Role;
 use crate::semconv::{attribute, enums, limits, metric};
 
-/// What `error.type` values past their cardinality limit become. The schema
-/// gives no overflow value for `error.type`; this is OpenTelemetry's
-/// fallback value for it, as the Go SDK uses.
-const ERROR_TYPE_OVERFLOW_VALUE: &str = "_OTHER";
-
 /// The instruments and caches behind [`operation`], owned by the pipeline.
 #[derive(Debug)]
 pub(crate) struct Operations {
@@ -136,14 +131,14 @@ impl PerRole {
             let bound = duration.bind(&[a.clone(), b.clone(), c.clone(), attribute.clone()]);
             Arc::new(ErrorSeries { attribute, bound })
         };
-        let admitted = if error_type.is_empty() || error_type == ERROR_TYPE_OVERFLOW_VALUE {
+        let admitted = if error_type.is_empty() || error_type == limits::ERROR_TYPE_OVERFLOW_VALUE {
             None
         } else {
             self.errors.get_or_admit(error_type, series)
         };
         admitted.unwrap_or_else(|| {
             self.other_error
-                .get_or_init(|| series(ERROR_TYPE_OVERFLOW_VALUE))
+                .get_or_init(|| series(limits::ERROR_TYPE_OVERFLOW_VALUE))
                 .clone()
         })
     }
@@ -384,7 +379,7 @@ mod tests {
                 .attribute
                 .value
                 .as_str(),
-            ERROR_TYPE_OVERFLOW_VALUE
+            limits::ERROR_TYPE_OVERFLOW_VALUE
         );
         assert_eq!(
             per_role.error(&duration, "e0").attribute.value.as_str(),
@@ -392,7 +387,7 @@ mod tests {
         );
         assert_eq!(
             per_role.error(&duration, "").attribute.value.as_str(),
-            ERROR_TYPE_OVERFLOW_VALUE
+            limits::ERROR_TYPE_OVERFLOW_VALUE
         );
         // Cached: the same series, not a new binding.
         assert!(Arc::ptr_eq(

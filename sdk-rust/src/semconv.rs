@@ -468,6 +468,8 @@ pub fn metric(name: &str) -> Option<&'static MetricDescriptor> {
 pub mod limits {
     /// Distinct `error.type` values kept before folding into the overflow value.
     pub const ERROR_TYPE_CARDINALITY_LIMIT: usize = 64;
+    /// What `error.type` values past the limit become.
+    pub const ERROR_TYPE_OVERFLOW_VALUE: &str = "_OTHER";
     /// Distinct `seam.finding.rule` values kept before folding into the overflow value.
     pub const SEAM_FINDING_RULE_CARDINALITY_LIMIT: usize = 64;
     /// Distinct `seam.operation` values kept before folding into the overflow value.
