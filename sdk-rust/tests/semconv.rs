@@ -4,7 +4,10 @@ use seam::semconv::{self, Instrument};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/testdata/conformance/metrics.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../schema/testdata/conformance/metrics.json"
+    );
     let raw = std::fs::read_to_string(path).expect("read metrics.json");
     serde_json::from_str(&raw).expect("parse metrics.json")
 }
@@ -27,11 +30,26 @@ fn metrics_match_conformance_vectors() {
         assert_eq!(w["instrument"], instrument_name(g.instrument), "{}", g.name);
         assert_eq!(w["unit"], g.unit, "{}", g.name);
         assert_eq!(w["description"], g.description, "{}", g.name);
-        let bounds: Vec<f64> = w["boundaries"].as_array().unwrap().iter().map(|b| b.as_f64().unwrap()).collect();
+        let bounds: Vec<f64> = w["boundaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_f64().unwrap())
+            .collect();
         assert_eq!(bounds, g.boundaries, "{}", g.name);
-        let attrs: Vec<&str> = w["attributes"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let attrs: Vec<&str> = w["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         assert_eq!(attrs, g.attributes, "{}", g.name);
-        assert_eq!(w["series_limit"].as_u64().unwrap() as usize, g.series_limit, "{}", g.name);
+        assert_eq!(
+            w["series_limit"].as_u64().unwrap() as usize,
+            g.series_limit,
+            "{}",
+            g.name
+        );
     }
 }
 
@@ -52,7 +70,10 @@ fn log_levels_and_fields_follow_the_schema() {
     assert_eq!(names, ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]);
     assert_eq!(semconv::log::SEVERITY_ERROR, 17);
     assert_eq!(semconv::log::FIELDS[0], "time");
-    assert_eq!(semconv::log::FIELDS.last(), Some(&semconv::attribute::SEAM_CORRELATION_ID));
+    assert_eq!(
+        semconv::log::FIELDS.last(),
+        Some(&semconv::attribute::SEAM_CORRELATION_ID)
+    );
     assert_eq!(semconv::enums::seam_impl::RUST, "rust");
     assert_eq!(semconv::limits::SEAM_OPERATION_OVERFLOW_VALUE, "_other");
 }
