@@ -328,6 +328,50 @@ func TestInitTwiceFails(t *testing.T) {
 	}
 }
 
+// TestConcurrentCalls calls from many goroutines at once (so from several OS
+// threads into Rust), with errors and panics among the successes: each call
+// gets its own result, status and message.
+func TestConcurrentCalls(t *testing.T) {
+	double := newFunc(t, "testlib.double", entryDouble, boundary.FuncOptions[Input, Output]{})
+	fail := newFunc(t, "testlib.fail", entryFail, boundary.FuncOptions[Input, Output]{})
+	panicking := newFunc(t, "testlib.panic", entryPanic, boundary.FuncOptions[Input, Output]{})
+	const goroutines, calls = 8, 500
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		go func() {
+			errs <- func() error {
+				for i := range calls {
+					v := int64(g*calls + i)
+					in, out := newInput(v, 0), Output{}
+					switch {
+					case i%100 == 99:
+						panicsCaused.Add(1)
+						err := panicking.Call(context.Background(), &in, &out)
+						if want := fmt.Sprintf("testlib panic with value %d", v); !errors.Is(err, boundary.ErrPanic) || !strings.HasSuffix(err.Error(), want) {
+							return fmt.Errorf("panic call %d: %v", v, err)
+						}
+					case i%3 == 0:
+						err := fail.Call(context.Background(), &in, &out)
+						if want := fmt.Sprintf("refused value %d", v); !errors.Is(err, boundary.ErrFailed) || !strings.HasSuffix(err.Error(), want) {
+							return fmt.Errorf("failing call %d: %v", v, err)
+						}
+					default:
+						if err := double.Call(context.Background(), &in, &out); err != nil || outputValue(&out) != 2*v {
+							return fmt.Errorf("call %d: err %v, output %d", v, err, outputValue(&out))
+						}
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	for range goroutines {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 // TestNoRSSGrowth makes 100k calls that each carry a full context and return an
 // error message, and checks the process's resident memory stays flat: neither
 // contexts nor error buffers leak.
