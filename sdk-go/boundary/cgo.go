@@ -36,7 +36,6 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"time"
 	"unsafe"
 
@@ -175,5 +174,3 @@ func Shutdown(timeout time.Duration) error {
 	}
 	return nil
 }
-
-var errNilEntry = errors.New("boundary: entry is nil; pass unsafe.Pointer(C.your_entry_point)")

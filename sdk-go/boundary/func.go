@@ -94,7 +94,7 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 	case operation == "":
 		return nil, errors.New("boundary: operation name is empty")
 	case entry == nil:
-		return nil, errNilEntry
+		return nil, errors.New("boundary: entry is nil; pass unsafe.Pointer(C.your_entry_point)")
 	case opts.Timeout < 0:
 		return nil, fmt.Errorf("boundary: negative Timeout %v for %s", opts.Timeout, operation)
 	}
