@@ -4,6 +4,7 @@ package ffitest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,11 +70,11 @@ func statInputs(t *testing.T) {
 	}
 	for _, root := range roots {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() {
+			if err == nil && !d.IsDir() {
 				_, err = os.Stat(path)
+			}
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed while walking: not an input any more
 			}
 			return err
 		})
