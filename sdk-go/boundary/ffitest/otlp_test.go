@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	colllogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	collmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	colltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	metricpb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
@@ -29,6 +31,7 @@ type otlpServer struct {
 	mu      sync.Mutex
 	spans   []*tracepb.ResourceSpans
 	metrics []*metricpb.ResourceMetrics
+	logs    []*logspb.ResourceLogs
 }
 
 func startOTLPServer() (*otlpServer, error) {
@@ -61,9 +64,16 @@ func startOTLPServer() (*otlpServer, error) {
 		reply(w, &collmetricpb.ExportMetricsServiceResponse{})
 	})
 	mux.HandleFunc("POST /v1/logs", func(w http.ResponseWriter, r *http.Request) {
-		// Logs are accepted so the Rust exporter has nothing to retry.
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/x-protobuf")
+		req := &colllogspb.ExportLogsServiceRequest{}
+		if !decode(w, r, req) {
+			return
+		}
+		if !s.discard.Load() {
+			s.mu.Lock()
+			s.logs = append(s.logs, req.ResourceLogs...)
+			s.mu.Unlock()
+		}
+		reply(w, &colllogspb.ExportLogsServiceResponse{})
 	})
 	s.srv = &http.Server{Handler: mux}
 	go func() { _ = s.srv.Serve(ln) }()
@@ -136,6 +146,19 @@ func (s *otlpServer) Metric(name string) []*metricpb.Metric {
 					out = append(out, m)
 				}
 			}
+		}
+	}
+	return out
+}
+
+// LogRecords returns every log record received so far.
+func (s *otlpServer) LogRecords() []*logspb.LogRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*logspb.LogRecord
+	for _, rl := range s.logs {
+		for _, sl := range rl.ScopeLogs {
+			out = append(out, sl.LogRecords...)
 		}
 	}
 	return out

@@ -52,6 +52,10 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	if err := whoamiInParent.Call(ctx, &in, &inParent); err != nil {
 		t.Fatal(err)
 	}
+	logging := newFunc(t, "testlib.log", entryLog, boundary.FuncOptions[Input, Output]{})
+	if err := logging.Call(ctx, &in, &out); err != nil {
+		t.Fatal(err)
+	}
 	goSpan.End()
 	caller := goSpan.SpanContext()
 	callerTrace, callerSpan := caller.TraceID(), caller.SpanID()
@@ -143,6 +147,35 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 		if traceID != callerTrace || spanID != callerSpan {
 			t.Errorf("call_in_parent: body ran in %s/%s, want the Go span %s/%s", traceID, spanID, callerTrace, callerSpan)
 		}
+	})
+
+	t.Run("rust logs carry the go trace and the rust span", func(t *testing.T) {
+		var logSpan []byte
+		for _, s := range otlp.Spans() {
+			if s.span.Name == "testlib.log" && bytes.Equal(s.span.TraceId, callerTrace[:]) {
+				logSpan = s.span.SpanId
+			}
+		}
+		if logSpan == nil {
+			t.Fatal("no testlib.log span exported")
+		}
+		for _, rec := range otlp.LogRecords() {
+			if rec.GetBody().GetStringValue() != "testlib body log" {
+				continue
+			}
+			if !bytes.Equal(rec.TraceId, callerTrace[:]) || !bytes.Equal(rec.SpanId, logSpan) {
+				t.Errorf("log record in %x/%x, want trace %s and the Rust span %x", rec.TraceId, rec.SpanId, callerTrace, logSpan)
+			}
+			attrs := map[string]string{}
+			for _, kv := range rec.Attributes {
+				attrs[kv.Key] = kv.GetValue().GetStringValue()
+			}
+			if attrs[string(semconv.SeamCorrelationIDKey)] != "corr-trace" {
+				t.Errorf("log record attributes %v, want %s=corr-trace", attrs, semconv.SeamCorrelationIDKey)
+			}
+			return
+		}
+		t.Errorf("the body's log record was not exported (%d records)", len(otlp.LogRecords()))
 	})
 
 	t.Run("panicking span is an error", func(t *testing.T) {

@@ -30,6 +30,7 @@ var (
 	entryDoubleRaw        = unsafe.Pointer(C.testlib_double_raw)
 	entryDoubleOtelParent = unsafe.Pointer(C.testlib_double_otel_parent)
 	entryDoubleOtelSpan   = unsafe.Pointer(C.testlib_double_otel_span)
+	entryLog              = unsafe.Pointer(C.testlib_log)
 	entryWhoami           = unsafe.Pointer(C.testlib_whoami)
 	entryWhoamiInParent   = unsafe.Pointer(C.testlib_whoami_in_parent)
 	entryPanic            = unsafe.Pointer(C.testlib_panic)

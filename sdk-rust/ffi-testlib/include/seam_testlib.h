@@ -73,6 +73,12 @@ SeamStatus testlib_whoami_in_parent(SeamContext ctx,
                                     struct TestlibOutput *output,
                                     SeamError *error);
 
+// Logs one `tracing` event inside the body, in its child span.
+SeamStatus testlib_log(SeamContext ctx,
+                       const struct TestlibInput *input,
+                       struct TestlibOutput *_output,
+                       SeamError *error);
+
 // Panics inside the body.
 SeamStatus testlib_panic(SeamContext ctx,
                          const struct TestlibInput *input,

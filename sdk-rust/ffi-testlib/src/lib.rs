@@ -194,6 +194,21 @@ fn whoami(_call: &Call<'_>, output: Option<&mut TestlibOutput>) -> Result<(), &'
     Ok(())
 }
 
+/// Logs one `tracing` event inside the body, in its child span.
+#[no_mangle]
+pub extern "C" fn testlib_log(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    _output: Option<&mut TestlibOutput>,
+    error: Option<&mut SeamError>,
+) -> SeamStatus {
+    call(ctx, "testlib.log", error, |_| -> Result<(), &'static str> {
+        BODY_RUNS.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(value = input.map_or(0, |i| i.value), "testlib body log");
+        Ok(())
+    })
+}
+
 /// Panics inside the body.
 #[no_mangle]
 pub extern "C" fn testlib_panic(
