@@ -54,6 +54,28 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
         group.bench_function("seam_json_in_span", |b| b.iter(event));
     });
     group.finish();
+
+    // What redaction costs per attribute: every span attribute and log
+    // field goes through both checks.
+    let redactor = seam::redact::Redactor::schema();
+    let mut group = c.benchmark_group("redact");
+    group.bench_function("key_not_sensitive", |b| {
+        b.iter(|| redactor.is_sensitive_key(std::hint::black_box("seam.boundary.kind")))
+    });
+    group.bench_function("key_pattern_hit", |b| {
+        b.iter(|| redactor.is_sensitive_key(std::hint::black_box("db.password")))
+    });
+    group.bench_function("value_clean", |b| {
+        b.iter(|| redactor.value(std::hint::black_box("checkout.price")).len())
+    });
+    group.bench_function("value_ulid", |b| {
+        b.iter(|| {
+            redactor
+                .value(std::hint::black_box("01JD4X7K2M9QZ8R6T5W3V1N0PA"))
+                .len()
+        })
+    });
+    group.finish();
 }
 
 criterion_group! {

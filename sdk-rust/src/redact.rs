@@ -13,7 +13,10 @@ use crate::semconv::redaction;
 #[derive(Debug)]
 pub struct Redactor {
     sensitive_keys: &'static [&'static str],
-    key_patterns: &'static [&'static str],
+    /// Every key pattern in one case-insensitive, anchored regex: its
+    /// literal prefilter scans a key once for all patterns. `None` fails
+    /// closed: every key is sensitive.
+    key_patterns: Option<Regex>,
     any_value_pattern: RegexSet,
     value_patterns: Vec<ValuePattern>,
 }
@@ -99,9 +102,13 @@ impl Redactor {
                 pattern: "(set)",
                 reason: e.to_string(),
             })?;
+        let key_patterns = globs_regex(key_patterns).map_err(|e| RuleError {
+            pattern: "(key patterns)",
+            reason: e.to_string(),
+        })?;
         Ok(Redactor {
             sensitive_keys,
-            key_patterns,
+            key_patterns: Some(key_patterns),
             any_value_pattern,
             value_patterns,
         })
@@ -110,7 +117,7 @@ impl Redactor {
     fn redact_everything() -> Redactor {
         Redactor {
             sensitive_keys: &[],
-            key_patterns: &["*"],
+            key_patterns: None,
             any_value_pattern: RegexSet::empty(),
             value_patterns: Vec::new(),
         }
@@ -120,13 +127,13 @@ impl Redactor {
     /// [`redaction::REPLACEMENT`]: a listed sensitive attribute or a key
     /// pattern, both matched case-insensitively.
     pub fn is_sensitive_key(&self, key: &str) -> bool {
+        let Some(key_patterns) = &self.key_patterns else {
+            return true;
+        };
         self.sensitive_keys
             .iter()
             .any(|k| k.eq_ignore_ascii_case(key))
-            || self
-                .key_patterns
-                .iter()
-                .any(|p| glob_match_ignore_ascii_case(p.as_bytes(), key.as_bytes()))
+            || key_patterns.is_match(key.as_bytes())
     }
 
     /// The value to write for `key`: the replacement for a sensitive key,
@@ -183,27 +190,29 @@ pub fn luhn_valid(text: &[u8]) -> bool {
     count > 0 && sum % 10 == 0
 }
 
-/// `*` matches any run of bytes (including none); everything else matches
-/// itself, ignoring ASCII case.
-fn glob_match_ignore_ascii_case(pattern: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && pattern[p] == b'*' {
-            star = Some((p, t));
-            p += 1;
-        } else if p < pattern.len() && pattern[p].eq_ignore_ascii_case(&text[t]) {
-            p += 1;
-            t += 1;
-        } else if let Some((sp, st)) = star {
-            p = sp + 1;
-            t = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|&b| b == b'*')
+/// One regex for a set of key globs: `*` matches any run of bytes
+/// (including none), everything else itself ignoring ASCII case, and a
+/// pattern must match the whole key.
+fn globs_regex(globs: &[&str]) -> Result<Regex, regex::Error> {
+    let alternatives: Vec<String> = globs
+        .iter()
+        .map(|glob| {
+            glob.split('*')
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(".*")
+        })
+        .collect();
+    let pattern = if alternatives.is_empty() {
+        "[^\\x00-\\xff]".to_owned() // matches nothing
+    } else {
+        format!("^(?:{})$", alternatives.join("|"))
+    };
+    RegexBuilder::new(&pattern)
+        .unicode(false)
+        .case_insensitive(true)
+        .dot_matches_new_line(true)
+        .build()
 }
 
 #[cfg(test)]
@@ -265,9 +274,15 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match_ignore_ascii_case(b"*token*", b"X-TOKEN-id"));
-        assert!(glob_match_ignore_ascii_case(b"a*b*c", b"aXXbYYc"));
-        assert!(!glob_match_ignore_ascii_case(b"a*b*c", b"aXXbYY"));
-        assert!(glob_match_ignore_ascii_case(b"*", b""));
+        let re = globs_regex(&["*token*", "a*b*c", "exact"]).expect("globs");
+        assert!(re.is_match(b"X-TOKEN-id"));
+        assert!(re.is_match(b"aXXbYYc"));
+        assert!(!re.is_match(b"aXXbYY"));
+        assert!(re.is_match(b"EXACT"));
+        assert!(!re.is_match(b"exactly"));
+        assert!(globs_regex(&["*"]).expect("star").is_match(b""));
+        assert!(!globs_regex(&[]).expect("none").is_match(b"anything"));
+        assert!(globs_regex(&["a.b*"]).expect("dot").is_match(b"A.Bc"));
+        assert!(!globs_regex(&["a.b*"]).expect("dot").is_match(b"axbc"));
     }
 }
