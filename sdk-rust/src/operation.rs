@@ -8,13 +8,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use opentelemetry::metrics::{BoundHistogram, Counter, Histogram, Meter};
-use std::future::Future;
-
 use opentelemetry::context::FutureExt as _;
+use opentelemetry::metrics::{BoundHistogram, Counter, Histogram, Meter};
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
