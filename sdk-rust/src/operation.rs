@@ -315,10 +315,20 @@ impl Operation {
 impl Drop for Operation {
     fn drop(&mut self) {
         if let Some(timing) = self.timing.take() {
-            timing.finish(None);
+            // Dropped while unwinding: the operation did not succeed, whether
+            // or not something up the stack catches the panic.
+            if std::thread::panicking() {
+                timing.finish(Some((PANIC, Cow::Borrowed(PANIC))));
+            } else {
+                timing.finish(None);
+            }
         }
     }
 }
+
+/// What `error.type` an operation dropped by a panic records, as the FFI
+/// boundary names a caught panic.
+const PANIC: &str = "panic";
 
 /// What `error.type` a [`measure`]d future dropped before it finished
 /// records, as the Go SDK names a canceled context.

@@ -156,8 +156,14 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         }));
         assert!(poll_once(canceled.as_mut()).is_pending());
     }
+    // An operation unwound by a panic failed, even if the panic is caught.
+    let unwound = std::panic::catch_unwind(|| {
+        let _op = seam::operation("panicky.op");
+        panic!("the operation panics");
+    });
+    assert!(unwound.is_err());
     // Fill seam.operation up to its limit; the next name overflows.
-    for i in 2..limits::SEAM_OPERATION_CARDINALITY_LIMIT {
+    for i in 3..limits::SEAM_OPERATION_CARDINALITY_LIMIT {
         drop(seam::operation(&format!("filler.{i}")));
     }
     drop(seam::operation("one.too.many"));
@@ -223,6 +229,11 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         attr_str(&shadow.attributes, "error.type"),
         Some("std::io::error::Error")
     );
+    let panicky = spans
+        .iter()
+        .find(|s| s.name == "panicky.op")
+        .expect("the panicking operation's span");
+    assert_eq!(attr_str(&panicky.attributes, "error.type"), Some("panic"));
     let async_spans: Vec<_> = spans.iter().filter(|s| s.name == "async.op").collect();
     assert_eq!(async_spans.len(), 2, "async.op spans");
     assert!(async_spans
@@ -295,6 +306,7 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         assert_eq!(attr_str(&p.attributes, "seam.impl"), Some("rust"));
     }
     assert_eq!(point("checkout.price", "candidate", None).count, 1);
+    assert_eq!(point("panicky.op", "candidate", Some("panic")).count, 1);
     assert_eq!(
         point("checkout.price", "candidate", Some("timeout")).count,
         1
