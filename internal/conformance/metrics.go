@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/seamtel/seam/internal/metricpoints"
 	"github.com/seamtel/seam/internal/registry"
 )
 
@@ -22,53 +23,6 @@ type shape struct {
 	keys                         map[string]bool
 	missing                      map[string]bool            // registry-required keys absent on some point
 	values                       map[string]map[string]bool // attribute key → values seen
-}
-
-// instrument names the schema instrument a pdata metric was recorded with.
-func instrument(m pmetric.Metric) string {
-	switch m.Type() {
-	case pmetric.MetricTypeSum:
-		if m.Sum().IsMonotonic() {
-			return "counter"
-		}
-		return "updowncounter"
-	case pmetric.MetricTypeGauge:
-		return "gauge"
-	case pmetric.MetricTypeHistogram:
-		return "histogram"
-	case pmetric.MetricTypeExponentialHistogram:
-		return "exponential_histogram"
-	case pmetric.MetricTypeSummary:
-		return "summary"
-	}
-	return "empty"
-}
-
-// pointAttributes calls fn with the attributes (and bounds, for histograms) of every point.
-func pointAttributes(m pmetric.Metric, fn func(attrs pcommon.Map, bounds []float64)) {
-	switch m.Type() {
-	case pmetric.MetricTypeSum:
-		for i := 0; i < m.Sum().DataPoints().Len(); i++ {
-			fn(m.Sum().DataPoints().At(i).Attributes(), nil)
-		}
-	case pmetric.MetricTypeGauge:
-		for i := 0; i < m.Gauge().DataPoints().Len(); i++ {
-			fn(m.Gauge().DataPoints().At(i).Attributes(), nil)
-		}
-	case pmetric.MetricTypeHistogram:
-		for i := 0; i < m.Histogram().DataPoints().Len(); i++ {
-			dp := m.Histogram().DataPoints().At(i)
-			fn(dp.Attributes(), dp.ExplicitBounds().AsRaw())
-		}
-	case pmetric.MetricTypeExponentialHistogram:
-		for i := 0; i < m.ExponentialHistogram().DataPoints().Len(); i++ {
-			fn(m.ExponentialHistogram().DataPoints().At(i).Attributes(), nil)
-		}
-	case pmetric.MetricTypeSummary:
-		for i := 0; i < m.Summary().DataPoints().Len(); i++ {
-			fn(m.Summary().DataPoints().At(i).Attributes(), nil)
-		}
-	}
 }
 
 // shapes folds every metric of the capture into one shape per implementation and name.
@@ -93,7 +47,7 @@ func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *regis
 	id := impl + "\x00" + m.Name()
 	s := out[id]
 	if s == nil {
-		s = &shape{impl: impl, name: m.Name(), unit: m.Unit(), instrument: instrument(m),
+		s = &shape{impl: impl, name: m.Name(), unit: m.Unit(), instrument: metricpoints.Instrument(m),
 			keys: map[string]bool{}, missing: map[string]bool{}, values: map[string]map[string]bool{}}
 		out[id] = s
 	}
@@ -105,7 +59,7 @@ func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *regis
 			}
 		}
 	}
-	pointAttributes(m, func(attrs pcommon.Map, bounds []float64) {
+	metricpoints.ForEachAttributes(m, func(attrs pcommon.Map) {
 		attrs.Range(func(k string, v pcommon.Value) bool {
 			s.keys[k] = true
 			if s.values[k] == nil {
@@ -119,14 +73,18 @@ func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *regis
 				s.missing[k] = true
 			}
 		}
-		if bounds != nil {
-			if s.bounds == nil {
-				s.bounds = bounds
-			} else if !slices.Equal(s.bounds, bounds) {
-				s.boundsVary = true
-			}
-		}
 	})
+	if m.Type() != pmetric.MetricTypeHistogram {
+		return
+	}
+	for i := 0; i < m.Histogram().DataPoints().Len(); i++ {
+		bounds := m.Histogram().DataPoints().At(i).ExplicitBounds().AsRaw()
+		if s.bounds == nil {
+			s.bounds = bounds
+		} else if !slices.Equal(s.bounds, bounds) {
+			s.boundsVary = true
+		}
+	}
 }
 
 // checkMetrics runs the cross-language and registry checks.

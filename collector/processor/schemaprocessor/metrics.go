@@ -7,6 +7,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/seamtel/seam/internal/metricpoints"
 )
 
 // metricContext is what every metric of one resource shares.
@@ -56,7 +58,7 @@ func (p *schemaProcessor) processMetric(m pmetric.Metric, mc metricContext) bool
 	spec := p.schema.metrics[m.Name()]
 	if spec == nil {
 		sub.add(RuleMissingMetric, "metric is not in the schema")
-		forEachPointAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
+		metricpoints.ForEachAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
 		return true
 	}
 	if !p.checkInstrument(m, spec, sub) {
@@ -103,34 +105,14 @@ func (p *schemaProcessor) keepUnfixable(m pmetric.Metric, sub subject) bool {
 	if p.enforce {
 		return false
 	}
-	forEachPointAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
+	metricpoints.ForEachAttributes(m, func(attrs pcommon.Map) { p.normalizeAttributes(attrs, nil, sub) })
 	return true
-}
-
-// instrumentOf names a metric's data type as the registry names instruments.
-func instrumentOf(m pmetric.Metric) string {
-	switch m.Type() {
-	case pmetric.MetricTypeSum:
-		if m.Sum().IsMonotonic() {
-			return "counter"
-		}
-		return "updowncounter"
-	case pmetric.MetricTypeGauge:
-		return "gauge"
-	case pmetric.MetricTypeHistogram:
-		return "histogram"
-	case pmetric.MetricTypeExponentialHistogram:
-		return "exponential histogram"
-	case pmetric.MetricTypeSummary:
-		return "summary"
-	}
-	return "empty metric"
 }
 
 // checkInstrument reports whether m can be the schema's instrument, turning
 // a gauge into an updowncounter where the schema asks for one.
 func (p *schemaProcessor) checkInstrument(m pmetric.Metric, spec *metricSpec, sub subject) bool {
-	got := instrumentOf(m)
+	got := metricpoints.Instrument(m)
 	if got == spec.instrument {
 		return true
 	}
@@ -156,36 +138,6 @@ func gaugeToUpDownCounter(m pmetric.Metric) {
 	sum.SetIsMonotonic(false)
 	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	dps.MoveAndAppendTo(sum.DataPoints())
-}
-
-func forEachPointAttributes(m pmetric.Metric, fn func(pcommon.Map)) {
-	switch m.Type() {
-	case pmetric.MetricTypeSum:
-		dps := m.Sum().DataPoints()
-		for i := 0; i < dps.Len(); i++ {
-			fn(dps.At(i).Attributes())
-		}
-	case pmetric.MetricTypeGauge:
-		dps := m.Gauge().DataPoints()
-		for i := 0; i < dps.Len(); i++ {
-			fn(dps.At(i).Attributes())
-		}
-	case pmetric.MetricTypeHistogram:
-		dps := m.Histogram().DataPoints()
-		for i := 0; i < dps.Len(); i++ {
-			fn(dps.At(i).Attributes())
-		}
-	case pmetric.MetricTypeExponentialHistogram:
-		dps := m.ExponentialHistogram().DataPoints()
-		for i := 0; i < dps.Len(); i++ {
-			fn(dps.At(i).Attributes())
-		}
-	case pmetric.MetricTypeSummary:
-		dps := m.Summary().DataPoints()
-		for i := 0; i < dps.Len(); i++ {
-			fn(dps.At(i).Attributes())
-		}
-	}
 }
 
 // pointKind says how points that became one series combine.
