@@ -100,6 +100,19 @@ func TestPrometheusSeesBothImplementations(t *testing.T) {
 		}
 	}
 
+	// The README's queries for a migration lead run, and the latency one answers per implementation.
+	for i, q := range stack.MigrationQueries {
+		got, err := prom.Query(ctx, q)
+		if err != nil {
+			t.Errorf("query %d: %v", i+1, err)
+		}
+		if i == 0 {
+			if _, err := prom.Eventually(ctx, q, func(s []promtest.Sample) bool { return len(s) >= 2 }); err != nil {
+				t.Errorf("p99 per implementation: %v (first answer %v)", err, got)
+			}
+		}
+	}
+
 	// Switching the Rust panic fault on moves the panic and fallback counters.
 	before := map[string]float64{}
 	for _, q := range []string{"seam_boundary_panics_total", "seam_boundary_fallbacks_total"} {

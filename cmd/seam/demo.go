@@ -21,13 +21,6 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// demoQueries are the first three questions a migration lead asks.
-var demoQueries = []string{
-	`histogram_quantile(0.99, sum by (seam_operation, seam_impl, le) (rate(seam_operation_duration_seconds_bucket[1m])))`,
-	`sum by (seam_operation, seam_impl) (rate(seam_operation_duration_seconds_count{error_type!=""}[1m])) / sum by (seam_operation, seam_impl) (rate(seam_operation_duration_seconds_count[1m]))`,
-	`sum by (seam_operation) (rate(seam_boundary_panics_total[5m])) + sum by (seam_operation) (rate(seam_boundary_fallbacks_total[5m]))`,
-}
-
 func demoCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	duration := fs.Duration("duration", 0, "stop after this long (0: run until interrupted)")
@@ -112,7 +105,7 @@ Seam demo: a Go pricing service moving its hot paths to Rust, both sides on one 
 
 First PromQL for a migration lead (point a Prometheus at the collector endpoint above):
 `, st.OrchestratorURL, st.Service.Addr, st.MetricsURL, filepath.Join(runDir, "logs"))
-	for i, q := range demoQueries {
+	for i, q := range stack.MigrationQueries {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, q)
 	}
 	fmt.Fprintf(w, "\nTurn a fault on and watch panics and fallbacks: curl -X POST '%s/admin/faults?panic=0.2'\nCtrl-C stops everything.\n\n", st.OrchestratorURL)
