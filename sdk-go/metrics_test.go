@@ -138,8 +138,8 @@ func checkData(t *testing.T, m metricdata.Metrics, d descriptor) {
 	}
 }
 
-// The Prometheus handler serves the same instruments under the same names,
-// units and buckets.
+// The Prometheus handler serves the same instruments, units and buckets,
+// under the names the Seam collector's exporter gives them.
 func TestPrometheus(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -157,8 +157,8 @@ func TestPrometheus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A scraper that understands UTF-8 names sees the OTLP names as they are.
-	req.Header.Set("Accept", "text/plain;version=1.0.0;escaping=allow-utf-8")
+	// What Prometheus 2.42 asks for.
+	req.Header.Set("Accept", "text/plain;version=0.0.4")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -170,17 +170,20 @@ func TestPrometheus(t *testing.T) {
 	}
 	text := string(body)
 	for _, want := range []string{
-		`# HELP "seam.operation.duration" ` + semconv.SeamOperationDurationDescription,
-		`# TYPE "seam.operation.duration" histogram`,
-		`"seam.operation"="checkout.price"`,
+		`# HELP seam_operation_duration_seconds ` + semconv.SeamOperationDurationDescription,
+		`# TYPE seam_operation_duration_seconds histogram`,
+		`seam_operation="checkout.price"`,
 		`le="0.0005"`, `le="30"`,
-		`# TYPE "go.memory.gc.pause.duration" histogram`,
+		`# TYPE go_memory_gc_pause_duration_seconds histogram`,
 		`le="1e-06"`,
-		`# TYPE "seam.go.cgo.calls" counter`,
+		`# TYPE seam_go_cgo_calls_total counter`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if strings.Contains(text, "otel_scope_") {
+		t.Error("/metrics carries otel_scope_* labels, which the collector's exporter does not")
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Logf("/metrics:\n%s", text)

@@ -15,15 +15,20 @@ import (
 )
 
 // newPrometheusReader returns a reader serving the meter provider's
-// instruments to Prometheus, and its /metrics handler. Names are not
-// translated: a scraper that negotiates UTF-8 names sees exactly the OTLP
-// names (seam.operation.duration), and the units and buckets are the same
-// because the same views apply.
+// instruments to Prometheus, and its /metrics handler. Names follow the OTel
+// to Prometheus translation the Seam collector's exporter uses (classic
+// characters, unit and _total suffixes: seam_operation_duration_seconds),
+// because Prometheus 2.42 is the floor and one set of dashboards and alert
+// rules must fit the pull and the push path alike. Units and buckets are
+// the OTLP path's because the same views apply.
 func newPrometheusReader(producer sdkmetric.Producer) (sdkmetric.Reader, http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	opts := []otelprom.Option{
 		otelprom.WithRegisterer(reg),
-		otelprom.WithTranslationStrategy(otlptranslator.NoTranslation),
+		otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes),
+		// No otel_scope_* labels, as the collector's exporter adds none: a
+		// series is the same series whichever path it came by.
+		otelprom.WithoutScopeInfo(),
 	}
 	if producer != nil {
 		opts = append(opts, otelprom.WithProducer(producer))
