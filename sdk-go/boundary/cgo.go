@@ -42,6 +42,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/internal/crossing"
 )
 
 // Status is the SeamStatus code an entry point returns.
@@ -54,6 +55,16 @@ const (
 	StatusPanic            Status = C.SEAM_STATUS_PANIC
 	StatusDeadlineExceeded Status = C.SEAM_STATUS_DEADLINE_EXCEEDED
 	StatusInvalidArgument  Status = C.SEAM_STATUS_INVALID_ARGUMENT
+)
+
+// seam.h's codes are the ones the other kinds of crossing record with (a
+// negative or out-of-range constant index if they ever differ).
+var (
+	_ = [1]struct{}{}[StatusOK-Status(crossing.OK)]
+	_ = [1]struct{}{}[StatusError-Status(crossing.Error)]
+	_ = [1]struct{}{}[StatusPanic-Status(crossing.Panic)]
+	_ = [1]struct{}{}[StatusDeadlineExceeded-Status(crossing.DeadlineExceeded)]
+	_ = [1]struct{}{}[StatusInvalidArgument-Status(crossing.InvalidArgument)]
 )
 
 // invoke calls entry with ctx marshalled into a SeamContext and returns the

@@ -3,6 +3,8 @@ package boundary
 import (
 	"context"
 	"errors"
+
+	"github.com/seamtel/seam/sdk-go/internal/crossing"
 )
 
 // The kinds of failure a call across the boundary ends with; test for them
@@ -45,7 +47,7 @@ func (e *Error) Unwrap() []error {
 // ErrorType is the error.type of the failure ("panic", "deadline_exceeded",
 // "error", "invalid_argument"), as seam.ErrorType and the boundary's metrics
 // record it.
-func (e *Error) ErrorType() string { return e.Status.errorType() }
+func (e *Error) ErrorType() string { return crossing.Status(e.Status).ErrorType() }
 
 func (e *Error) kind() error {
 	switch e.Status {
@@ -57,22 +59,5 @@ func (e *Error) kind() error {
 		return ErrInvalidArgument
 	default:
 		return ErrFailed
-	}
-}
-
-// errorType is the error.type attribute value of a status ("" for OK); the
-// same strings as the Rust side's SeamStatus::error_type.
-func (s Status) errorType() string {
-	switch s {
-	case StatusOK:
-		return ""
-	case StatusPanic:
-		return "panic"
-	case StatusDeadlineExceeded:
-		return "deadline_exceeded"
-	case StatusInvalidArgument:
-		return "invalid_argument"
-	default:
-		return "error"
 	}
 }

@@ -8,10 +8,9 @@ import (
 	"time"
 	"unsafe"
 
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/seamtel/seam/sdk-go/internal/crossing"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -24,27 +23,16 @@ type Options struct {
 
 // Boundary holds the instruments every Func records into.
 type Boundary struct {
-	duration  metric.Float64Histogram
-	fallbacks metric.Int64Counter
+	instruments *crossing.Instruments
 }
 
 // New creates the boundary's instruments.
 func New(opts Options) (*Boundary, error) {
-	mp := opts.MeterProvider
-	if mp == nil {
-		mp = otel.GetMeterProvider()
-	}
-	meter := mp.Meter("github.com/seamtel/seam/sdk-go/boundary",
-		metric.WithSchemaURL(semconv.SchemaURL))
-	duration, err := semconv.NewSeamBoundaryCallDuration(meter)
+	instruments, err := crossing.New(opts.MeterProvider, "github.com/seamtel/seam/sdk-go/boundary")
 	if err != nil {
-		return nil, fmt.Errorf("boundary: %s: %w", semconv.SeamBoundaryCallDurationName, err)
+		return nil, fmt.Errorf("boundary: %w", err)
 	}
-	fallbacks, err := semconv.NewSeamBoundaryFallbacks(meter)
-	if err != nil {
-		return nil, fmt.Errorf("boundary: %s: %w", semconv.SeamBoundaryFallbacksName, err)
-	}
-	return &Boundary{duration: duration, fallbacks: fallbacks}, nil
+	return &Boundary{instruments: instruments}, nil
 }
 
 // FuncOptions configures NewFunc.
@@ -65,23 +53,11 @@ type FuncOptions[In, Out any] struct {
 // Func is one entry point, called with inputs of type In and outputs of type
 // Out (the C structs the entry point takes by pointer).
 type Func[In, Out any] struct {
-	entry     uintptr // a C function's address: not Go memory
-	flat      bool    // In and Out hold no pointers
-	operation string
-	fallback  func(ctx context.Context, in *In, out *Out) error
-	timeout   time.Duration
-	duration  metric.Float64Histogram
-	fallbacks metric.Int64Counter
-	// byStatus holds the attribute set of each outcome, built once (as the
-	// option slices the instruments take) so that a call records without
-	// allocating.
-	byStatus [StatusInvalidArgument + 1]outcomeAttrs
-}
-
-// outcomeAttrs is one outcome's attributes, ready for each instrument.
-type outcomeAttrs struct {
-	record []metric.RecordOption
-	add    []metric.AddOption
+	entry    uintptr // a C function's address: not Go memory
+	flat     bool    // In and Out hold no pointers
+	fallback func(ctx context.Context, in *In, out *Out) error
+	timeout  time.Duration
+	op       crossing.Operation
 }
 
 // NewFunc binds operation (seam.operation, one name per entry point) to entry,
@@ -98,66 +74,36 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 	case opts.Timeout < 0:
 		return nil, fmt.Errorf("boundary: negative Timeout %v for %s", opts.Timeout, operation)
 	}
-	f := &Func[In, Out]{
-		entry:     uintptr(entry),
-		flat:      pointerFree(reflect.TypeFor[In]()) && pointerFree(reflect.TypeFor[Out]()),
-		operation: operation,
-		fallback:  opts.Fallback,
-		timeout:   opts.Timeout,
-		duration:  b.duration,
-		fallbacks: b.fallbacks,
-	}
-	for s := range f.byStatus {
-		attrs := []attribute.KeyValue{semconv.SeamOperation(operation), semconv.SeamBoundaryKindFFI}
-		if t := Status(s).errorType(); t != "" {
-			attrs = append(attrs, semconv.ErrorType(t))
-		}
-		set := metric.WithAttributeSet(attribute.NewSet(attrs...))
-		f.byStatus[s] = outcomeAttrs{record: []metric.RecordOption{set}, add: []metric.AddOption{set}}
-	}
-	return f, nil
+	return &Func[In, Out]{
+		entry:    uintptr(entry),
+		flat:     pointerFree(reflect.TypeFor[In]()) && pointerFree(reflect.TypeFor[Out]()),
+		fallback: opts.Fallback,
+		timeout:  opts.Timeout,
+		op:       b.instruments.Operation(operation, semconv.SeamBoundaryKindFFI),
+	}, nil
 }
 
 // Operation is the seam.operation name the Func records under.
-func (f *Func[In, Out]) Operation() string { return f.operation }
+func (f *Func[In, Out]) Operation() string { return f.op.Name() }
 
 // Call runs the entry point with ctx's trace context, deadline and
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).
 func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
-	// The clock is read only when the duration is recorded: a read costs
-	// about as much as the cgo call itself.
-	timed := f.duration.Enabled(ctx)
-	var start time.Time
-	if timed {
-		start = time.Now()
-	}
+	start := f.op.Start(ctx)
 	status, msg := invoke(ctx, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
-	if timed {
-		f.duration.Record(ctx, time.Since(start).Seconds(), f.attrs(status).record...)
-	}
+	f.op.End(ctx, start, crossing.Status(status))
 	if status == StatusOK {
 		return nil
 	}
-	err := &Error{Operation: f.operation, Status: status, Message: msg}
-	if f.fallback == nil || (status == StatusDeadlineExceeded && expired(ctx)) {
+	err := &Error{Operation: f.op.Name(), Status: status, Message: msg}
+	if f.fallback == nil || !f.op.FallBack(ctx, crossing.Status(status)) {
 		return err
 	}
-	f.fallbacks.Add(ctx, 1, f.attrs(status).add...)
 	if ferr := f.fallback(ctx, in, out); ferr != nil {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
-}
-
-// expired reports whether ctx is done or past its deadline (a context's
-// timer can fire a moment after the deadline).
-func expired(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	deadline, ok := ctx.Deadline()
-	return ok && !time.Now().Before(deadline)
 }
 
 // pointerFree reports whether values of t hold no pointers of any kind (so
@@ -180,13 +126,4 @@ func pointerFree(t reflect.Type) bool {
 	default: // pointers, unsafe.Pointer, strings, slices, maps, channels, funcs, interfaces
 		return false
 	}
-}
-
-// attrs is the attributes of a status; an unknown status (from a newer Rust
-// side) records as a plain error.
-func (f *Func[In, Out]) attrs(s Status) *outcomeAttrs {
-	if s < 0 || int(s) >= len(f.byStatus) {
-		s = StatusError
-	}
-	return &f.byStatus[s]
 }

@@ -47,6 +47,20 @@ func Start(t testing.TB) (*seam.Telemetry, *sdkmetric.ManualReader) {
 // Histogram returns the data points of the histogram name.
 func Histogram(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdata.HistogramDataPoint[float64] {
 	t.Helper()
+	h, _ := find(t, r, name).(metricdata.Histogram[float64])
+	return h.DataPoints
+}
+
+// Sum returns the data points of the int64 sum (counter) name.
+func Sum(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdata.DataPoint[int64] {
+	t.Helper()
+	s, _ := find(t, r, name).(metricdata.Sum[int64])
+	return s.DataPoints
+}
+
+// find collects r and returns the data of the metric name, or nil.
+func find(t testing.TB, r *sdkmetric.ManualReader, name string) metricdata.Aggregation {
+	t.Helper()
 	var rm metricdata.ResourceMetrics
 	if err := r.Collect(context.Background(), &rm); err != nil {
 		t.Fatal(err)
@@ -54,9 +68,7 @@ func Histogram(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdat
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
 			if m.Name == name {
-				if h, ok := m.Data.(metricdata.Histogram[float64]); ok {
-					return h.DataPoints
-				}
+				return m.Data
 			}
 		}
 	}
