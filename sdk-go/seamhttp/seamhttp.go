@@ -5,6 +5,27 @@
 // they may be created before Start runs. The server records the semconv
 // http.server.request.duration, which Start's views give the schema's
 // buckets and attributes.
+//
+// A Crossing marks the client's calls to one operation as crossings of the
+// Go/Rust boundary (a Rust service that took over the operation), the HTTP
+// counterpart of sdk-go/boundary's FFI calls: it records
+// seam.boundary.call.duration{seam.operation, seam.boundary.kind=http,
+// error.type} and, when the Go fallback serves a failed call,
+// seam.boundary.fallbacks, with the FFI boundary's attribute sets and rules:
+//
+//	fingerprint, err := seamhttp.NewCrossing("pricing.fingerprint",
+//		seamhttp.CrossingOptions{Timeout: 100 * time.Millisecond})
+//	err = fingerprint.Call(ctx, func(ctx context.Context) error {
+//		resp, err := client.Do(req.WithContext(ctx)) // client: Transport(nil)
+//		if err != nil {
+//			return err
+//		}
+//		defer resp.Body.Close()
+//		if err := seamhttp.CheckResponse(resp); err != nil {
+//			return err // panic, deadline_exceeded, invalid_argument or error
+//		}
+//		return json.NewDecoder(resp.Body).Decode(&out)
+//	}, fingerprintInGo) // optional fallback
 package seamhttp
 
 import (

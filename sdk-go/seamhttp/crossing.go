@@ -1,0 +1,163 @@
+package seamhttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/internal/crossing"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// ErrorTypeHeader is the response header in which the server side of the
+// boundary names how a call failed when the status code alone cannot say:
+// seam::tower's ingress sets it to "panic" on the 500 it answers for a
+// handler that panicked.
+const ErrorTypeHeader = "Seam-Error-Type"
+
+// CrossingOptions configures NewCrossing.
+type CrossingOptions struct {
+	// MeterProvider records seam.boundary.call.duration and
+	// seam.boundary.fallbacks. Nil means otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+	// Timeout, when positive, bounds each call (sooner if ctx's deadline is
+	// sooner): the call gets a context with the earlier deadline. Past it,
+	// while ctx still has time, the fallback serves.
+	Timeout time.Duration
+}
+
+// Crossing is one operation that the client reaches across the Go/Rust
+// boundary over HTTP: the HTTP counterpart of a boundary.Func, recording
+// the same seam.boundary.call.duration and seam.boundary.fallbacks with
+// seam.boundary.kind=http, with the same attribute sets (built once) and
+// the same fallback rules.
+type Crossing struct {
+	op      crossing.Operation
+	timeout time.Duration
+}
+
+// NewCrossing binds operation (seam.operation, the name the other side
+// records its own work under) to the instruments.
+func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
+	switch {
+	case operation == "":
+		return nil, errors.New("seamhttp: operation name is empty")
+	case opts.Timeout < 0:
+		return nil, fmt.Errorf("seamhttp: negative Timeout %v for %s", opts.Timeout, operation)
+	}
+	instruments, err := crossing.New(opts.MeterProvider, scopeName)
+	if err != nil {
+		return nil, fmt.Errorf("seamhttp: %w", err)
+	}
+	return &Crossing{op: instruments.Operation(operation, semconv.SeamBoundaryKindHTTP), timeout: opts.Timeout}, nil
+}
+
+// scopeName is the instrumentation scope of the boundary instruments.
+const scopeName = "github.com/seamtel/seam/sdk-go/seamhttp"
+
+// Operation is the seam.operation name the Crossing records under.
+func (c *Crossing) Operation() string { return c.op.Name() }
+
+// Call makes one call: call sends the request (through a client with
+// Transport, so the other side continues the trace) with the context it is
+// given, and reads the reply, checking the response with CheckResponse.
+// Call records the call's duration with the error.type of call's error:
+// the boundary's outcomes (see CheckResponse), deadline_exceeded for a
+// timeout, error for anything else.
+//
+// When call fails and fallback is not nil, fallback serves the operation
+// with ctx and the use is counted in seam.boundary.fallbacks with that
+// error.type; not once ctx's own deadline has passed (there is no time
+// left to try again). Call returns nil when the fallback succeeds, and both
+// errors when it fails too.
+func (c *Crossing) Call(ctx context.Context, call, fallback func(ctx context.Context) error) error {
+	start := c.op.Start(ctx)
+	err := c.call(ctx, call)
+	status := statusOf(err)
+	c.op.End(ctx, start, status)
+	if err == nil {
+		return nil
+	}
+	if fallback == nil || !c.op.FallBack(ctx, status) {
+		return err
+	}
+	if ferr := fallback(ctx); ferr != nil {
+		return fmt.Errorf("%w; fallback: %w", err, ferr)
+	}
+	return nil
+}
+
+// call runs call under the Crossing's timeout.
+func (c *Crossing) call(ctx context.Context, call func(ctx context.Context) error) error {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	return call(ctx)
+}
+
+// statusOf is the outcome err stands for: the error.type of err's chain
+// (seam.ErrorType) when it names one of the boundary's outcomes, a timeout
+// as deadline_exceeded, anything else as a plain error.
+func statusOf(err error) crossing.Status {
+	if err == nil {
+		return crossing.OK
+	}
+	if s, ok := crossing.ParseErrorType(seam.ErrorType(err)); ok {
+		return s
+	}
+	var timeout interface{ Timeout() bool }
+	if errors.As(err, &timeout) && timeout.Timeout() {
+		return crossing.DeadlineExceeded
+	}
+	return crossing.Error
+}
+
+// ResponseError is a response whose status code says the call failed.
+type ResponseError struct {
+	// StatusCode is the response's status code, 400 or above.
+	StatusCode int
+	status     crossing.Status
+}
+
+// CheckResponse returns nil for a response below 400, and otherwise a
+// *ResponseError whose ErrorType is one of the boundary's outcomes, as a
+// call through the FFI fails with:
+//
+//   - the value of ErrorTypeHeader, when the server named one (panic,
+//     deadline_exceeded, invalid_argument, error);
+//   - deadline_exceeded for 408 and 504;
+//   - invalid_argument for any other 4xx but 429: the server refused what
+//     it was sent;
+//   - error otherwise.
+func CheckResponse(resp *http.Response) error {
+	if resp.StatusCode < 400 {
+		return nil
+	}
+	if s, ok := crossing.ParseErrorType(resp.Header.Get(ErrorTypeHeader)); ok {
+		return &ResponseError{StatusCode: resp.StatusCode, status: s}
+	}
+	s := crossing.Error
+	switch code := resp.StatusCode; {
+	case code == http.StatusRequestTimeout || code == http.StatusGatewayTimeout:
+		s = crossing.DeadlineExceeded
+	case code < 500 && code != http.StatusTooManyRequests:
+		s = crossing.InvalidArgument
+	}
+	return &ResponseError{StatusCode: resp.StatusCode, status: s}
+}
+
+func (e *ResponseError) Error() string {
+	return "seamhttp: " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode) + " (" + e.ErrorType() + ")"
+}
+
+// ErrorType is the error.type the failure is recorded with, by the
+// Crossing and by seam.ErrorType.
+func (e *ResponseError) ErrorType() string { return e.status.ErrorType() }
