@@ -19,12 +19,14 @@
 //!   [`measure`] does the same for a future.
 //! - [`log`] writes the canonical JSON line and exports the same records.
 //! - [`propagation`], [`mod@tower`] and (feature `grpc-tonic`) `tonic` carry the
-//!   trace context and `seam.correlation_id` across process boundaries.
+//!   trace context and `seam.correlation_id` across process boundaries; the
+//!   `tower` ingress also turns a handler's panic into a counted 500.
 //! - [`alloc::Counting`] counts the Rust global allocator.
 //! - (feature `ffi`) `ffi` is the C ABI boundary for in-process calls from Go.
 //! - [`semconv`] holds the schema's constants (generated).
 
 pub mod alloc;
+mod boundary;
 mod cardinality;
 mod config;
 mod error;

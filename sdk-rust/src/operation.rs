@@ -17,6 +17,7 @@ use opentelemetry::metrics::{BoundHistogram, Counter, Histogram, Meter};
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
+use crate::boundary::PANIC;
 use crate::cardinality::Bounded;
 use crate::pipeline::{self, Telemetry};
 use crate::role::Role;
@@ -325,10 +326,6 @@ impl Drop for Operation {
         }
     }
 }
-
-/// What `error.type` an operation dropped by a panic records, as the FFI
-/// boundary names a caught panic.
-const PANIC: &str = "panic";
 
 /// What `error.type` a [`measure`]d future dropped before it finished
 /// records, as the Go SDK names a canceled context.

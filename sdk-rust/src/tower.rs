@@ -4,28 +4,63 @@
 //! - [`IngressLayer`] (server side) extracts them from the request headers,
 //!   mints a correlation id when the request has none, and runs the inner
 //!   service (and its future) under that context. The context is also put in
-//!   the request's extensions.
+//!   the request's extensions. It is the HTTP side of the Go/Rust boundary: a
+//!   panic of the inner service, in `call` or while its future is polled, is
+//!   caught, counted in `seam.boundary.panics{seam.operation,
+//!   seam.boundary.kind=http}` and answered with a 500 carrying
+//!   [`ERROR_TYPE_HEADER`]` = panic`, which the Go SDK's
+//!   `seamhttp.CheckResponse` reads as a panic, so the caller falls back
+//!   instead of losing the connection. A panic on another task (a
+//!   `spawn_blocking` closure, say) reaches it when the handler resumes it
+//!   with `std::panic::resume_unwind`.
 //! - [`PropagateLayer`] (client side) injects the current context into every
 //!   outgoing request.
 
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
+use http::header::{HeaderName, HeaderValue};
+use http::{Response, StatusCode};
 use opentelemetry::context::{FutureExt, WithContext};
 use opentelemetry::Context;
+use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::boundary::{count_panic, PANIC};
 use crate::propagation::{ensure_correlation_id, extract_headers, inject_headers};
+use crate::semconv::enums::seam_boundary_kind;
+
+/// The response header naming how a call failed when the status code alone cannot say
+/// (the Go SDK's `seamhttp.ErrorTypeHeader`): [`IngressLayer`] sets it to `panic`.
+pub const ERROR_TYPE_HEADER: &str = "seam-error-type";
 
 /// Server-side layer: see the [module docs](self).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct IngressLayer;
+#[derive(Debug, Clone, Copy)]
+pub struct IngressLayer {
+    operation: &'static str,
+}
+
+impl IngressLayer {
+    /// The ingress of `operation`: the `seam.operation` a caught panic is counted under,
+    /// the name the caller's crossing and the handler's own [`crate::operation`] use.
+    /// `'static` because it becomes a metric attribute: one name per service keeps
+    /// cardinality bounded.
+    pub const fn new(operation: &'static str) -> Self {
+        IngressLayer { operation }
+    }
+}
 
 impl<S> Layer<S> for IngressLayer {
     type Service = Ingress<S>;
 
     fn layer(&self, inner: S) -> Ingress<S> {
-        Ingress { inner }
+        Ingress {
+            inner,
+            operation: self.operation,
+        }
     }
 }
 
@@ -33,15 +68,17 @@ impl<S> Layer<S> for IngressLayer {
 #[derive(Debug, Clone)]
 pub struct Ingress<S> {
     inner: S,
+    operation: &'static str,
 }
 
-impl<S, B> Service<http::Request<B>> for Ingress<S>
+impl<S, B, ResBody> Service<http::Request<B>> for Ingress<S>
 where
-    S: Service<http::Request<B>>,
+    S: Service<http::Request<B>, Response = Response<ResBody>>,
+    ResBody: Default,
 {
-    type Response = S::Response;
+    type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = WithContext<S::Future>;
+    type Future = IngressFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -50,12 +87,69 @@ where
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         let cx = ensure_correlation_id(&extract_headers(request.headers()));
         request.extensions_mut().insert(cx.clone());
-        let future = {
+        let called = {
             let _current = cx.clone().attach();
-            self.inner.call(request)
+            panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)))
         };
-        future.with_context(cx)
+        match called {
+            Ok(future) => IngressFuture::Running {
+                future: future.with_context(cx),
+                operation: self.operation,
+            },
+            Err(_) => {
+                count_panic(self.operation, seam_boundary_kind::HTTP);
+                IngressFuture::Panicked
+            }
+        }
     }
+}
+
+pin_project! {
+    /// The future of [`Ingress`]: the inner service's, polled under the request's
+    /// context, with its panics caught.
+    #[project = IngressFutureProj]
+    #[derive(Debug)]
+    pub enum IngressFuture<F> {
+        /// The inner future.
+        Running { #[pin] future: WithContext<F>, operation: &'static str },
+        /// The inner service panicked in `call`, already counted.
+        Panicked,
+    }
+}
+
+impl<F, ResBody, E> Future for IngressFuture<F>
+where
+    F: Future<Output = Result<Response<ResBody>, E>>,
+    ResBody: Default,
+{
+    type Output = Result<Response<ResBody>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            IngressFutureProj::Running { future, operation } => {
+                // A future that panicked is never polled again: this poll answers for it.
+                match panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                    Ok(poll) => poll,
+                    Err(_) => {
+                        count_panic(operation, seam_boundary_kind::HTTP);
+                        Poll::Ready(Ok(panicked()))
+                    }
+                }
+            }
+            IngressFutureProj::Panicked => Poll::Ready(Ok(panicked())),
+        }
+    }
+}
+
+/// The answer for a request whose handler panicked: a 500 with an empty body, marked.
+fn panicked<B: Default>() -> Response<B> {
+    let mut response = Response::new(B::default());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        HeaderName::from_static(ERROR_TYPE_HEADER),
+        HeaderValue::from_static(PANIC),
+    );
+    response
 }
 
 /// Client-side layer: see the [module docs](self).
@@ -100,20 +194,28 @@ mod tests {
     use crate::propagation::correlation_id;
     use opentelemetry::trace::TraceContextExt;
     use std::convert::Infallible;
-    use std::future::{ready, Future, Ready};
+    use std::future::{poll_fn, ready, Ready};
     use std::pin::pin;
     use std::sync::Arc;
     use std::task::Wake;
 
-    /// Answers with what the handler saw: the current context's trace id and
-    /// correlation id, and the headers of the request it got.
+    /// What the handler saw: the current context's trace id and correlation id, and the
+    /// headers of the request it got.
+    #[derive(Debug, Default)]
+    struct Seen {
+        trace_id: String,
+        correlation_id: Option<String>,
+        headers: http::HeaderMap,
+    }
+
+    /// Answers with what it saw.
     #[derive(Clone)]
     struct Echo;
 
     impl Service<http::Request<()>> for Echo {
-        type Response = (String, Option<String>, http::HeaderMap);
+        type Response = Response<Seen>;
         type Error = Infallible;
-        type Future = Ready<Result<Self::Response, Infallible>>;
+        type Future = Ready<Result<Response<Seen>, Infallible>>;
 
         fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
             Poll::Ready(Ok(()))
@@ -121,11 +223,41 @@ mod tests {
 
         fn call(&mut self, request: http::Request<()>) -> Self::Future {
             let cx = Context::current();
-            ready(Ok((
-                cx.span().span_context().trace_id().to_string(),
-                correlation_id(&cx),
-                request.headers().clone(),
-            )))
+            ready(Ok(Response::new(Seen {
+                trace_id: cx.span().span_context().trace_id().to_string(),
+                correlation_id: correlation_id(&cx),
+                headers: request.headers().clone(),
+            })))
+        }
+    }
+
+    /// Panics where it is told to: in `call`, or once its future is polled.
+    #[derive(Clone, Copy)]
+    enum Panics {
+        InCall,
+        InFuture,
+    }
+
+    type BoxedReply = Pin<Box<dyn Future<Output = Result<Response<Seen>, Infallible>>>>;
+
+    impl Service<http::Request<()>> for Panics {
+        type Response = Response<Seen>;
+        type Error = Infallible;
+        type Future = BoxedReply;
+
+        fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: http::Request<()>) -> BoxedReply {
+            match self {
+                Panics::InCall => panic!("handler panics in call"),
+                Panics::InFuture => {
+                    Box::pin(poll_fn(|_| -> Poll<Result<Response<Seen>, Infallible>> {
+                        panic!("handler panics in its future")
+                    }))
+                }
+            }
         }
     }
 
@@ -147,7 +279,7 @@ mod tests {
 
     #[test]
     fn ingress_extracts_and_mints() {
-        let mut service = IngressLayer.layer(Echo);
+        let mut service = IngressLayer::new("test.op").layer(Echo);
         let request = http::Request::builder()
             .header(
                 "traceparent",
@@ -156,12 +288,31 @@ mod tests {
             .header("baggage", "seam.correlation_id=abc")
             .body(())
             .expect("request");
-        let (trace_id, id, _) = block_on(service.call(request)).expect("call");
-        assert_eq!(trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
-        assert_eq!(id.as_deref(), Some("abc"));
+        let seen = block_on(service.call(request)).expect("call").into_body();
+        assert_eq!(seen.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(seen.correlation_id.as_deref(), Some("abc"));
 
-        let (_, minted, _) = block_on(service.call(http::Request::new(()))).expect("call");
+        let minted = block_on(service.call(http::Request::new(())))
+            .expect("call")
+            .into_body()
+            .correlation_id;
         assert_eq!(minted.map(|m| m.len()), Some(26));
+    }
+
+    #[test]
+    fn ingress_answers_a_panic_with_a_marked_500() {
+        for panics in [Panics::InCall, Panics::InFuture] {
+            let mut service = IngressLayer::new("test.op").layer(panics);
+            let response = block_on(service.call(http::Request::new(()))).expect("call");
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            assert_eq!(
+                response
+                    .headers()
+                    .get(ERROR_TYPE_HEADER)
+                    .and_then(|v| v.to_str().ok()),
+                Some("panic")
+            );
+        }
     }
 
     #[test]
@@ -169,9 +320,11 @@ mod tests {
         let mut service = PropagateLayer.layer(Echo);
         let cx = crate::propagation::with_correlation_id(&Context::new(), "xyz");
         let _current = cx.attach();
-        let (_, _, headers) = block_on(service.call(http::Request::new(()))).expect("call");
+        let seen = block_on(service.call(http::Request::new(())))
+            .expect("call")
+            .into_body();
         assert_eq!(
-            headers.get("baggage").and_then(|v| v.to_str().ok()),
+            seen.headers.get("baggage").and_then(|v| v.to_str().ok()),
             Some("seam.correlation_id=xyz")
         );
     }

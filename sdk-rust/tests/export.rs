@@ -5,6 +5,7 @@
 mod support;
 
 use std::alloc::System;
+use std::convert::Infallible;
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::Arc;
@@ -20,6 +21,8 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
 use seam::semconv::{buckets, limits, SCHEMA_URL};
 use seam::{Config, Error, Role};
+use tower_layer::Layer as _;
+use tower_service::Service;
 
 #[global_allocator]
 static ALLOC: seam::alloc::Counting<System> = seam::alloc::Counting::new(System);
@@ -74,6 +77,28 @@ fn block_on<F: Future>(future: F) -> F::Output {
         if let Poll::Ready(v) = poll_once(future.as_mut()) {
             return v;
         }
+    }
+}
+
+/// An HTTP handler whose future panics after one pending poll.
+struct PanickingHandler;
+
+type Reply = Pin<Box<dyn Future<Output = Result<http::Response<String>, Infallible>>>>;
+
+impl Service<http::Request<()>> for PanickingHandler {
+    type Response = http::Response<String>;
+    type Error = Infallible;
+    type Future = Reply;
+
+    fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: http::Request<()>) -> Reply {
+        Box::pin(async {
+            YieldOnce(false).await;
+            panic!("the handler panics")
+        })
     }
 }
 
@@ -173,6 +198,16 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .f64_histogram("seam.boundary.call.duration")
         .build()
         .record(0.0009, &[]);
+
+    // A handler that panics behind the HTTP ingress: the caller gets a 500 marked as a
+    // panic, and the panic is counted.
+    let mut ingress = seam::tower::IngressLayer::new("checkout.http").layer(PanickingHandler);
+    let reply = block_on(ingress.call(http::Request::new(()))).expect("ingress");
+    assert_eq!(reply.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        reply.headers().get(seam::tower::ERROR_TYPE_HEADER),
+        Some(&http::HeaderValue::from_static("panic"))
+    );
 
     guard.shutdown(Duration::from_secs(20)).expect("shutdown");
     guard
@@ -351,6 +386,28 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
     );
     assert_eq!(
         sum.data_points[0].value,
+        Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1))
+    );
+
+    let panics = metric("seam.boundary.panics");
+    assert_eq!(panics.unit, "{panic}");
+    let Some(Data::Sum(panics)) = &panics.data else {
+        panic!("seam.boundary.panics is not a sum")
+    };
+    assert!(panics.is_monotonic);
+    assert_eq!(panics.data_points.len(), 1, "{:?}", panics.data_points);
+    let point = &panics.data_points[0];
+    assert_eq!(
+        attr_str(&point.attributes, "seam.operation"),
+        Some("checkout.http")
+    );
+    assert_eq!(
+        attr_str(&point.attributes, "seam.boundary.kind"),
+        Some("http")
+    );
+    assert_eq!(point.attributes.len(), 2);
+    assert_eq!(
+        point.value,
         Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1))
     );
 

@@ -11,9 +11,10 @@ use opentelemetry::{global, Context, KeyValue};
 
 use super::context::Inbound;
 use super::{SeamContext, SeamError, SeamStatus};
-use crate::pipeline::{descriptor, telemetry};
+use crate::boundary::count_panic;
+use crate::pipeline::telemetry;
 use crate::propagation::with_correlation_id;
-use crate::semconv::{attribute, enums, metric};
+use crate::semconv::{attribute, enums};
 
 /// What the body of an entry point can see of the call it serves.
 #[derive(Debug)]
@@ -190,7 +191,7 @@ where
         let result = panic::catch_unwind(AssertUnwindSafe(|| body(&call)));
         match (result, inbound.overdue()) {
             (Err(payload), _) => {
-                count_panic(operation);
+                count_panic(operation, enums::seam_boundary_kind::FFI);
                 Outcome::failed(
                     SeamStatus::Panic,
                     format!("{operation} panicked: {}", panic_message(payload.as_ref())),
@@ -300,28 +301,6 @@ fn end_span(cx: &Context, outcome: &Outcome) {
         span.set_status(Status::error(Cow::Owned(message.clone())));
     }
     span.end();
-}
-
-/// Adds one to `seam.boundary.panics` for `operation`.
-fn count_panic(operation: &'static str) {
-    // Panics are rare, so the instrument is looked up each time: that always reaches the
-    // meter provider installed now, even one installed after the first call.
-    let (unit, description) = descriptor(metric::SEAM_BOUNDARY_PANICS);
-    global::meter_with_scope(crate::scope())
-        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
-        .with_unit(unit)
-        .with_description(description)
-        .build()
-        .add(
-            1,
-            &[
-                KeyValue::new(attribute::SEAM_OPERATION, operation),
-                KeyValue::new(
-                    attribute::SEAM_BOUNDARY_KIND,
-                    enums::seam_boundary_kind::FFI,
-                ),
-            ],
-        );
 }
 
 /// The text of a panic payload (`panic!` gives a `&str` or a `String`).

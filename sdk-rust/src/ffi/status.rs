@@ -27,7 +27,7 @@ impl SeamStatus {
         match self {
             SeamStatus::Ok => None,
             SeamStatus::Error => Some("error"),
-            SeamStatus::Panic => Some("panic"),
+            SeamStatus::Panic => Some(crate::boundary::PANIC),
             SeamStatus::DeadlineExceeded => Some("deadline_exceeded"),
             SeamStatus::InvalidArgument => Some("invalid_argument"),
         }

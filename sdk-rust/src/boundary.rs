@@ -1,0 +1,30 @@
+//! What the Rust side records of a call across the Go/Rust boundary, whichever way it
+//! crossed: shared by the C ABI (`ffi`) and the HTTP ingress ([`crate::tower`]).
+
+use opentelemetry::{global, KeyValue};
+
+use crate::pipeline::descriptor;
+use crate::semconv::{attribute, metric};
+
+/// The `error.type` of a call that panicked, as both SDKs name it.
+pub(crate) const PANIC: &str = "panic";
+
+/// Adds one to `seam.boundary.panics` for `operation` crossing by `kind` (a
+/// `seam_boundary_kind` value).
+pub(crate) fn count_panic(operation: &'static str, kind: &'static str) {
+    // Panics are rare, so the instrument is looked up each time: that always reaches the
+    // meter provider installed now, even one installed after the first call.
+    let (unit, description) = descriptor(metric::SEAM_BOUNDARY_PANICS);
+    global::meter_with_scope(crate::scope())
+        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
+        .with_unit(unit)
+        .with_description(description)
+        .build()
+        .add(
+            1,
+            &[
+                KeyValue::new(attribute::SEAM_OPERATION, operation),
+                KeyValue::new(attribute::SEAM_BOUNDARY_KIND, kind),
+            ],
+        );
+}
