@@ -3,17 +3,13 @@ package ffi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/seamtel/seam/examples/pricing/faults"
 	"github.com/seamtel/seam/examples/pricing/pricing"
 	"github.com/seamtel/seam/sdk-go/boundary"
-	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
 // Served says which implementation produced a result.
@@ -39,8 +35,8 @@ type Options struct {
 	// Fallbacks, each optional: without one, a failed call is an error.
 	Fallbacks Fallbacks
 	// Timeout bounds each Rust call (sooner if the caller's deadline is
-	// sooner); past it the fallback serves. Zero means only the caller's
-	// deadline applies.
+	// sooner); past it the fallback serves (boundary.FuncOptions.Timeout).
+	// Zero means only the caller's deadline applies.
 	Timeout time.Duration
 	// MeterProvider records the boundary metrics; nil means the global one.
 	MeterProvider metric.MeterProvider
@@ -48,17 +44,10 @@ type Options struct {
 
 // Lib is the Rust candidate, called through the boundary.
 type Lib struct {
-	timeout     time.Duration
-	fallbacks   Fallbacks
 	quote       *boundary.Func[cBasket, cQuote]
 	fingerprint *boundary.Func[cBasket, cFingerprint]
 	setFaults   *boundary.Func[cFaults, cFaults]
 	close       *boundary.Func[cTimeout, cUnused]
-	// timeoutFallbacks counts the fallbacks after the call's own timeout,
-	// which boundary leaves to the caller (it falls back only while the
-	// context it was given still has time).
-	timeoutFallbacks metric.Int64Counter
-	timeoutAttrs     map[string]metric.AddOption
 }
 
 // Open binds the entry points of the linked staticlib.
@@ -67,8 +56,7 @@ func Open(opts Options) (*Lib, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lib{timeout: opts.Timeout, fallbacks: opts.Fallbacks}
-	var quoteOpts boundary.FuncOptions[cBasket, cQuote]
+	quoteOpts := boundary.FuncOptions[cBasket, cQuote]{Timeout: opts.Timeout}
 	if fb := opts.Fallbacks.Quote; fb != nil {
 		quoteOpts.Fallback = func(ctx context.Context, in *cBasket, out *cQuote) error {
 			basket := goBasket(in)
@@ -80,7 +68,7 @@ func Open(opts Options) (*Lib, error) {
 			return err
 		}
 	}
-	var fingerprintOpts boundary.FuncOptions[cBasket, cFingerprint]
+	fingerprintOpts := boundary.FuncOptions[cBasket, cFingerprint]{Timeout: opts.Timeout}
 	if fb := opts.Fallbacks.Fingerprint; fb != nil {
 		fingerprintOpts.Fallback = func(ctx context.Context, in *cBasket, out *cFingerprint) error {
 			basket := goBasket(in)
@@ -92,6 +80,7 @@ func Open(opts Options) (*Lib, error) {
 			return err
 		}
 	}
+	l := &Lib{}
 	if l.quote, err = boundary.NewFunc(b, "pricing.quote", entryQuote, quoteOpts); err != nil {
 		return nil, err
 	}
@@ -104,27 +93,13 @@ func Open(opts Options) (*Lib, error) {
 	if l.close, err = boundary.NewFunc(b, "pricing.close", entryClose, boundary.FuncOptions[cTimeout, cUnused]{}); err != nil {
 		return nil, err
 	}
-	mp := opts.MeterProvider
-	if mp == nil {
-		mp = otel.GetMeterProvider()
-	}
-	meter := mp.Meter("github.com/seamtel/seam/examples/pricing/ffi", metric.WithSchemaURL(semconv.SchemaURL))
-	if l.timeoutFallbacks, err = semconv.NewSeamBoundaryFallbacks(meter); err != nil {
-		return nil, fmt.Errorf("ffi: %s: %w", semconv.SeamBoundaryFallbacksName, err)
-	}
-	l.timeoutAttrs = make(map[string]metric.AddOption)
-	for _, op := range []string{l.quote.Operation(), l.fingerprint.Operation()} {
-		l.timeoutAttrs[op] = metric.WithAttributeSet(attribute.NewSet(
-			semconv.SeamOperation(op), semconv.SeamBoundaryKindFFI, semconv.ErrorType("deadline_exceeded")))
-	}
 	return l, nil
 }
 
 // Quote prices b in Rust, or in Go when Rust fails and a fallback is set.
 func (l *Lib) Quote(ctx context.Context, b *pricing.Basket) (pricing.Quote, Served, error) {
 	var out cQuote
-	served, err := callWithBasket(ctx, l, l.quote, l.fallbacks.Quote, b, &out,
-		func(q pricing.Quote) { quoteToC(q, &out) })
+	served, err := callWithBasket(ctx, l.quote, b, &out)
 	if err != nil {
 		return pricing.Quote{}, served, err
 	}
@@ -135,38 +110,20 @@ func (l *Lib) Quote(ctx context.Context, b *pricing.Basket) (pricing.Quote, Serv
 // fallback is set.
 func (l *Lib) Fingerprint(ctx context.Context, b *pricing.Basket) (string, Served, error) {
 	var out cFingerprint
-	served, err := callWithBasket(ctx, l, l.fingerprint, l.fallbacks.Fingerprint, b, &out,
-		func(hex string) { fingerprintToC(hex, &out) })
+	served, err := callWithBasket(ctx, l.fingerprint, b, &out)
 	if err != nil {
 		return "", served, err
 	}
 	return fingerprintFromC(&out), served, nil
 }
 
-// callWithBasket makes one call with b in C memory under the call timeout,
-// and falls back after that timeout when the caller still has time.
-func callWithBasket[Out, R any](ctx context.Context, l *Lib, f *boundary.Func[cBasket, Out],
-	fallback func(context.Context, *pricing.Basket) (R, error), b *pricing.Basket, out *Out, store func(R),
-) (Served, error) {
+// callWithBasket makes one call with b in C memory and says who served it:
+// the boundary applies the call's timeout and runs the fallback.
+func callWithBasket[Out any](ctx context.Context, f *boundary.Func[cBasket, Out], b *pricing.Basket, out *Out) (Served, error) {
 	in := newCBasket(b)
 	defer freeCBasket(in)
 	var fellBack bool
-	callCtx := context.WithValue(ctx, fallbackKey{}, &fellBack)
-	if l.timeout > 0 {
-		var cancel context.CancelFunc
-		callCtx, cancel = context.WithTimeout(callCtx, l.timeout)
-		defer cancel()
-	}
-	err := f.Call(callCtx, in, out)
-	if err != nil && fallback != nil && errors.Is(err, boundary.ErrDeadlineExceeded) && ctx.Err() == nil {
-		l.timeoutFallbacks.Add(ctx, 1, l.timeoutAttrs[f.Operation()])
-		r, ferr := fallback(ctx, b)
-		if ferr != nil {
-			return ServedByFallback, fmt.Errorf("%w; fallback: %w", err, ferr)
-		}
-		store(r)
-		return ServedByFallback, nil
-	}
+	err := f.Call(context.WithValue(ctx, fallbackKey{}, &fellBack), in, out)
 	if fellBack {
 		return ServedByFallback, err
 	}
