@@ -26,11 +26,7 @@ import (
 	"syscall"
 	"time"
 
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/metric"
-
 	seam "github.com/seamtel/seam/sdk-go"
-	"github.com/seamtel/seam/sdk-go/semconv"
 
 	"github.com/seamtel/seam/examples/pricing/faults"
 	"github.com/seamtel/seam/examples/pricing/ffi"
@@ -142,8 +138,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--fault: %w", err)
 	}
 	if o.pricingService != "" {
-		meter := otel.GetMeterProvider().Meter("github.com/seamtel/seam/examples/pricing/orchestrator", metric.WithSchemaURL(semconv.SchemaURL))
-		if s.service, err = newServiceClient(o.pricingService, o.rustTimeout, meter, g.fingerprint); err != nil {
+		if s.service, err = newServiceClient(o.pricingService, o.rustTimeout, g.fingerprint); err != nil {
 			return err
 		}
 	}
