@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
@@ -11,12 +11,11 @@ use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use opentelemetry::{global, Context, KeyValue};
+use opentelemetry::Context;
 use pricing::basket::{BasketJson, InvalidBasket};
 use pricing::faults::Faults;
 use pricing::fingerprint::fingerprint;
 use pricing::measure::{self, Failure};
-use seam::semconv::{attribute, enums, metric};
 use tower_service::Service;
 
 /// The largest request body read, well above a basket at the item limit.
@@ -27,12 +26,13 @@ pub const FAULT_HEADER: &str = "x-pricing-fault";
 pub const TIMEOUT_HEADER: &str = "x-pricing-timeout-ms";
 /// Response header echoing the request's `seam.correlation_id`.
 const CORRELATION_HEADER: &str = "x-correlation-id";
-const OPERATION: &str = "pricing.fingerprint";
+/// The operation pricing-service serves, the `seam.operation` of its caught panics.
+pub const OPERATION: &str = "pricing.fingerprint";
 
 type Reply = Response<Full<Bytes>>;
 
 /// The service behind `seam::tower::IngressLayer`, which puts the caller's trace context
-/// and correlation id in the request's extensions.
+/// and correlation id in the request's extensions and answers for a panic.
 #[derive(Debug, Clone, Copy)]
 pub struct Handler;
 
@@ -112,17 +112,31 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
         }
     };
     // The work is synchronous (and may sleep on the slow path): it runs on a blocking thread
-    // under the request's context, where a panic is caught instead of killing the task.
+    // under the request's context. A panic there is resumed here, where seam's ingress layer
+    // catches it, counts it and answers 500.
     let work = tokio::task::spawn_blocking(move || {
         let _current = cx.attach();
-        panic::catch_unwind(AssertUnwindSafe(|| compute(&body, faults, deadline)))
+        compute(&body, faults, deadline)
     });
-    match work.await {
-        Ok(Ok(Ok(hex))) => {
+    let result = match work.await {
+        Ok(result) => result,
+        Err(err) => match err.try_into_panic() {
+            Ok(payload) => panic::resume_unwind(payload),
+            Err(err) => {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error",
+                    &format!("{OPERATION}: {err}"),
+                )
+            }
+        },
+    };
+    match result {
+        Ok(hex) => {
             let body = serde_json::json!({ "fingerprint": hex }).to_string();
             reply(StatusCode::OK, "application/json", body.into())
         }
-        Ok(Ok(Err(failure))) => {
+        Err(failure) => {
             let status = match failure {
                 Failure::Invalid(_) => StatusCode::BAD_REQUEST,
                 Failure::DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
@@ -131,14 +145,6 @@ async fn serve_fingerprint(request: Request<Incoming>, cx: Context) -> Reply {
                 status,
                 failure.error_type(),
                 &format!("{OPERATION}: {failure}"),
-            )
-        }
-        Ok(Err(_)) | Err(_) => {
-            count_panic();
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "panic",
-                &format!("{OPERATION} panicked"),
             )
         }
     }
@@ -155,25 +161,6 @@ fn compute(body: &[u8], faults: Faults, deadline: Option<Instant>) -> Result<Str
         faults.inject(OPERATION, || deadline.map_or(true, |d| Instant::now() < d))?;
         Ok(fingerprint(&basket)?)
     })
-}
-
-/// Counts a caught panic in `seam.boundary.panics`, as `seam::ffi::call` does for FFI.
-fn count_panic() {
-    let unit = seam::semconv::metric(metric::SEAM_BOUNDARY_PANICS).map_or("", |d| d.unit);
-    global::meter_with_scope(seam::scope())
-        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
-        .with_unit(unit)
-        .build()
-        .add(
-            1,
-            &[
-                KeyValue::new(attribute::SEAM_OPERATION, OPERATION),
-                KeyValue::new(
-                    attribute::SEAM_BOUNDARY_KIND,
-                    enums::seam_boundary_kind::HTTP,
-                ),
-            ],
-        );
 }
 
 fn header<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {

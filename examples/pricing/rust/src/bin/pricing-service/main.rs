@@ -128,7 +128,7 @@ fn announce(local: SocketAddr) -> Result<(), String> {
 }
 
 async fn accept(listener: TcpListener) {
-    let service = seam::tower::IngressLayer.layer(handler::Handler);
+    let service = seam::tower::IngressLayer::new(handler::OPERATION).layer(handler::Handler);
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
