@@ -55,13 +55,15 @@ impl From<TimedOut> for Failure {
 
 /// Runs `body` as the operation `operation` (`seam.operation.duration` with
 /// `seam.impl=rust` and a span, under the current context) and logs its outcome in one
-/// line that carries the trace and correlation ids. A panic in `body` is recorded as
-/// `error.type=panic`, logged, and goes on unwinding.
+/// line that carries the trace and correlation ids. A panic in `body` is logged and goes on
+/// unwinding; the Seam operation it drops records it as `error.type=panic`.
 pub fn run<T: fmt::Display>(
     operation: &'static str,
     body: impl FnOnce() -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    let mut timer = Timer::start(operation);
+    let timer = Timer::start(operation);
+    // Dropped before the timer, so a panic is logged inside the operation's span.
+    let _unwinding = PanicLog(operation);
     let result = body();
     match &result {
         Ok(value) => log(operation, Outcome::Done(value)),
@@ -78,48 +80,70 @@ enum Outcome<'a, T> {
     Panicked,
 }
 
-/// Times one operation through Seam, or through the raw pipeline in non-conformant mode;
-/// when dropped unfinished during a panic it records the panic.
-struct Timer {
-    operation: &'static str,
-    seam: Option<seam::Operation>,
-    started: Instant,
-    done: bool,
+/// Times one operation through Seam, or through the raw pipeline in non-conformant mode.
+enum Timer {
+    Seam(seam::Operation),
+    Raw(Raw),
 }
 
 impl Timer {
     fn start(operation: &'static str) -> Timer {
-        Timer {
-            operation,
-            seam: (!nonconformant::enabled()).then(|| seam::operation(operation)),
-            started: Instant::now(),
-            done: false,
+        if nonconformant::enabled() {
+            Timer::Raw(Raw {
+                operation,
+                started: Instant::now(),
+                done: false,
+            })
+        } else {
+            Timer::Seam(seam::operation(operation))
         }
     }
 
-    fn finish(&mut self, error_type: Option<&'static str>) {
-        self.done = true;
-        match (self.seam.take(), error_type) {
-            (Some(op), None) => drop(op), // a dropped operation records success
-            (Some(op), Some(error_type)) => op.fail(error_type),
-            (None, _) => {
-                let role = seam::Role::from_context(&Context::current()).unwrap_or_default();
-                nonconformant::record(
-                    self.operation,
-                    role.as_str(),
-                    self.started.elapsed(),
-                    error_type,
-                );
-            }
+    fn finish(self, error_type: Option<&'static str>) {
+        match (self, error_type) {
+            (Timer::Seam(op), None) => drop(op), // a dropped operation records success
+            (Timer::Seam(op), Some(error_type)) => op.fail(error_type),
+            (Timer::Raw(mut raw), error_type) => raw.record(error_type),
         }
     }
 }
 
-impl Drop for Timer {
+/// The raw pipeline's timing, which (unlike a Seam operation) knows nothing of panics: it
+/// records one itself when dropped unfinished while unwinding.
+struct Raw {
+    operation: &'static str,
+    started: Instant,
+    done: bool,
+}
+
+impl Raw {
+    fn record(&mut self, error_type: Option<&'static str>) {
+        self.done = true;
+        let role = seam::Role::from_context(&Context::current()).unwrap_or_default();
+        nonconformant::record(
+            self.operation,
+            role.as_str(),
+            self.started.elapsed(),
+            error_type,
+        );
+    }
+}
+
+impl Drop for Raw {
     fn drop(&mut self) {
         if !self.done && std::thread::panicking() {
-            log::<String>(self.operation, Outcome::Panicked);
-            self.finish(Some("panic"));
+            self.record(Some("panic"));
+        }
+    }
+}
+
+/// Logs that `operation` panicked when dropped while unwinding.
+struct PanicLog(&'static str);
+
+impl Drop for PanicLog {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            log::<String>(self.0, Outcome::Panicked);
         }
     }
 }
