@@ -28,6 +28,11 @@
 // passed without cgo's per-call pointer check, which would cost about as much
 // as the call.
 //
+// FuncOptions.Timeout caps each call and FuncOptions.Fallback serves the
+// calls that fail, counted in seam.boundary.fallbacks. A Rust service called
+// over HTTP gets the same metrics, attribute sets and rules from
+// seamhttp.Crossing (no cgo); both record through sdk-go/internal/crossing.
+//
 // Init and Shutdown start and stop the Rust side's telemetry pipeline. Call
 // Shutdown before the process exits: os.Exit runs no Rust destructors, so
 // nothing else flushes what Rust has buffered.
