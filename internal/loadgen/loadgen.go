@@ -99,6 +99,10 @@ func Run(ctx context.Context, cfg Config, stats *Stats) error {
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			if _, err := Quote(ctx, client, cfg.URL, basket, route); err != nil {
+				if ctx.Err() != nil {
+					stats.Sent.Add(-1) // cut off by the end of the run, not a failure
+					return
+				}
 				stats.Failed.Add(1)
 				return
 			}
