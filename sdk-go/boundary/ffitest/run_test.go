@@ -4,6 +4,8 @@ package ffitest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +35,7 @@ func TestFFI(t *testing.T) {
 		profile = "release"
 	}
 	statInputs(t)
-	buildStaticlib(t, profile)
+	libFlags := buildStaticlib(t, profile)
 
 	args := []string{"test", "-tags", "seamffi", "-count=1"}
 	if testing.Verbose() {
@@ -49,7 +51,7 @@ func TestFFI(t *testing.T) {
 		args = append(args, "-timeout", time.Until(deadline).Round(time.Second).String())
 	}
 	args = append(args, ".")
-	run(t, goTool(), args...)
+	runEnv(t, []string{"CGO_LDFLAGS=" + strings.TrimSpace(os.Getenv("CGO_LDFLAGS")+" "+libFlags)}, goTool(), args...)
 }
 
 // statInputs stats every source the child test depends on. go test caches a
@@ -84,8 +86,13 @@ func statInputs(t *testing.T) {
 	}
 }
 
-// buildStaticlib runs cargo for the testlib and copies the library to libDir.
-func buildStaticlib(t *testing.T, profile string) {
+// buildStaticlib runs cargo for the testlib, copies the library to libDir
+// and to a directory named after its contents, and returns the linker flag
+// that finds it there. go's build cache does not hash libraries named in
+// #cgo LDFLAGS: without the content-named directory in the child's
+// CGO_LDFLAGS (which it does hash), the child would link a cached test binary
+// holding the previous Rust code.
+func buildStaticlib(t *testing.T, profile string) string {
 	t.Helper()
 	cargo := []string{"build", "-p", "seam-ffi-testlib"}
 	if profile == "release" {
@@ -93,17 +100,52 @@ func buildStaticlib(t *testing.T, profile string) {
 	}
 	run(t, "cargo", cargo...)
 	src := filepath.Join(rustDir, "target", profile, "libseam_ffi_testlib.a")
-	if err := os.MkdirAll(libDir, 0o755); err != nil {
+	sum, err := fileSHA256(src)
+	if err != nil {
+		t.Fatalf("hash the staticlib: %v", err)
+	}
+	byContent, err := filepath.Abs(filepath.Join(libDir, "by-content", sum[:16]))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := copyFile(src, filepath.Join(libDir, "libseam_ffi_testlib.a")); err != nil {
-		t.Fatalf("copy the staticlib: %v", err)
+	// Only the newest library is kept: each is tens of megabytes.
+	if err := os.RemoveAll(filepath.Dir(byContent)); err != nil {
+		t.Fatal(err)
 	}
+	for _, dir := range []string{libDir, byContent} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := copyFile(src, filepath.Join(dir, "libseam_ffi_testlib.a")); err != nil {
+			t.Fatalf("copy the staticlib: %v", err)
+		}
+	}
+	return "-L" + byContent
+}
+
+// fileSHA256 is the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // run runs name (cargo in the Rust workspace, anything else here) with its
 // output on the test's stdout, and fails the test if it fails.
 func run(t *testing.T, name string, args ...string) {
+	t.Helper()
+	runEnv(t, nil, name, args...)
+}
+
+// runEnv is run with env added to this process's environment.
+func runEnv(t *testing.T, env []string, name string, args ...string) {
 	t.Helper()
 	ctx := context.Background()
 	if deadline, ok := t.Deadline(); ok {
@@ -115,6 +157,7 @@ func run(t *testing.T, name string, args ...string) {
 	if name == "cargo" {
 		cmd.Dir = rustDir
 	}
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
 	fmt.Printf("$ %s %s\n", name, strings.Join(args, " "))
 	if err := cmd.Run(); err != nil {

@@ -6,14 +6,14 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, SystemTime};
 
-use opentelemetry::trace::{SpanContext, SpanKind, Status, TraceContextExt, Tracer};
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{global, Context, KeyValue};
 
 use super::context::Inbound;
+use super::parent::parent_context;
 use super::{SeamContext, SeamError, SeamStatus};
 use crate::boundary::count_panic;
 use crate::pipeline::telemetry;
-use crate::propagation::with_correlation_id;
 use crate::semconv::{attribute, enums};
 
 /// What the body of an entry point can see of the call it serves.
@@ -155,11 +155,11 @@ where
     F: FnOnce(&Call<'_>) -> Result<(), E>,
     E: fmt::Display,
 {
-    let mut inbound = match ctx.inbound() {
+    let inbound = match ctx.inbound() {
         Ok(inbound) => inbound,
         Err(invalid) => return Outcome::failed(SeamStatus::InvalidArgument, invalid.to_string()),
     };
-    let parent = parent_context(inbound.parent.take(), inbound.correlation_id);
+    let parent = parent_context(&inbound);
     // `recording` is whether a child span was opened and records.
     let (cx, recording) = match spans {
         Spans::Child => start_span(parent, &inbound, operation),
@@ -233,18 +233,6 @@ impl Outcome {
             message: Some(message),
         }
     }
-}
-
-/// The caller's span as a remote parent, with the correlation id in baggage.
-fn parent_context(span_context: Option<SpanContext>, correlation_id: Option<&str>) -> Context {
-    let mut parent = Context::new();
-    if let Some(span_context) = span_context {
-        parent = parent.with_remote_span_context(span_context);
-    }
-    if let Some(id) = correlation_id {
-        parent = with_correlation_id(&parent, id);
-    }
-    parent
 }
 
 /// Opens the child span under `parent` and returns the context holding it, and whether

@@ -54,11 +54,17 @@ impl fmt::Display for InvalidContext {
 
 impl std::error::Error for InvalidContext {}
 
-/// A [`SeamContext`] after validation: what the boundary helper works with.
+/// A [`SeamContext`] after validation: what the boundary helper works with. It borrows the
+/// caller's bytes; the OpenTelemetry parent is built from them only when needed ([`parent`]),
+/// so a call that reuses the previous call's parent parses nothing.
+///
+/// [`parent`]: Inbound::parent
 #[derive(Debug)]
 pub(crate) struct Inbound<'a> {
-    /// The caller's span, marked remote, with its sampled flag and tracestate.
-    pub(crate) parent: Option<SpanContext>,
+    /// The caller's span ids and flags; `None` without a parent span.
+    pub(crate) span: Option<(TraceId, SpanId, TraceFlags)>,
+    /// The W3C tracestate header value, as the caller sent it (possibly empty).
+    pub(crate) tracestate: &'a [u8],
     /// The correlation id, when the caller had one and it is UTF-8.
     pub(crate) correlation_id: Option<&'a str>,
     /// Nanoseconds since the Unix epoch; 0 means no deadline.
@@ -142,31 +148,22 @@ impl SeamContext {
             "correlation_id",
         )?;
 
+        // Compared as integers: a byte-array comparison may become a call to memcmp.
         let trace_id = TraceId::from_bytes(self.trace_id);
         let span_id = SpanId::from_bytes(self.span_id);
-        let parent = match (trace_id == TraceId::INVALID, span_id == SpanId::INVALID) {
+        let span = match (trace_id == TraceId::INVALID, span_id == SpanId::INVALID) {
             (true, true) => None,
-            (false, false) => {
-                let state = std::str::from_utf8(tracestate)
-                    .ok()
-                    .filter(|s| !s.is_empty())
-                    .and_then(|s| TraceState::from_str(s).ok())
-                    .unwrap_or_default();
-                Some(SpanContext::new(
-                    trace_id,
-                    span_id,
-                    TraceFlags::new(self.trace_flags),
-                    true,
-                    state,
-                ))
-            }
+            (false, false) => Some((trace_id, span_id, TraceFlags::new(self.trace_flags))),
             _ => return Err(InvalidContext::PartialTraceContext),
         };
-        let correlation_id = std::str::from_utf8(correlation)
-            .ok()
-            .filter(|s| !s.is_empty());
+        let correlation_id = if correlation.is_empty() {
+            None
+        } else {
+            std::str::from_utf8(correlation).ok()
+        };
         Ok(Inbound {
-            parent,
+            span,
+            tracestate,
             correlation_id,
             deadline_unix_nano: self.deadline_unix_nano,
         })
@@ -201,6 +198,18 @@ impl Default for SeamContext {
 }
 
 impl Inbound<'_> {
+    /// The caller's span, marked remote, with its sampled flag and tracestate (dropped if it
+    /// does not parse).
+    pub(crate) fn parent(&self) -> Option<SpanContext> {
+        let (trace_id, span_id, flags) = self.span?;
+        let state = std::str::from_utf8(self.tracestate)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .and_then(|s| TraceState::from_str(s).ok())
+            .unwrap_or_default();
+        Some(SpanContext::new(trace_id, span_id, flags, true, state))
+    }
+
     /// The deadline as a `SystemTime`, if there is one.
     pub(crate) fn deadline(&self) -> Option<SystemTime> {
         match self.deadline_unix_nano {
@@ -232,7 +241,7 @@ mod tests {
             .with_tracestate("vendor=abc,other=1")
             .with_correlation_id("corr-1");
         let inbound = ctx.inbound().expect("valid context");
-        let parent = inbound.parent.as_ref().expect("parent");
+        let parent = inbound.parent().expect("parent");
         assert_eq!(parent.trace_id(), TraceId::from_bytes(TRACE));
         assert_eq!(parent.span_id(), SpanId::from_bytes(SPAN));
         assert!(parent.is_remote());
@@ -245,7 +254,7 @@ mod tests {
     #[test]
     fn keeps_the_unsampled_flag() {
         let inbound = SeamContext::empty().with_parent(TRACE, SPAN, 0);
-        let parent = inbound.inbound().expect("valid").parent.expect("parent");
+        let parent = inbound.inbound().expect("valid").parent().expect("parent");
         assert!(!parent.is_sampled());
     }
 
@@ -254,7 +263,7 @@ mod tests {
         assert!(SeamContext::empty()
             .inbound()
             .expect("valid")
-            .parent
+            .parent()
             .is_none());
         let partial = SeamContext::empty().with_parent(TRACE, [0; 8], 1);
         assert_eq!(
@@ -277,7 +286,7 @@ mod tests {
         let ctx = SeamContext::empty()
             .with_parent(TRACE, SPAN, 1)
             .with_tracestate("no-equals-sign");
-        let parent = ctx.inbound().expect("valid").parent.expect("parent");
+        let parent = ctx.inbound().expect("valid").parent().expect("parent");
         assert_eq!(parent.trace_state().header(), "");
     }
 

@@ -25,6 +25,7 @@ mod call;
 mod context;
 mod error;
 mod lifecycle;
+mod parent;
 mod status;
 
 pub use call::{call, call_in_parent, Call, DeadlineExceeded};

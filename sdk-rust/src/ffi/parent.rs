@@ -1,0 +1,162 @@
+//! The caller's span and correlation id as an OpenTelemetry parent context, reused while a
+//! thread keeps receiving the same ones.
+//!
+//! Building the parent allocates (the context's span slot is an `Arc`, the correlation id's
+//! baggage a map and a string) and dropping it frees: on a call that does no other work that
+//! is most of what propagation costs. A caller typically makes several calls in a row from the
+//! same span (a Go request calling into Rust in a loop), so each thread keeps the last parent
+//! it built and hands out a clone (a reference count) while the next call's trace context and
+//! correlation id are byte-for-byte the same.
+
+use std::cell::RefCell;
+
+use opentelemetry::trace::{SpanId, TraceContextExt, TraceFlags, TraceId};
+use opentelemetry::Context;
+
+use super::context::Inbound;
+use crate::propagation::with_correlation_id;
+
+/// The last parent built on this thread, with what it was built from.
+struct Cached {
+    span: Option<(TraceId, SpanId, TraceFlags)>,
+    tracestate: Box<[u8]>,
+    correlation_id: Box<str>,
+    cx: Context,
+}
+
+impl Cached {
+    fn matches(&self, inbound: &Inbound<'_>) -> bool {
+        // Lengths first: the usual case is both empty, and comparing bytes calls memcmp,
+        // which costs more here than everything else in the check.
+        let correlation_id = inbound.correlation_id.unwrap_or("").as_bytes();
+        self.span == inbound.span
+            && self.tracestate.len() == inbound.tracestate.len()
+            && self.correlation_id.len() == correlation_id.len()
+            && (self.tracestate.is_empty() || *self.tracestate == *inbound.tracestate)
+            && (correlation_id.is_empty() || self.correlation_id.as_bytes() == correlation_id)
+    }
+}
+
+thread_local! {
+    static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
+}
+
+/// The caller's span as a remote parent (keeping its sampled flag and tracestate), with the
+/// correlation id in baggage.
+pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
+    let reused = LAST
+        .try_with(|last| {
+            let last = last.try_borrow().ok()?;
+            let cached = last.as_ref()?;
+            cached.matches(inbound).then(|| cached.cx.clone())
+        })
+        .ok()
+        .flatten();
+    if let Some(cx) = reused {
+        return cx;
+    }
+    let cx = build(inbound);
+    // Ignored when the thread is exiting or (never, since nothing here calls back) the slot
+    // is borrowed: the next call builds again.
+    let _ = LAST.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some(Cached {
+                span: inbound.span,
+                tracestate: inbound.tracestate.into(),
+                correlation_id: inbound.correlation_id.unwrap_or("").into(),
+                cx: cx.clone(),
+            });
+        }
+    });
+    cx
+}
+
+/// Builds the parent context from scratch.
+fn build(inbound: &Inbound<'_>) -> Context {
+    let mut cx = Context::new();
+    if let Some(span_context) = inbound.parent() {
+        cx = cx.with_remote_span_context(span_context);
+    }
+    if let Some(id) = inbound.correlation_id {
+        cx = with_correlation_id(&cx, id);
+    }
+    cx
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::baggage::BaggageExt;
+    use opentelemetry::trace::{SpanId, TraceContextExt, TraceId};
+
+    use super::parent_context;
+    use crate::ffi::SeamContext;
+    use crate::semconv::correlation;
+
+    const TRACE: [u8; 16] = [7; 16];
+
+    /// What the parent says: span id, sampled, tracestate header and correlation id.
+    fn seen(ctx: SeamContext) -> (SpanId, bool, String, Option<String>) {
+        let inbound = ctx.inbound().expect("valid");
+        let cx = parent_context(&inbound);
+        let span = cx.span();
+        let sc = span.span_context();
+        assert_eq!(sc.trace_id(), TraceId::from_bytes(TRACE));
+        assert!(sc.is_remote());
+        let id = cx
+            .baggage()
+            .get(correlation::BAGGAGE_KEY)
+            .map(|v| v.as_str().to_owned());
+        (sc.span_id(), sc.is_sampled(), sc.trace_state().header(), id)
+    }
+
+    #[test]
+    fn a_reused_parent_never_outlives_a_change_in_what_the_caller_sent() {
+        let base = SeamContext::empty().with_parent(TRACE, [1; 8], 1);
+        let cases = [
+            (base, ([1; 8], true, "", None)),
+            (base, ([1; 8], true, "", None)),
+            (base.with_parent(TRACE, [2; 8], 1), ([2; 8], true, "", None)),
+            (
+                base.with_parent(TRACE, [2; 8], 0),
+                ([2; 8], false, "", None),
+            ),
+            (base.with_tracestate("a=1"), ([1; 8], true, "a=1", None)),
+            (base.with_tracestate("a=2"), ([1; 8], true, "a=2", None)),
+            (
+                base.with_correlation_id("c-1"),
+                ([1; 8], true, "", Some("c-1")),
+            ),
+            (
+                base.with_correlation_id("c-2"),
+                ([1; 8], true, "", Some("c-2")),
+            ),
+            (
+                base.with_correlation_id("c-2"),
+                ([1; 8], true, "", Some("c-2")),
+            ),
+            (base, ([1; 8], true, "", None)),
+        ];
+        for (ctx, (span, sampled, state, id)) in cases {
+            assert_eq!(
+                seen(ctx),
+                (
+                    SpanId::from_bytes(span),
+                    sampled,
+                    state.to_owned(),
+                    id.map(str::to_owned)
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn no_parent_span_gives_an_empty_context() {
+        let has_span = |ctx: SeamContext| {
+            let inbound = ctx.inbound().expect("valid");
+            parent_context(&inbound).has_active_span()
+        };
+        assert!(!has_span(SeamContext::empty()));
+        assert!(has_span(SeamContext::empty().with_parent(TRACE, [1; 8], 1)));
+        assert!(!has_span(SeamContext::empty()));
+    }
+}
