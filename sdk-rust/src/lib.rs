@@ -30,6 +30,7 @@ mod boundary;
 mod cardinality;
 mod config;
 mod error;
+mod export;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod log;

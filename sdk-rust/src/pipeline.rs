@@ -16,7 +16,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{
     Aggregation, Instrument, PeriodicReader, SdkMeterProvider, Stream,
 };
-use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracer, SdkTracerProvider};
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 use tracing::{Level, Subscriber};
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::{Layer, SubscriberExt};
@@ -24,6 +24,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::config::{Config, Protocol};
 use crate::error::Error;
+use crate::export::{Batching, BoundedLogProcessor, BoundedSpanProcessor, Dropped};
 use crate::log::{
     is_transport_target, json_accepts, otlp_accepts, JsonLayer, SchemaLoggerProvider,
 };
@@ -50,6 +51,7 @@ pub(crate) struct Telemetry {
     logger_provider: SdkLoggerProvider,
     shut_down: Mutex<bool>,
     _allocator: Option<AllocatorInstruments>,
+    _dropped: ObservableCounter<u64>,
 }
 
 static TELEMETRY: OnceLock<Telemetry> = OnceLock::new();
@@ -81,7 +83,7 @@ pub(crate) fn descriptor(name: &str) -> (&'static str, &'static str) {
 ///
 /// Call it once per process and keep the [`Guard`]: a second call returns
 /// [`Error::AlreadyInitialized`]. No async runtime is needed with the
-/// default HTTP transport: batching and export run on the SDK's threads.
+/// default HTTP transport: batching and export run on background threads.
 pub fn init(config: Config) -> Result<Guard, Error> {
     static INIT: Mutex<()> = Mutex::new(());
     let _serial = INIT.lock().unwrap_or_else(|e| e.into_inner());
@@ -98,16 +100,26 @@ pub fn init(config: Config) -> Result<Guard, Error> {
         None => env_level()?,
     };
     let transport = Transport::resolve(&config)?;
+    let span_batching = Batching::spans()?;
+    let log_batching = Batching::logs()?;
     let resource = resource::build(&config, &service_name);
 
     let span_exporter = transport.span_exporter()?;
     let metric_exporter = transport.metric_exporter()?;
     let log_exporter = transport.log_exporter()?;
 
+    // Telemetry dropped instead of blocking is counted, as in Go, which the
+    // SDK's batch processors do not do.
+    let dropped = Arc::new(Dropped::default());
+    let span_processor =
+        BoundedSpanProcessor::start(span_exporter, &resource, span_batching, dropped.clone())
+            .map_err(|e| exporter_error("traces", e))?;
+    let log_processor =
+        BoundedLogProcessor::start(log_exporter, &resource, log_batching, dropped.clone())
+            .map_err(|e| exporter_error("logs", e))?;
+
     let tracer_provider = SdkTracerProvider::builder()
-        .with_span_processor(RedactingSpanProcessor::new(
-            BatchSpanProcessor::builder(span_exporter).build(),
-        ))
+        .with_span_processor(RedactingSpanProcessor::new(span_processor))
         .with_resource(resource.clone())
         .build();
     let mut reader = PeriodicReader::builder(metric_exporter);
@@ -120,7 +132,7 @@ pub fn init(config: Config) -> Result<Guard, Error> {
         .with_resource(resource.clone())
         .build();
     let logger_provider = SdkLoggerProvider::builder()
-        .with_batch_exporter(log_exporter)
+        .with_log_processor(log_processor)
         .with_resource(resource.clone())
         .build();
 
@@ -133,6 +145,7 @@ pub fn init(config: Config) -> Result<Guard, Error> {
         max_level,
         json_logs: config.json_logs,
         _allocator: alloc::is_installed().then(|| AllocatorInstruments::register(&meter)),
+        _dropped: dropped.register(&meter),
         tracer_provider,
         meter_provider,
         logger_provider,
@@ -208,10 +221,12 @@ impl Telemetry {
         *shut_down = true;
         let deadline = Instant::now() + timeout;
         let left = || deadline.saturating_duration_since(Instant::now());
+        // Metrics last, as in Go: their final export carries what the
+        // other signals' shutdowns dropped.
         let results = [
             ("traces", self.tracer_provider.shutdown_with_timeout(left())),
-            ("metrics", self.meter_provider.shutdown_with_timeout(left())),
             ("logs", self.logger_provider.shutdown_with_timeout(left())),
+            ("metrics", self.meter_provider.shutdown_with_timeout(left())),
         ];
         let failures: Vec<(&'static str, String)> = results
             .into_iter()

@@ -1,10 +1,14 @@
 //! A minimal but real OTLP/HTTP receiver for tests: HTTP/1.1 on 127.0.0.1,
-//! protobuf bodies decoded with opentelemetry-proto.
+//! protobuf bodies decoded with opentelemetry-proto. It can refuse a signal
+//! or hold its requests, like a collector that is down or stalled.
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -23,23 +27,60 @@ pub struct Received {
     pub rejected: Vec<String>,
 }
 
+/// How the receiver misbehaves, by request path (e.g. `/v1/logs`).
+#[derive(Default, Clone)]
+pub struct Faults {
+    /// Answered with 503 and not recorded.
+    pub refuse: Vec<&'static str>,
+    /// Held without an answer until [`Receiver::release`] (or drop).
+    pub stall: Vec<&'static str>,
+}
+
+/// Opens once; stalled requests wait for it.
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    fn open(&self) {
+        *self.open.lock().expect("lock") = true;
+        self.opened.notify_all();
+    }
+
+    fn wait(&self) {
+        let open = self.open.lock().expect("lock");
+        let _ = self
+            .opened
+            .wait_timeout_while(open, Duration::from_secs(60), |open| !*open);
+    }
+}
+
 /// The running receiver; dropping it stops accepting.
 pub struct Receiver {
     addr: SocketAddr,
     received: Arc<Mutex<Received>>,
     stop: Arc<AtomicBool>,
+    gate: Arc<Gate>,
     acceptor: Option<JoinHandle<()>>,
 }
 
 impl Receiver {
     pub fn start() -> Receiver {
+        Receiver::start_with(Faults::default())
+    }
+
+    pub fn start_with(faults: Faults) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let received = Arc::new(Mutex::new(Received::default()));
         let stop = Arc::new(AtomicBool::new(false));
+        let gate = Arc::new(Gate::default());
         let acceptor = {
             let received = received.clone();
             let stop = stop.clone();
+            let gate = gate.clone();
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -47,7 +88,8 @@ impl Receiver {
                     }
                     let Ok(stream) = stream else { continue };
                     let received = received.clone();
-                    std::thread::spawn(move || serve(stream, &received));
+                    let (faults, gate) = (faults.clone(), gate.clone());
+                    std::thread::spawn(move || serve(stream, &received, &faults, &gate));
                 }
             })
         };
@@ -55,8 +97,14 @@ impl Receiver {
             addr,
             received,
             stop,
+            gate,
             acceptor: Some(acceptor),
         }
+    }
+
+    /// Answers the stalled requests and every later one.
+    pub fn release(&self) {
+        self.gate.open();
     }
 
     /// The base URL, as OTEL_EXPORTER_OTLP_ENDPOINT would hold it.
@@ -72,6 +120,7 @@ impl Receiver {
 impl Drop for Receiver {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.gate.open();
         let _ = TcpStream::connect(self.addr); // wakes the acceptor
         if let Some(acceptor) = self.acceptor.take() {
             let _ = acceptor.join();
@@ -80,7 +129,7 @@ impl Drop for Receiver {
 }
 
 /// Serves requests on one keep-alive connection until the client closes it.
-fn serve(stream: TcpStream, received: &Mutex<Received>) {
+fn serve(stream: TcpStream, received: &Mutex<Received>, faults: &Faults, gate: &Gate) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut writer = match stream.try_clone() {
         Ok(w) => w,
@@ -121,7 +170,14 @@ fn serve(stream: TcpStream, received: &Mutex<Received>) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let status = record(received, &path, &content_type, &body);
+        if faults.stall.contains(&path.as_str()) {
+            gate.wait();
+        }
+        let status = if faults.refuse.contains(&path.as_str()) {
+            "503 Service Unavailable"
+        } else {
+            record(received, &path, &content_type, &body)
+        };
         let response = format!(
             "HTTP/1.1 {status}\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
         );

@@ -1,0 +1,88 @@
+//! `seam.telemetry.dropped`: telemetry dropped instead of blocking the
+//! service, counted with atomic adds and read when metrics are collected.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use opentelemetry::metrics::{Meter, ObservableCounter};
+use opentelemetry::KeyValue;
+
+use crate::pipeline::descriptor;
+use crate::semconv::enums::{seam_telemetry_reason, seam_telemetry_signal};
+use crate::semconv::{attribute, metric};
+
+/// The signal a dropped item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    Traces = 0,
+    Logs = 1,
+}
+
+/// Why an item was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// The queue was at its bound when the item arrived.
+    QueueFull = 0,
+    /// The exporter failed the item's batch, or shutdown ran out of time
+    /// before the batch could be sent.
+    ExportFailed = 1,
+}
+
+const SIGNALS: [(Signal, &str); 2] = [
+    (Signal::Traces, seam_telemetry_signal::TRACES),
+    (Signal::Logs, seam_telemetry_signal::LOGS),
+];
+const REASONS: [(Reason, &str); 2] = [
+    (Reason::QueueFull, seam_telemetry_reason::QUEUE_FULL),
+    (Reason::ExportFailed, seam_telemetry_reason::EXPORT_FAILED),
+];
+
+/// Drop counts by signal and reason.
+#[derive(Debug, Default)]
+pub(crate) struct Dropped {
+    counts: [[AtomicU64; REASONS.len()]; SIGNALS.len()],
+}
+
+impl Dropped {
+    pub(crate) fn add(&self, signal: Signal, reason: Reason, n: usize) {
+        if n > 0 {
+            self.counts[signal as usize][reason as usize].fetch_add(n as u64, Ordering::Relaxed);
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn get(&self, signal: Signal, reason: Reason) -> u64 {
+        self.counts[signal as usize][reason as usize].load(Ordering::Relaxed)
+    }
+
+    /// Reports the counts through `meter`; keep the returned instrument.
+    pub(crate) fn register(self: &Arc<Self>, meter: &Meter) -> ObservableCounter<u64> {
+        let attributes = SIGNALS.map(|(_, signal)| {
+            REASONS.map(|(_, reason)| {
+                [
+                    KeyValue::new(attribute::SEAM_TELEMETRY_SIGNAL, signal),
+                    KeyValue::new(attribute::SEAM_TELEMETRY_REASON, reason),
+                ]
+            })
+        });
+        let dropped = Arc::clone(self);
+        let (unit, description) = descriptor(metric::SEAM_TELEMETRY_DROPPED);
+        meter
+            .u64_observable_counter(metric::SEAM_TELEMETRY_DROPPED)
+            .with_unit(unit)
+            .with_description(description)
+            .with_callback(move |observer| {
+                for (s, by_reason) in dropped.counts.iter().enumerate() {
+                    for (r, count) in by_reason.iter().enumerate() {
+                        // Only what happened: a signal that never dropped
+                        // anything has no series, as in Go.
+                        let n = count.load(Ordering::Relaxed);
+                        if n > 0 {
+                            observer.observe(n, &attributes[s][r]);
+                        }
+                    }
+                }
+            })
+            .build()
+    }
+}

@@ -1,0 +1,68 @@
+//! The log processor that queues records for export in a bounded
+//! [`Queue`], in place of the SDK's `BatchLogProcessor`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::{self, LogBatch, LogExporter, SdkLogRecord};
+use opentelemetry_sdk::Resource;
+
+use super::dropped::{Dropped, Signal};
+use super::queue::{Exporter, Queue};
+use super::settings::Batching;
+use super::FLUSH_TIMEOUT;
+
+/// A queued record; boxed, so that a full queue holds pointers.
+type Record = Box<(SdkLogRecord, InstrumentationScope)>;
+
+/// Queues a copy of each emitted record; see [`Queue`].
+#[derive(Debug)]
+pub(crate) struct BoundedLogProcessor {
+    queue: Queue<Record>,
+}
+
+impl BoundedLogProcessor {
+    /// Starts the export thread. `resource` goes to the exporter here: the
+    /// export thread owns it from then on.
+    pub(crate) fn start<E: LogExporter + 'static>(
+        mut exporter: E,
+        resource: &Resource,
+        batching: Batching,
+        dropped: Arc<Dropped>,
+    ) -> std::io::Result<Self> {
+        exporter.set_resource(resource);
+        let queue = Queue::start("seam-logs", batching, Signal::Logs, dropped, Logs(exporter))?;
+        Ok(BoundedLogProcessor { queue })
+    }
+}
+
+struct Logs<E>(E);
+
+impl<E: LogExporter + 'static> Exporter<Record> for Logs<E> {
+    fn export(&mut self, batch: Vec<Record>) -> OTelSdkResult {
+        let records: Vec<(&SdkLogRecord, &InstrumentationScope)> =
+            batch.iter().map(|r| (&r.0, &r.1)).collect();
+        futures_executor::block_on(self.0.export(LogBatch::new(&records)))
+    }
+
+    fn shutdown(&mut self, timeout: Duration) -> OTelSdkResult {
+        self.0.shutdown_with_timeout(timeout)
+    }
+}
+
+impl logs::LogProcessor for BoundedLogProcessor {
+    fn emit(&self, record: &mut SdkLogRecord, scope: &InstrumentationScope) {
+        // The record is the caller's: the queue keeps a copy.
+        self.queue.add(Box::new((record.clone(), scope.clone())));
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.queue.flush(FLUSH_TIMEOUT)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.queue.shutdown(timeout)
+    }
+}

@@ -1,0 +1,454 @@
+//! A bounded export queue that never blocks its producers: items past the
+//! bound are dropped and counted, and batches are exported on one thread of
+//! the queue's own (no async runtime), which also stops the exporter.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+
+use super::dropped::{Dropped, Reason, Signal};
+use super::settings::Batching;
+
+/// What the export thread sends batches with.
+pub(crate) trait Exporter<T>: Send + 'static {
+    /// Sends one batch; an error drops it (counted as `export_failed`).
+    fn export(&mut self, batch: Vec<T>) -> OTelSdkResult;
+    /// Stops the exporter, once, after the last export.
+    fn shutdown(&mut self, timeout: Duration) -> OTelSdkResult;
+}
+
+/// The producers' side of the queue. Its methods are safe to call from
+/// any thread, never panic, and only `flush` and `shutdown` wait.
+#[derive(Debug)]
+pub(crate) struct Queue<T> {
+    shared: Arc<Shared<T>>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+#[derive(Debug)]
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    /// Tells the export thread that work is due.
+    wake: Condvar,
+    /// Tells flush and shutdown callers that the export thread progressed.
+    progress: Condvar,
+    batching: Batching,
+    signal: Signal,
+    dropped: Arc<Dropped>,
+}
+
+#[derive(Debug)]
+struct State<T> {
+    items: Vec<T>,
+    flush_requested: u64,
+    flush_completed: u64,
+    /// Why the last completed flush lost items, if it did.
+    flush_error: Option<String>,
+    /// Set by shutdown: no more items are taken, and nothing is exported
+    /// after this instant.
+    deadline: Option<Instant>,
+    /// The exporter's shutdown result, once the export thread ended.
+    finished: Option<Result<(), String>>,
+}
+
+impl<T: Send + 'static> Queue<T> {
+    /// Starts the export thread, named `thread_name`.
+    pub(crate) fn start<E: Exporter<T>>(
+        thread_name: &str,
+        batching: Batching,
+        signal: Signal,
+        dropped: Arc<Dropped>,
+        exporter: E,
+    ) -> std::io::Result<Queue<T>> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                items: Vec::new(),
+                flush_requested: 0,
+                flush_completed: 0,
+                flush_error: None,
+                deadline: None,
+                finished: None,
+            }),
+            wake: Condvar::new(),
+            progress: Condvar::new(),
+            batching,
+            signal,
+            dropped,
+        });
+        let worker = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name(thread_name.to_owned())
+                .spawn(move || shared.run(exporter))?
+        };
+        Ok(Queue {
+            shared,
+            worker: Mutex::new(Some(worker)),
+        })
+    }
+}
+
+impl<T> Queue<T> {
+    /// Queues `item`, or drops and counts it (`queue_full`) when the queue
+    /// is at its bound. Items arriving after shutdown are ignored.
+    pub(crate) fn add(&self, item: T) {
+        let shared = &*self.shared;
+        let mut state = shared.lock();
+        if state.deadline.is_some() {
+            return;
+        }
+        if state.items.len() >= shared.batching.queue_size {
+            drop(state);
+            shared.dropped.add(shared.signal, Reason::QueueFull, 1);
+            return;
+        }
+        state.items.push(item);
+        let due = state.items.len() == shared.batching.batch_size;
+        drop(state);
+        if due {
+            shared.wake.notify_one();
+        }
+    }
+
+    /// Exports everything queued before the call, waiting at most `timeout`.
+    pub(crate) fn flush(&self, timeout: Duration) -> OTelSdkResult {
+        let shared = &*self.shared;
+        let deadline = Instant::now() + timeout;
+        let mut state = shared.lock();
+        if state.deadline.is_some() {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        state.flush_requested += 1;
+        let ticket = state.flush_requested;
+        shared.wake.notify_one();
+        while state.flush_completed < ticket {
+            if state.finished.is_some() {
+                return Err(OTelSdkError::AlreadyShutdown);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(OTelSdkError::Timeout(timeout));
+            }
+            state = shared.wait(&shared.progress, state, deadline - now);
+        }
+        match &state.flush_error {
+            None => Ok(()),
+            Some(e) => Err(OTelSdkError::InternalFailure(e.clone())),
+        }
+    }
+
+    /// Exports what is queued, stops the exporter and ends the export
+    /// thread, waiting at most `timeout`. When time runs out, what is still
+    /// queued is dropped and counted (`export_failed`), and the export under
+    /// way, which cannot be interrupted, is abandoned to the thread: it
+    /// exports nothing more and ends when that export returns.
+    pub(crate) fn shutdown(&self, timeout: Duration) -> OTelSdkResult {
+        let shared = &*self.shared;
+        let deadline = Instant::now() + timeout;
+        let mut state = shared.lock();
+        if state.deadline.is_some() {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        state.deadline = Some(deadline);
+        shared.wake.notify_one();
+        let result = loop {
+            if let Some(result) = &state.finished {
+                break result.clone();
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                let unsent = std::mem::take(&mut state.items);
+                drop(state);
+                shared
+                    .dropped
+                    .add(shared.signal, Reason::ExportFailed, unsent.len());
+                return Err(OTelSdkError::Timeout(timeout));
+            }
+            state = shared.wait(&shared.progress, state, deadline - now);
+        };
+        drop(state);
+        let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(worker) = worker {
+            let _ = worker.join(); // it has finished: this does not wait
+        }
+        result.map_err(OTelSdkError::InternalFailure)
+    }
+}
+
+impl<T> Drop for Queue<T> {
+    /// Tells a queue that was never shut down to stop, without waiting.
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        if state.deadline.is_none() {
+            state.deadline = Some(Instant::now());
+            self.shared.wake.notify_one();
+        }
+    }
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // An export never runs under the lock, and nothing under it panics;
+        // a poisoned lock still holds consistent state.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait<'a>(
+        &self,
+        condvar: &Condvar,
+        state: MutexGuard<'a, State<T>>,
+        timeout: Duration,
+    ) -> MutexGuard<'a, State<T>> {
+        match condvar.wait_timeout(state, timeout) {
+            Ok((state, _)) => state,
+            Err(e) => e.into_inner().0,
+        }
+    }
+
+    fn past_deadline(&self) -> bool {
+        self.lock().deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// The export thread: exports when a batch is full, the delay is up, a
+    /// flush is asked for, or shutdown begins; after shutdown's export it
+    /// stops the exporter and ends.
+    fn run<E: Exporter<T>>(&self, mut exporter: E) {
+        let delay = self.batching.delay;
+        let mut next = Instant::now() + delay;
+        loop {
+            let mut state = self.lock();
+            loop {
+                if state.deadline.is_some()
+                    || state.flush_requested > state.flush_completed
+                    || state.items.len() >= self.batching.batch_size
+                {
+                    break;
+                }
+                let now = Instant::now();
+                if now >= next {
+                    break;
+                }
+                state = self.wait(&self.wake, state, next - now);
+            }
+            let batch = std::mem::take(&mut state.items);
+            let flush = state.flush_requested;
+            let deadline = state.deadline;
+            drop(state);
+
+            let error = self.export_all(&mut exporter, batch);
+            next = Instant::now() + delay;
+
+            let mut state = self.lock();
+            if flush > state.flush_completed {
+                state.flush_completed = flush;
+                state.flush_error = error;
+            }
+            if let Some(deadline) = deadline {
+                drop(state);
+                let left = deadline.saturating_duration_since(Instant::now());
+                let result = match catch_unwind(AssertUnwindSafe(|| exporter.shutdown(left))) {
+                    Ok(result) => result.map_err(|e| e.to_string()),
+                    Err(_) => Err("the exporter panicked while shutting down".to_owned()),
+                };
+                self.lock().finished = Some(result);
+                self.progress.notify_all();
+                return;
+            }
+            drop(state);
+            self.progress.notify_all();
+        }
+    }
+
+    /// Exports `batch` in batches of at most `batch_size`, counting what is
+    /// lost; returns the last reason for a loss.
+    fn export_all<E: Exporter<T>>(&self, exporter: &mut E, batch: Vec<T>) -> Option<String> {
+        let mut items = batch.into_iter();
+        let mut error = None;
+        while items.len() > 0 {
+            if self.past_deadline() {
+                self.dropped
+                    .add(self.signal, Reason::ExportFailed, items.len());
+                return Some("shutdown timed out before the export".to_owned());
+            }
+            let chunk: Vec<T> = items.by_ref().take(self.batching.batch_size).collect();
+            let n = chunk.len();
+            // A panicking exporter loses its batch, not the export thread.
+            let failure = match catch_unwind(AssertUnwindSafe(|| exporter.export(chunk))) {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(_) => Some("the exporter panicked".to_owned()),
+            };
+            if failure.is_some() {
+                self.dropped.add(self.signal, Reason::ExportFailed, n);
+                error = failure;
+            }
+        }
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    /// Records batches; fails when `fail` is set; waits on `gate` first if
+    /// there is one.
+    struct Recording {
+        batches: Arc<Mutex<Vec<Vec<u32>>>>,
+        fail: bool,
+        gate: Option<(mpsc::Sender<()>, mpsc::Receiver<()>)>,
+    }
+
+    impl Exporter<u32> for Recording {
+        fn export(&mut self, batch: Vec<u32>) -> OTelSdkResult {
+            if let Some((started, gate)) = &self.gate {
+                let _ = started.send(());
+                let _ = gate.recv_timeout(Duration::from_secs(30));
+            }
+            self.batches.lock().expect("lock").push(batch);
+            if self.fail {
+                Err(OTelSdkError::InternalFailure("collector said no".into()))
+            } else {
+                Ok(())
+            }
+        }
+
+        fn shutdown(&mut self, _: Duration) -> OTelSdkResult {
+            Ok(())
+        }
+    }
+
+    fn batching(queue_size: usize, batch_size: usize, delay: Duration) -> Batching {
+        Batching {
+            queue_size,
+            batch_size,
+            delay,
+        }
+    }
+
+    #[test]
+    fn exports_in_order_in_batches() {
+        let dropped = Arc::new(Dropped::default());
+        let batches = Arc::new(Mutex::new(Vec::new()));
+        let exporter = Recording {
+            batches: batches.clone(),
+            fail: false,
+            gate: None,
+        };
+        let queue = Queue::start(
+            "test",
+            batching(100, 4, Duration::from_secs(3600)),
+            Signal::Traces,
+            dropped.clone(),
+            exporter,
+        )
+        .expect("start");
+        for i in 0..10 {
+            queue.add(i);
+        }
+        queue.flush(Duration::from_secs(10)).expect("flush");
+        queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+        let batches = batches.lock().expect("lock");
+        assert!(batches.iter().all(|b| b.len() <= 4), "{batches:?}");
+        assert_eq!(batches.concat(), (0..10).collect::<Vec<_>>());
+        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
+        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 0);
+    }
+
+    /// A stuck exporter never blocks `add`: the queue fills and the rest is
+    /// counted; shutdown gives up at its deadline and counts what was left.
+    #[test]
+    fn stuck_exporter_drops_and_never_blocks() {
+        let dropped = Arc::new(Dropped::default());
+        let batches = Arc::new(Mutex::new(Vec::new()));
+        let (release, gate) = mpsc::channel();
+        let (started_tx, started) = mpsc::channel();
+        let exporter = Recording {
+            batches: batches.clone(),
+            fail: false,
+            gate: Some((started_tx, gate)),
+        };
+        let queue = Queue::start(
+            "test",
+            batching(8, 2, Duration::from_secs(3600)),
+            Signal::Logs,
+            dropped.clone(),
+            exporter,
+        )
+        .expect("start");
+        // A full batch starts an export, which sticks.
+        queue.add(0);
+        queue.add(1);
+        started
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the export started");
+        for i in 2..10_002 {
+            queue.add(i);
+        }
+        assert_eq!(
+            dropped.get(Signal::Logs, Reason::QueueFull),
+            10_000 - 8,
+            "all but the 8 the queue holds"
+        );
+        assert!(matches!(
+            queue.shutdown(Duration::from_millis(50)),
+            Err(OTelSdkError::Timeout(_))
+        ));
+        assert_eq!(
+            dropped.get(Signal::Logs, Reason::ExportFailed),
+            8,
+            "what shutdown left unsent"
+        );
+        // Released, the export under way completes and the thread ends
+        // without exporting anything more.
+        drop(release);
+        let worker = queue.worker.lock().expect("lock").take().expect("worker");
+        worker.join().expect("export thread");
+        assert_eq!(*batches.lock().expect("lock"), vec![vec![0, 1]]);
+        assert_eq!(dropped.get(Signal::Logs, Reason::ExportFailed), 8);
+        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
+    }
+
+    #[test]
+    fn export_error_counts_the_batch() {
+        let dropped = Arc::new(Dropped::default());
+        let exporter = Recording {
+            batches: Arc::default(),
+            fail: true,
+            gate: None,
+        };
+        let queue = Queue::start(
+            "test",
+            batching(10, 10, Duration::from_secs(3600)),
+            Signal::Traces,
+            dropped.clone(),
+            exporter,
+        )
+        .expect("start");
+        for i in 0..3 {
+            queue.add(i);
+        }
+        assert!(matches!(
+            queue.flush(Duration::from_secs(10)),
+            Err(OTelSdkError::InternalFailure(e)) if e.contains("collector said no")
+        ));
+        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 3);
+        queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+        queue.add(99); // ignored
+        assert!(matches!(
+            queue.flush(Duration::from_secs(1)),
+            Err(OTelSdkError::AlreadyShutdown)
+        ));
+        assert!(matches!(
+            queue.shutdown(Duration::from_secs(1)),
+            Err(OTelSdkError::AlreadyShutdown)
+        ));
+        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 3);
+        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
+    }
+}
