@@ -25,6 +25,9 @@ import (
 //	  - propagation: the boundary with the Go span's trace context (unsampled,
 //	    so Rust rebuilds the parent and its child span records nothing), no Go
 //	    metrics (no-op meter provider).
+//	  - propagation_new_parent: propagation with a different Go span on every
+//	    call (cycling through 256), so Rust cannot reuse the parent context it
+//	    built for the previous call.
 //	  - propagation+metrics: the same, recording seam.boundary.call.duration
 //	    into the Go metric SDK.
 //	  - child_span: a sampled Go span, so Rust records a child span and its
@@ -73,6 +76,25 @@ func BenchmarkFFI(b *testing.B) {
 			if bare(&in, &out) != 0 {
 				b.Fatal("bare call failed")
 			}
+		}
+	})
+	// Spans that differ from one call to the next, for propagation_new_parent.
+	var newParents [256]context.Context
+	for i := range newParents {
+		sid := sampled.SpanID()
+		sid[0], sid[1] = byte(i), byte(i>>8)^0x5a
+		newParents[i] = trace.ContextWithSpanContext(context.Background(), sampled.WithSpanID(sid))
+	}
+	b.Run("propagation_new_parent", func(b *testing.B) {
+		f := funcOn(noMetrics, entryDoubleInParent)
+		var out Output
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if err := f.Call(newParents[i%len(newParents)], &in, &out); err != nil {
+				b.Fatal(err)
+			}
+			i++
 		}
 	})
 	for _, bc := range []struct {
