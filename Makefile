@@ -4,6 +4,8 @@ CARGO ?= cargo
 SEAM  := $(GO) run ./cmd/seam
 
 # Every Go module of the workspace; each is vetted and tested on its own.
+# Tests run with -count=1: several run binaries and Rust libraries built
+# outside go's knowledge, so a cached pass could be stale.
 GO_MODULES := $(shell awk '/^use \(/{f=1; next} f && /^\)/{f=0} f {print $$1}' go.work)
 
 .PHONY: demo run test deps schema-check generate generate-check test-go test-rust conformance
@@ -37,7 +39,7 @@ conformance:
 test-go:
 	@set -e; for m in $(GO_MODULES); do \
 	  echo "== go vet + go test: $$m"; \
-	  (cd $$m && $(GO) vet ./... && $(GO) test ./...); \
+	  (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...); \
 	done
 
 test-rust:

@@ -21,8 +21,13 @@ PRICING_BIN    := $(PRICING_ROOT)/bin
 
 .PHONY: example example-rust example-test example-check
 
+# go build does not hash the staticlib #cgo LDFLAGS names, and keeps an
+# existing binary whose Go inputs did not change: a search directory named
+# after the library's contents puts the Rust code into the build key.
 example: example-rust
-	cd $(PRICING_ROOT)/examples && $(GO) build -o $(PRICING_BIN)/pricing-orchestrator ./pricing/orchestrator
+	sum=$$(sha256sum $(PRICING_LIBDIR)/libpricing.a | cut -c1-16) && mkdir -p $(PRICING_LIBDIR)/by-content/$$sum && \
+	cd $(PRICING_ROOT)/examples && CGO_LDFLAGS="$$CGO_LDFLAGS -L$(PRICING_LIBDIR)/by-content/$$sum" \
+	  $(GO) build -o $(PRICING_BIN)/pricing-orchestrator ./pricing/orchestrator
 
 # The staticlib and pricing-service; the Go tests run this themselves.
 example-rust:

@@ -26,7 +26,7 @@ func binaries(t *testing.T) (service, orchestrator string) {
 	rustbuild.Build(t)
 	root := rustbuild.Root(t)
 	orchestrator = filepath.Join(t.TempDir(), "pricing-orchestrator")
-	rustbuild.Run(t, filepath.Join(root, "examples"), rustbuild.GoTool(), "build", "-o", orchestrator, "./pricing/orchestrator")
+	rustbuild.RunEnv(t, filepath.Join(root, "examples"), rustbuild.LinkEnv(t), rustbuild.GoTool(), "build", "-o", orchestrator, "./pricing/orchestrator")
 	return rustbuild.ServiceBinary(t), orchestrator
 }
 

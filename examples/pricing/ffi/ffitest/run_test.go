@@ -20,5 +20,5 @@ func TestFFI(t *testing.T) {
 	if deadline, ok := t.Deadline(); ok {
 		args = append(args, "-timeout", time.Until(deadline).Round(time.Second).String())
 	}
-	rustbuild.Run(t, ".", rustbuild.GoTool(), append(args, ".")...)
+	rustbuild.RunEnv(t, ".", rustbuild.LinkEnv(t), rustbuild.GoTool(), append(args, ".")...)
 }

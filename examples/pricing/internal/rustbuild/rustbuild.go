@@ -5,6 +5,8 @@ package rustbuild
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -67,6 +69,12 @@ func StatInputs(tb testing.TB) {
 // test if it fails or outlives the test's deadline.
 func Run(tb testing.TB, dir, name string, args ...string) {
 	tb.Helper()
+	RunEnv(tb, dir, nil, name, args...)
+}
+
+// RunEnv is Run with env added to the child's environment.
+func RunEnv(tb testing.TB, dir string, env []string, name string, args ...string) {
+	tb.Helper()
 	ctx := context.Background()
 	if deadline, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
 		if d, ok := deadline.Deadline(); ok {
@@ -77,11 +85,35 @@ func Run(tb testing.TB, dir, name string, args ...string) {
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
 	tb.Logf("$ %s %s", name, strings.Join(args, " "))
 	if err := cmd.Run(); err != nil {
 		tb.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
 	}
+}
+
+// LinkEnv returns the CGO_LDFLAGS for a child go command that links the
+// staticlib: go's build cache does not hash libraries named in #cgo
+// LDFLAGS, so without a flag naming the library's contents a child go test
+// could reuse a test binary linked against the previous Rust code. The flag
+// is a search directory named after the library's hash, which the linker
+// ignores but the cache key includes.
+func LinkEnv(tb testing.TB) []string {
+	tb.Helper()
+	libDir := filepath.Join(Root(tb), "sdk-rust", "target", "pricing")
+	data, err := os.ReadFile(filepath.Join(libDir, "libpricing.a"))
+	if err != nil {
+		tb.Fatalf("read the staticlib: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	dir := filepath.Join(libDir, "by-content", hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return []string{"CGO_LDFLAGS=" + strings.TrimSpace(os.Getenv("CGO_LDFLAGS")+" -L"+dir)}
 }
 
 // GoTool is the go command of the toolchain running the test.
