@@ -23,20 +23,7 @@ const (
 )
 
 func mergeNumberPoints(dps pmetric.NumberDataPointSlice, mode mergeMode) {
-	if dps.Len() < 2 {
-		return
-	}
-	first := make(map[uint64]int, dps.Len())
-	drop := make([]bool, dps.Len())
-	for i := 0; i < dps.Len(); i++ {
-		dp := dps.At(i)
-		h := hashAttributes(dp.Attributes())
-		j, seen := first[h]
-		if !seen {
-			first[h] = i
-			continue
-		}
-		into := dps.At(j)
+	mergeDuplicates(dps, func(into, dp pmetric.NumberDataPoint) {
 		switch mode {
 		case mergeSum:
 			addNumberPoint(into, dp)
@@ -49,10 +36,36 @@ func mergeNumberPoints(dps pmetric.NumberDataPointSlice, mode mergeMode) {
 			dp.CopyTo(into)
 			widenStart(into, start)
 		}
-		drop[i] = true
+	})
+}
+
+// pointSlice is what every pdata data point slice offers.
+type pointSlice[P interface{ Attributes() pcommon.Map }] interface {
+	Len() int
+	At(int) P
+	RemoveIf(func(P) bool)
+}
+
+// mergeDuplicates merges every point into the first one with the same
+// attributes, then removes it.
+func mergeDuplicates[P interface{ Attributes() pcommon.Map }, S pointSlice[P]](dps S, merge func(into, dp P)) {
+	if dps.Len() < 2 {
+		return
+	}
+	first := make(map[uint64]int, dps.Len())
+	drop := make([]bool, dps.Len())
+	for i := 0; i < dps.Len(); i++ {
+		dp := dps.At(i)
+		h := hashAttributes(dp.Attributes())
+		if j, seen := first[h]; seen {
+			merge(dps.At(j), dp)
+			drop[i] = true
+		} else {
+			first[h] = i
+		}
 	}
 	i := 0
-	dps.RemoveIf(func(pmetric.NumberDataPoint) bool {
+	dps.RemoveIf(func(P) bool {
 		d := drop[i]
 		i++
 		return d
@@ -100,20 +113,7 @@ func widenStart[P interface {
 }
 
 func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice, mode mergeMode) {
-	if dps.Len() < 2 {
-		return
-	}
-	first := make(map[uint64]int, dps.Len())
-	drop := make([]bool, dps.Len())
-	for i := 0; i < dps.Len(); i++ {
-		dp := dps.At(i)
-		h := hashAttributes(dp.Attributes())
-		j, seen := first[h]
-		if !seen {
-			first[h] = i
-			continue
-		}
-		into := dps.At(j)
+	mergeDuplicates(dps, func(into, dp pmetric.HistogramDataPoint) {
 		if mode == mergeLast {
 			start := into.StartTimestamp()
 			dp.CopyTo(into)
@@ -121,13 +121,6 @@ func mergeHistogramPoints(dps pmetric.HistogramDataPointSlice, mode mergeMode) {
 		} else {
 			addHistogramPoint(into, dp)
 		}
-		drop[i] = true
-	}
-	i := 0
-	dps.RemoveIf(func(pmetric.HistogramDataPoint) bool {
-		d := drop[i]
-		i++
-		return d
 	})
 }
 
