@@ -21,43 +21,23 @@ var signalPaths = [numSignals]string{
 	signalLogs:    "/v1/logs",
 }
 
-// endpointURL is the URL to give a signal's exporter, or "" when it reads
-// its own per-signal environment variable.
-func (s *settings) endpointURL(sig signal) string {
-	if s.useSignalEnv[sig] {
-		return ""
-	}
-	u := *s.endpoint
-	if s.protocol == ProtocolHTTP {
-		u.Path = joinPath(u.Path, signalPaths[sig])
-	}
-	return u.String()
-}
-
-func joinPath(base, p string) string {
-	for len(base) > 0 && base[len(base)-1] == '/' {
-		base = base[:len(base)-1]
-	}
-	return base + p
-}
-
 // The exporters are created without dialling: with the collector down,
 // Start still succeeds and exports fail (and are counted) later.
 
 func newSpanExporter(ctx context.Context, s *settings) (sdktrace.SpanExporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlptracehttp.Option{otlptracehttp.WithTimeout(s.exportTimeout)}
-		if u := s.endpointURL(signalTraces); u != "" {
-			opts = append(opts, otlptracehttp.WithEndpointURL(u))
+		opts := []otlptracehttp.Option{
+			otlptracehttp.WithTimeout(s.exportTimeout),
+			otlptracehttp.WithEndpointURL(s.endpoints[signalTraces].String()),
 		}
 		if s.headers != nil {
 			opts = append(opts, otlptracehttp.WithHeaders(s.headers))
 		}
 		return otlptracehttp.New(ctx, opts...)
 	}
-	opts := []otlptracegrpc.Option{otlptracegrpc.WithTimeout(s.exportTimeout)}
-	if u := s.endpointURL(signalTraces); u != "" {
-		opts = append(opts, otlptracegrpc.WithEndpointURL(u))
+	opts := []otlptracegrpc.Option{
+		otlptracegrpc.WithTimeout(s.exportTimeout),
+		otlptracegrpc.WithEndpointURL(s.endpoints[signalTraces].String()),
 	}
 	if s.headers != nil {
 		opts = append(opts, otlptracegrpc.WithHeaders(s.headers))
@@ -67,18 +47,18 @@ func newSpanExporter(ctx context.Context, s *settings) (sdktrace.SpanExporter, e
 
 func newMetricExporter(ctx context.Context, s *settings) (sdkmetric.Exporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlpmetrichttp.Option{otlpmetrichttp.WithTimeout(s.exportTimeout)}
-		if u := s.endpointURL(signalMetrics); u != "" {
-			opts = append(opts, otlpmetrichttp.WithEndpointURL(u))
+		opts := []otlpmetrichttp.Option{
+			otlpmetrichttp.WithTimeout(s.exportTimeout),
+			otlpmetrichttp.WithEndpointURL(s.endpoints[signalMetrics].String()),
 		}
 		if s.headers != nil {
 			opts = append(opts, otlpmetrichttp.WithHeaders(s.headers))
 		}
 		return otlpmetrichttp.New(ctx, opts...)
 	}
-	opts := []otlpmetricgrpc.Option{otlpmetricgrpc.WithTimeout(s.exportTimeout)}
-	if u := s.endpointURL(signalMetrics); u != "" {
-		opts = append(opts, otlpmetricgrpc.WithEndpointURL(u))
+	opts := []otlpmetricgrpc.Option{
+		otlpmetricgrpc.WithTimeout(s.exportTimeout),
+		otlpmetricgrpc.WithEndpointURL(s.endpoints[signalMetrics].String()),
 	}
 	if s.headers != nil {
 		opts = append(opts, otlpmetricgrpc.WithHeaders(s.headers))
@@ -88,18 +68,18 @@ func newMetricExporter(ctx context.Context, s *settings) (sdkmetric.Exporter, er
 
 func newLogExporter(ctx context.Context, s *settings) (sdklog.Exporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlploghttp.Option{otlploghttp.WithTimeout(s.exportTimeout)}
-		if u := s.endpointURL(signalLogs); u != "" {
-			opts = append(opts, otlploghttp.WithEndpointURL(u))
+		opts := []otlploghttp.Option{
+			otlploghttp.WithTimeout(s.exportTimeout),
+			otlploghttp.WithEndpointURL(s.endpoints[signalLogs].String()),
 		}
 		if s.headers != nil {
 			opts = append(opts, otlploghttp.WithHeaders(s.headers))
 		}
 		return otlploghttp.New(ctx, opts...)
 	}
-	opts := []otlploggrpc.Option{otlploggrpc.WithTimeout(s.exportTimeout)}
-	if u := s.endpointURL(signalLogs); u != "" {
-		opts = append(opts, otlploggrpc.WithEndpointURL(u))
+	opts := []otlploggrpc.Option{
+		otlploggrpc.WithTimeout(s.exportTimeout),
+		otlploggrpc.WithEndpointURL(s.endpoints[signalLogs].String()),
 	}
 	if s.headers != nil {
 		opts = append(opts, otlploggrpc.WithHeaders(s.headers))

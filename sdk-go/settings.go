@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,12 +36,15 @@ const (
 	envMetricsExporter  = "OTEL_METRICS_EXPORTER"
 	envLogsExporter     = "OTEL_LOGS_EXPORTER"
 	envSeamLogLevel     = "SEAM_LOG_LEVEL"
+	envHeaders          = "OTEL_EXPORTER_OTLP_HEADERS"
+	envSampler          = "OTEL_TRACES_SAMPLER"
+	envSamplerArg       = "OTEL_TRACES_SAMPLER_ARG"
 	defaultGRPCEndpoint = "http://localhost:4317"
 	defaultHTTPEndpoint = "http://localhost:4318"
 )
 
 // signalEndpointEnv are the per-signal endpoint variables; when one is set
-// and Config.Endpoint is not, that signal's exporter reads it itself.
+// and Config.Endpoint is not, that signal's exporter sends there, as given.
 var signalEndpointEnv = [numSignals]string{
 	signalTraces:  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
 	signalMetrics: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
@@ -70,17 +72,20 @@ type batching struct {
 // every value checked.
 type settings struct {
 	serviceName, serviceVersion, environment string
-	resourceAttrs                            []attribute.KeyValue
+	// envResourceAttrs are OTEL_RESOURCE_ATTRIBUTES', in order; the
+	// resource puts Config's over them.
+	envResourceAttrs []attribute.KeyValue
+	resourceAttrs    []attribute.KeyValue
 
 	disabled bool
 	protocol Protocol
-	// endpoint is the base URL; empty for a signal whose own env variable
-	// the exporter reads.
-	endpoint      *url.URL
-	useSignalEnv  [numSignals]bool
+	// endpoints are each signal's exporter URLs, signal paths included
+	// for OTLP/HTTP.
+	endpoints     [numSignals]*url.URL
 	exportEnabled [numSignals]bool
 	headers       map[string]string
 	exportTimeout time.Duration
+	sampler       samplerSetting
 
 	metricInterval time.Duration
 	spans, logs    batching
@@ -124,8 +129,15 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	if s.serviceName == "" {
 		s.serviceName = strings.TrimSpace(getenv(envServiceName))
 	}
-	if s.serviceName == "" {
-		s.serviceName = serviceNameFromResourceEnv(getenv(envResourceAttrs))
+	envAttrs, err := parseKeyValues(envResourceAttrs, getenv(envResourceAttrs))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, kv := range envAttrs {
+		s.envResourceAttrs = append(s.envResourceAttrs, attribute.String(kv.key, kv.value))
+		if kv.key == "service.name" && s.serviceName == "" {
+			s.serviceName = kv.value
+		}
 	}
 	if s.serviceName == "" {
 		fail("Config.ServiceName: required (or set %s)", envServiceName)
@@ -137,7 +149,7 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	}
 	switch s.protocol {
 	case "":
-		s.protocol = ProtocolGRPC
+		s.protocol = ProtocolHTTP
 	case ProtocolGRPC, ProtocolHTTP:
 	default:
 		field := "Config.Protocol"
@@ -151,25 +163,24 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	endpoint, field := cfg.Endpoint, "Config.Endpoint"
-	if endpoint == "" {
-		endpoint, field = strings.TrimSpace(getenv(envEndpoint)), envEndpoint
-		for sig, name := range signalEndpointEnv {
-			s.useSignalEnv[sig] = getenv(name) != ""
+	s.resolveEndpoints(cfg, getenv, cfg.Insecure || insecureEnv, fail)
+
+	if s.headers == nil {
+		headers, err := parseKeyValues(envHeaders, getenv(envHeaders))
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, kv := range headers {
+			if s.headers == nil {
+				s.headers = map[string]string{}
+			}
+			s.headers[kv.key] = kv.value
 		}
 	}
-	if endpoint == "" {
-		endpoint = defaultGRPCEndpoint
-		if s.protocol == ProtocolHTTP {
-			endpoint = defaultHTTPEndpoint
-		}
-	}
-	if s.endpoint, err = parseEndpoint(endpoint, cfg.Insecure || insecureEnv); err != nil {
-		fail("%s: %v", field, err)
-	}
+	s.sampler = resolveSampler(getenv, fail)
 
 	for sig, name := range [numSignals]string{envTracesExporter, envMetricsExporter, envLogsExporter} {
-		switch v := strings.TrimSpace(getenv(name)); v {
+		switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
 		case "", "otlp":
 			s.exportEnabled[sig] = true
 		case "none":
@@ -245,96 +256,39 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	return s, nil
 }
 
-// parseEndpoint accepts a URL, whose scheme decides TLS, or a bare
-// host:port, which gets https, or http when insecure is set.
-func parseEndpoint(endpoint string, insecure bool) (*url.URL, error) {
-	if !strings.Contains(endpoint, "://") {
-		scheme := "https"
-		if insecure {
-			scheme = "http"
+// resolveEndpoints sets each signal's exporter URL: Config.Endpoint for
+// every signal, else a signal's own variable as given, else
+// OTEL_EXPORTER_OTLP_ENDPOINT, else the protocol's default; a base URL gets
+// the signal's path for OTLP/HTTP.
+func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, insecure bool, fail func(string, ...any)) {
+	base, field := cfg.Endpoint, "Config.Endpoint"
+	if base == "" {
+		base, field = strings.TrimSpace(getenv(envEndpoint)), envEndpoint
+	}
+	if base == "" {
+		base, field = defaultGRPCEndpoint, "default endpoint"
+		if s.protocol == ProtocolHTTP {
+			base = defaultHTTPEndpoint
 		}
-		endpoint = scheme + "://" + endpoint
 	}
-	u, err := url.Parse(endpoint)
+	baseURL, err := parseEndpoint(base, insecure)
 	if err != nil {
-		return nil, fmt.Errorf("not a URL or host:port: %v", err)
+		fail("%s: %v", field, err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("scheme %q: want http or https", u.Scheme)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%q has no host", endpoint)
-	}
-	return u, nil
-}
-
-// serviceNameFromResourceEnv finds service.name in an
-// OTEL_RESOURCE_ATTRIBUTES value (comma-separated key=value, values
-// percent-encoded).
-func serviceNameFromResourceEnv(v string) string {
-	for _, kv := range strings.Split(v, ",") {
-		key, val, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(key) != "service.name" {
+	for sig, name := range signalEndpointEnv {
+		if own := strings.TrimSpace(getenv(name)); own != "" && cfg.Endpoint == "" {
+			if s.endpoints[sig], err = parseEndpoint(own, insecure); err != nil {
+				fail("%s: %v", name, err)
+			}
 			continue
 		}
-		if dec, err := url.PathUnescape(strings.TrimSpace(val)); err == nil {
-			return dec
+		if baseURL == nil {
+			continue
 		}
-		return strings.TrimSpace(val)
+		u := *baseURL
+		if s.protocol == ProtocolHTTP {
+			u.Path = joinPath(u.Path, signalPaths[sig])
+		}
+		s.endpoints[sig] = &u
 	}
-	return ""
-}
-
-func envBool(getenv func(string) string, name string) (bool, error) {
-	switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
-	case "", "false":
-		return false, nil
-	case "true":
-		return true, nil
-	default:
-		return false, fmt.Errorf("%s: want true or false, got %q", name, v)
-	}
-}
-
-// durationSetting returns the Config value when set, else the env value in
-// milliseconds (as OpenTelemetry specifies), else def.
-func durationSetting(v time.Duration, field string, getenv func(string) string, env string, def time.Duration, fail func(string, ...any)) time.Duration {
-	if v < 0 {
-		fail("%s: must not be negative, got %v", field, v)
-		return def
-	}
-	if v > 0 {
-		return v
-	}
-	raw := strings.TrimSpace(getenv(env))
-	if raw == "" {
-		return def
-	}
-	ms, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || ms <= 0 {
-		fail("%s: want a positive number of milliseconds, got %q", env, raw)
-		return def
-	}
-	return time.Duration(ms) * time.Millisecond
-}
-
-// intSetting returns the Config value when set, else the env value, else def.
-func intSetting(v int, field string, getenv func(string) string, env string, def int, fail func(string, ...any)) int {
-	if v < 0 {
-		fail("%s: must not be negative, got %d", field, v)
-		return def
-	}
-	if v > 0 {
-		return v
-	}
-	raw := strings.TrimSpace(getenv(env))
-	if raw == "" {
-		return def
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n <= 0 {
-		fail("%s: want a positive integer, got %q", env, raw)
-		return def
-	}
-	return n
 }

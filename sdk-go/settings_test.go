@@ -68,71 +68,22 @@ func TestStartRejectsInvalidConfig(t *testing.T) {
 	}
 }
 
-// Config fields win over the environment, which wins over defaults.
-func TestResolvePrecedence(t *testing.T) {
-	vars := map[string]string{
-		envServiceName:                     "from-env",
-		envEndpoint:                        "http://collector:4317",
-		envProtocol:                        "http/protobuf",
-		envTimeout:                         "2500",
-		envMetricInterval:                  "1000",
-		envSpanQueueSize:                   "100",
-		envLogQueueSize:                    "200",
-		envSeamLogLevel:                    "trace",
-		envSDKDisabled:                     "false",
-		envMetricsExporter:                 "none",
-		"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://logs:4318/v1/logs",
-	}
-	s, err := resolve(Config{}, env(vars))
+// The Go-only Config fields (the shared parity cases cover the rest).
+func TestResolveGoOnlyFields(t *testing.T) {
+	s, err := resolve(Config{
+		ServiceName: "s", Endpoint: "collector.internal:4317", Insecure: true, Protocol: ProtocolGRPC, QueueSize: 10,
+	}, env(map[string]string{envSpanQueueSize: "100", envLogQueueSize: "200"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.serviceName != "from-env" || s.protocol != ProtocolHTTP || s.endpoint.String() != "http://collector:4317" ||
-		s.exportTimeout != 2500*time.Millisecond || s.metricInterval != time.Second ||
-		s.spans.queueSize != 100 || s.logs.queueSize != 200 || s.logLevel.Level() != LevelTrace {
-		t.Errorf("env not applied: %+v", s)
+	if got := s.endpoints[signalLogs].String(); got != "http://collector.internal:4317" {
+		t.Errorf("Config.Insecure host:port endpoint: %s", got)
 	}
-	if s.exportEnabled[signalMetrics] || !s.exportEnabled[signalTraces] {
-		t.Errorf("OTEL_METRICS_EXPORTER=none not applied: %v", s.exportEnabled)
+	if s.spans.queueSize != 10 || s.logs.queueSize != 10 {
+		t.Errorf("Config.QueueSize did not win: spans %d logs %d", s.spans.queueSize, s.logs.queueSize)
 	}
-	if !s.useSignalEnv[signalLogs] || s.endpointURL(signalLogs) != "" || s.endpointURL(signalTraces) != "http://collector:4317/v1/traces" {
-		t.Errorf("per-signal endpoints: logs %q traces %q", s.endpointURL(signalLogs), s.endpointURL(signalTraces))
-	}
-
-	s, err = resolve(Config{
-		ServiceName: "from-config", Endpoint: "collector.internal:4317", Insecure: true, Protocol: ProtocolGRPC,
-		ExportTimeout: time.Second, QueueSize: 10, LogLevel: slog.LevelWarn,
-	}, env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.serviceName != "from-config" || s.protocol != ProtocolGRPC || s.endpoint.String() != "http://collector.internal:4317" ||
-		s.exportTimeout != time.Second || s.spans.queueSize != 10 || s.logs.queueSize != 10 || s.logLevel.Level() != slog.LevelWarn {
-		t.Errorf("Config did not win: %+v", s)
-	}
-	// A Config endpoint is for every signal, per-signal env or not.
-	if s.useSignalEnv[signalLogs] {
-		t.Error("per-signal env overrode Config.Endpoint")
-	}
-}
-
-func TestResolveDefaults(t *testing.T) {
-	s, err := resolve(Config{ServiceName: "s"}, env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.protocol != ProtocolGRPC || s.endpoint.String() != defaultGRPCEndpoint || s.exportTimeout != 10*time.Second ||
-		s.metricInterval != time.Minute || s.spans.queueSize != 2048 || s.spans.batchSize != 512 ||
-		s.logLevel.Level() != slog.LevelInfo || s.runtime.Interval != 15*time.Second || s.disabled {
-		t.Errorf("defaults: %+v", s)
-	}
-	s, _ = resolve(Config{ServiceName: "s", Protocol: ProtocolHTTP, Endpoint: "collector:4318"}, env(nil))
-	if got := s.endpointURL(signalMetrics); got != "https://collector:4318/v1/metrics" {
-		t.Errorf("host:port without Insecure should use TLS: %s", got)
-	}
-	s, _ = resolve(Config{}, env(map[string]string{envResourceAttrs: "team=a,service.name=check%20out"}))
-	if s.serviceName != "check out" {
-		t.Errorf("service.name from OTEL_RESOURCE_ATTRIBUTES: %q", s.serviceName)
+	if s.runtime.Interval != 15*time.Second {
+		t.Errorf("runtime interval default: %v", s.runtime.Interval)
 	}
 }
 

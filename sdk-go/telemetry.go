@@ -117,7 +117,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		}
 	}
 
-	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource), sdktrace.WithSampler(s.sampler.sdkSampler()))
 	t.traceProvider, t.tracer = tp, tp
 	if s.exportEnabled[signalTraces] {
 		exp, err := newSpanExporter(ctx, s)

@@ -2,7 +2,7 @@
 // metrics and logs that match the schema, correlation IDs on every log
 // line, and the Go runtime metrics, from the few lines in run.
 //
-//	OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 go run ./go-service -addr 127.0.0.1:8080
+//	OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 go run ./go-service -addr 127.0.0.1:8080
 //	curl http://127.0.0.1:8080/quote/A-1
 package main
 

@@ -246,6 +246,12 @@ var (
 	SeamTelemetrySignalLogs    = SeamTelemetrySignalKey.String("logs")
 )
 
+// ServiceInstanceIDKey is the attribute key for "service.instance.id": The string ID of the service instance: a random UUID per process unless the operator sets one, so that replicas of one service never share a series.
+const ServiceInstanceIDKey = attribute.Key("service.instance.id")
+
+// ServiceInstanceID returns the "service.instance.id" attribute.
+func ServiceInstanceID(val string) attribute.KeyValue { return ServiceInstanceIDKey.String(val) }
+
 // ServiceNameKey is the attribute key for "service.name": Logical name of the service.
 const ServiceNameKey = attribute.Key("service.name")
 

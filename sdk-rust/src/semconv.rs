@@ -69,6 +69,8 @@ pub mod attribute {
     pub const SEAM_TELEMETRY_REASON: &str = "seam.telemetry.reason";
     /// `seam.telemetry.signal`: The telemetry signal an item belongs to.
     pub const SEAM_TELEMETRY_SIGNAL: &str = "seam.telemetry.signal";
+    /// `service.instance.id`: The string ID of the service instance: a random UUID per process unless the operator sets one, so that replicas of one service never share a series.
+    pub const SERVICE_INSTANCE_ID: &str = "service.instance.id";
     /// `service.name`: Logical name of the service.
     pub const SERVICE_NAME: &str = "service.name";
     /// `service.version`: The version string of the service.
