@@ -14,6 +14,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/seamtel/seam/sdk-go/internal/batch"
+	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -83,15 +84,18 @@ func reportErrors[T any](export func(context.Context, []T) error) func(context.C
 	}
 }
 
-// spanProcessor queues sampled spans for export in a bounded queue.
+// spanProcessor redacts sampled spans and queues them for export in a
+// bounded queue.
 type spanProcessor struct {
 	queue *batch.Queue[sdktrace.ReadOnlySpan]
 	exp   sdktrace.SpanExporter
+	red   *redact.Redactor
 }
 
-func newSpanProcessor(exp sdktrace.SpanExporter, b batching, s *settings, drops *dropCounter) *spanProcessor {
+func newSpanProcessor(exp sdktrace.SpanExporter, b batching, s *settings, drops *dropCounter, red *redact.Redactor) *spanProcessor {
 	return &spanProcessor{
 		exp: exp,
+		red: red,
 		queue: batch.New(batch.Config[sdktrace.ReadOnlySpan]{
 			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
 			Export:  reportErrors(exp.ExportSpans),
@@ -104,7 +108,7 @@ func (p *spanProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 
 func (p *spanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if s.SpanContext().IsSampled() {
-		p.queue.Add(s)
+		p.queue.Add(redactSpan(p.red, s))
 	}
 }
 

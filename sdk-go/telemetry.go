@@ -124,7 +124,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		if err != nil {
 			return nil, err
 		}
-		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops))
+		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops, red))
 	}
 	if s.profiling != nil {
 		if t.profiler, t.tracer, err = startProfiling(s, tp); err != nil {
