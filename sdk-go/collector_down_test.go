@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +180,48 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool, msg func() str
 			t.Fatal(msg())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// With the collector down, Shutdown takes no longer than the export
+// timeout (plus the abort grace), whatever ctx says, and says what was lost.
+func TestShutdownWithCollectorDown(t *testing.T) {
+	for _, protocol := range []Protocol{ProtocolHTTP, ProtocolGRPC} {
+		t.Run(string(protocol), func(t *testing.T) {
+						tel, err := Start(context.Background(), Config{
+				ServiceName: "pricing", Endpoint: deadEndpoint(t), Protocol: protocol,
+				ExportTimeout: 300 * time.Millisecond, LogWriter: io.Discard,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 20 {
+				end := StartOperation(context.Background(), "checkout.price")
+				tel.Logger().Info("quote computed")
+				end(nil)
+			}
+			start := time.Now()
+			err = tel.Shutdown(context.Background())
+			took := time.Since(start)
+			t.Logf("Shutdown took %v: %v", took, err)
+			if took > 5*time.Second {
+				t.Errorf("Shutdown(context.Background()) took %v with a 300ms export timeout", took)
+			}
+			if err == nil {
+				t.Fatal("Shutdown lost telemetry and reported nothing")
+			}
+			msg := err.Error()
+			for _, want := range []string{"lost 20 spans", "log records", "metric points"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("Shutdown error %q does not say %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, " 0 metric points") {
+				t.Errorf("the final metric export's points were lost uncounted: %q", msg)
+			}
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "reader shutdown timeout") {
+				t.Errorf("Shutdown error is not one plain line: %q", msg)
+			}
+		})
 	}
 }

@@ -32,6 +32,16 @@ func (d *dropCounter) add(sig signal, reason batch.Reason, n int) {
 	}
 }
 
+// snapshot returns the drops so far per signal, whatever the reason.
+func (d *dropCounter) snapshot() (n [numSignals]int64) {
+	for s := range d.counts {
+		for r := range d.counts[s] {
+			n[s] += d.counts[s][r].Load()
+		}
+	}
+	return n
+}
+
 func (d *dropCounter) reporter(sig signal) func(batch.Reason, int) {
 	return func(r batch.Reason, n int) { d.add(sig, r, n) }
 }

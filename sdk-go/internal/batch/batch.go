@@ -182,8 +182,8 @@ func (q *Queue[T]) Flush(ctx context.Context) error {
 
 // Shutdown exports what is queued and stops the queue; later items are
 // ignored. It returns when done or when ctx ends; in the latter case the
-// export in flight is aborted and the rest is dropped as ExportFailed, and
-// the goroutine still ends.
+// export in flight is aborted and the rest is dropped as ExportFailed
+// before it returns.
 func (q *Queue[T]) Shutdown(ctx context.Context) error {
 	q.mu.Lock()
 	already := q.stopped
@@ -200,9 +200,18 @@ func (q *Queue[T]) Shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		q.cancelBase()
+		// The aborted export returns at once; waiting for it means its
+		// items are counted as dropped before Shutdown reports the loss.
+		select {
+		case <-q.done:
+		case <-time.After(abortGrace):
+		}
 		return ctx.Err()
 	}
 }
+
+// abortGrace bounds the wait for an export that Shutdown aborted.
+const abortGrace = time.Second
 
 // exportWithin exports what is queued under a caller's context, which
 // Shutdown can still cut short through base.
