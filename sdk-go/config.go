@@ -69,6 +69,14 @@ type Config struct {
 	// LogHandlers receive every record too, after redaction, with trace_id,
 	// span_id and seam.correlation_id added as attributes.
 	LogHandlers []slog.Handler
+	// SlogDefault installs Logger() as slog.Default (and so as the output
+	// of the log package) until Shutdown, so that slog.Info and log.Printf
+	// anywhere in the service are redacted and canonical too.
+	SlogDefault bool
+	// OTelLogger installs a logger writing canonical, redacted lines as the
+	// OpenTelemetry SDK's own diagnostic logger (otel.SetLogger), at
+	// LogLevel; export errors reach the same lines either way.
+	OTelLogger bool
 
 	// RuntimeMetrics configures the Go runtime metrics.
 	RuntimeMetrics RuntimeMetricsConfig

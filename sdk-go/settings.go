@@ -93,6 +93,8 @@ type settings struct {
 	logLevel    slog.Leveler
 	logWriter   io.Writer
 	logHandlers []slog.Handler
+	slogDefault bool
+	otelLogger  bool
 
 	runtime       RuntimeMetricsConfig
 	profiling     *ProfilingConfig
@@ -112,6 +114,8 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 		logLevel:       cfg.LogLevel,
 		logWriter:      cfg.LogWriter,
 		logHandlers:    cfg.LogHandlers,
+		slogDefault:    cfg.SlogDefault,
+		otelLogger:     cfg.OTelLogger,
 		runtime:        cfg.RuntimeMetrics,
 		profiling:      cfg.Profiling,
 		prometheus:     cfg.Prometheus,

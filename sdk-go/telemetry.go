@@ -54,6 +54,9 @@ type Telemetry struct {
 	logProvider    *sdklog.LoggerProvider
 	meterProvider  *sdkmetric.MeterProvider
 
+	// previousSlog is slog.Default before Start replaced it, if it did.
+	previousSlog *slog.Logger
+
 	// exportTimeout bounds Shutdown as a whole.
 	exportTimeout time.Duration
 	shutdownOnce  sync.Once
@@ -98,6 +101,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		t.logger = newLogger(red, s, json, nil)
 		t.ops = newOperations(t.tracer, t.meter, red)
 		current.Store(t.ops)
+		t.installLoggers(s, red, json)
 		return t, nil
 	}
 
@@ -172,6 +176,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	otel.SetTextMapPropagator(propagator)
 	otel.SetErrorHandler(newErrorHandler(red, json))
 	current.Store(t.ops)
+	t.installLoggers(s, red, json)
 	return t, nil
 }
 
@@ -301,6 +306,7 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 		if t.ops != nil {
 			current.CompareAndSwap(t.ops, nil)
 		}
+		t.restoreLoggers()
 		if t.exportTimeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, t.exportTimeout)

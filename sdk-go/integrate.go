@@ -1,0 +1,33 @@
+package seam
+
+import (
+	"log/slog"
+
+	"github.com/go-logr/logr"
+	"go.opentelemetry.io/otel"
+
+	"github.com/seamtel/seam/sdk-go/redact"
+)
+
+// installLoggers makes Seam's logger slog's default and its diagnostic
+// logger OpenTelemetry's, as configured. Shutdown puts the previous slog
+// default back.
+func (t *Telemetry) installLoggers(s *settings, red *redact.Redactor, json *jsonHandler) {
+	if s.slogDefault {
+		t.previousSlog = slog.Default()
+		slog.SetDefault(t.logger)
+	}
+	if s.otelLogger {
+		// The JSON line only: the SDK's own messages sent through the
+		// OTLP bridge could feed an export failure back into the exporter.
+		otel.SetLogger(logr.FromSlogHandler(&redactingHandler{red: red, level: s.logLevel, next: json}))
+	}
+}
+
+// restoreLoggers undoes installLoggers' slog default, unless someone else
+// replaced it since.
+func (t *Telemetry) restoreLoggers() {
+	if t.previousSlog != nil && slog.Default() == t.logger {
+		slog.SetDefault(t.previousSlog)
+	}
+}
