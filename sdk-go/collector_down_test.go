@@ -188,7 +188,7 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool, msg func() str
 func TestShutdownWithCollectorDown(t *testing.T) {
 	for _, protocol := range []Protocol{ProtocolHTTP, ProtocolGRPC} {
 		t.Run(string(protocol), func(t *testing.T) {
-						tel, err := Start(context.Background(), Config{
+			tel, err := Start(context.Background(), Config{
 				ServiceName: "pricing", Endpoint: deadEndpoint(t), Protocol: protocol,
 				ExportTimeout: 300 * time.Millisecond, LogWriter: io.Discard,
 			})
