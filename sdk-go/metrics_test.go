@@ -1,20 +1,25 @@
 package seam
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
@@ -187,5 +192,68 @@ func TestPrometheus(t *testing.T) {
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Logf("/metrics:\n%s", text)
+	}
+}
+
+// The pull endpoint has the collector's label set on every series,
+// negotiates OpenMetrics for exemplars, and keeps each exemplar within
+// OpenMetrics' 128 runes however many attributes the schema's view drops.
+func TestPrometheusLabelsAndExemplars(t *testing.T) {
+	var lines bytes.Buffer
+	tel := startForTest(t, Config{ServiceName: "pricing", LogWriter: &lines, Prometheus: &PrometheusConfig{}})
+	ctx, span := otel.Tracer("t").Start(context.Background(), "request")
+	h, err := otel.Meter("app").Float64Histogram(semconv.SeamOperationDurationName, metric.WithUnit(semconv.SeamOperationDurationUnit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", 60)
+	h.Record(ctx, 0.002, metric.WithAttributes(
+		attribute.String(string(semconv.SeamOperationKey), "checkout.price"),
+		attribute.String("http.route", long), attribute.String("user.id", long), attribute.String("password", "hunter2"),
+	))
+	span.End()
+
+	scrape := func(accept string) string {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set("Accept", accept)
+		w := httptest.NewRecorder()
+		tel.MetricsHandler().ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	om := scrape("application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5")
+	var exemplar string
+	for _, l := range strings.Split(om, "\n") {
+		if strings.HasPrefix(l, "seam_operation_duration_seconds_bucket{") && strings.Contains(l, " # {") {
+			exemplar = l[strings.Index(l, " # {")+3:]
+			exemplar = exemplar[:strings.Index(exemplar, "}")+1]
+		}
+	}
+	if exemplar == "" {
+		t.Fatalf("no exemplar in the OpenMetrics exposition:\n%s", om)
+	}
+	if want := span.SpanContext().TraceID().String(); !strings.Contains(exemplar, want) {
+		t.Errorf("exemplar %s does not point at trace %s", exemplar, want)
+	}
+	if n := utf8.RuneCountInString(exemplar) - 2; n > 128 {
+		t.Errorf("exemplar labels have %d runes: %s", n, exemplar)
+	}
+	if strings.Contains(om, "hunter2") || strings.Contains(lines.String(), "exemplar") {
+		t.Errorf("a dropped attribute or an exemplar error leaked:\n%s\n%s", om, lines.String())
+	}
+
+	text := scrape("text/plain;version=0.0.4")
+	for _, name := range []string{"seam_operation_duration_seconds_bucket", "go_goroutine_count"} {
+		found := false
+		for _, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(l, name+"{") {
+				found = true
+				if !strings.Contains(l, `service_name="pricing"`) || !strings.Contains(l, `seam_impl="go"`) {
+					t.Errorf("series lacks the collector's promoted labels: %s", l)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no %s series:\n%s", name, text)
+		}
 	}
 }

@@ -19,9 +19,11 @@ import (
 // to Prometheus translation the Seam collector's exporter uses (classic
 // characters, unit and _total suffixes: seam_operation_duration_seconds),
 // because Prometheus 2.42 is the floor and one set of dashboards and alert
-// rules must fit the pull and the push path alike. Units and buckets are
+// rules must fit the pull and the push path alike. For the same reason every
+// series gets the resource labels the collector's exporter promotes
+// (service_name, seam_impl). Units and buckets are
 // the OTLP path's because the same views apply.
-func newPrometheusReader(producer sdkmetric.Producer) (sdkmetric.Reader, http.Handler, error) {
+func newPrometheusReader(producer sdkmetric.Producer, promoted map[string]string) (sdkmetric.Reader, http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	opts := []otelprom.Option{
 		otelprom.WithRegisterer(reg),
@@ -37,7 +39,10 @@ func newPrometheusReader(producer sdkmetric.Producer) (sdkmetric.Reader, http.Ha
 	if err != nil {
 		return nil, nil, fmt.Errorf("seam: Config.Prometheus: %w", err)
 	}
-	return reader, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), nil
+	// OpenMetrics when the scraper asks for it, as Prometheus does: only
+	// that format carries exemplars.
+	gatherer := promotingGatherer{next: reg, labels: promoted}
+	return reader, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{EnableOpenMetrics: true}), nil
 }
 
 // metricsServer serves /metrics on addr until closed.

@@ -210,7 +210,10 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCo
 		)))
 	}
 	if s.prometheus != nil {
-		reader, handler, err := newPrometheusReader(producer)
+		reader, handler, err := newPrometheusReader(producer, map[string]string{
+			"service_name": s.serviceName,
+			"seam_impl":    semconv.SeamImplGo.Value.AsString(),
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,8 @@ func schemaView() sdkmetric.View {
 			Description:     m.Description,
 			Unit:            m.Unit,
 			AttributeFilter: attribute.NewAllowKeysFilter(attributeKeys(m.Attributes)...),
+
+			ExemplarReservoirProviderSelector: bareExemplars,
 		}
 		if m.Instrument == "histogram" {
 			s.Aggregation = sdkmetric.AggregationExplicitBucketHistogram{Boundaries: m.Boundaries}
