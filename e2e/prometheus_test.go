@@ -100,19 +100,6 @@ func TestPrometheusSeesBothImplementations(t *testing.T) {
 		}
 	}
 
-	// The README's queries for a migration lead run, and the latency one answers per implementation.
-	for i, q := range stack.MigrationQueries {
-		got, err := prom.Query(ctx, q)
-		if err != nil {
-			t.Errorf("query %d: %v", i+1, err)
-		}
-		if i == 0 {
-			if _, err := prom.Eventually(ctx, q, func(s []promtest.Sample) bool { return len(s) >= 2 }); err != nil {
-				t.Errorf("p99 per implementation: %v (first answer %v)", err, got)
-			}
-		}
-	}
-
 	// Switching the Rust panic fault on moves the panic and fallback counters.
 	before := map[string]float64{}
 	for _, q := range []string{"seam_boundary_panics_total", "seam_boundary_fallbacks_total"} {
@@ -130,6 +117,38 @@ func TestPrometheusSeesBothImplementations(t *testing.T) {
 	for q, was := range before {
 		if _, err := prom.Eventually(ctx, q, func(s []promtest.Sample) bool { return sum(s) > was }); err != nil {
 			fail(err)
+		}
+	}
+
+	// With the fault on, each of the README's queries for a migration lead
+	// answers: latency and error ratio per operation and implementation,
+	// and the boundary's panics and fallbacks as two series.
+	wants := []struct {
+		what string
+		ok   func([]promtest.Sample) bool
+	}{
+		{"p99 per operation and implementation", func(s []promtest.Sample) bool { return len(s) >= 2 }},
+		{"error ratio per operation and implementation", func(s []promtest.Sample) bool { return len(s) >= 2 }},
+		{"panics and fallbacks of one operation", func(s []promtest.Sample) bool {
+			costs := map[string]map[string]bool{}
+			for _, x := range s {
+				op := x.Labels["seam_operation"]
+				if costs[op] == nil {
+					costs[op] = map[string]bool{}
+				}
+				costs[op][x.Labels["cost"]] = true
+			}
+			for _, c := range costs {
+				if c["panics"] && c["fallbacks"] {
+					return true
+				}
+			}
+			return false
+		}},
+	}
+	for i, q := range stack.MigrationQueries {
+		if got, err := prom.Eventually(ctx, q, wants[i].ok); err != nil {
+			t.Errorf("README query %d (%s): %v; last answer %v", i+1, wants[i].what, err, got)
 		}
 	}
 }
