@@ -87,4 +87,3 @@ func price(sku string) (int, error) {
 	}
 	return 100 + cents%10000, nil
 }
-

@@ -30,12 +30,17 @@ type Process struct {
 
 // Spec says how to start a process.
 type Spec struct {
-	Name    string
-	Path    string
-	Args    []string
-	Env     []string // added to the environment of this process
+	Name string
+	Path string
+	Args []string
+	Env  []string // added to the environment of this process
+	// LogPath receives standard output, and standard error too unless
+	// StderrPath is set.
 	LogPath string
-	// WaitListening waits for a stdout line "listening on ADDR".
+	// StderrPath, when set, receives standard error apart, so that a
+	// process whose stdout is its JSON log keeps that file pure JSON.
+	StderrPath string
+	// WaitListening waits for a line "listening on ADDR" on either stream.
 	WaitListening bool
 	// Echo, when set, also receives every output line, prefixed with the name.
 	Echo io.Writer
@@ -51,30 +56,48 @@ func Launch(ctx context.Context, spec Spec) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	errFile := logFile
+	if spec.StderrPath != "" {
+		if errFile, err = os.Create(spec.StderrPath); err != nil {
+			logFile.Close()
+			return nil, err
+		}
+	}
+	closeFiles := func() {
+		logFile.Close()
+		if errFile != logFile {
+			errFile.Close()
+		}
+	}
 	cmd := exec.Command(spec.Path, spec.Args...)
 	cmd.Env = append(os.Environ(), spec.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		logFile.Close()
+		closeFiles()
 		return nil, err
 	}
-	cmd.Stderr = cmd.Stdout // one ordered stream per process
+	var stderr io.ReadCloser
+	if errFile == logFile {
+		cmd.Stderr = cmd.Stdout // one ordered stream per process
+	} else if stderr, err = cmd.StderrPipe(); err != nil {
+		closeFiles()
+		return nil, err
+	}
 	if err := cmd.Start(); err != nil {
-		logFile.Close()
+		closeFiles()
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
 	p := &Process{Name: spec.Name, LogPath: spec.LogPath, cmd: cmd, done: make(chan struct{})}
 	addr := make(chan string, 1)
 	var copying sync.WaitGroup
-	copying.Add(1)
-	go func() {
+	copyLines := func(r io.Reader, to io.Writer) {
 		defer copying.Done()
-		sc := bufio.NewScanner(stdout)
+		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			fmt.Fprintln(logFile, line)
+			fmt.Fprintln(to, line)
 			if spec.Echo != nil {
 				fmt.Fprintf(spec.Echo, "%-12s %s\n", spec.Name, line)
 			}
@@ -85,11 +108,17 @@ func Launch(ctx context.Context, spec Spec) (*Process, error) {
 				}
 			}
 		}
-	}()
+	}
+	copying.Add(1)
+	go copyLines(stdout, logFile)
+	if stderr != nil {
+		copying.Add(1)
+		go copyLines(stderr, errFile)
+	}
 	go func() {
 		copying.Wait()
 		p.err = cmd.Wait()
-		logFile.Close()
+		closeFiles()
 		close(p.done)
 	}()
 	if !spec.WaitListening {
@@ -100,10 +129,10 @@ func Launch(ctx context.Context, spec Spec) (*Process, error) {
 		p.Addr = a
 		return p, nil
 	case <-p.done:
-		return nil, fmt.Errorf("%s exited before listening (%v); its log:\n%s", spec.Name, p.err, tail(spec.LogPath))
+		return nil, fmt.Errorf("%s exited before listening (%v); its log:\n%s", spec.Name, p.err, spec.tails())
 	case <-ctx.Done():
 		p.Stop(5 * time.Second)
-		return nil, fmt.Errorf("%s did not start listening: %w; its log:\n%s", spec.Name, ctx.Err(), tail(spec.LogPath))
+		return nil, fmt.Errorf("%s did not start listening: %w; its log:\n%s", spec.Name, ctx.Err(), spec.tails())
 	}
 }
 
@@ -152,6 +181,14 @@ func (p *Process) exitErr() error {
 }
 
 // tail returns the end of a log file for error messages.
+// tails is the end of what the process wrote, on both streams.
+func (spec Spec) tails() string {
+	if spec.StderrPath == "" {
+		return tail(spec.LogPath)
+	}
+	return tail(spec.LogPath) + "\n--- stderr ---\n" + tail(spec.StderrPath)
+}
+
 func tail(path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -52,3 +52,36 @@ func TestLaunchReportsAnEarlyExitWithItsLog(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// With StderrPath, stdout's file holds only what the process wrote there
+// (its JSON log), and the listening line is found on stderr.
+func TestLaunchKeepsStdoutApart(t *testing.T) {
+	dir := t.TempDir()
+	spec := Spec{Name: "json", Path: "/bin/sh",
+		Args:    []string{"-c", `echo '{"msg":"started"}'; echo "listening on 127.0.0.1:4243" >&2; echo '{"msg":"done"}'`},
+		LogPath: filepath.Join(dir, "json.log"), StderrPath: filepath.Join(dir, "json.stderr.log"), WaitListening: true}
+	p, err := Launch(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Addr != "127.0.0.1:4243" {
+		t.Errorf("address %q", p.Addr)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !p.Exited() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := p.Stop(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(spec.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out); got != "{\"msg\":\"started\"}\n{\"msg\":\"done\"}\n" {
+		t.Errorf("stdout's file: %q", got)
+	}
+	errOut, _ := os.ReadFile(spec.StderrPath)
+	if !strings.Contains(string(errOut), "listening on") {
+		t.Errorf("stderr's file: %q", errOut)
+	}
+}

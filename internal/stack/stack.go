@@ -91,7 +91,8 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	}, cfg.Env...)
 	st.Service, err = Launch(ctx, Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
 		Args: []string{"--listen", "127.0.0.1:0"}, Env: env, WaitListening: true,
-		LogPath: filepath.Join(logDir, "pricing-service.log"), Echo: cfg.Echo})
+		LogPath: filepath.Join(logDir, "pricing-service.log"), StderrPath: filepath.Join(logDir, "pricing-service.stderr"),
+		Echo: cfg.Echo})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,8 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	}
 	st.Orchestrator, err = Launch(ctx, Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
 		Args: orchArgs, Env: env, WaitListening: true,
-		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), Echo: cfg.Echo})
+		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), StderrPath: filepath.Join(logDir, "pricing-orchestrator.stderr"),
+		Echo: cfg.Echo})
 	if err != nil {
 		return nil, err
 	}

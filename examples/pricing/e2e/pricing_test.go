@@ -242,6 +242,12 @@ func TestPricingExample(t *testing.T) {
 	if err := svc.stop(t, 20*time.Second); err != nil {
 		t.Errorf("pricing-service exit: %v\n%s", err, svc.output())
 	}
+	// Standard output is the JSON log and nothing else, start to stop.
+	for _, p := range []*proc{orch, svc} {
+		if bad := p.nonJSON(); len(bad) > 0 {
+			t.Errorf("%s wrote %d non-JSON lines to its JSON log, first %q", p.name, len(bad), bad[0])
+		}
+	}
 
 	t.Run("telemetry from both languages arrived", func(t *testing.T) {
 		byImpl := map[string][]float64{}

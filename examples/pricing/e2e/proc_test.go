@@ -40,12 +40,15 @@ func start(t *testing.T, name, bin string, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd.Stderr = &lockedWriter{mu: &p.mu, w: &p.stderr}
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
 	t.Cleanup(func() { p.kill(t) })
-	go p.read(stdout)
+	go p.read(stdout, stderr)
 	select {
 	case p.address = <-p.addr:
 		t.Logf("%s listening on %s", name, p.address)
@@ -57,20 +60,32 @@ func start(t *testing.T, name, bin string, env []string, args ...string) *proc {
 	return p
 }
 
-func (p *proc) read(stdout io.Reader) {
+// read collects stdout's lines (the JSON log) and stderr, where the
+// listening line is, until the process ends.
+func (p *proc) read(stdout, stderr io.Reader) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		sc := bufio.NewScanner(stderr)
+		announced := false
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.stderr.WriteString(line + "\n")
+			p.mu.Unlock()
+			if a, ok := strings.CutPrefix(line, "listening on "); ok && !announced {
+				announced = true
+				p.addr <- a
+			}
+		}
+	})
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	announced := false
 	for sc.Scan() {
-		line := sc.Text()
 		p.mu.Lock()
-		p.stdout = append(p.stdout, line)
+		p.stdout = append(p.stdout, sc.Text())
 		p.mu.Unlock()
-		if a, ok := strings.CutPrefix(line, "listening on "); ok && !announced {
-			announced = true
-			p.addr <- a
-		}
 	}
+	wg.Wait()
 	p.err = p.cmd.Wait()
 	close(p.done)
 }
@@ -147,13 +162,16 @@ func (p *proc) logLines(want map[string]string) []map[string]any {
 	return out
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
+// nonJSON returns the stdout lines that are not JSON objects.
+func (p *proc) nonJSON() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var bad []string
+	for _, line := range p.stdout {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil {
+			bad = append(bad, line)
+		}
+	}
+	return bad
 }

@@ -7,10 +7,10 @@
 //	    --pricing-service http://127.0.0.1:8081 \
 //	    --route quote=50 --route fingerprint=http --fault panic=0.1,slow=0.05
 //
-// It prints `listening on HOST:PORT` once it serves, and stops cleanly on
-// SIGTERM or SIGINT. The standard OTEL_* variables point both languages'
-// telemetry at the collector (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
-// makes Go use the transport Rust uses by default).
+// It prints `listening on HOST:PORT` on stderr once it serves (stdout holds
+// the canonical JSON log lines only), and stops cleanly on SIGTERM or
+// SIGINT. The standard OTEL_* variables point both languages' telemetry at
+// the collector.
 package main
 
 import (
@@ -150,7 +150,8 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	// On stderr: stdout carries the canonical JSON log lines and nothing else.
+	fmt.Fprintf(stderr, "listening on %s\n", ln.Addr())
 	state := s.state()
 	log.InfoContext(ctx, "pricing-orchestrator listening", "address", ln.Addr().String(),
 		"routes", rsString(state.Routes), "faults", state.Faults, "pricing_service", o.pricingService)

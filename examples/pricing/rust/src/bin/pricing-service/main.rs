@@ -4,7 +4,7 @@
 //! pricing-service [--listen 127.0.0.1:0]
 //! ```
 //!
-//! Prints `listening on HOST:PORT` once it accepts connections, serves `POST /fingerprint`
+//! Prints `listening on HOST:PORT` to standard error once it accepts connections, serves `POST /fingerprint`
 //! and `GET /healthz`, and on SIGTERM or SIGINT stops accepting, flushes its telemetry and
 //! exits 0. The standard `OTEL_*` variables point it at the collector.
 
@@ -119,12 +119,13 @@ async fn serve(listen: SocketAddr) -> Result<(), String> {
     Ok(())
 }
 
-/// Prints the one line a supervisor waits for, flushed.
+/// Prints the one line a supervisor waits for, flushed, on standard error: standard output
+/// carries the canonical JSON log lines and nothing else.
 fn announce(local: SocketAddr) -> Result<(), String> {
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on {local}")
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("stdout: {e}"))
+    let mut stderr = std::io::stderr().lock();
+    writeln!(stderr, "listening on {local}")
+        .and_then(|()| stderr.flush())
+        .map_err(|e| format!("stderr: {e}"))
 }
 
 async fn accept(listener: TcpListener) {
