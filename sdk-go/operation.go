@@ -2,12 +2,15 @@ package seam
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
+	"regexp"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -23,23 +26,29 @@ import (
 // from attribute sets precomputed per operation name and role, so the hot
 // path allocates nothing of its own.
 type operations struct {
-	tracer       trace.Tracer
-	duration     metric.Float64Histogram
-	overflows    metric.Int64Counter
-	overflowOpts []metric.AddOption
-	red          *redact.Redactor
+	tracer    trace.Tracer
+	duration  metric.Float64Histogram
+	overflows metric.Int64Counter
+	red       *redact.Redactor
+	// warn reports, once each, the first name past the limit and the first
+	// name outside the grammar.
+	warn                    func(msg string, args ...any)
+	warnedLimit, warnedName atomic.Bool
 
 	// byName is replaced, never changed: a new name copies the map under
 	// mu. Names are few (the cardinality limit), lookups are constant.
 	byName atomic.Pointer[map[string]*opEntry]
 	mu     sync.Mutex
-	other  *opEntry
+	// pastLimit and invalid are both the overflow value, counted by reason.
+	pastLimit, invalid *opEntry
 }
 
 // opEntry holds what one operation name records, per role.
 type opEntry struct {
-	name     string
-	overflow bool // the name past the limit, recorded as the overflow value
+	name string
+	// overflow, for the overflow value, is what seam.operation.overflows
+	// counts it by.
+	overflow []metric.AddOption
 	roles    [numRoles]opAttrs
 }
 
@@ -48,19 +57,15 @@ type opAttrs struct {
 	record    []metric.RecordOption
 	spanStart []trace.SpanStartOption
 
-	errMu    sync.Mutex
-	errCount int
-	errs     sync.Map // error type -> []metric.RecordOption
+	errs sync.Map // error class -> []metric.RecordOption
 }
 
-func newOperations(tp trace.TracerProvider, mp metric.MeterProvider, red *redact.Redactor) *operations {
+func newOperations(tp trace.TracerProvider, mp metric.MeterProvider, red *redact.Redactor, warn func(string, ...any)) *operations {
 	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
 	o := &operations{
 		tracer: tp.Tracer(instrumentationName, trace.WithInstrumentationVersion(Version), trace.WithSchemaURL(semconv.SchemaURL)),
 		red:    red,
-		overflowOpts: []metric.AddOption{
-			metric.WithAttributeSet(attribute.NewSet(semconv.SeamImplGo)),
-		},
+		warn:   warn,
 	}
 	var err error
 	if o.duration, err = semconv.NewSeamOperationDuration(meter); err != nil {
@@ -69,12 +74,17 @@ func newOperations(tp trace.TracerProvider, mp metric.MeterProvider, red *redact
 	if o.overflows, err = semconv.NewSeamOperationOverflows(meter); err != nil {
 		otel.Handle(err)
 	}
-	o.other = newOpEntry(semconv.SeamOperationOverflowValue, true)
+	overflow := func(reason attribute.KeyValue) *opEntry {
+		return newOpEntry(semconv.SeamOperationOverflowValue,
+			[]metric.AddOption{metric.WithAttributeSet(attribute.NewSet(semconv.SeamImplGo, reason))})
+	}
+	o.pastLimit = overflow(semconv.SeamOverflowReasonCardinalityLimit)
+	o.invalid = overflow(semconv.SeamOverflowReasonInvalidName)
 	o.byName.Store(&map[string]*opEntry{})
 	return o
 }
 
-func newOpEntry(name string, overflow bool) *opEntry {
+func newOpEntry(name string, overflow []metric.AddOption) *opEntry {
 	e := &opEntry{name: name, overflow: overflow}
 	for r := range e.roles {
 		a := &e.roles[r]
@@ -85,14 +95,21 @@ func newOpEntry(name string, overflow bool) *opEntry {
 	return e
 }
 
-// entry returns the entry of name, admitting new names up to the schema's
-// cardinality limit and folding the rest into the overflow value.
+// entry returns the entry of name, admitting valid names up to the
+// schema's cardinality limit and folding the rest, and names outside the
+// grammar, into the overflow value.
 func (o *operations) entry(name string) *opEntry {
 	if e, ok := (*o.byName.Load())[name]; ok {
 		return e
 	}
-	if name == "" {
-		return o.other
+	if !validOperationName(name) {
+		if !o.warnedName.Swap(true) {
+			o.warn("seam: operation name outside the schema's grammar; recorded as "+semconv.SeamOperationOverflowValue+
+				" and counted in "+semconv.SeamOperationOverflowsName+", without another warning",
+				"operation", truncate(strconv.Quote(name), 64), "grammar", semconv.SeamOperationValuePattern,
+				"max_bytes", semconv.SeamOperationMaxLength)
+		}
+		return o.invalid
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -101,9 +118,14 @@ func (o *operations) entry(name string) *opEntry {
 		return e
 	}
 	if len(names) >= semconv.SeamOperationCardinalityLimit {
-		return o.other
+		if !o.warnedLimit.Swap(true) {
+			o.warn("seam: more than "+strconv.Itoa(semconv.SeamOperationCardinalityLimit)+" distinct operation names; new names are recorded as "+
+				semconv.SeamOperationOverflowValue+" and counted in "+semconv.SeamOperationOverflowsName+", without another warning",
+				"operation", truncate(name, 64))
+		}
+		return o.pastLimit
 	}
-	e := newOpEntry(name, false)
+	e := newOpEntry(name, nil)
 	grown := make(map[string]*opEntry, len(names)+1)
 	for k, v := range names {
 		grown[k] = v
@@ -114,32 +136,15 @@ func (o *operations) entry(name string) *opEntry {
 }
 
 // errRecord returns the record options for an operation that failed with
-// errType, admitting up to the schema's limit of error types per entry.
+// errType, one of the schema's few error classes.
 func (a *opAttrs) errRecord(errType string) []metric.RecordOption {
 	if v, ok := a.errs.Load(errType); ok {
 		return v.([]metric.RecordOption)
 	}
-	a.errMu.Lock()
-	defer a.errMu.Unlock()
-	if v, ok := a.errs.Load(errType); ok {
-		return v.([]metric.RecordOption)
-	}
-	if a.errCount >= semconv.ErrorTypeCardinalityLimit-1 && errType != semconv.ErrorTypeOverflowValue {
-		// The last slot is kept for the fallback itself.
-		return a.errRecordLocked(semconv.ErrorTypeOverflowValue)
-	}
-	return a.errRecordLocked(errType)
-}
-
-func (a *opAttrs) errRecordLocked(errType string) []metric.RecordOption {
-	if v, ok := a.errs.Load(errType); ok {
-		return v.([]metric.RecordOption)
-	}
-	attrs := append(append([]attribute.KeyValue{}, a.attrs...), semconv.ErrorType(errType))
+	attrs := append(append([]attribute.KeyValue{}, a.attrs...), semconv.ErrorTypeKey.String(errType))
 	opts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
-	a.errs.Store(errType, opts)
-	a.errCount++
-	return opts
+	v, _ := a.errs.LoadOrStore(errType, opts)
+	return v.([]metric.RecordOption)
 }
 
 // current holds the operations of the running Telemetry; before Start it
@@ -150,7 +155,7 @@ func currentOperations() *operations {
 	if o := current.Load(); o != nil {
 		return o
 	}
-	o := newOperations(otel.GetTracerProvider(), otel.GetMeterProvider(), redact.Default())
+	o := newOperations(otel.GetTracerProvider(), otel.GetMeterProvider(), redact.Default(), slog.Warn)
 	if current.CompareAndSwap(nil, o) {
 		return o
 	}
@@ -186,7 +191,8 @@ func init() {
 // seam.operation.duration{seam.operation, seam.impl, seam.role, error.type}
 // and ends the span. The role is ctx's (see WithRole). Past the schema's
 // limit of distinct names, new names are recorded as "_other" and counted
-// in seam.operation.overflows.
+// in seam.operation.overflows, as are names outside the schema's grammar
+// (dotted words of letters, digits, '_' and '-'; see semconv).
 //
 // StartOperation and the returned function allocate nothing themselves;
 // the function must not be called after it has returned once.
@@ -216,12 +222,14 @@ func (o *op) finish(err error) {
 	} else {
 		errType := ErrorType(err)
 		ops.duration.Record(ctx, elapsed, a.errRecord(errType)...)
-		span.SetAttributes(semconv.ErrorType(errType))
+		// The class compares across languages; the Go type helps whoever
+		// reads this one span.
+		span.SetAttributes(semconv.ErrorTypeKey.String(errType), attribute.String("exception.type", reflect.TypeOf(err).String()))
 		// Error messages carry what callers put in them: redact first.
 		span.SetStatus(codes.Error, ops.red.String(err.Error()))
 	}
-	if o.entry.overflow {
-		ops.overflows.Add(ctx, 1, ops.overflowOpts...)
+	if o.entry.overflow != nil {
+		ops.overflows.Add(ctx, 1, o.entry.overflow...)
 	}
 	span.End()
 	*o = op{end: o.end}
@@ -255,23 +263,23 @@ func Measure(ctx context.Context, name string, fn func(ctx context.Context) erro
 type panicError struct{ value any }
 
 func (e panicError) Error() string     { return fmt.Sprintf("panic: %v", e.value) }
-func (e panicError) ErrorType() string { return "panic" }
+func (e panicError) ErrorType() string { return string(ErrorPanic) }
 
-// ErrorType returns the error.type Seam records for err: the value of an
-// ErrorType() string method anywhere in err's chain, "deadline_exceeded" or
-// "canceled" for the context errors, otherwise err's Go type name.
-func ErrorType(err error) string {
-	var typed interface{ ErrorType() string }
-	if errors.As(err, &typed) {
-		if t := typed.ErrorType(); t != "" {
-			return t
-		}
+// operationGrammar is the schema's grammar for seam.operation.
+var operationGrammar = regexp.MustCompile(semconv.SeamOperationValuePattern)
+
+// validOperationName reports whether name is within the schema's grammar.
+func validOperationName(name string) bool {
+	return len(name) <= semconv.SeamOperationMaxLength && operationGrammar.MatchString(name)
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "deadline_exceeded"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return reflect.TypeOf(err).String()
+	return s[:n] + "…"
 }

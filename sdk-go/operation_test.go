@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"runtime"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,14 +32,17 @@ type opHarness struct {
 	spans  *tracetest.SpanRecorder
 	reader *sdkmetric.ManualReader
 	ops    *operations
+	warned []string
 }
+
+func (h *opHarness) warn(msg string, _ ...any) { h.warned = append(h.warned, msg) }
 
 func newOpHarness(t *testing.T) *opHarness {
 	t.Helper()
 	h := &opHarness{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.reader), sdkmetric.WithView(schemaView()))
-	h.ops = newOperations(tp, mp, redact.Default())
+	h.ops = newOperations(tp, mp, redact.Default(), h.warn)
 	prev := current.Swap(h.ops)
 	t.Cleanup(func() { current.Store(prev) })
 	return h
@@ -97,10 +104,10 @@ func TestStartOperation(t *testing.T) {
 	base := []attribute.KeyValue{semconv.SeamOperation("checkout.price"), semconv.SeamImplGo}
 	want := map[attribute.Distinct]int64{
 		set(append(base, semconv.SeamRoleBaseline)...):                                          1,
-		set(append(base, semconv.SeamRoleShadow, semconv.ErrorType("timeout"))...):              1,
-		set(append(base, semconv.SeamRoleCandidate, semconv.ErrorType("deadline_exceeded"))...): 1,
+		set(append(base, semconv.SeamRoleShadow, semconv.ErrorTypeKey.String("timeout"))...):    1,
+		set(append(base, semconv.SeamRoleCandidate, semconv.ErrorTypeKey.String("timeout"))...): 1,
 		set(semconv.SeamOperation("tokenize.text"), semconv.SeamImplGo, semconv.SeamRoleBaseline,
-			semconv.ErrorType("*errors.errorString")): 1,
+			semconv.ErrorTypeOther): 1,
 	}
 	got := h.points(t, semconv.SeamOperationDurationName)
 	if len(got) != len(want) {
@@ -123,8 +130,8 @@ func TestStartOperation(t *testing.T) {
 	if last.Status().Code != codes.Error || last.Status().Description != "card [REDACTED:card] declined" {
 		t.Errorf("failed span status %v: the message must be redacted", last.Status())
 	}
-	if !hasAttr(last.Attributes(), semconv.ErrorType("*errors.errorString")) {
-		t.Errorf("failed span lacks error.type: %v", last.Attributes())
+	if !hasAttr(last.Attributes(), semconv.ErrorTypeOther) || !hasAttr(last.Attributes(), attribute.String("exception.type", "*errors.errorString")) {
+		t.Errorf("failed span lacks error.type's class or the Go type: %v", last.Attributes())
 	}
 }
 
@@ -138,33 +145,47 @@ func hasAttr(attrs []attribute.KeyValue, want attribute.KeyValue) bool {
 }
 
 // Past the cardinality limit, new names fold into "_other" and each such
-// operation is counted; the table stops growing.
+// operation is counted; so are names outside the grammar, which take no
+// slot. The limit holds exactly, the counts agree with the _other series,
+// and each reason is warned about once.
 func TestOperationCardinalityLimit(t *testing.T) {
 	h := newOpHarness(t)
 	ctx := context.Background()
 	limit := semconv.SeamOperationCardinalityLimit
+	StartOperation(ctx, "")(nil)                          // no name is no valid name
+	StartOperation(ctx, strings.Repeat("\x00", 300))(nil) // neither is this
 	for i := range limit + 50 {
 		StartOperation(ctx, fmt.Sprintf("op.%d", i))(nil)
 	}
 	StartOperation(ctx, "op.0")(nil) // an admitted name stays itself
-	StartOperation(ctx, "")(nil)     // no name is no valid name
+	StartOperation(ctx, "émoji😀")(nil)
 
 	got := h.points(t, semconv.SeamOperationDurationName)
 	if len(got) != limit+1 {
 		t.Errorf("%d series, want %d names plus the overflow", len(got), limit)
 	}
 	other := set(semconv.SeamOperation(semconv.SeamOperationOverflowValue), semconv.SeamImplGo, semconv.SeamRoleBaseline)
-	if got[other] != 51 {
-		t.Errorf("overflow series count %d, want 51", got[other])
+	if got[other] != 53 {
+		t.Errorf("overflow series count %d, want 50 past the limit and 3 invalid", got[other])
 	}
 	if got[set(semconv.SeamOperation("op.0"), semconv.SeamImplGo, semconv.SeamRoleBaseline)] != 2 {
 		t.Error("an admitted name was folded")
 	}
-	if n := h.points(t, semconv.SeamOperationOverflowsName)[set(semconv.SeamImplGo)]; n != 51 {
-		t.Errorf("seam.operation.overflows = %d, want 51", n)
+	if got[set(semconv.SeamOperation(fmt.Sprintf("op.%d", limit-1)), semconv.SeamImplGo, semconv.SeamRoleBaseline)] != 1 {
+		t.Errorf("the %dth name was not kept", limit)
+	}
+	overflows := h.points(t, semconv.SeamOperationOverflowsName)
+	if n := overflows[set(semconv.SeamImplGo, semconv.SeamOverflowReasonCardinalityLimit)]; n != 50 {
+		t.Errorf("seam.operation.overflows{cardinality_limit} = %d, want 50", n)
+	}
+	if n := overflows[set(semconv.SeamImplGo, semconv.SeamOverflowReasonInvalidName)]; n != 3 {
+		t.Errorf("seam.operation.overflows{invalid_name} = %d, want 3", n)
 	}
 	if n := len(*h.ops.byName.Load()); n != limit {
 		t.Errorf("%d names kept, want %d", n, limit)
+	}
+	if len(h.warned) != 2 {
+		t.Errorf("want one warning per reason, got %q", h.warned)
 	}
 	spans := h.spans.Ended()
 	if s := spans[len(spans)-1]; s.Name() != semconv.SeamOperationOverflowValue {
@@ -172,19 +193,28 @@ func TestOperationCardinalityLimit(t *testing.T) {
 	}
 }
 
-// error.type is bounded per operation too.
-func TestErrorTypeLimit(t *testing.T) {
+// error.type is always one of the schema's classes: errors of any number
+// of unclassified types make one _OTHER series, so the baseline's and the
+// candidate's errors compare.
+func TestErrorTypesAreClasses(t *testing.T) {
 	h := newOpHarness(t)
-	for i := range semconv.ErrorTypeCardinalityLimit + 10 {
+	for i := range 100 {
 		StartOperation(context.Background(), "checkout.price")(codedError{fmt.Sprintf("e%d", i)})
 	}
+	StartOperation(context.Background(), "checkout.price")(WithErrorClass(io.EOF, ErrorUnavailable))
 	got := h.points(t, semconv.SeamOperationDurationName)
-	if len(got) != semconv.ErrorTypeCardinalityLimit {
-		t.Errorf("%d error series, want %d", len(got), semconv.ErrorTypeCardinalityLimit)
+	base := []attribute.KeyValue{semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline}
+	want := map[attribute.Distinct]int64{
+		set(append(base, semconv.ErrorTypeOther)...):       100,
+		set(append(base, semconv.ErrorTypeUnavailable)...): 1,
 	}
-	other := set(semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline, semconv.ErrorType(semconv.ErrorTypeOverflowValue))
-	if got[other] != 11 {
-		t.Errorf("fallback error series count %d, want 11", got[other])
+	if len(got) != len(want) {
+		t.Errorf("%d error series, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("series %v: count %d, want %d", k, got[k], v)
+		}
 	}
 }
 
@@ -221,7 +251,7 @@ func TestMeasure(t *testing.T) {
 	}()
 	<-done
 	got := h.points(t, semconv.SeamOperationDurationName)
-	panicked := set(semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline, semconv.ErrorType("panic"))
+	panicked := set(semconv.SeamOperation("checkout.price"), semconv.SeamImplGo, semconv.SeamRoleBaseline, semconv.ErrorTypeKey.String("panic"))
 	if got[panicked] != 2 {
 		t.Errorf("panic series count %d, want 2 (panic and Goexit)", got[panicked])
 	}
@@ -285,16 +315,40 @@ func TestErrorType(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
 	defer cancel()
 	<-ctx.Done()
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
 	for err, want := range map[error]string{
-		ctx.Err():                            "deadline_exceeded",
-		context.Canceled:                     "canceled",
-		codedError{"quota"}:                  "quota",
-		fmt.Errorf("x: %w", io.EOF):          "*fmt.wrapError",
-		panicError{"x"}:                      "panic",
-		errors.Join(codedError{"a"}, io.EOF): "a",
+		ctx.Err():                   "timeout",
+		os.ErrDeadlineExceeded:      "timeout",
+		context.Canceled:            "canceled",
+		refused:                     "unavailable",
+		codedError{"invalid_input"}: "invalid_input",
+		codedError{"quota"}:         "_OTHER", // not a class of the schema
+		fmt.Errorf("x: %w", io.EOF): "_OTHER",
+		panicError{"x"}:             "panic",
+		WithErrorClass(fmt.Errorf("upstream: %w", io.EOF), ErrorUnavailable): "unavailable",
+		errors.Join(codedError{"internal"}, io.EOF):                          "internal",
 	} {
 		if got := ErrorType(err); got != want {
 			t.Errorf("ErrorType(%v) = %q, want %q", err, got, want)
+		}
+	}
+	if err := WithErrorClass(io.EOF, ErrorInternal); !errors.Is(err, io.EOF) {
+		t.Error("WithErrorClass hides the error it classifies")
+	}
+}
+
+// The Go error classes are exactly the schema's error.type enum.
+func TestErrorClassesAreTheSchemas(t *testing.T) {
+	schema := []attribute.KeyValue{
+		semconv.ErrorTypeTimeout, semconv.ErrorTypeCanceled, semconv.ErrorTypePanic, semconv.ErrorTypeInvalidInput,
+		semconv.ErrorTypeUnavailable, semconv.ErrorTypeInternal, semconv.ErrorTypeOther,
+	}
+	if len(schema) != len(errorClasses) {
+		t.Fatalf("%d classes in Go, %d in the schema", len(errorClasses), len(schema))
+	}
+	for _, kv := range schema {
+		if !errorClasses[ErrorClass(kv.Value.AsString())] {
+			t.Errorf("schema class %q has no Go ErrorClass", kv.Value.AsString())
 		}
 	}
 }

@@ -99,7 +99,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	if s.disabled {
 		t.tracer, t.meter, t.logs = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
 		t.logger = newLogger(red, s, json, nil)
-		t.ops = newOperations(t.tracer, t.meter, red)
+		t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 		current.Store(t.ops)
 		t.installLoggers(s, red, json)
 		return t, nil
@@ -168,7 +168,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	}
 
 	t.logger = newLogger(red, s, json, bridge)
-	t.ops = newOperations(t.tracer, t.meter, red)
+	t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 
 	otel.SetTracerProvider(t.tracer)
 	otel.SetMeterProvider(t.meter)

@@ -68,6 +68,12 @@ func goAttributes(w func(string, ...any), r *registry.Resolved) {
 		if a.OverflowValue != "" {
 			w("// %sOverflowValue replaces %q values past the cardinality limit.\nconst %sOverflowValue = %q\n\n", name, a.ID, name, a.OverflowValue)
 		}
+		if a.ValuePattern != "" {
+			w("// %sValuePattern is the regular expression every %q value must match.\nconst %sValuePattern = %s\n\n", name, a.ID, name, "`"+a.ValuePattern+"`")
+		}
+		if a.MaxLength > 0 {
+			w("// %sMaxLength is the longest %q value, in bytes.\nconst %sMaxLength = %d\n\n", name, a.ID, name, a.MaxLength)
+		}
 		if a.Correlation != nil {
 			w("// CorrelationBaggageKey is the W3C baggage member that carries %q.\nconst CorrelationBaggageKey = %q\n\n", a.ID, a.Correlation.BaggageKey)
 		}

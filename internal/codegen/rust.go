@@ -93,13 +93,19 @@ func rustMetrics(w func(string, ...any), r *registry.Resolved) error {
 }
 
 func rustLimits(w func(string, ...any), r *registry.Resolved) {
-	w("/// Cardinality limits and their overflow values.\npub mod limits {\n")
+	w("/// Cardinality limits, their overflow values, and value grammars.\npub mod limits {\n")
 	for _, a := range r.Attributes {
 		if a.CardinalityLimit > 0 {
 			w("    /// Distinct `%s` values kept before folding into the overflow value.\n    pub const %s_CARDINALITY_LIMIT: usize = %d;\n", a.ID, rustConst(a.ID), a.CardinalityLimit)
 		}
 		if a.OverflowValue != "" {
 			w("    /// What `%s` values past the limit become.\n    pub const %s_OVERFLOW_VALUE: &str = %s;\n", a.ID, rustConst(a.ID), rustStr(a.OverflowValue))
+		}
+		if a.ValuePattern != "" {
+			w("    /// The regular expression every `%s` value must match.\n    pub const %s_VALUE_PATTERN: &str = %s;\n", a.ID, rustConst(a.ID), rustRaw(a.ValuePattern))
+		}
+		if a.MaxLength > 0 {
+			w("    /// The longest `%s` value, in bytes.\n    pub const %s_MAX_LENGTH: usize = %d;\n", a.ID, rustConst(a.ID), a.MaxLength)
 		}
 	}
 	w("}\n\n/// How the correlation id crosses boundaries.\npub mod correlation {\n")

@@ -251,6 +251,11 @@ func (c *checker) definition(a *Attribute) {
 		c.add(a.Pos, RuleExamples, "%s is a %s and has no examples", where, a.Type)
 	}
 	c.deprecation(a.Deprecated, where, func(to string) bool { return c.attrs[to] != nil })
+	if a.Seam.ValuePattern != "" {
+		if _, err := regexp.Compile(a.Seam.ValuePattern); err != nil {
+			c.add(a.Pos, RuleRegex, "%s: value_pattern does not compile: %v", where, err)
+		}
+	}
 	if a.Seam.OverflowValue != "" && a.Seam.CardinalityLimit == 0 {
 		c.add(a.Pos, RuleAnnotationUse, "%s has an overflow_value but no cardinality_limit", where)
 	}

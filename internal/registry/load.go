@@ -23,7 +23,7 @@ var (
 	deprecateKeys = []string{"reason", "renamed_to", "note"}
 
 	groupSeamKeys     = []string{"bucket_layouts", "buckets", "series_limit", "log", "redaction"}
-	attributeSeamKeys = []string{"cardinality_limit", "overflow_value", "sensitivity", "aliases", "correlation"}
+	attributeSeamKeys = []string{"cardinality_limit", "overflow_value", "value_pattern", "max_length", "sensitivity", "aliases", "correlation"}
 	correlationKeys   = []string{"carrier", "baggage_key", "log_field"}
 	logKeys           = []string{"time_format", "fields", "levels"}
 	logFieldKeys      = []string{"name", "role"}
@@ -284,6 +284,11 @@ func (d *decoder) attributeSeam(ann *yaml.Node, a *Attribute) {
 		d.findings.add(d.pos(f["cardinality_limit"]), RuleCardinality, "cardinality_limit must be positive")
 	}
 	a.Seam.OverflowValue = d.str(f["overflow_value"], "overflow_value")
+	a.Seam.ValuePattern = d.str(f["value_pattern"], "value_pattern")
+	a.Seam.MaxLength = d.int(f["max_length"], "max_length")
+	if f["max_length"] != nil && a.Seam.MaxLength <= 0 {
+		d.findings.add(d.pos(f["max_length"]), RuleInvalidValue, "max_length must be positive")
+	}
 	a.Seam.Sensitivity = d.str(f["sensitivity"], "sensitivity")
 	if sv := f["sensitivity"]; sv != nil && a.Seam.Sensitivity != "pii" && a.Seam.Sensitivity != "secret" {
 		d.findings.add(d.pos(sv), RuleInvalidValue, "sensitivity must be pii or secret, got %q", a.Seam.Sensitivity)

@@ -97,7 +97,11 @@ type BucketLayout struct {
 type AttrSeam struct {
 	CardinalityLimit int
 	OverflowValue    string
-	Sensitivity      string // pii | secret
+	// ValuePattern, when set, is the regular expression (RE2 and Rust
+	// regex alike) every value must match; MaxLength bounds a value in bytes.
+	ValuePattern string
+	MaxLength    int
+	Sensitivity  string // pii | secret
 	Aliases          []string
 	Correlation      *Correlation
 }

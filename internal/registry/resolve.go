@@ -36,6 +36,8 @@ type ResolvedAttribute struct {
 	Deprecated       *Deprecation     `json:"deprecated,omitempty"`
 	CardinalityLimit int              `json:"cardinality_limit,omitempty"`
 	OverflowValue    string           `json:"overflow_value,omitempty"`
+	ValuePattern     string           `json:"value_pattern,omitempty"`
+	MaxLength        int              `json:"max_length,omitempty"`
 	Sensitivity      string           `json:"sensitivity,omitempty"`
 	Aliases          []string         `json:"aliases,omitempty"`
 	Correlation      *Correlation     `json:"correlation,omitempty"`
@@ -152,7 +154,8 @@ func resolveAttribute(a *Attribute) ResolvedAttribute {
 	ra := ResolvedAttribute{
 		ID: a.ID, Type: a.Type, Brief: strings.TrimSpace(a.Brief), Stability: a.Stability, Examples: a.Examples,
 		Deprecated: deprecation(a.Deprecated), CardinalityLimit: a.Seam.CardinalityLimit,
-		OverflowValue: a.Seam.OverflowValue, Sensitivity: a.Seam.Sensitivity, Aliases: a.Seam.Aliases,
+		OverflowValue: a.Seam.OverflowValue, ValuePattern: a.Seam.ValuePattern, MaxLength: a.Seam.MaxLength,
+		Sensitivity: a.Seam.Sensitivity, Aliases: a.Seam.Aliases,
 		Correlation: a.Seam.Correlation,
 	}
 	for _, m := range a.Members {

@@ -44,8 +44,8 @@ func (e *Error) Unwrap() []error {
 	return []error{e.kind()}
 }
 
-// ErrorType is the error.type of the failure ("panic", "deadline_exceeded",
-// "error", "invalid_argument"), as seam.ErrorType and the boundary's metrics
+// ErrorType is the error.type class of the failure ("panic", "timeout",
+// "internal", "invalid_input"), as seam.ErrorType and the boundary's metrics
 // record it.
 func (e *Error) ErrorType() string { return crossing.Status(e.Status).ErrorType() }
 

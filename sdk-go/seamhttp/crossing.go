@@ -68,8 +68,8 @@ func (c *Crossing) Operation() string { return c.op.Name() }
 // Transport, so the other side continues the trace) with the context it is
 // given, and reads the reply, checking the response with CheckResponse.
 // Call records the call's duration with the error.type of call's error:
-// the boundary's outcomes (see CheckResponse), deadline_exceeded for a
-// timeout, error for anything else.
+// the boundary's outcomes (see CheckResponse), timeout for a
+// timeout, internal for anything else.
 //
 // When call fails and fallback is not nil, fallback serves the operation
 // with ctx and the use is counted in seam.boundary.fallbacks with that
@@ -103,9 +103,9 @@ func (c *Crossing) call(ctx context.Context, call func(ctx context.Context) erro
 	return call(ctx)
 }
 
-// statusOf is the outcome err stands for: the error.type of err's chain
-// (seam.ErrorType) when it names one of the boundary's outcomes, a timeout
-// as deadline_exceeded, anything else as a plain error.
+// statusOf is the outcome err stands for: the error.type class of err's
+// chain (seam.ErrorType) when it names one of the boundary's outcomes, a
+// timeout as timeout, anything else as internal.
 func statusOf(err error) crossing.Status {
 	if err == nil {
 		return crossing.OK
@@ -132,11 +132,11 @@ type ResponseError struct {
 // call through the FFI fails with:
 //
 //   - the value of ErrorTypeHeader, when the server named one (panic,
-//     deadline_exceeded, invalid_argument, error);
-//   - deadline_exceeded for 408 and 504;
-//   - invalid_argument for any other 4xx but 429: the server refused what
+//     timeout, invalid_input, internal);
+//   - timeout for 408 and 504;
+//   - invalid_input for any other 4xx but 429: the server refused what
 //     it was sent;
-//   - error otherwise.
+//   - internal otherwise.
 func CheckResponse(resp *http.Response) error {
 	if resp.StatusCode < 400 {
 		return nil

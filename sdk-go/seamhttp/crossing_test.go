@@ -110,11 +110,11 @@ func TestCrossingRecordsDurationAndFallbacks(t *testing.T) {
 		seamtest.CheckPoint(t, dp, semconv.LatencyBoundaries, want)
 		durations[errorType.AsString()] += dp.Count
 	}
-	wantDurations := map[string]uint64{"": 1, "panic": 1, "invalid_argument": 1, "deadline_exceeded": 2, "error": 2}
+	wantDurations := map[string]uint64{"": 1, "panic": 1, "invalid_input": 1, "timeout": 2, "internal": 2}
 	if fmt.Sprint(durations) != fmt.Sprint(wantDurations) {
 		t.Errorf("%s by error.type = %v, want %v", semconv.SeamBoundaryCallDurationName, durations, wantDurations)
 	}
-	wantFallbacks := map[string]int64{"panic": 1, "invalid_argument": 1, "deadline_exceeded": 2, "error": 2}
+	wantFallbacks := map[string]int64{"panic": 1, "invalid_input": 1, "timeout": 2, "internal": 2}
 	if got := fallbacks(t, reader); fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
 		t.Errorf("%s = %v, want %v", semconv.SeamBoundaryFallbacksName, got, wantFallbacks)
 	}
@@ -148,7 +148,7 @@ func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
 		t.Error("the fallback ran after the caller's deadline")
 		return nil
 	})
-	if !errors.Is(err, context.DeadlineExceeded) || seam.ErrorType(err) != "deadline_exceeded" {
+	if !errors.Is(err, context.DeadlineExceeded) || seam.ErrorType(err) != "timeout" {
 		t.Errorf("err = %v, want the deadline", err)
 	}
 	if got := fallbacks(t, reader); len(got) != 0 {
@@ -159,7 +159,7 @@ func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
 		t.Fatalf("%d series of %s, want 1", len(points), semconv.SeamBoundaryCallDurationName)
 	}
 	seamtest.CheckPoint(t, points[0], semconv.LatencyBoundaries, map[string]string{
-		"seam.operation": "test.op", "seam.boundary.kind": "http", "error.type": "deadline_exceeded",
+		"seam.operation": "test.op", "seam.boundary.kind": "http", "error.type": "timeout",
 	})
 }
 
@@ -194,18 +194,18 @@ func TestCheckResponse(t *testing.T) {
 		{200, "", ""},
 		{204, "panic", ""},
 		{302, "", ""},
-		{400, "", "invalid_argument"},
-		{404, "", "invalid_argument"},
-		{408, "", "deadline_exceeded"},
-		{429, "", "error"},
-		{500, "", "error"},
+		{400, "", "invalid_input"},
+		{404, "", "invalid_input"},
+		{408, "", "timeout"},
+		{429, "", "internal"},
+		{500, "", "internal"},
 		{500, "panic", "panic"},
-		{500, "deadline_exceeded", "deadline_exceeded"},
-		{500, "invalid_argument", "invalid_argument"},
-		{500, "gremlins", "error"},
-		{400, "gremlins", "invalid_argument"},
-		{503, "", "error"},
-		{504, "", "deadline_exceeded"},
+		{500, "timeout", "timeout"},
+		{500, "invalid_input", "invalid_input"},
+		{500, "gremlins", "internal"},
+		{400, "gremlins", "invalid_input"},
+		{503, "", "internal"},
+		{504, "", "timeout"},
 	} {
 		resp := &http.Response{StatusCode: c.code, Header: http.Header{}}
 		if c.header != "" {

@@ -22,7 +22,7 @@
 //		}
 //		defer resp.Body.Close()
 //		if err := seamhttp.CheckResponse(resp); err != nil {
-//			return err // panic, deadline_exceeded, invalid_argument or error
+//			return err // panic, timeout, invalid_input or internal
 //		}
 //		return json.NewDecoder(resp.Body).Decode(&out)
 //	}, fingerprintInGo) // optional fallback

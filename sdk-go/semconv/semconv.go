@@ -51,11 +51,19 @@ func DeploymentEnvironmentName(val string) attribute.KeyValue {
 	return DeploymentEnvironmentNameKey.String(val)
 }
 
-// ErrorTypeKey is the attribute key for "error.type": Describes a class of error the operation ended with.
+// ErrorTypeKey is the attribute key for "error.type": The class of error an operation ended with, the same in every language so that baseline and candidate compare; the language's own error type goes on the span as exception.type.
 const ErrorTypeKey = attribute.Key("error.type")
 
-// ErrorType returns the "error.type" attribute.
-func ErrorType(val string) attribute.KeyValue { return ErrorTypeKey.String(val) }
+// Values of "error.type".
+var (
+	ErrorTypeTimeout      = ErrorTypeKey.String("timeout")
+	ErrorTypeCanceled     = ErrorTypeKey.String("canceled")
+	ErrorTypePanic        = ErrorTypeKey.String("panic")
+	ErrorTypeInvalidInput = ErrorTypeKey.String("invalid_input")
+	ErrorTypeUnavailable  = ErrorTypeKey.String("unavailable")
+	ErrorTypeInternal     = ErrorTypeKey.String("internal")
+	ErrorTypeOther        = ErrorTypeKey.String("_OTHER")
+)
 
 // ErrorTypeCardinalityLimit is how many distinct "error.type" values are kept before they fold into the overflow value.
 const ErrorTypeCardinalityLimit = 64
@@ -215,6 +223,21 @@ const SeamOperationCardinalityLimit = 200
 
 // SeamOperationOverflowValue replaces "seam.operation" values past the cardinality limit.
 const SeamOperationOverflowValue = "_other"
+
+// SeamOperationValuePattern is the regular expression every "seam.operation" value must match.
+const SeamOperationValuePattern = `^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$`
+
+// SeamOperationMaxLength is the longest "seam.operation" value, in bytes.
+const SeamOperationMaxLength = 128
+
+// SeamOverflowReasonKey is the attribute key for "seam.overflow.reason": Why an operation was recorded under the overflow name.
+const SeamOverflowReasonKey = attribute.Key("seam.overflow.reason")
+
+// Values of "seam.overflow.reason".
+var (
+	SeamOverflowReasonCardinalityLimit = SeamOverflowReasonKey.String("cardinality_limit")
+	SeamOverflowReasonInvalidName      = SeamOverflowReasonKey.String("invalid_name")
+)
 
 // SeamRoleKey is the attribute key for "seam.role": The part the implementation plays in the migration.
 const SeamRoleKey = attribute.Key("seam.role")
@@ -606,14 +629,14 @@ func NewSeamOperationDuration(m metric.Meter, opts ...metric.Float64HistogramOpt
 	return m.Float64Histogram(SeamOperationDurationName, append([]metric.Float64HistogramOption{metric.WithUnit(SeamOperationDurationUnit), metric.WithDescription(SeamOperationDurationDescription), metric.WithExplicitBucketBoundaries(LatencyBoundaries...)}, opts...)...)
 }
 
-// SeamOperationOverflowsName is the counter "seam.operation.overflows": Operations recorded under the overflow name because the cardinality limit was reached.
+// SeamOperationOverflowsName is the counter "seam.operation.overflows": Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.
 const SeamOperationOverflowsName = "seam.operation.overflows"
 
 // SeamOperationOverflowsUnit is the unit of "seam.operation.overflows".
 const SeamOperationOverflowsUnit = "{operation}"
 
 // SeamOperationOverflowsDescription describes "seam.operation.overflows".
-const SeamOperationOverflowsDescription = "Operations recorded under the overflow name because the cardinality limit was reached."
+const SeamOperationOverflowsDescription = "Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar."
 
 // NewSeamOperationOverflows creates the "seam.operation.overflows" instrument with its unit, description and buckets; opts may add more.
 func NewSeamOperationOverflows(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
@@ -699,7 +722,7 @@ var Metrics = []MetricDescriptor{
 	{Name: SeamCollectorSchemaFindingsName, Instrument: "counter", Unit: SeamCollectorSchemaFindingsUnit, Description: SeamCollectorSchemaFindingsDescription, Boundaries: nil, Attributes: []string{"seam.finding.rule", "seam.telemetry.signal", "service.name"}, SeriesLimit: 0},
 	{Name: SeamGoCgoCallsName, Instrument: "counter", Unit: SeamGoCgoCallsUnit, Description: SeamGoCgoCallsDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamOperationDurationName, Instrument: "histogram", Unit: SeamOperationDurationUnit, Description: SeamOperationDurationDescription, Boundaries: LatencyBoundaries, Attributes: []string{"error.type", "seam.impl", "seam.operation", "seam.role"}, SeriesLimit: 2000},
-	{Name: SeamOperationOverflowsName, Instrument: "counter", Unit: SeamOperationOverflowsUnit, Description: SeamOperationOverflowsDescription, Boundaries: nil, Attributes: []string{"seam.impl"}, SeriesLimit: 0},
+	{Name: SeamOperationOverflowsName, Instrument: "counter", Unit: SeamOperationOverflowsUnit, Description: SeamOperationOverflowsDescription, Boundaries: nil, Attributes: []string{"seam.impl", "seam.overflow.reason"}, SeriesLimit: 0},
 	{Name: SeamRustMemoryAllocatedName, Instrument: "counter", Unit: SeamRustMemoryAllocatedUnit, Description: SeamRustMemoryAllocatedDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamRustMemoryAllocationsName, Instrument: "counter", Unit: SeamRustMemoryAllocationsUnit, Description: SeamRustMemoryAllocationsDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamRustMemoryUsedName, Instrument: "updowncounter", Unit: SeamRustMemoryUsedUnit, Description: SeamRustMemoryUsedDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},

@@ -6,9 +6,6 @@ use opentelemetry::{global, KeyValue};
 use crate::pipeline::descriptor;
 use crate::semconv::{attribute, metric};
 
-/// The `error.type` of a call that panicked, as both SDKs name it.
-pub(crate) const PANIC: &str = "panic";
-
 /// Adds one to `seam.boundary.panics` for `operation` crossing by `kind` (a
 /// `seam_boundary_kind` value).
 pub(crate) fn count_panic(operation: &'static str, kind: &'static str) {

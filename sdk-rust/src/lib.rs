@@ -30,6 +30,7 @@ mod boundary;
 mod cardinality;
 mod config;
 mod error;
+mod error_class;
 mod export;
 #[cfg(feature = "ffi")]
 pub mod ffi;
@@ -50,6 +51,7 @@ pub mod trace;
 
 pub use config::{Config, Protocol};
 pub use error::Error;
+pub use error_class::{Classified, Classify, ErrorClass};
 pub use operation::{measure, operation, Operation, OperationHandle};
 pub use pipeline::{init, scope, shutdown, Guard};
 pub use role::{with_role, Role, UnknownRole};

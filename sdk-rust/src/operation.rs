@@ -3,12 +3,15 @@
 //!
 //! The hot path does no attribute work: each (operation, role) pair gets its
 //! attribute set built once and its histogram series bound once. Names past
-//! `seam.operation`'s cardinality limit fold into the overflow value and are
-//! counted in `seam.operation.overflows`, as in the Go SDK.
+//! `seam.operation`'s cardinality limit, and names outside its grammar, fold
+//! into the overflow value and are counted in `seam.operation.overflows` by
+//! reason, with a warning the first time each happens, as in the Go SDK.
+//! `error.type` is always one of the schema's [`ErrorClass`]es.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -17,8 +20,8 @@ use opentelemetry::metrics::{BoundHistogram, Counter, Histogram, Meter};
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
-use crate::boundary::PANIC;
 use crate::cardinality::Bounded;
+use crate::error_class::{Classify, ErrorClass};
 use crate::pipeline::{self, Telemetry};
 use crate::role::Role;
 use crate::semconv::{attribute, enums, limits, metric};
@@ -28,9 +31,13 @@ use crate::semconv::{attribute, enums, limits, metric};
 pub(crate) struct Operations {
     duration: Histogram<f64>,
     overflows: Counter<u64>,
-    overflow_attributes: [KeyValue; 1],
     names: Bounded<Arc<Kind>>,
-    other: Arc<Kind>,
+    /// The overflow value, for names past the limit and for invalid names:
+    /// one series, counted by reason.
+    past_limit: Arc<Kind>,
+    invalid: Arc<Kind>,
+    warned_limit: AtomicBool,
+    warned_invalid: AtomicBool,
 }
 
 impl Operations {
@@ -47,37 +54,84 @@ impl Operations {
             .with_unit(unit)
             .with_description(description)
             .build();
+        let overflow = |reason| {
+            Arc::new(Kind::new(
+                limits::SEAM_OPERATION_OVERFLOW_VALUE,
+                Some([
+                    KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST),
+                    KeyValue::new(attribute::SEAM_OVERFLOW_REASON, reason),
+                ]),
+            ))
+        };
         Operations {
-            other: Arc::new(Kind::new(limits::SEAM_OPERATION_OVERFLOW_VALUE, true)),
+            past_limit: overflow(enums::seam_overflow_reason::CARDINALITY_LIMIT),
+            invalid: overflow(enums::seam_overflow_reason::INVALID_NAME),
+            warned_limit: AtomicBool::new(false),
+            warned_invalid: AtomicBool::new(false),
             duration,
             overflows,
-            overflow_attributes: [KeyValue::new(attribute::SEAM_IMPL, enums::seam_impl::RUST)],
             names: Bounded::new(limits::SEAM_OPERATION_CARDINALITY_LIMIT),
         }
     }
 
-    /// The entry of `name`: names are admitted up to the schema's limit, the
-    /// rest (and the empty name) fold into the overflow value.
+    /// The entry of `name`: valid names are admitted up to the schema's
+    /// limit; the rest, and names outside the grammar, fold into the
+    /// overflow value.
     fn kind(&self, name: &str) -> Arc<Kind> {
-        if name.is_empty() {
-            return self.other.clone();
+        if !valid_name(name) {
+            if !self.warned_invalid.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    target: "seam",
+                    operation = %name.escape_debug().to_string().chars().take(64).collect::<String>(),
+                    "seam: operation name outside the schema's grammar ({}, at most {} bytes); \
+                     recorded as {} and counted in {}, without another warning",
+                    limits::SEAM_OPERATION_VALUE_PATTERN,
+                    limits::SEAM_OPERATION_MAX_LENGTH,
+                    limits::SEAM_OPERATION_OVERFLOW_VALUE,
+                    metric::SEAM_OPERATION_OVERFLOWS,
+                );
+            }
+            return self.invalid.clone();
         }
         self.names
             .get_or_admit(name, |name| {
                 // Leaked so that span names and attributes share it without
                 // copying; the cardinality limit bounds the leak.
                 let name: &'static str = Box::leak(name.into());
-                Arc::new(Kind::new(name, false))
+                Arc::new(Kind::new(name, None))
             })
-            .unwrap_or_else(|| self.other.clone())
+            .unwrap_or_else(|| {
+                if !self.warned_limit.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        target: "seam",
+                        "seam: more than {} distinct operation names; new names are recorded \
+                         as {} and counted in {}, without another warning",
+                        limits::SEAM_OPERATION_CARDINALITY_LIMIT,
+                        limits::SEAM_OPERATION_OVERFLOW_VALUE,
+                        metric::SEAM_OPERATION_OVERFLOWS,
+                    );
+                }
+                self.past_limit.clone()
+            })
     }
+}
+
+/// Whether `name` is within the schema's grammar for `seam.operation`.
+pub(crate) fn valid_name(name: &str) -> bool {
+    static GRAMMAR: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    name.len() <= limits::SEAM_OPERATION_MAX_LENGTH
+        && GRAMMAR
+            .get_or_init(|| regex::Regex::new(limits::SEAM_OPERATION_VALUE_PATTERN).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(name))
 }
 
 /// One `seam.operation` value with its per-role attribute sets.
 #[derive(Debug)]
 struct Kind {
     name: &'static str,
-    overflowed: bool,
+    /// For the overflow value: what `seam.operation.overflows` counts it by.
+    overflow: Option<[KeyValue; 2]>,
     roles: [PerRole; 3],
 }
 
@@ -86,10 +140,8 @@ struct Kind {
 struct PerRole {
     attributes: [KeyValue; 3],
     bound: OnceLock<BoundHistogram<f64>>,
-    /// Up to the limit less one `error.type` series; the last is the
-    /// fallback's, as in the Go SDK.
-    errors: Bounded<Arc<ErrorSeries>>,
-    other_error: OnceLock<Arc<ErrorSeries>>,
+    /// One series per error class, bound on first use.
+    errors: [OnceLock<ErrorSeries>; ErrorClass::ALL.len()],
 }
 
 /// The series of one (operation, role, error.type).
@@ -100,7 +152,7 @@ struct ErrorSeries {
 }
 
 impl Kind {
-    fn new(name: &'static str, overflowed: bool) -> Self {
+    fn new(name: &'static str, overflow: Option<[KeyValue; 2]>) -> Self {
         let per_role = |role: Role| PerRole {
             attributes: [
                 KeyValue::new(attribute::SEAM_OPERATION, name),
@@ -108,12 +160,11 @@ impl Kind {
                 KeyValue::new(attribute::SEAM_ROLE, role.as_str()),
             ],
             bound: OnceLock::new(),
-            errors: Bounded::new(limits::ERROR_TYPE_CARDINALITY_LIMIT.saturating_sub(1)),
-            other_error: OnceLock::new(),
+            errors: Default::default(),
         };
         Kind {
             name,
-            overflowed,
+            overflow,
             roles: Role::ALL.map(per_role),
         }
     }
@@ -124,22 +175,12 @@ impl PerRole {
         self.bound.get_or_init(|| duration.bind(&self.attributes))
     }
 
-    fn error(&self, duration: &Histogram<f64>, error_type: &str) -> Arc<ErrorSeries> {
-        let series = |error_type: &str| {
-            let attribute = KeyValue::new(attribute::ERROR_TYPE, Arc::<str>::from(error_type));
+    fn error(&self, duration: &Histogram<f64>, class: ErrorClass) -> &ErrorSeries {
+        self.errors[class.index()].get_or_init(|| {
+            let attribute = KeyValue::new(attribute::ERROR_TYPE, class.as_str());
             let [a, b, c] = &self.attributes;
             let bound = duration.bind(&[a.clone(), b.clone(), c.clone(), attribute.clone()]);
-            Arc::new(ErrorSeries { attribute, bound })
-        };
-        let admitted = if error_type.is_empty() || error_type == limits::ERROR_TYPE_OVERFLOW_VALUE {
-            None
-        } else {
-            self.errors.get_or_admit(error_type, series)
-        };
-        admitted.unwrap_or_else(|| {
-            self.other_error
-                .get_or_init(|| series(limits::ERROR_TYPE_OVERFLOW_VALUE))
-                .clone()
+            ErrorSeries { attribute, bound }
         })
     }
 }
@@ -229,34 +270,58 @@ impl Timing {
         })
     }
 
-    fn finish(self, error: Option<(&str, Cow<'static, str>)>) {
+    fn finish(self, error: Option<Failure>) {
         let elapsed = self.started.elapsed().as_secs_f64();
         let operations = &self.telemetry.operations;
         let per_role = &self.kind.roles[self.role.index()];
         let span = self.cx.span();
         match error {
             None => per_role.success(&operations.duration).record(elapsed),
-            Some((error_type, description)) => {
-                let series = per_role.error(&operations.duration, error_type);
+            Some(failure) => {
+                let series = per_role.error(&operations.duration, failure.class);
                 series.bound.record(elapsed);
                 span.set_attribute(series.attribute.clone());
-                span.set_status(Status::error(description));
+                if let Some(type_name) = failure.type_name {
+                    // The class compares across languages; the Rust type helps
+                    // whoever reads this one span.
+                    span.set_attribute(KeyValue::new("exception.type", type_name));
+                }
+                span.set_status(Status::error(failure.description));
             }
         }
-        if self.kind.overflowed {
-            operations.overflows.add(1, &operations.overflow_attributes);
+        if let Some(attributes) = &self.kind.overflow {
+            operations.overflows.add(1, attributes);
         }
         span.end();
     }
 }
 
-/// The `error.type` and span status message of an `Err`: the error's type
-/// name (semconv's rule for exceptions) and its message.
-fn outcome<T, E: fmt::Display>(result: &Result<T, E>) -> Option<(&'static str, Cow<'static, str>)> {
-    result
-        .as_ref()
-        .err()
-        .map(|e| (std::any::type_name::<E>(), Cow::Owned(e.to_string())))
+/// How an operation failed.
+struct Failure {
+    class: ErrorClass,
+    /// The span's status message.
+    description: Cow<'static, str>,
+    /// The Rust type of the error, for the span's `exception.type`.
+    type_name: Option<&'static str>,
+}
+
+impl Failure {
+    fn class(class: ErrorClass) -> Failure {
+        Failure {
+            class,
+            description: Cow::Borrowed(class.as_str()),
+            type_name: None,
+        }
+    }
+}
+
+/// How an `Err` failed: its class, message and type name.
+fn outcome<T, E: fmt::Display + Classify>(result: &Result<T, E>) -> Option<Failure> {
+    result.as_ref().err().map(|e| Failure {
+        class: e.error_class(),
+        description: Cow::Owned(e.to_string()),
+        type_name: Some(std::any::type_name::<E>()),
+    })
 }
 
 /// A running operation. Dropping it records a success; [`Operation::end`]
@@ -295,20 +360,20 @@ impl Operation {
     }
 
     /// Ends the operation with `result`'s outcome and returns `result`. An
-    /// `Err` sets `error.type` to the error's type name (semconv's rule for
-    /// exceptions) and the span status to its message.
-    pub fn end<T, E: fmt::Display>(mut self, result: Result<T, E>) -> Result<T, E> {
+    /// `Err` sets `error.type` to the error's [`Classify`] class, the span's
+    /// `exception.type` to its Rust type and the span status to its message.
+    pub fn end<T, E: fmt::Display + Classify>(mut self, result: Result<T, E>) -> Result<T, E> {
         if let Some(timing) = self.timing.take() {
             timing.finish(outcome(&result));
         }
         result
     }
 
-    /// Ends the operation as failed with `error_type` (a short, bounded
-    /// class such as `timeout`), which is also the span's status message.
-    pub fn fail(mut self, error_type: &str) {
+    /// Ends the operation as failed with `class`, which is also the span's
+    /// status message.
+    pub fn fail(mut self, class: ErrorClass) {
         if let Some(timing) = self.timing.take() {
-            timing.finish(Some((error_type, Cow::Owned(error_type.to_owned()))));
+            timing.finish(Some(Failure::class(class)));
         }
     }
 }
@@ -319,7 +384,7 @@ impl Drop for Operation {
             // Dropped while unwinding: the operation did not succeed, whether
             // or not something up the stack catches the panic.
             if std::thread::panicking() {
-                timing.finish(Some((PANIC, Cow::Borrowed(PANIC))));
+                timing.finish(Some(Failure::class(ErrorClass::Panic)));
             } else {
                 timing.finish(None);
             }
@@ -327,25 +392,22 @@ impl Drop for Operation {
     }
 }
 
-/// What `error.type` a [`measure`]d future dropped before it finished
-/// records, as the Go SDK names a canceled context.
-const CANCELED: &str = "canceled";
-
 /// Runs `future` as the operation `name`: its span (a child of the current
 /// context) is current whenever the future is polled, on whatever thread,
 /// and the outcome is recorded when it completes, as [`Operation::end`]
 /// does. A future dropped before completing is recorded with
-/// `error.type=canceled`. The returned future is `Send` when `future` is.
+/// `error.type=canceled`, as Go records a canceled context. The returned
+/// future is `Send` when `future` is.
 pub async fn measure<F, T, E>(name: &str, future: F) -> Result<T, E>
 where
     F: Future<Output = Result<T, E>>,
-    E: fmt::Display,
+    E: fmt::Display + Classify,
 {
     struct Pending(Option<Timing>);
     impl Drop for Pending {
         fn drop(&mut self) {
             if let Some(timing) = self.0.take() {
-                timing.finish(Some((CANCELED, Cow::Borrowed(CANCELED))));
+                timing.finish(Some(Failure::class(ErrorClass::Canceled)));
             }
         }
     }
@@ -369,36 +431,41 @@ mod tests {
     use opentelemetry_sdk::metrics::SdkMeterProvider;
 
     #[test]
-    fn error_types_fold_past_the_limit_keeping_a_slot_for_the_fallback() {
+    fn one_series_per_error_class() {
         let meter = SdkMeterProvider::builder().build().meter("test");
         let duration = meter.f64_histogram("d").build();
-        let kind = Kind::new("op", false);
+        let kind = Kind::new("op", None);
         let per_role = &kind.roles[Role::Candidate.index()];
-        let limit = limits::ERROR_TYPE_CARDINALITY_LIMIT;
-        for i in 0..limit - 1 {
-            let series = per_role.error(&duration, &format!("e{i}"));
-            assert_eq!(series.attribute.value.as_str(), format!("e{i}"));
+        for class in ErrorClass::ALL {
+            let series = per_role.error(&duration, class);
+            assert_eq!(series.attribute.value.as_str(), class.as_str());
+            // Cached: the same series, not a new binding.
+            assert!(std::ptr::eq(series, per_role.error(&duration, class)));
         }
-        assert_eq!(
-            per_role
-                .error(&duration, "one.more")
-                .attribute
-                .value
-                .as_str(),
-            limits::ERROR_TYPE_OVERFLOW_VALUE
+    }
+
+    /// Every name of the shared case file, which the Go suite checks too.
+    #[test]
+    fn the_operation_name_grammar() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schema/testdata/parity/operation-names.json"
         );
-        assert_eq!(
-            per_role.error(&duration, "e0").attribute.value.as_str(),
-            "e0"
-        );
-        assert_eq!(
-            per_role.error(&duration, "").attribute.value.as_str(),
-            limits::ERROR_TYPE_OVERFLOW_VALUE
-        );
-        // Cached: the same series, not a new binding.
-        assert!(Arc::ptr_eq(
-            &per_role.error(&duration, "e1"),
-            &per_role.error(&duration, "e1")
-        ));
+        let raw = std::fs::read_to_string(path).expect("the case file");
+        let cases: serde_json::Value = serde_json::from_str(&raw).expect("JSON");
+        let name = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => {
+                let times = other["times"].as_u64().expect("times") as usize;
+                other["repeat"].as_str().expect("repeat").repeat(times)
+            }
+        };
+        for (group, want) in [("valid", true), ("invalid", false)] {
+            let names = cases[group].as_array().expect("a list");
+            assert!(!names.is_empty(), "no {group} names");
+            for n in names.iter().map(name) {
+                assert_eq!(valid_name(&n), want, "{n:?} should be {group}");
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ pub mod attribute {
     pub const DEPLOYMENT_ENVIRONMENT: &str = "deployment.environment";
     /// `deployment.environment.name`: Name of the deployment environment.
     pub const DEPLOYMENT_ENVIRONMENT_NAME: &str = "deployment.environment.name";
-    /// `error.type`: Describes a class of error the operation ended with.
+    /// `error.type`: The class of error an operation ended with, the same in every language so that baseline and candidate compare; the language's own error type goes on the span as exception.type.
     pub const ERROR_TYPE: &str = "error.type";
     /// `go.memory.type`: The type of memory.
     pub const GO_MEMORY_TYPE: &str = "go.memory.type";
@@ -63,6 +63,8 @@ pub mod attribute {
     pub const SEAM_IMPL: &str = "seam.impl";
     /// `seam.operation`: The logical operation, the unit of comparison between implementations.
     pub const SEAM_OPERATION: &str = "seam.operation";
+    /// `seam.overflow.reason`: Why an operation was recorded under the overflow name.
+    pub const SEAM_OVERFLOW_REASON: &str = "seam.overflow.reason";
     /// `seam.role`: The part the implementation plays in the migration.
     pub const SEAM_ROLE: &str = "seam.role";
     /// `seam.telemetry.reason`: Why telemetry was dropped.
@@ -90,6 +92,16 @@ pub mod enums {
         pub const USER: &str = "user";
         pub const SYSTEM: &str = "system";
     }
+    /// Values of `error.type`.
+    pub mod error_type {
+        pub const TIMEOUT: &str = "timeout";
+        pub const CANCELED: &str = "canceled";
+        pub const PANIC: &str = "panic";
+        pub const INVALID_INPUT: &str = "invalid_input";
+        pub const UNAVAILABLE: &str = "unavailable";
+        pub const INTERNAL: &str = "internal";
+        pub const OTHER: &str = "_OTHER";
+    }
     /// Values of `go.memory.type`.
     pub mod go_memory_type {
         pub const STACK: &str = "stack";
@@ -106,6 +118,11 @@ pub mod enums {
     pub mod seam_impl {
         pub const GO: &str = "go";
         pub const RUST: &str = "rust";
+    }
+    /// Values of `seam.overflow.reason`.
+    pub mod seam_overflow_reason {
+        pub const CARDINALITY_LIMIT: &str = "cardinality_limit";
+        pub const INVALID_NAME: &str = "invalid_name";
     }
     /// Values of `seam.role`.
     pub mod seam_role {
@@ -176,7 +193,7 @@ pub mod metric {
     pub const SEAM_GO_CGO_CALLS: &str = "seam.go.cgo.calls";
     /// `seam.operation.duration` (histogram, `s`): Duration of one logical operation, per implementation.
     pub const SEAM_OPERATION_DURATION: &str = "seam.operation.duration";
-    /// `seam.operation.overflows` (counter, `{operation}`): Operations recorded under the overflow name because the cardinality limit was reached.
+    /// `seam.operation.overflows` (counter, `{operation}`): Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.
     pub const SEAM_OPERATION_OVERFLOWS: &str = "seam.operation.overflows";
     /// `seam.rust.memory.allocated` (counter, `By`): Bytes allocated by the Rust global allocator.
     pub const SEAM_RUST_MEMORY_ALLOCATED: &str = "seam.rust.memory.allocated";
@@ -415,9 +432,9 @@ pub const METRICS: &[MetricDescriptor] = &[
         name: metric::SEAM_OPERATION_OVERFLOWS,
         instrument: Instrument::Counter,
         unit: "{operation}",
-        description: "Operations recorded under the overflow name because the cardinality limit was reached.",
+        description: "Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.",
         boundaries: &[],
-        attributes: &["seam.impl"],
+        attributes: &["seam.impl", "seam.overflow.reason"],
         series_limit: 0,
     },
     MetricDescriptor {
@@ -466,7 +483,7 @@ pub fn metric(name: &str) -> Option<&'static MetricDescriptor> {
         .map(|i| &METRICS[i])
 }
 
-/// Cardinality limits and their overflow values.
+/// Cardinality limits, their overflow values, and value grammars.
 pub mod limits {
     /// Distinct `error.type` values kept before folding into the overflow value.
     pub const ERROR_TYPE_CARDINALITY_LIMIT: usize = 64;
@@ -478,6 +495,10 @@ pub mod limits {
     pub const SEAM_OPERATION_CARDINALITY_LIMIT: usize = 200;
     /// What `seam.operation` values past the limit become.
     pub const SEAM_OPERATION_OVERFLOW_VALUE: &str = "_other";
+    /// The regular expression every `seam.operation` value must match.
+    pub const SEAM_OPERATION_VALUE_PATTERN: &str = r#"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"#;
+    /// The longest `seam.operation` value, in bytes.
+    pub const SEAM_OPERATION_MAX_LENGTH: usize = 128;
 }
 
 /// How the correlation id crosses boundaries.

@@ -29,8 +29,9 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::boundary::{count_panic, PANIC};
+use crate::boundary::count_panic;
 use crate::propagation::{ensure_correlation_id, extract_headers, inject_headers};
+use crate::semconv::enums::error_type::PANIC;
 use crate::semconv::enums::seam_boundary_kind;
 
 /// The response header naming how a call failed when the status code alone cannot say

@@ -157,7 +157,7 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         drop(op);
         trace_id
     };
-    seam::operation("checkout.price").fail("timeout");
+    seam::operation("checkout.price").fail(seam::ErrorClass::Timeout);
     {
         let _shadow = seam::with_role(&Context::current(), Role::Shadow).attach();
         let result: Result<(), std::io::Error> = Err(std::io::Error::other("upstream down"));
@@ -192,6 +192,9 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         drop(seam::operation(&format!("filler.{i}")));
     }
     drop(seam::operation("one.too.many"));
+    // Names outside the grammar take no slot and fold into the overflow value too.
+    drop(seam::operation(""));
+    drop(seam::operation("bad name \u{1F600}"));
     // Another library's instrument with a schema name but no unit or
     // buckets: the views give it the schema's.
     opentelemetry::global::meter("third-party")
@@ -260,8 +263,10 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         .iter()
         .find(|s| attr_str(&s.attributes, "seam.role") == Some("shadow"))
         .expect("the shadow span");
+    // io::Error::other has no class of its own; its Rust type stays on the span.
+    assert_eq!(attr_str(&shadow.attributes, "error.type"), Some("_OTHER"));
     assert_eq!(
-        attr_str(&shadow.attributes, "error.type"),
+        attr_str(&shadow.attributes, "exception.type"),
         Some("std::io::error::Error")
     );
     let panicky = spans
@@ -346,15 +351,13 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         point("checkout.price", "candidate", Some("timeout")).count,
         1
     );
-    assert_eq!(
-        point("checkout.price", "shadow", Some("std::io::error::Error")).count,
-        1
-    );
+    assert_eq!(point("checkout.price", "shadow", Some("_OTHER")).count, 1);
     assert_eq!(point("async.op", "candidate", None).count, 1);
     assert_eq!(point("async.op", "candidate", Some("canceled")).count, 1);
     assert_eq!(
         point(limits::SEAM_OPERATION_OVERFLOW_VALUE, "candidate", None).count,
-        1
+        3,
+        "the name past the limit and the two invalid ones"
     );
     assert_eq!(
         histogram.data_points.len(),
@@ -379,15 +382,20 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         panic!("overflows is not a sum")
     };
     assert!(sum.is_monotonic);
-    assert_eq!(sum.data_points.len(), 1);
-    assert_eq!(
-        attr_str(&sum.data_points[0].attributes, "seam.impl"),
-        Some("rust")
-    );
-    assert_eq!(
-        sum.data_points[0].value,
-        Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(1))
-    );
+    assert_eq!(sum.data_points.len(), 2, "one series per reason");
+    for (reason, want) in [("cardinality_limit", 1), ("invalid_name", 2)] {
+        let p = sum
+            .data_points
+            .iter()
+            .find(|p| attr_str(&p.attributes, "seam.overflow.reason") == Some(reason))
+            .unwrap_or_else(|| panic!("no overflow count for {reason}"));
+        assert_eq!(attr_str(&p.attributes, "seam.impl"), Some("rust"));
+        assert_eq!(
+            p.value,
+            Some(opentelemetry_proto::tonic::metrics::v1::number_data_point::Value::AsInt(want)),
+            "{reason}"
+        );
+    }
 
     let panics = metric("seam.boundary.panics");
     assert_eq!(panics.unit, "{panic}");

@@ -280,7 +280,7 @@ func TestPricingExample(t *testing.T) {
 		for _, s := range otlp.sums("seam.boundary.fallbacks") {
 			fallbacks[s.attrs["seam.boundary.kind"]+"/"+s.attrs["error.type"]] += s.value
 		}
-		for _, want := range []string{"ffi/panic", "ffi/deadline_exceeded", "http/panic", "http/deadline_exceeded"} {
+		for _, want := range []string{"ffi/panic", "ffi/timeout", "http/panic", "http/timeout"} {
 			if fallbacks[want] == 0 {
 				t.Errorf("no seam.boundary.fallbacks for %s: %v", want, fallbacks)
 			}

@@ -40,7 +40,7 @@ type InvalidBasketError struct{ Reason string }
 func (e *InvalidBasketError) Error() string { return e.Reason }
 
 // ErrorType is the error.type recorded for it, the same in Go and Rust.
-func (e *InvalidBasketError) ErrorType() string { return "invalid_basket" }
+func (e *InvalidBasketError) ErrorType() string { return "invalid_input" }
 
 func invalid(format string, args ...any) error {
 	return &InvalidBasketError{Reason: fmt.Sprintf(format, args...)}

@@ -202,7 +202,7 @@ func TestFallbackRunsAndIsCounted(t *testing.T) {
 	}
 
 	counts := fallbackCounts(t)
-	want := map[string]int64{"testlib.fail/error": 1, "testlib.panic/panic": 1, "testlib.sleep/deadline_exceeded": 1}
+	want := map[string]int64{"testlib.fail/internal": 1, "testlib.panic/panic": 1, "testlib.sleep/timeout": 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("seam.boundary.fallbacks = %v, want %v", counts, want)
 	}
@@ -268,7 +268,7 @@ func TestCallDurationIsRecorded(t *testing.T) {
 	}
 	for _, want := range []attribute.Set{
 		attribute.NewSet(semconv.SeamOperation("testlib.double"), semconv.SeamBoundaryKindFFI),
-		attribute.NewSet(semconv.SeamOperation("testlib.fail"), semconv.SeamBoundaryKindFFI, semconv.ErrorType("error")),
+		attribute.NewSet(semconv.SeamOperation("testlib.fail"), semconv.SeamBoundaryKindFFI, semconv.ErrorTypeKey.String("internal")),
 	} {
 		if !seen[want.Equivalent()] {
 			t.Errorf("no data point for %v", want.Encoded(attribute.DefaultEncoder()))

@@ -32,9 +32,9 @@ const (
 	statusCount             = 5
 )
 
-// ErrorType is the error.type attribute value of a status ("" for OK); the
-// same strings as the Rust side's SeamStatus::error_type. An unknown status
-// (from a newer Rust side) is a plain error.
+// ErrorType is the error.type class of a status ("" for OK); the same
+// strings as the Rust side's SeamStatus::error_type. An unknown status
+// (from a newer Rust side) is internal.
 func (s Status) ErrorType() string {
 	switch s {
 	case OK:
@@ -42,11 +42,11 @@ func (s Status) ErrorType() string {
 	case Panic:
 		return "panic"
 	case DeadlineExceeded:
-		return "deadline_exceeded"
+		return "timeout"
 	case InvalidArgument:
-		return "invalid_argument"
+		return "invalid_input"
 	default:
-		return "error"
+		return "internal"
 	}
 }
 
@@ -110,7 +110,7 @@ func (ins *Instruments) Operation(name string, kind attribute.KeyValue) Operatio
 	for s := range op.byStatus {
 		attrs := []attribute.KeyValue{semconv.SeamOperation(name), kind}
 		if t := Status(s).ErrorType(); t != "" {
-			attrs = append(attrs, semconv.ErrorType(t))
+			attrs = append(attrs, semconv.ErrorTypeKey.String(t))
 		}
 		set := metric.WithAttributeSet(attribute.NewSet(attrs...))
 		op.byStatus[s] = outcomeAttrs{record: []metric.RecordOption{set}, add: []metric.AddOption{set}}

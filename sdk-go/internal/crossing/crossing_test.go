@@ -64,9 +64,9 @@ func TestUnknownStatusAndTheDeadlineRule(t *testing.T) {
 		}
 	}
 	want := map[string]int64{
-		semconv.SeamBoundaryCallDurationName + "/error":          1,
-		semconv.SeamBoundaryFallbacksName + "/error":             1,
-		semconv.SeamBoundaryFallbacksName + "/deadline_exceeded": 1,
+		semconv.SeamBoundaryCallDurationName + "/internal": 1,
+		semconv.SeamBoundaryFallbacksName + "/internal":    1,
+		semconv.SeamBoundaryFallbacksName + "/timeout":     1,
 	}
 	if len(got) != len(want) {
 		t.Errorf("recorded %v, want %v", got, want)

@@ -1,5 +1,7 @@
 //! The status code every Seam entry point returns.
 
+use crate::error_class::ErrorClass;
+
 /// Outcome of a call through the C ABI. `SEAM_STATUS_OK` is zero so that C callers can
 /// test it like an errno; every other value comes with a message in the caller's
 /// `SeamError` slot.
@@ -22,15 +24,21 @@ pub enum SeamStatus {
 }
 
 impl SeamStatus {
-    /// The `error.type` attribute value for this outcome; `None` for success.
-    pub fn error_type(self) -> Option<&'static str> {
+    /// The `error.type` class of this outcome; `None` for success. The Go SDK
+    /// maps the same codes to the same classes.
+    pub fn error_class(self) -> Option<ErrorClass> {
         match self {
             SeamStatus::Ok => None,
-            SeamStatus::Error => Some("error"),
-            SeamStatus::Panic => Some(crate::boundary::PANIC),
-            SeamStatus::DeadlineExceeded => Some("deadline_exceeded"),
-            SeamStatus::InvalidArgument => Some("invalid_argument"),
+            SeamStatus::Error => Some(ErrorClass::Internal),
+            SeamStatus::Panic => Some(ErrorClass::Panic),
+            SeamStatus::DeadlineExceeded => Some(ErrorClass::Timeout),
+            SeamStatus::InvalidArgument => Some(ErrorClass::InvalidInput),
         }
+    }
+
+    /// The `error.type` attribute value for this outcome; `None` for success.
+    pub fn error_type(self) -> Option<&'static str> {
+        self.error_class().map(ErrorClass::as_str)
     }
 }
 
@@ -48,5 +56,11 @@ mod tests {
         assert_eq!(SeamStatus::InvalidArgument as i32, 4);
         assert_eq!(SeamStatus::Ok.error_type(), None);
         assert_eq!(SeamStatus::Panic.error_type(), Some("panic"));
+        assert_eq!(SeamStatus::DeadlineExceeded.error_type(), Some("timeout"));
+        assert_eq!(
+            SeamStatus::InvalidArgument.error_type(),
+            Some("invalid_input")
+        );
+        assert_eq!(SeamStatus::Error.error_type(), Some("internal"));
     }
 }

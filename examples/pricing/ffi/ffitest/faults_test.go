@@ -130,7 +130,7 @@ func TestPanicFallsBackToGo(t *testing.T) {
 	if m.fallbacks != 2 {
 		t.Errorf("%d fallback calls, want 2", m.fallbacks)
 	}
-	panicked := []attribute.KeyValue{semconv.SeamOperation("pricing.quote"), semconv.SeamBoundaryKindFFI, semconv.ErrorType("panic")}
+	panicked := []attribute.KeyValue{semconv.SeamOperation("pricing.quote"), semconv.SeamBoundaryKindFFI, semconv.ErrorTypeKey.String("panic")}
 	if n := m.count(t, semconv.SeamBoundaryFallbacksName, panicked...); n != 1 {
 		t.Errorf("seam.boundary.fallbacks{pricing.quote, panic} = %d, want 1", n)
 	}
@@ -167,12 +167,12 @@ func TestSlowPastTheCallTimeoutFallsBack(t *testing.T) {
 	if elapsed := time.Since(started); elapsed >= 2*time.Second {
 		t.Errorf("the call took %v: the Rust side ignored the deadline", elapsed)
 	}
-	late := []attribute.KeyValue{semconv.SeamOperation("pricing.fingerprint"), semconv.SeamBoundaryKindFFI, semconv.ErrorType("deadline_exceeded")}
+	late := []attribute.KeyValue{semconv.SeamOperation("pricing.fingerprint"), semconv.SeamBoundaryKindFFI, semconv.ErrorTypeKey.String("timeout")}
 	if n := m.count(t, semconv.SeamBoundaryFallbacksName, late...); n != 1 {
-		t.Errorf("seam.boundary.fallbacks{pricing.fingerprint, deadline_exceeded} = %d, want 1", n)
+		t.Errorf("seam.boundary.fallbacks{pricing.fingerprint, timeout} = %d, want 1", n)
 	}
 	if n := m.count(t, semconv.SeamBoundaryCallDurationName, late...); n != 1 {
-		t.Errorf("seam.boundary.call.duration{pricing.fingerprint, deadline_exceeded} count = %d, want 1", n)
+		t.Errorf("seam.boundary.call.duration{pricing.fingerprint, timeout} count = %d, want 1", n)
 	}
 }
 

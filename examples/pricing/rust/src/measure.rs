@@ -21,12 +21,17 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The `error.type` recorded: the same values as the Go baseline's.
-    pub fn error_type(&self) -> &'static str {
+    /// The `error.type` class recorded: the same as the Go baseline's.
+    pub fn error_class(&self) -> seam::ErrorClass {
         match self {
-            Failure::Invalid(_) => "invalid_basket",
-            Failure::DeadlineExceeded => "deadline_exceeded",
+            Failure::Invalid(_) => seam::ErrorClass::InvalidInput,
+            Failure::DeadlineExceeded => seam::ErrorClass::Timeout,
         }
+    }
+
+    /// The `error.type` value recorded.
+    pub fn error_type(&self) -> &'static str {
+        self.error_class().as_str()
     }
 }
 
@@ -69,7 +74,7 @@ pub fn run<T: fmt::Display>(
         Ok(value) => log(operation, Outcome::Done(value)),
         Err(failure) => log(operation, Outcome::<T>::Failed(failure)),
     }
-    timer.finish(result.as_ref().err().map(Failure::error_type));
+    timer.finish(result.as_ref().err().map(Failure::error_class));
     result
 }
 
@@ -99,11 +104,11 @@ impl Timer {
         }
     }
 
-    fn finish(self, error_type: Option<&'static str>) {
-        match (self, error_type) {
+    fn finish(self, class: Option<seam::ErrorClass>) {
+        match (self, class) {
             (Timer::Seam(op), None) => drop(op), // a dropped operation records success
-            (Timer::Seam(op), Some(error_type)) => op.fail(error_type),
-            (Timer::Raw(mut raw), error_type) => raw.record(error_type),
+            (Timer::Seam(op), Some(class)) => op.fail(class),
+            (Timer::Raw(mut raw), class) => raw.record(class.map(seam::ErrorClass::as_str)),
         }
     }
 }
