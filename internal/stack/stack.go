@@ -44,7 +44,11 @@ type Stack struct {
 	MetricsURL      string // the collector's Prometheus exposition
 	CaptureDir      string // with Config.Capture: one OTLP JSON lines file per signal
 	LogDir          string
-	ports           collectorPorts
+	// Replicas are further orchestrators, from StartReplica.
+	Replicas []*Process
+
+	ports        collectorPorts
+	orchestrator Spec
 }
 
 // Start brings the stack up in dependency order. On error nothing is left running.
@@ -103,22 +107,38 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	if cfg.Faults != "" {
 		orchArgs = append(orchArgs, "--fault", cfg.Faults)
 	}
-	st.Orchestrator, err = Launch(ctx, Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
+	st.orchestrator = Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
 		Args: orchArgs, Env: env, WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), StderrPath: filepath.Join(logDir, "pricing-orchestrator.stderr"),
-		Echo: cfg.Echo})
-	if err != nil {
+		Echo: cfg.Echo}
+	if st.Orchestrator, err = Launch(ctx, st.orchestrator); err != nil {
 		return nil, err
 	}
 	st.OrchestratorURL = "http://" + st.Orchestrator.Addr
 	return st, nil
 }
 
+// StartReplica starts one more orchestrator, configured as the first: a
+// second replica of the same service, with its own process and log.
+func (s *Stack) StartReplica(ctx context.Context) (*Process, error) {
+	spec := s.orchestrator
+	n := len(s.Replicas) + 2
+	spec.Name = fmt.Sprintf("orchestrator-%d", n)
+	spec.LogPath = filepath.Join(s.LogDir, fmt.Sprintf("pricing-orchestrator-%d.log", n))
+	spec.StderrPath = filepath.Join(s.LogDir, fmt.Sprintf("pricing-orchestrator-%d.stderr", n))
+	p, err := Launch(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	s.Replicas = append(s.Replicas, p)
+	return p, nil
+}
+
 // Stop stops the emitters first, so their last telemetry is flushed into
 // a collector that is still up, then the collector, so it flushes its exporters.
 func (s *Stack) Stop() error {
 	var errs []error
-	for _, p := range []*Process{s.Orchestrator, s.Service, s.Collector} {
+	for _, p := range append(append([]*Process{}, s.Replicas...), s.Orchestrator, s.Service, s.Collector) {
 		if p != nil {
 			errs = append(errs, p.Stop(15*time.Second))
 		}
