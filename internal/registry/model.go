@@ -102,8 +102,8 @@ type AttrSeam struct {
 	ValuePattern string
 	MaxLength    int
 	Sensitivity  string // pii | secret
-	Aliases          []string
-	Correlation      *Correlation
+	Aliases      []string
+	Correlation  *Correlation
 }
 
 // Correlation says how a correlation attribute crosses boundaries.
