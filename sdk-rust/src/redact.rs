@@ -219,6 +219,34 @@ fn globs_regex(globs: &[&str]) -> Result<Regex, regex::Error> {
 mod tests {
     use super::*;
 
+    /// Every case of the shared vector file, which the Go suite (and so the
+    /// collector's engine) runs too: identical output from both SDKs.
+    #[test]
+    fn shared_vectors() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schema/testdata/parity/redaction.json"
+        );
+        let raw = std::fs::read_to_string(path).expect("the vector file");
+        let file: serde_json::Value = serde_json::from_str(&raw).expect("JSON");
+        let cases = file["cases"].as_array().expect("cases");
+        assert!(!cases.is_empty());
+        let r = Redactor::schema();
+        let mut wrong = Vec::new();
+        for c in cases {
+            let (key, value, want) = (
+                c["key"].as_str().expect("key"),
+                c["value"].as_str().expect("value"),
+                c["want"].as_str().expect("want"),
+            );
+            let got = r.attribute(key, value);
+            if got != want {
+                wrong.push(format!("{key}={value:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn schema_rules_compile() {
         let r = Redactor::new(
