@@ -36,6 +36,7 @@ mod export;
 pub mod ffi;
 pub mod log;
 mod operation;
+pub mod panic;
 mod pipeline;
 pub mod propagation;
 pub mod redact;

@@ -63,6 +63,8 @@ impl Operations {
                 ]),
             ))
         };
+        // So that an operation a panic ends can say what it said and where.
+        crate::panic::install_hook();
         Operations {
             past_limit: overflow(enums::seam_overflow_reason::CARDINALITY_LIMIT),
             invalid: overflow(enums::seam_overflow_reason::INVALID_NAME),
@@ -384,7 +386,11 @@ impl Drop for Operation {
             // Dropped while unwinding: the operation did not succeed, whether
             // or not something up the stack catches the panic.
             if std::thread::panicking() {
-                timing.finish(Some(Failure::class(ErrorClass::Panic)));
+                let mut failure = Failure::class(ErrorClass::Panic);
+                if let Some(report) = crate::panic::current() {
+                    failure.description = Cow::Owned(format!("panic: {report}"));
+                }
+                timing.finish(Some(failure));
             } else {
                 timing.finish(None);
             }

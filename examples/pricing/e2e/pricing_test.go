@@ -167,6 +167,14 @@ func TestPricingExample(t *testing.T) {
 		if n := orch.waitLines(map[string]string{"msg": "pricing.quote panicked", "seam.impl": "rust", "seam.correlation_id": "e2e-panic"}, 1); n != 1 {
 			t.Errorf("%d Rust panic lines, want 1", n)
 		}
+		// The panic record says what the panic said and where.
+		for _, rec := range orch.logLines(map[string]string{"msg": "pricing.quote panicked", "seam.correlation_id": "e2e-panic"}) {
+			msg, _ := rec["panic.message"].(string)
+			file, _ := rec["code.file.path"].(string)
+			if !strings.Contains(msg, "pricing.quote panicked (panic=") || !strings.HasSuffix(file, "faults.rs") || rec["code.line.number"] == nil {
+				t.Errorf("panic record without its message and location: %v", rec)
+			}
+		}
 		if n := orch.waitLines(map[string]string{"msg": "pricing.quote done", "seam.impl": "go", "seam.correlation_id": "e2e-panic"}, 1); n != 1 {
 			t.Errorf("%d lines from the Go fallback, want 1", n)
 		}

@@ -192,10 +192,11 @@ where
         match (result, inbound.overdue()) {
             (Err(payload), _) => {
                 count_panic(operation, enums::seam_boundary_kind::FFI);
-                Outcome::failed(
-                    SeamStatus::Panic,
-                    format!("{operation} panicked: {}", panic_message(payload.as_ref())),
-                )
+                let message = match crate::panic::take_caught() {
+                    Some(report) => format!("{operation} panicked: {report}"),
+                    None => format!("{operation} panicked: {}", panic_message(payload.as_ref())),
+                };
+                Outcome::failed(SeamStatus::Panic, message)
             }
             (Ok(_), Some(late)) => Outcome::failed(
                 SeamStatus::DeadlineExceeded,
@@ -385,7 +386,13 @@ mod tests {
             |_| -> Result<(), String> { panic!("boom {}", 7) },
         );
         assert_eq!(status, SeamStatus::Panic);
-        assert_eq!(error.message(), Some("test.panic panicked: boom 7"));
+        // With Seam's panic hook installed (by init, or another test of this
+        // binary), the message also says where it panicked.
+        let message = error.message().unwrap_or_default();
+        assert!(
+            message.starts_with("test.panic panicked: boom 7"),
+            "{message}"
+        );
     }
 
     #[test]

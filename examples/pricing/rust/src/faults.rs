@@ -2,10 +2,8 @@
 //! with a probability, so fallbacks, panics and tail latency show in telemetry.
 
 use std::fmt;
-use std::panic;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -85,22 +83,10 @@ impl Faults {
 const INJECTED: &str = "injected fault:";
 
 /// Keeps the panic hook from printing a message and backtrace for each injected panic (the
-/// operation logs it, and at 20% of the traffic they would drown standard error); every
-/// other panic still goes to the hook installed before.
+/// operation logs it, with its message and location, and at 20% of the traffic they would
+/// drown standard error); every other panic is still printed.
 fn quiet_injected_panics() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let injected = info
-                .payload()
-                .downcast_ref::<String>()
-                .is_some_and(|m| m.starts_with(INJECTED));
-            if !injected {
-                previous(info);
-            }
-        }));
-    });
+    seam::panic::quiet_when(|message| message.starts_with(INJECTED));
 }
 
 /// `panic=P,slow=P,slow_ms=N`, any subset, in any order: the format of the orchestrator's

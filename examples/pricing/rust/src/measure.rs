@@ -184,7 +184,15 @@ fn log<T: fmt::Display>(operation: &'static str, outcome: Outcome<'_, T>) {
             "{operation} failed"
         ),
         (Outcome::Panicked, None) => {
-            tracing::error!(seam.operation = operation, error.type = "panic", "{operation} panicked")
+            let report = seam::panic::current();
+            tracing::error!(
+                seam.operation = operation,
+                error.type = "panic",
+                panic.message = report.as_ref().map(|r| r.message.as_str()),
+                code.file.path = report.as_ref().map(|r| r.file.as_str()),
+                code.line.number = report.as_ref().map(|r| r.line),
+                "{operation} panicked"
+            )
         }
         (Outcome::Panicked, Some((id, _))) => tracing::error!(
             seam.operation = operation,
