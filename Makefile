@@ -8,7 +8,7 @@ SEAM  := $(GO) run ./cmd/seam
 # outside go's knowledge, so a cached pass could be stale.
 GO_MODULES := $(shell awk '/^use \(/{f=1; next} f && /^\)/{f=0} f {print $$1}' go.work)
 
-.PHONY: demo run test deps schema-check generate generate-check test-go test-rust conformance
+.PHONY: demo run test deps schema-check generate generate-check fmt-check test-go test-rust conformance
 
 # The main job: build the collector and the pricing example, run them with
 # load, and print where to look. DEMO_ARGS passes flags, e.g. --duration 2m.
@@ -18,7 +18,7 @@ demo:
 # The schema's own job: validate it and prove every generated file matches it.
 run: schema-check generate-check
 
-test: deps generate-check collector-check test-go test-rust example-check
+test: deps generate-check collector-check fmt-check test-go test-rust example-check
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
@@ -35,6 +35,14 @@ generate-check:
 
 conformance:
 	$(SEAM) conformance
+
+# Formatting is part of the suite: gofmt over every Go file but the OCB output
+# (collector-check covers that), rustfmt over both crates.
+fmt-check:
+	@out="$$(git ls-files -co --exclude-standard -- '*.go' ':!collector/cmd/seam-collector' | xargs gofmt -l)"; \
+	  test -z "$$out" || { echo "gofmt would change:"; echo "$$out"; exit 1; } >&2
+	cd sdk-rust && $(CARGO) fmt --all --check
+	cd examples/pricing/rust && $(CARGO) fmt --check
 
 test-go:
 	@set -e; for m in $(GO_MODULES); do \
