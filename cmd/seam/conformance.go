@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -24,15 +25,28 @@ var conformanceRoutes = []string{
 	"quote=go,fingerprint=http",
 }
 
+// conformanceOptions are conformance's flags.
+type conformanceOptions struct {
+	asJSON, noBuild, keep *bool
+	rounds                *int
+}
+
+func conformanceFlags(fs *flag.FlagSet) conformanceOptions {
+	return conformanceOptions{
+		asJSON:  fs.Bool("json", false, "print the report as JSON"),
+		noBuild: fs.Bool("no-build", false, "skip building the collector and the example (make collector example)"),
+		rounds:  fs.Int("rounds", 3, "requests per route"),
+		keep:    fs.Bool("keep", false, "keep the run directory (capture, logs, collector config)"),
+	}
+}
+
 func conformanceCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("conformance", stderr)
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	noBuild := fs.Bool("no-build", false, "skip `make collector example`")
-	rounds := fs.Int("rounds", 3, "requests per route")
-	keep := fs.Bool("keep", false, "keep the run directory (capture, logs, collector config)")
+	o := conformanceFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
+	asJSON, noBuild, rounds, keep := o.asJSON, o.noBuild, o.rounds, o.keep
 	root, err := repoRoot()
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,20 +22,36 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// demoOptions are demo's flags.
+type demoOptions struct {
+	duration           *time.Duration
+	rate, httpShare    *float64
+	faults, runDir     *string
+	freePorts, noBuild *bool
+	routes             *stringList
+}
+
+func demoFlags(fs *flag.FlagSet) demoOptions {
+	o := demoOptions{routes: &stringList{}}
+	o.duration = fs.Duration("duration", 0, "stop after this long (0: run until interrupted)")
+	o.rate = fs.Float64("rate", 20, "requests per second from the built-in load generator")
+	o.httpShare = fs.Float64("http-share", 0.25, "fraction of requests whose fingerprint goes to the Rust service over HTTP")
+	o.faults = fs.String("fault", "", "faults on the Rust side, e.g. panic=0.05,slow=0.1")
+	o.freePorts = fs.Bool("free-ports", false, "run the collector on free ports instead of its embedded default ones")
+	o.noBuild = fs.Bool("no-build", false, "skip building the collector and the example (make collector example)")
+	o.runDir = fs.String("run-dir", "", "where logs and configuration go (default: a new temporary directory)")
+	fs.Var(o.routes, "route", "routing of one operation, `OP=IMPL`, repeatable: quote=go|rust|PCT, fingerprint=go|rust|http|PCT (default quote=50, fingerprint=50)")
+	return o
+}
+
 func demoCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
-	duration := fs.Duration("duration", 0, "stop after this long (0: run until interrupted)")
-	rate := fs.Float64("rate", 20, "requests per second from the built-in load generator")
-	httpShare := fs.Float64("http-share", 0.25, "fraction of requests whose fingerprint goes to the Rust service over HTTP")
-	faults := fs.String("fault", "", "faults on the Rust side, e.g. panic=0.05,slow=0.1")
-	freePorts := fs.Bool("free-ports", false, "run the collector on free ports instead of its embedded default ones")
-	noBuild := fs.Bool("no-build", false, "skip `make collector example`")
-	runDir := fs.String("run-dir", "", "where logs and configuration go (default: a new temporary directory)")
-	var routes stringList
-	fs.Var(&routes, "route", "routing per operation, repeatable: quote=go|rust|PCT, fingerprint=go|rust|http|PCT (default quote=50, fingerprint=50)")
+	o := demoFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
+	duration, rate, httpShare, faults, freePorts, noBuild, runDir := o.duration, o.rate, o.httpShare, o.faults, o.freePorts, o.noBuild, o.runDir
+	routes := *o.routes
 	if len(routes) == 0 {
 		routes = stringList{"quote=50", "fingerprint=50"}
 	}

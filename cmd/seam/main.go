@@ -17,18 +17,6 @@ func (e usageError) Error() string { return e.msg }
 // failed marks a command that ran and found problems it already printed (exit status 1).
 var errFailed = errors.New("failed")
 
-const usage = `usage: seam <command> [arguments]
-
-commands:
-  schema check [DIR]                      validate the registry in DIR (default: schema)
-  schema generate [--check] [--schema DIR] write (or with --check, verify) the generated files
-  schema diff [--allow-breaking] OLD NEW  compare two registries; exit 1 on a breaking change
-  demo [--duration D] [--rate R] [--route OP=IMPL] [--fault F]
-                                          build and run the pricing migration demo with load
-  conformance [--json]                    run Go and Rust emitters through the collector and prove
-                                          their telemetry is one shape; exit 1 on any finding
-`
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -40,7 +28,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "seam: %s\n\n%s", ue.msg, usage)
+		fmt.Fprintf(stderr, "seam: %s\n\n%s", ue.msg, usage())
 		return 2
 	case errors.Is(err, errFailed):
 		return 1
@@ -62,7 +50,7 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case "conformance":
 		return conformanceCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return nil
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}

@@ -61,3 +61,17 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("missing dir: exit %d %s", code, errOut)
 	}
 }
+
+// The usage text lists every flag each command parses.
+func TestUsageListsEveryFlag(t *testing.T) {
+	code, out, _ := seam("help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, flag := range []string{"--check", "--schema", "--allow-breaking", "--duration", "--fault", "--free-ports",
+		"--http-share", "--no-build", "--rate", "--route OP=IMPL", "--run-dir", "--json", "--keep", "--rounds"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("usage lacks %s:\n%s", flag, out)
+		}
+	}
+}

@@ -68,10 +68,14 @@ func schemaCheck(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+func schemaGenerateFlags(fs *flag.FlagSet) (check *bool, schemaDir *string) {
+	return fs.Bool("check", false, "verify the generated files are up to date instead of writing them"),
+		fs.String("schema", "", "schema directory (default: schema/ at the repository root)")
+}
+
 func schemaGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("schema generate", stderr)
-	check := fs.Bool("check", false, "verify the generated files are up to date instead of writing them")
-	schemaDir := fs.String("schema", "", "schema directory (default: schema/ at the repository root)")
+	check, schemaDir := schemaGenerateFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -126,9 +130,13 @@ func repoRoot() (string, error) {
 	}
 }
 
+func schemaDiffFlags(fs *flag.FlagSet) (allow *bool) {
+	return fs.Bool("allow-breaking", false, "exit 0 even when the change is breaking")
+}
+
 func schemaDiff(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("schema diff", stderr)
-	allow := fs.Bool("allow-breaking", false, "exit 0 even when the change is breaking")
+	allow := schemaDiffFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
