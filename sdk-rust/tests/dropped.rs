@@ -79,6 +79,7 @@ fn drops_are_counted_and_exported() {
     let receiver = support::Receiver::start_with(support::Faults {
         refuse: vec!["/v1/logs"],
         stall: vec!["/v1/traces"],
+        ..Default::default()
     });
     let guard = seam::init(
         Config::new("dropped-test")

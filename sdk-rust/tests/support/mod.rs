@@ -1,9 +1,13 @@
 //! A minimal but real OTLP/HTTP receiver for tests: HTTP/1.1 on 127.0.0.1,
 //! protobuf bodies decoded with opentelemetry-proto. It can refuse a signal
-//! or hold its requests, like a collector that is down or stalled.
+//! or hold its requests, like a collector that is down or stalled. The
+//! gRPC receiver is in `grpc.rs`, the child-process runner in `child.rs`.
 
 // Each test binary uses part of it.
 #![allow(dead_code)]
+
+pub mod child;
+pub mod grpc;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -25,6 +29,10 @@ pub struct Received {
     pub logs: Vec<ExportLogsServiceRequest>,
     /// Requests that were not valid OTLP/HTTP protobuf, with the reason.
     pub rejected: Vec<String>,
+    /// Every request's path and headers (names lowercase), in order.
+    pub requests: Vec<(String, Vec<(String, String)>)>,
+    /// The bodies of requests answered 503, by path.
+    pub refused: Vec<(String, Vec<u8>)>,
 }
 
 /// How the receiver misbehaves, by request path (e.g. `/v1/logs`).
@@ -34,6 +42,8 @@ pub struct Faults {
     pub refuse: Vec<&'static str>,
     /// Held without an answer until [`Receiver::release`] (or drop).
     pub stall: Vec<&'static str>,
+    /// Answered with 503 until [`Receiver::release`], recorded after.
+    pub refuse_until_release: Vec<&'static str>,
 }
 
 /// Opens once; stalled requests wait for it.
@@ -44,6 +54,10 @@ struct Gate {
 }
 
 impl Gate {
+    fn is_open(&self) -> bool {
+        *self.open.lock().expect("lock")
+    }
+
     fn open(&self) {
         *self.open.lock().expect("lock") = true;
         self.opened.notify_all();
@@ -149,6 +163,7 @@ fn serve(stream: TcpStream, received: &Mutex<Received>, faults: &Faults, gate: &
             .to_owned();
         let mut content_length = 0usize;
         let mut content_type = String::new();
+        let mut headers = Vec::new();
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).unwrap_or(0) == 0 {
@@ -159,6 +174,7 @@ fn serve(stream: TcpStream, received: &Mutex<Received>, faults: &Faults, gate: &
                 break;
             }
             if let Some((name, value)) = header.split_once(':') {
+                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
                 match name.trim().to_ascii_lowercase().as_str() {
                     "content-length" => content_length = value.trim().parse().unwrap_or(0),
                     "content-type" => content_type = value.trim().to_owned(),
@@ -173,7 +189,19 @@ fn serve(stream: TcpStream, received: &Mutex<Received>, faults: &Faults, gate: &
         if faults.stall.contains(&path.as_str()) {
             gate.wait();
         }
-        let status = if faults.refuse.contains(&path.as_str()) {
+        received
+            .lock()
+            .expect("lock")
+            .requests
+            .push((path.clone(), headers));
+        let refused = faults.refuse.contains(&path.as_str())
+            || (faults.refuse_until_release.contains(&path.as_str()) && !gate.is_open());
+        let status = if refused {
+            received
+                .lock()
+                .expect("lock")
+                .refused
+                .push((path.clone(), body));
             "503 Service Unavailable"
         } else {
             record(received, &path, &content_type, &body)
