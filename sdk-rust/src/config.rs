@@ -18,10 +18,21 @@ pub enum Protocol {
     Grpc,
 }
 
-/// Settings for [`crate::init`]. The standard `OTEL_*` variables fill in
-/// what is not set here (service name, endpoint, protocol, headers,
-/// timeouts, sampler, metric interval, batching, `OTEL_SDK_DISABLED`), and
-/// `OTEL_RESOURCE_ATTRIBUTES` adds to the resource, as in the Go SDK.
+impl Protocol {
+    /// The name `OTEL_EXPORTER_OTLP_PROTOCOL` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::HttpProtobuf => "http/protobuf",
+            Protocol::Grpc => "grpc",
+        }
+    }
+}
+
+/// Settings for [`crate::init`]. What is set here wins; the standard
+/// `OTEL_*` variables fill in the rest (service name, endpoints, protocol,
+/// headers, timeout, sampler, metric interval, batching, exporters,
+/// `OTEL_SDK_DISABLED`), then the defaults, as in the Go SDK. Every
+/// variable is checked: [`crate::init`] refuses bad values, naming each.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) service_name: String,
@@ -30,6 +41,8 @@ pub struct Config {
     pub(crate) role: Role,
     pub(crate) endpoint: Option<String>,
     pub(crate) protocol: Option<Protocol>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) export_timeout: Option<Duration>,
     pub(crate) metric_interval: Option<Duration>,
     pub(crate) resource_attributes: Vec<KeyValue>,
     pub(crate) subscriber: bool,
@@ -48,6 +61,8 @@ impl Config {
             role: Role::default(),
             endpoint: None,
             protocol: None,
+            headers: Vec::new(),
+            export_timeout: None,
             metric_interval: None,
             resource_attributes: Vec::new(),
             subscriber: true,
@@ -76,6 +91,7 @@ impl Config {
 
     /// The collector's base URL, as `OTEL_EXPORTER_OTLP_ENDPOINT` would give
     /// it (e.g. `http://127.0.0.1:4318`); signal paths are appended for HTTP.
+    /// It wins over every endpoint variable, the per-signal ones included.
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
@@ -88,6 +104,26 @@ impl Config {
         self
     }
 
+    /// Headers sent with every export (gRPC metadata for gRPC), added to
+    /// those given before. When any are set here, `OTEL_EXPORTER_OTLP_HEADERS`
+    /// is not read.
+    pub fn with_headers<K, V>(mut self, headers: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.headers
+            .extend(headers.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// How long one export may take, retries included; otherwise
+    /// `OTEL_EXPORTER_OTLP_TIMEOUT`, otherwise 10 s.
+    pub fn with_export_timeout(mut self, timeout: Duration) -> Self {
+        self.export_timeout = Some(timeout);
+        self
+    }
+
     /// How often metrics are exported; otherwise `OTEL_METRIC_EXPORT_INTERVAL`,
     /// otherwise 60 s.
     pub fn with_metric_interval(mut self, interval: Duration) -> Self {
@@ -95,7 +131,9 @@ impl Config {
         self
     }
 
-    /// An extra resource attribute (`OTEL_RESOURCE_ATTRIBUTES` wins).
+    /// An extra resource attribute; it wins over the same key in
+    /// `OTEL_RESOURCE_ATTRIBUTES`, but not over `service.name`,
+    /// `telemetry.sdk.language` or `seam.impl`.
     pub fn with_resource_attribute(mut self, attribute: KeyValue) -> Self {
         self.resource_attributes.push(attribute);
         self

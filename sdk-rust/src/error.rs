@@ -10,13 +10,11 @@ use std::fmt;
 pub enum Error {
     /// [`crate::init`] was already called in this process.
     AlreadyInitialized,
-    /// A configuration value (from [`crate::Config`] or an `OTEL_*` variable)
-    /// is invalid.
+    /// The configuration ([`crate::Config`] and the `OTEL_*` variables) was
+    /// refused; every problem found is listed, not only the first.
     InvalidConfig {
-        /// The setting, e.g. `endpoint` or `OTEL_EXPORTER_OTLP_PROTOCOL`.
-        field: &'static str,
-        /// Why it was rejected.
-        reason: String,
+        /// Each bad setting with what is wrong with it.
+        problems: Vec<ConfigProblem>,
     },
     /// An OTLP exporter could not be built.
     Exporter {
@@ -35,13 +33,63 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// One problem with one setting.
+    pub(crate) fn invalid(setting: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::InvalidConfig {
+            problems: vec![ConfigProblem::new(setting, reason)],
+        }
+    }
+}
+
+/// One refused setting: the `Config` field or environment variable, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    setting: String,
+    reason: String,
+}
+
+impl ConfigProblem {
+    pub(crate) fn new(setting: impl Into<String>, reason: impl Into<String>) -> Self {
+        ConfigProblem {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The setting, e.g. `endpoint` or `OTEL_METRIC_EXPORT_INTERVAL`.
+    pub fn setting(&self) -> &str {
+        &self.setting
+    }
+
+    /// Why it was refused, naming the value.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.reason)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::AlreadyInitialized => f.write_str(
                 "seam::init was already called in this process: call it once and keep its Guard",
             ),
-            Error::InvalidConfig { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::InvalidConfig { problems } => {
+                f.write_str("invalid config: ")?;
+                for (i, problem) in problems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{problem}")?;
+                }
+                Ok(())
+            }
             Error::Exporter { signal, message } => {
                 write!(f, "cannot build the OTLP {signal} exporter: {message}")
             }

@@ -114,9 +114,27 @@ fn assert_resource(resource: Option<&Resource>, schema_url: &str) {
     assert_eq!(attr_str(attributes, "telemetry.sdk.language"), Some("rust"));
     assert_eq!(
         attr_str(attributes, "telemetry.sdk.name"),
-        None,
-        "as in the Go SDK"
+        Some("opentelemetry")
     );
+    for key in [
+        "service.instance.id",
+        "telemetry.sdk.version",
+        "host.name",
+        "host.arch",
+        "os.type",
+        "process.runtime.version",
+        "process.executable.name",
+    ] {
+        assert!(
+            attr_str(attributes, key).is_some_and(|v| !v.is_empty()),
+            "{key} missing"
+        );
+    }
+    assert!(matches!(
+        attr(attributes, "process.pid"),
+        Some(AnyValue::IntValue(pid)) if *pid == i64::from(std::process::id())
+    ));
+    assert_eq!(attr(attributes, "process.command_args"), None);
     assert_eq!(schema_url, SCHEMA_URL);
 }
 

@@ -8,15 +8,9 @@ use opentelemetry::metrics::{Meter, ObservableCounter};
 use opentelemetry::KeyValue;
 
 use crate::pipeline::descriptor;
-use crate::semconv::enums::{seam_telemetry_reason, seam_telemetry_signal};
+use crate::semconv::enums::seam_telemetry_reason;
 use crate::semconv::{attribute, metric};
-
-/// The signal a dropped item belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signal {
-    Traces = 0,
-    Logs = 1,
-}
+use crate::signal::Signal;
 
 /// Why an item was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,10 +22,6 @@ pub(crate) enum Reason {
     ExportFailed = 1,
 }
 
-const SIGNALS: [(Signal, &str); 2] = [
-    (Signal::Traces, seam_telemetry_signal::TRACES),
-    (Signal::Logs, seam_telemetry_signal::LOGS),
-];
 const REASONS: [(Reason, &str); 2] = [
     (Reason::QueueFull, seam_telemetry_reason::QUEUE_FULL),
     (Reason::ExportFailed, seam_telemetry_reason::EXPORT_FAILED),
@@ -40,27 +30,27 @@ const REASONS: [(Reason, &str); 2] = [
 /// Drop counts by signal and reason.
 #[derive(Debug, Default)]
 pub(crate) struct Dropped {
-    counts: [[AtomicU64; REASONS.len()]; SIGNALS.len()],
+    counts: [[AtomicU64; REASONS.len()]; Signal::ALL.len()],
 }
 
 impl Dropped {
     pub(crate) fn add(&self, signal: Signal, reason: Reason, n: usize) {
         if n > 0 {
-            self.counts[signal as usize][reason as usize].fetch_add(n as u64, Ordering::Relaxed);
+            self.counts[signal.index()][reason as usize].fetch_add(n as u64, Ordering::Relaxed);
         }
     }
 
     #[cfg(test)]
     pub(crate) fn get(&self, signal: Signal, reason: Reason) -> u64 {
-        self.counts[signal as usize][reason as usize].load(Ordering::Relaxed)
+        self.counts[signal.index()][reason as usize].load(Ordering::Relaxed)
     }
 
     /// Reports the counts through `meter`; keep the returned instrument.
     pub(crate) fn register(self: &Arc<Self>, meter: &Meter) -> ObservableCounter<u64> {
-        let attributes = SIGNALS.map(|(_, signal)| {
+        let attributes = Signal::ALL.map(|signal| {
             REASONS.map(|(_, reason)| {
                 [
-                    KeyValue::new(attribute::SEAM_TELEMETRY_SIGNAL, signal),
+                    KeyValue::new(attribute::SEAM_TELEMETRY_SIGNAL, signal.name()),
                     KeyValue::new(attribute::SEAM_TELEMETRY_REASON, reason),
                 ]
             })

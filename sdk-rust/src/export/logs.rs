@@ -9,10 +9,11 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{self, LogBatch, LogExporter, SdkLogRecord};
 use opentelemetry_sdk::Resource;
 
-use super::dropped::{Dropped, Signal};
+use super::dropped::Dropped;
 use super::queue::{Exporter, Queue};
-use super::settings::Batching;
 use super::FLUSH_TIMEOUT;
+use crate::settings::Batching;
+use crate::signal::Signal;
 
 /// A queued record; boxed, so that a full queue holds pointers.
 type Record = Box<(SdkLogRecord, InstrumentationScope)>;

@@ -4,16 +4,15 @@
 //! SDK. The upstream batch processors only log their drops.
 
 mod dropped;
+pub(crate) mod http;
 mod logs;
 mod queue;
-mod settings;
 mod spans;
 
 use std::time::Duration;
 
 pub(crate) use dropped::Dropped;
 pub(crate) use logs::BoundedLogProcessor;
-pub(crate) use settings::Batching;
 pub(crate) use spans::BoundedSpanProcessor;
 
 /// How long a `force_flush` waits for its export (the SDK's own default).

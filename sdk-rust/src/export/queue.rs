@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 
-use super::dropped::{Dropped, Reason, Signal};
-use super::settings::Batching;
+use super::dropped::{Dropped, Reason};
+use crate::settings::Batching;
+use crate::signal::Signal;
 
 /// What the export thread sends batches with.
 pub(crate) trait Exporter<T>: Send + 'static {

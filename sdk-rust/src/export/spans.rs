@@ -9,10 +9,11 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{self, Span, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 
-use super::dropped::{Dropped, Signal};
+use super::dropped::Dropped;
 use super::queue::{Exporter, Queue};
-use super::settings::Batching;
 use super::FLUSH_TIMEOUT;
+use crate::settings::Batching;
+use crate::signal::Signal;
 
 /// Queues each ended, sampled span; see [`Queue`].
 #[derive(Debug)]

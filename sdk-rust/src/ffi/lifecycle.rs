@@ -155,16 +155,9 @@ fn report(result: Result<(), (SeamStatus, String)>, error: Option<&mut SeamError
 /// Starts the pipeline through the SDK's own [`crate::init`].
 fn start(view: &ConfigView<'_>) -> Result<(), (SeamStatus, String)> {
     let invalid = |message: String| (SeamStatus::InvalidArgument, message);
-    let name = match view.service_name {
-        Some(name) => name,
-        // `Config::new` lets OTEL_SERVICE_NAME win over the name it is given.
-        None if std::env::var_os("OTEL_SERVICE_NAME").is_some() => "",
-        None => {
-            return Err(invalid(
-                "seam config: service_name is required (or set OTEL_SERVICE_NAME)".to_owned(),
-            ))
-        }
-    };
+    // Without a name, OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES must
+    // give one: `init` says so otherwise.
+    let name = view.service_name.unwrap_or_default();
     let mut config = crate::Config::new(name);
     if let Some(version) = view.service_version {
         config = config.with_service_version(version);
@@ -175,8 +168,13 @@ fn start(view: &ConfigView<'_>) -> Result<(), (SeamStatus, String)> {
             .map_err(|err| invalid(format!("seam config: role: {err}")))?;
         config = config.with_role(role);
     }
-    let guard =
-        crate::init(config).map_err(|err| (SeamStatus::Error, format!("seam_init: {err}")))?;
+    let guard = crate::init(config).map_err(|err| {
+        let status = match err {
+            crate::Error::InvalidConfig { .. } => SeamStatus::InvalidArgument,
+            _ => SeamStatus::Error,
+        };
+        (status, format!("seam_init: {err}"))
+    })?;
     // The pipeline lives until seam_shutdown: the guard would shut it down when dropped,
     // and the C caller has no scope to drop it in.
     std::mem::forget(guard);

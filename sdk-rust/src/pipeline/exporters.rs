@@ -1,0 +1,133 @@
+//! The OTLP exporters, built from the resolved settings only: each is given
+//! its endpoint, headers, timeout and protocol explicitly, so that
+//! `opentelemetry-otlp` has nothing left to read from `OTEL_*` itself.
+
+use opentelemetry_otlp::{
+    LogExporter, MetricExporter, SpanExporter, WithExportConfig, WithHttpConfig,
+};
+use opentelemetry_sdk::metrics::Temporality;
+
+use crate::config::Protocol;
+use crate::error::Error;
+use crate::export::http::{blocking_client, SeamHttpClient};
+use crate::settings::Settings;
+use crate::signal::Signal;
+
+/// Builds the exporters of one pipeline; the HTTP client is shared.
+pub(super) struct Exporters<'a> {
+    settings: &'a Settings,
+    http: Option<reqwest::blocking::Client>,
+}
+
+impl<'a> Exporters<'a> {
+    pub(super) fn new(settings: &'a Settings) -> Result<Self, Error> {
+        let any = Signal::ALL.iter().any(|s| settings.exports(*s));
+        let http = match settings.protocol {
+            Protocol::HttpProtobuf if any => Some(
+                blocking_client(settings.export_timeout).map_err(|e| Error::Exporter {
+                    signal: "traces, metrics and logs",
+                    message: e,
+                })?,
+            ),
+            _ => None,
+        };
+        Ok(Exporters { settings, http })
+    }
+
+    fn http_client(&self, signal: Signal) -> Result<SeamHttpClient, Error> {
+        let client = self.http.clone().ok_or(Error::Exporter {
+            signal: signal.name(),
+            message: "no HTTP client was built".to_owned(),
+        })?;
+        Ok(SeamHttpClient::new(client, &self.settings.headers))
+    }
+
+    pub(super) fn spans(&self) -> Result<SpanExporter, Error> {
+        let s = self.settings;
+        let signal = Signal::Traces;
+        let built = match s.protocol {
+            #[cfg(feature = "grpc-tonic")]
+            Protocol::Grpc => grpc(SpanExporter::builder().with_tonic(), s, signal)?.build(),
+            _ => SpanExporter::builder()
+                .with_http()
+                .with_http_client(self.http_client(signal)?)
+                .with_endpoint(s.endpoint(signal))
+                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                .with_timeout(s.export_timeout)
+                .build(),
+        };
+        finish(signal, built)
+    }
+
+    pub(super) fn metrics(&self) -> Result<MetricExporter, Error> {
+        let s = self.settings;
+        let signal = Signal::Metrics;
+        let builder = MetricExporter::builder().with_temporality(Temporality::Cumulative);
+        let built = match s.protocol {
+            #[cfg(feature = "grpc-tonic")]
+            Protocol::Grpc => grpc(builder.with_tonic(), s, signal)?.build(),
+            _ => builder
+                .with_http()
+                .with_http_client(self.http_client(signal)?)
+                .with_endpoint(s.endpoint(signal))
+                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                .with_timeout(s.export_timeout)
+                .build(),
+        };
+        finish(signal, built)
+    }
+
+    pub(super) fn logs(&self) -> Result<LogExporter, Error> {
+        let s = self.settings;
+        let signal = Signal::Logs;
+        let built = match s.protocol {
+            #[cfg(feature = "grpc-tonic")]
+            Protocol::Grpc => grpc(LogExporter::builder().with_tonic(), s, signal)?.build(),
+            _ => LogExporter::builder()
+                .with_http()
+                .with_http_client(self.http_client(signal)?)
+                .with_endpoint(s.endpoint(signal))
+                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                .with_timeout(s.export_timeout)
+                .build(),
+        };
+        finish(signal, built)
+    }
+}
+
+fn finish<E>(
+    signal: Signal,
+    built: Result<E, opentelemetry_otlp::ExporterBuildError>,
+) -> Result<E, Error> {
+    built.map_err(|e| Error::Exporter {
+        signal: signal.name(),
+        message: e.to_string(),
+    })
+}
+
+/// A tonic builder with the signal's endpoint, the configured metadata and
+/// the export timeout.
+#[cfg(feature = "grpc-tonic")]
+fn grpc<B>(builder: B, s: &Settings, signal: Signal) -> Result<B, Error>
+where
+    B: WithExportConfig + opentelemetry_otlp::WithTonicConfig,
+{
+    use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
+    let failed = |message: String| Error::Exporter {
+        signal: signal.name(),
+        message,
+    };
+    let mut metadata = MetadataMap::new();
+    for (name, value) in &s.headers {
+        let key = MetadataKey::from_bytes(name.as_bytes())
+            .map_err(|_| failed(format!("{name:?} is not a valid gRPC metadata key")))?;
+        let value = MetadataValue::try_from(value.as_str())
+            .map_err(|_| failed(format!("the value of {name:?} is not valid gRPC metadata")))?;
+        metadata.insert(key, value);
+    }
+    Ok(builder
+        .with_endpoint(s.endpoint(signal))
+        .with_protocol(opentelemetry_otlp::Protocol::Grpc)
+        .with_metadata(metadata)
+        .with_timeout(s.export_timeout))
+}

@@ -1,0 +1,306 @@
+//! Setting up and shutting down the three OTLP pipelines, once per process,
+//! from the resolved [`Settings`].
+
+mod exporters;
+mod layers;
+mod views;
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use opentelemetry::metrics::{MeterProvider as _, ObservableCounter};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::{global, InstrumentationScope};
+use opentelemetry_sdk::error::OTelSdkError;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use tracing::{Level, Subscriber};
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+use self::exporters::Exporters;
+use self::views::{schema_view, AllocatorInstruments};
+use crate::alloc;
+use crate::config::{Config, Protocol};
+use crate::error::Error;
+use crate::export::{BoundedLogProcessor, BoundedSpanProcessor, Dropped};
+use crate::operation::Operations;
+use crate::propagation;
+use crate::role::Role;
+use crate::semconv::{self, SCHEMA_URL};
+use crate::settings::Settings;
+use crate::signal::Signal;
+use crate::trace::RedactingSpanProcessor;
+
+/// How long dropping a [`Guard`] waits for the last exports.
+const DROP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Everything [`init`] set up; lives for the rest of the process.
+pub(crate) struct Telemetry {
+    pub(crate) tracer: SdkTracer,
+    pub(crate) operations: Operations,
+    pub(crate) role: Role,
+    service_name: Arc<str>,
+    max_level: Level,
+    json_logs: bool,
+    tracer_provider: SdkTracerProvider,
+    meter_provider: SdkMeterProvider,
+    /// `None` when logs are not exported.
+    logger_provider: Option<SdkLoggerProvider>,
+    shut_down: Mutex<bool>,
+    _allocator: Option<AllocatorInstruments>,
+    _dropped: ObservableCounter<u64>,
+}
+
+static TELEMETRY: OnceLock<Telemetry> = OnceLock::new();
+/// Set when [`init`] ran with `OTEL_SDK_DISABLED=true`: nothing was set up,
+/// but a second `init` is still refused.
+static DISABLED: AtomicBool = AtomicBool::new(false);
+
+/// The pipeline, once [`init`] succeeded.
+pub(crate) fn telemetry() -> Option<&'static Telemetry> {
+    TELEMETRY.get()
+}
+
+/// The instrumentation scope of everything this crate emits.
+pub fn scope() -> InstrumentationScope {
+    InstrumentationScope::builder("seam")
+        .with_version(env!("CARGO_PKG_VERSION"))
+        .with_schema_url(SCHEMA_URL)
+        .build()
+}
+
+/// The schema's unit and description for `name` (empty if it is unknown,
+/// which the generated-constants test rules out).
+pub(crate) fn descriptor(name: &str) -> (&'static str, &'static str) {
+    semconv::metric(name).map_or(("", ""), |d| (d.unit, d.description))
+}
+
+/// Sets up OTLP traces, metrics and logs, the global providers and
+/// propagator, and (unless disabled) the global `tracing` subscriber.
+///
+/// The [`Config`] wins over the `OTEL_*` variables, which win over the
+/// defaults; a bad value anywhere is [`Error::InvalidConfig`] naming every
+/// problem. Call it once per process and keep the [`Guard`]: a second call
+/// returns [`Error::AlreadyInitialized`]. No async runtime is needed with the
+/// default HTTP transport: batching and export run on background threads.
+pub fn init(config: Config) -> Result<Guard, Error> {
+    static INIT: Mutex<()> = Mutex::new(());
+    let _serial = INIT.lock().unwrap_or_else(|e| e.into_inner());
+    if TELEMETRY.get().is_some() || DISABLED.load(Ordering::SeqCst) {
+        return Err(Error::AlreadyInitialized);
+    }
+    let settings = Settings::resolve(&config, &|name| std::env::var(name).ok())?;
+    if settings.disabled {
+        DISABLED.store(true, Ordering::SeqCst);
+        return Ok(Guard { _private: () });
+    }
+    check_transport(&settings)?;
+    let telemetry = start(&config, settings)?;
+    if config.subscriber {
+        let subscriber = tracing_subscriber::registry().with(layers::layer(&telemetry));
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            let _ = telemetry.shutdown(Duration::from_secs(1));
+            return Err(Error::SubscriberAlreadySet);
+        }
+    }
+    global::set_tracer_provider(telemetry.tracer_provider.clone());
+    global::set_meter_provider(telemetry.meter_provider.clone());
+    global::set_text_map_propagator(propagation::new_propagator());
+    // Cannot fail: the INIT lock is held and TELEMETRY was empty.
+    let _ = TELEMETRY.set(telemetry);
+    Ok(Guard { _private: () })
+}
+
+/// What this build can send: gRPC needs its feature, and TLS is not
+/// compiled in, so an https endpoint would fail every export.
+fn check_transport(settings: &Settings) -> Result<(), Error> {
+    if settings.protocol == Protocol::Grpc && !cfg!(feature = "grpc-tonic") {
+        return Err(Error::invalid(
+            "protocol",
+            "grpc needs seam's `grpc-tonic` cargo feature",
+        ));
+    }
+    let problems: Vec<_> = Signal::ALL
+        .iter()
+        .filter(|s| settings.exports(**s) && settings.endpoint(**s).starts_with("https://"))
+        .map(|s| {
+            crate::error::ConfigProblem::new(
+                format!("{} endpoint", s.name()),
+                format!(
+                    "{:?}: this build has no TLS; send to a local collector over http://",
+                    settings.endpoint(*s)
+                ),
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig { problems })
+    }
+}
+
+/// Builds the providers and everything they export through.
+fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
+    let service_name: Arc<str> = settings.service_name.as_str().into();
+    let dropped = Arc::new(Dropped::default());
+    let exporters = Exporters::new(&settings)?;
+    let resource = &settings.resource;
+    let io_error = |signal: Signal| {
+        move |e: io::Error| Error::Exporter {
+            signal: signal.name(),
+            message: format!("cannot start the export thread: {e}"),
+        }
+    };
+
+    let mut tracer_provider = SdkTracerProvider::builder()
+        .with_sampler(settings.sampler.to_sdk())
+        .with_resource(resource.clone());
+    if settings.exports(Signal::Traces) {
+        let processor = BoundedSpanProcessor::start(
+            exporters.spans()?,
+            resource,
+            settings.spans,
+            dropped.clone(),
+        )
+        .map_err(io_error(Signal::Traces))?;
+        tracer_provider =
+            tracer_provider.with_span_processor(RedactingSpanProcessor::new(processor));
+    }
+    let tracer_provider = tracer_provider.build();
+
+    let mut meter_provider = SdkMeterProvider::builder()
+        .with_view(schema_view)
+        .with_resource(resource.clone());
+    if settings.exports(Signal::Metrics) {
+        meter_provider = meter_provider.with_reader(
+            PeriodicReader::builder(exporters.metrics()?)
+                .with_interval(settings.metric_interval)
+                .build(),
+        );
+    }
+    let meter_provider = meter_provider.build();
+
+    let logger_provider = if settings.exports(Signal::Logs) {
+        let processor =
+            BoundedLogProcessor::start(exporters.logs()?, resource, settings.logs, dropped.clone())
+                .map_err(io_error(Signal::Logs))?;
+        Some(
+            SdkLoggerProvider::builder()
+                .with_log_processor(processor)
+                .with_resource(resource.clone())
+                .build(),
+        )
+    } else {
+        None
+    };
+
+    let meter = meter_provider.meter_with_scope(scope());
+    Ok(Telemetry {
+        tracer: tracer_provider.tracer_with_scope(scope()),
+        operations: Operations::new(&meter),
+        role: config.role,
+        service_name,
+        max_level: settings.log_level,
+        json_logs: config.json_logs,
+        _allocator: alloc::is_installed().then(|| AllocatorInstruments::register(&meter)),
+        _dropped: dropped.register(&meter),
+        tracer_provider,
+        meter_provider,
+        logger_provider,
+        shut_down: Mutex::new(false),
+    })
+}
+
+/// Flushes and shuts down every signal, waiting at most `timeout` in all.
+/// Idempotent: later calls (and dropping the [`Guard`]) do nothing. Without
+/// [`init`] it does nothing.
+pub fn shutdown(timeout: Duration) -> Result<(), Error> {
+    match TELEMETRY.get() {
+        Some(telemetry) => telemetry.shutdown(timeout),
+        None => Ok(()),
+    }
+}
+
+impl Telemetry {
+    fn shutdown(&self, timeout: Duration) -> Result<(), Error> {
+        let mut shut_down = self.shut_down.lock().unwrap_or_else(|e| e.into_inner());
+        if *shut_down {
+            return Ok(());
+        }
+        *shut_down = true;
+        let deadline = Instant::now() + timeout;
+        let left = || deadline.saturating_duration_since(Instant::now());
+        // Metrics last, as in Go: their final export carries what the
+        // other signals' shutdowns dropped.
+        let results = [
+            ("traces", self.tracer_provider.shutdown_with_timeout(left())),
+            (
+                "logs",
+                self.logger_provider
+                    .as_ref()
+                    .map_or(Ok(()), |p| p.shutdown_with_timeout(left())),
+            ),
+            ("metrics", self.meter_provider.shutdown_with_timeout(left())),
+        ];
+        let failures: Vec<(&'static str, String)> = results
+            .into_iter()
+            .filter_map(|(signal, result)| match result {
+                Ok(()) | Err(OTelSdkError::AlreadyShutdown) => None,
+                Err(e) => Some((signal, e.to_string())),
+            })
+            .collect();
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Shutdown { failures })
+        }
+    }
+}
+
+/// Keeps the pipelines alive. Dropping it flushes and shuts them down, as
+/// [`Guard::shutdown`] does with a 5 s timeout.
+#[must_use = "dropping the guard shuts telemetry down"]
+#[derive(Debug)]
+pub struct Guard {
+    _private: (),
+}
+
+impl Guard {
+    /// See [`shutdown`].
+    pub fn shutdown(&self, timeout: Duration) -> Result<(), Error> {
+        shutdown(timeout)
+    }
+
+    /// The tracer provider behind the global one, for code that needs the
+    /// SDK type (for example a `tracing-opentelemetry` layer of its own).
+    pub fn tracer_provider(&self) -> Option<SdkTracerProvider> {
+        telemetry().map(|t| t.tracer_provider.clone())
+    }
+
+    /// The meter provider behind the global one.
+    pub fn meter_provider(&self) -> Option<SdkMeterProvider> {
+        telemetry().map(|t| t.meter_provider.clone())
+    }
+
+    /// Seam's `tracing` layers, for a subscriber you build yourself (with
+    /// [`Config::with_subscriber`]`(false)`): spans to OpenTelemetry, the
+    /// canonical JSON line, and logs over OTLP, without the exporters' own
+    /// transport events.
+    pub fn layer<S>(&self) -> impl Layer<S> + Send + Sync + 'static
+    where
+        S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
+    {
+        telemetry().map(layers::layer)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = shutdown(DROP_TIMEOUT);
+    }
+}
