@@ -154,7 +154,7 @@ impl Config {
     }
 
     /// The most verbose level logged; otherwise `SEAM_LOG_LEVEL`, otherwise
-    /// `INFO`.
+    /// `INFO`. When `RUST_LOG` is set, it decides instead (see the README).
     pub fn with_max_level(mut self, level: Level) -> Self {
         self.max_level = Some(level);
         self

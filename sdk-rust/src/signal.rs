@@ -53,4 +53,22 @@ impl Signal {
             Signal::Logs => "OTEL_LOGS_EXPORTER",
         }
     }
+
+    /// What the signal's items are called in messages.
+    pub(crate) fn items(self) -> &'static str {
+        match self {
+            Signal::Traces => "spans",
+            Signal::Metrics => "metric points",
+            Signal::Logs => "log records",
+        }
+    }
+
+    /// `n` of the signal's items, e.g. `1 span`, `3 log records`.
+    pub(crate) fn count(self, n: u64) -> String {
+        let items = self.items();
+        match n {
+            1 => format!("1 {}", &items[..items.len() - 1]),
+            n => format!("{n} {items}"),
+        }
+    }
 }

@@ -123,7 +123,7 @@ fn tracing_spans_give_their_ids_through_the_opentelemetry_layer() {
 }
 
 #[test]
-fn transport_events_never_and_sdk_diagnostics_from_warn_up() {
+fn transport_and_sdk_events_never() {
     use tracing_subscriber::filter::filter_fn;
     use tracing_subscriber::Layer as _;
 
@@ -135,6 +135,7 @@ fn transport_events_never_and_sdk_diagnostics_from_warn_up() {
         tracing::error!(target: "hyper_util::client::legacy", "transport");
         tracing::warn!(target: "reqwest::connect", "transport");
         tracing::debug!(target: "opentelemetry_sdk", "sdk chatter");
+        // Seam writes the SDK's diagnostics itself, rate-limited.
         tracing::warn!(target: "opentelemetry_sdk", name = "BatchSpanProcessor.Export.Error", "export failed");
         tracing::info!(target: "pricing", "application");
     });
@@ -148,5 +149,21 @@ fn transport_events_never_and_sdk_diagnostics_from_warn_up() {
                 .unwrap_or("")
         })
         .collect();
-    assert_eq!(msgs, ["export failed", "application"]);
+    assert_eq!(msgs, ["application"]);
+}
+
+#[test]
+fn an_event_without_a_message_is_named_by_its_place() {
+    let lines = capture(|| tracing::info!(target: "pricing", entries = 3));
+    assert_eq!(lines.len(), 1);
+    let msg = lines[0]
+        .split("\"msg\":\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("");
+    assert!(
+        msg.starts_with("event tests/json_layer.rs:"),
+        "{}",
+        lines[0]
+    );
 }

@@ -138,6 +138,7 @@ fn a_bad_environment_is_refused_naming_every_problem() {
                 ("OTEL_RESOURCE_ATTRIBUTES", "garbage"),
                 ("OTEL_TRACES_SAMPLER", "bogus"),
                 ("OTEL_EXPORTER_OTLP_HEADERS", "garbage"),
+                ("RUST_LOG", "pricing=loud"),
             ],
         );
         return;
@@ -155,6 +156,7 @@ fn a_bad_environment_is_refused_naming_every_problem() {
             "OTEL_EXPORTER_OTLP_TIMEOUT",
             "OTEL_METRIC_EXPORT_INTERVAL",
             "OTEL_TRACES_SAMPLER",
+            "RUST_LOG",
         ],
         "{err}"
     );
@@ -171,4 +173,49 @@ fn a_bad_environment_is_refused_naming_every_problem() {
         ),
         "{text}"
     );
+    assert!(text.contains("RUST_LOG: "), "{text}");
+}
+
+#[test]
+fn rust_log_decides_when_set() {
+    const TEST: &str = "rust_log_decides_when_set";
+    if !child::is_child(TEST) {
+        let messages = |env: &[(&str, &str)]| -> Vec<String> {
+            child::json_lines(&child::run(TEST, env))
+                .iter()
+                .filter_map(|l| l["msg"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let by_target = messages(&[("RUST_LOG", "pricing=debug"), ("SEAM_LOG_LEVEL", "ERROR")]);
+        assert!(
+            by_target.iter().any(|m| m == "pricing debug"),
+            "{by_target:?}"
+        );
+        assert!(
+            !by_target.iter().any(|m| m == "pricing trace"),
+            "{by_target:?}"
+        );
+        assert!(
+            !by_target.iter().any(|m| m == "other error"),
+            "{by_target:?}"
+        );
+        let by_level = messages(&[("SEAM_LOG_LEVEL", "ERROR")]);
+        assert!(by_level.iter().any(|m| m == "other error"), "{by_level:?}");
+        assert!(
+            !by_level.iter().any(|m| m == "pricing debug"),
+            "{by_level:?}"
+        );
+        return;
+    }
+    let receiver = Receiver::start();
+    let guard = seam::init(
+        Config::new("applied-test")
+            .with_endpoint(receiver.endpoint())
+            .with_metric_interval(Duration::from_secs(3600)),
+    )
+    .expect("init");
+    tracing::trace!(target: "pricing", "pricing trace");
+    tracing::debug!(target: "pricing", "pricing debug");
+    tracing::error!(target: "other", "other error");
+    guard.shutdown(Duration::from_secs(10)).expect("shutdown");
 }

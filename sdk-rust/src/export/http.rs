@@ -1,13 +1,17 @@
 //! The HTTP client behind the OTLP/HTTP exporters: reqwest's blocking
 //! client, built by Seam with the export timeout, sending exactly Seam's
-//! headers (the exporter would add `OTEL_EXPORTER_OTLP_HEADERS` by itself).
+//! headers (the exporter would add `OTEL_EXPORTER_OTLP_HEADERS` by itself),
+//! and telling the signal's [`Health`] why a request failed.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, USER_AGENT,
 };
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+
+use super::health::{Cause, Health};
 
 /// Builds the blocking client, on a thread of its own: reqwest starts a
 /// runtime for it, which must not happen inside the caller's.
@@ -31,11 +35,16 @@ pub(crate) fn blocking_client(timeout: Duration) -> Result<reqwest::blocking::Cl
 pub(crate) struct SeamHttpClient {
     client: reqwest::blocking::Client,
     headers: HeaderMap,
+    health: Arc<Health>,
 }
 
 impl SeamHttpClient {
     /// `headers` were checked when the settings were resolved.
-    pub(crate) fn new(client: reqwest::blocking::Client, headers: &[(String, String)]) -> Self {
+    pub(crate) fn new(
+        client: reqwest::blocking::Client,
+        headers: &[(String, String)],
+        health: Arc<Health>,
+    ) -> Self {
         let headers = headers
             .iter()
             .filter_map(|(name, value)| {
@@ -45,7 +54,11 @@ impl SeamHttpClient {
                 ))
             })
             .collect();
-        SeamHttpClient { client, headers }
+        SeamHttpClient {
+            client,
+            headers,
+            health,
+        }
     }
 }
 
@@ -64,6 +77,35 @@ impl HttpClient for SeamHttpClient {
             }
         }
         *request.headers_mut() = headers;
-        self.client.send_bytes(request).await
+        match self.client.send_bytes(request).await {
+            Ok(response) => {
+                if !response.status().is_success() {
+                    self.health
+                        .transport_failed(Cause::Status(response.status().as_u16()));
+                }
+                Ok(response)
+            }
+            Err(e) => {
+                self.health.transport_failed(cause(&*e));
+                Err(e)
+            }
+        }
+    }
+}
+
+fn cause(e: &(dyn std::error::Error + 'static)) -> Cause {
+    match e.downcast_ref::<reqwest::Error>() {
+        Some(e) if e.is_connect() => Cause::Unreachable,
+        Some(e) if e.is_timeout() => Cause::NoAnswer,
+        _ => {
+            let mut message = e.to_string();
+            let mut source = e.source();
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Cause::Failed(message)
+        }
     }
 }

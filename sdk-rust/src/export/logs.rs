@@ -9,10 +9,9 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{self, LogBatch, LogExporter, SdkLogRecord};
 use opentelemetry_sdk::Resource;
 
-use super::dropped::Dropped;
+use super::health::Health;
 use super::queue::{Exporter, Queue};
-use super::FLUSH_TIMEOUT;
-use crate::settings::Batching;
+use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
 
 /// A queued record; boxed, so that a full queue holds pointers.
@@ -30,26 +29,40 @@ impl BoundedLogProcessor {
     pub(crate) fn start<E: LogExporter + 'static>(
         mut exporter: E,
         resource: &Resource,
-        batching: Batching,
-        dropped: Arc<Dropped>,
+        parts: QueueParts,
     ) -> std::io::Result<Self> {
         exporter.set_resource(resource);
-        let queue = Queue::start("seam-logs", batching, Signal::Logs, dropped, Logs(exporter))?;
+        let logs = Logs {
+            exporter,
+            health: parts.health,
+        };
+        let queue = Queue::start(
+            "seam-logs",
+            parts.batching,
+            Signal::Logs,
+            parts.dropped,
+            logs,
+        )?;
         Ok(BoundedLogProcessor { queue })
     }
 }
 
-struct Logs<E>(E);
+struct Logs<E> {
+    exporter: E,
+    health: Arc<Health>,
+}
 
 impl<E: LogExporter + 'static> Exporter<Record> for Logs<E> {
     fn export(&mut self, batch: Vec<Record>) -> OTelSdkResult {
         let records: Vec<(&SdkLogRecord, &InstrumentationScope)> =
             batch.iter().map(|r| (&r.0, &r.1)).collect();
-        futures_executor::block_on(self.0.export(LogBatch::new(&records)))
+        let result = futures_executor::block_on(self.exporter.export(LogBatch::new(&records)));
+        self.health.exported(&result, batch.len());
+        result
     }
 
     fn shutdown(&mut self, timeout: Duration) -> OTelSdkResult {
-        self.0.shutdown_with_timeout(timeout)
+        self.exporter.shutdown_with_timeout(timeout)
     }
 }
 

@@ -9,10 +9,9 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{self, Span, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 
-use super::dropped::Dropped;
+use super::health::Health;
 use super::queue::{Exporter, Queue};
-use super::FLUSH_TIMEOUT;
-use crate::settings::Batching;
+use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
 
 /// Queues each ended, sampled span; see [`Queue`].
@@ -27,31 +26,40 @@ impl BoundedSpanProcessor {
     pub(crate) fn start<E: SpanExporter + 'static>(
         mut exporter: E,
         resource: &Resource,
-        batching: Batching,
-        dropped: Arc<Dropped>,
+        parts: QueueParts,
     ) -> std::io::Result<Self> {
         exporter.set_resource(resource);
+        let spans = Spans {
+            exporter,
+            health: parts.health,
+        };
         let queue = Queue::start(
             "seam-spans",
-            batching,
+            parts.batching,
             Signal::Traces,
-            dropped,
-            Spans(exporter),
+            parts.dropped,
+            spans,
         )?;
         Ok(BoundedSpanProcessor { queue })
     }
 }
 
-struct Spans<E>(E);
+struct Spans<E> {
+    exporter: E,
+    health: Arc<Health>,
+}
 
 impl<E: SpanExporter + 'static> Exporter<SpanData> for Spans<E> {
     fn export(&mut self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let n = batch.len();
         // The HTTP exporter's future completes on its own blocking client.
-        futures_executor::block_on(self.0.export(batch))
+        let result = futures_executor::block_on(self.exporter.export(batch));
+        self.health.exported(&result, n);
+        result
     }
 
     fn shutdown(&mut self, timeout: Duration) -> OTelSdkResult {
-        self.0.shutdown_with_timeout(timeout)
+        self.exporter.shutdown_with_timeout(timeout)
     }
 }
 

@@ -33,22 +33,23 @@ pub fn is_transport_target(target: &str) -> bool {
     TRANSPORT_TARGETS.iter().any(|p| has_prefix(target, p))
 }
 
+/// Whether `target` is the OpenTelemetry SDK's or its exporters'.
+pub fn is_sdk_target(target: &str) -> bool {
+    has_prefix(target, SDK_TARGET)
+}
+
 /// Whether the OTLP log bridge may export this event: no transport events
 /// and no SDK diagnostics (exporting those could feed back on itself).
 pub fn otlp_accepts(metadata: &Metadata<'_>) -> bool {
     let target = metadata.target();
-    !is_transport_target(target) && !has_prefix(target, SDK_TARGET)
+    !is_transport_target(target) && !is_sdk_target(target)
 }
 
-/// Whether the JSON line layer writes this event: no transport events, and
-/// the SDK's diagnostics only from WARN up (an export failure is worth a
-/// line on standard output, where it cannot loop).
+/// Whether the JSON line layer writes this event: no transport events and
+/// no SDK diagnostics, which Seam writes itself, rate-limited, from WARN up
+/// (see [`crate::Guard::layer`]).
 pub fn json_accepts(metadata: &Metadata<'_>) -> bool {
-    let target = metadata.target();
-    if is_transport_target(target) {
-        return false;
-    }
-    !has_prefix(target, SDK_TARGET) || *metadata.level() <= tracing::Level::WARN
+    otlp_accepts(metadata)
 }
 
 #[cfg(test)]

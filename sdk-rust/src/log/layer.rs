@@ -61,6 +61,11 @@ impl JsonLayer {
             attributes: &mut scratch.attributes,
             text: &mut scratch.text,
         });
+        if scratch.msg.is_empty() {
+            // A line always says something: an event without a message is
+            // named by where it was logged ("event src/quote.rs:42").
+            scratch.msg.push_str(event.metadata().name());
+        }
         let level = level_name(event.metadata().level());
         let line = &mut scratch.line;
         Context::map_current(|cx| {

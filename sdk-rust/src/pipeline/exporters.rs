@@ -2,6 +2,8 @@
 //! its endpoint, headers, timeout and protocol explicitly, so that
 //! `opentelemetry-otlp` has nothing left to read from `OTEL_*` itself.
 
+use std::sync::Arc;
+
 use opentelemetry_otlp::{
     LogExporter, MetricExporter, SpanExporter, WithExportConfig, WithHttpConfig,
 };
@@ -10,6 +12,7 @@ use opentelemetry_sdk::metrics::Temporality;
 use crate::config::Protocol;
 use crate::error::Error;
 use crate::export::http::{blocking_client, SeamHttpClient};
+use crate::export::Health;
 use crate::settings::Settings;
 use crate::signal::Signal;
 
@@ -34,15 +37,19 @@ impl<'a> Exporters<'a> {
         Ok(Exporters { settings, http })
     }
 
-    fn http_client(&self, signal: Signal) -> Result<SeamHttpClient, Error> {
+    fn http_client(&self, signal: Signal, health: &Arc<Health>) -> Result<SeamHttpClient, Error> {
         let client = self.http.clone().ok_or(Error::Exporter {
             signal: signal.name(),
             message: "no HTTP client was built".to_owned(),
         })?;
-        Ok(SeamHttpClient::new(client, &self.settings.headers))
+        Ok(SeamHttpClient::new(
+            client,
+            &self.settings.headers,
+            health.clone(),
+        ))
     }
 
-    pub(super) fn spans(&self) -> Result<SpanExporter, Error> {
+    pub(super) fn spans(&self, health: &Arc<Health>) -> Result<SpanExporter, Error> {
         let s = self.settings;
         let signal = Signal::Traces;
         let built = match s.protocol {
@@ -50,7 +57,7 @@ impl<'a> Exporters<'a> {
             Protocol::Grpc => grpc(SpanExporter::builder().with_tonic(), s, signal)?.build(),
             _ => SpanExporter::builder()
                 .with_http()
-                .with_http_client(self.http_client(signal)?)
+                .with_http_client(self.http_client(signal, health)?)
                 .with_endpoint(s.endpoint(signal))
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_timeout(s.export_timeout)
@@ -59,7 +66,7 @@ impl<'a> Exporters<'a> {
         finish(signal, built)
     }
 
-    pub(super) fn metrics(&self) -> Result<MetricExporter, Error> {
+    pub(super) fn metrics(&self, health: &Arc<Health>) -> Result<MetricExporter, Error> {
         let s = self.settings;
         let signal = Signal::Metrics;
         let builder = MetricExporter::builder().with_temporality(Temporality::Cumulative);
@@ -68,7 +75,7 @@ impl<'a> Exporters<'a> {
             Protocol::Grpc => grpc(builder.with_tonic(), s, signal)?.build(),
             _ => builder
                 .with_http()
-                .with_http_client(self.http_client(signal)?)
+                .with_http_client(self.http_client(signal, health)?)
                 .with_endpoint(s.endpoint(signal))
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_timeout(s.export_timeout)
@@ -77,7 +84,7 @@ impl<'a> Exporters<'a> {
         finish(signal, built)
     }
 
-    pub(super) fn logs(&self) -> Result<LogExporter, Error> {
+    pub(super) fn logs(&self, health: &Arc<Health>) -> Result<LogExporter, Error> {
         let s = self.settings;
         let signal = Signal::Logs;
         let built = match s.protocol {
@@ -85,7 +92,7 @@ impl<'a> Exporters<'a> {
             Protocol::Grpc => grpc(LogExporter::builder().with_tonic(), s, signal)?.build(),
             _ => LogExporter::builder()
                 .with_http()
-                .with_http_client(self.http_client(signal)?)
+                .with_http_client(self.http_client(signal, health)?)
                 .with_endpoint(s.endpoint(signal))
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_timeout(s.export_timeout)

@@ -1,38 +1,81 @@
-//! Seam's `tracing` layers: spans to OpenTelemetry, the canonical JSON line
-//! and logs over OTLP, each down to the minimum level (the config's, else
-//! `SEAM_LOG_LEVEL`, else INFO). The transport stack's events never reach
-//! the exporters.
+//! Seam's `tracing` layers: spans to OpenTelemetry, the canonical JSON line,
+//! logs over OTLP, and the SDK's own diagnostics. What they let through is
+//! decided by `RUST_LOG` when it is set (an `EnvFilter`: per target, as in
+//! any `tracing` application), otherwise by the minimum level (the config's,
+//! else `SEAM_LOG_LEVEL`, else INFO; SDK diagnostics from WARN). The
+//! transport stack's events never reach the exporters either way.
+
+use tracing::{Level, Metadata, Subscriber};
+use tracing_subscriber::filter::{filter_fn, FilterExt};
+use tracing_subscriber::layer::{Filter, Layer};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::EnvFilter;
 
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
-use tracing::Subscriber;
-use tracing_subscriber::filter::filter_fn;
-use tracing_subscriber::layer::Layer;
-use tracing_subscriber::registry::LookupSpan;
 
 use super::Telemetry;
 use crate::log::{
-    is_transport_target, json_accepts, otlp_accepts, JsonLayer, SchemaLoggerProvider,
+    is_sdk_target, is_transport_target, json_accepts, otlp_accepts, JsonLayer,
+    SchemaLoggerProvider, SdkDiagnostics,
 };
+
+type BoxedFilter<S> = Box<dyn Filter<S> + Send + Sync + 'static>;
+
+/// The filter of one layer: `accepts` always, and `RUST_LOG` if set, else
+/// `level` as the most verbose.
+fn verbosity<S>(
+    rust_log: Option<&str>,
+    level: Level,
+    accepts: fn(&Metadata<'_>) -> bool,
+) -> BoxedFilter<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    match rust_log {
+        // Checked when the settings were resolved.
+        Some(directives) => Box::new(
+            EnvFilter::builder()
+                .parse_lossy(directives)
+                .and(filter_fn(accepts)),
+        ),
+        None => Box::new(filter_fn(move |m| *m.level() <= level && accepts(m))),
+    }
+}
+
+fn not_transport(m: &Metadata<'_>) -> bool {
+    !is_transport_target(m.target())
+}
+
+fn sdk_diagnostic(m: &Metadata<'_>) -> bool {
+    is_sdk_target(m.target()) && !is_transport_target(m.target())
+}
 
 pub(super) fn layer<S>(telemetry: &Telemetry) -> impl Layer<S> + Send + Sync + 'static
 where
     S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
 {
-    let max_level = telemetry.max_level;
+    let rust_log = telemetry.rust_log.as_deref();
+    let level = telemetry.max_level;
     let spans = tracing_opentelemetry::layer()
         .with_tracer(telemetry.tracer.clone())
-        .with_filter(filter_fn(move |m| {
-            *m.level() <= max_level && !is_transport_target(m.target())
-        }));
+        .with_filter(verbosity(rust_log, level, not_transport));
     let json = telemetry.json_logs.then(|| {
-        JsonLayer::new(telemetry.service_name.clone()).with_filter(filter_fn(move |m| {
-            *m.level() <= max_level && json_accepts(m)
-        }))
+        JsonLayer::new(telemetry.service_name.clone()).with_filter(verbosity(
+            rust_log,
+            level,
+            json_accepts,
+        ))
+    });
+    let diagnostics = telemetry.json_logs.then(|| {
+        SdkDiagnostics::new(telemetry.diagnostics.clone()).with_filter(verbosity(
+            rust_log,
+            Level::WARN,
+            sdk_diagnostic,
+        ))
     });
     let otlp = telemetry.logger_provider.as_ref().map(|provider| {
-        OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(provider.clone())).with_filter(
-            filter_fn(move |m| *m.level() <= max_level && otlp_accepts(m)),
-        )
+        OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(provider.clone()))
+            .with_filter(verbosity(rust_log, level, otlp_accepts))
     });
-    spans.and_then(json).and_then(otlp)
+    spans.and_then(json).and_then(diagnostics).and_then(otlp)
 }

@@ -26,7 +26,10 @@ use self::views::{schema_view, AllocatorInstruments};
 use crate::alloc;
 use crate::config::{Config, Protocol};
 use crate::error::Error;
-use crate::export::{BoundedLogProcessor, BoundedSpanProcessor, Dropped};
+use crate::export::{
+    BoundedLogProcessor, BoundedSpanProcessor, CountingMetricExporter, Dropped, Health, QueueParts,
+};
+use crate::log::Diagnostics;
 use crate::operation::Operations;
 use crate::propagation;
 use crate::role::Role;
@@ -45,7 +48,9 @@ pub(crate) struct Telemetry {
     pub(crate) role: Role,
     service_name: Arc<str>,
     max_level: Level,
+    rust_log: Option<String>,
     json_logs: bool,
+    diagnostics: Arc<Diagnostics>,
     tracer_provider: SdkTracerProvider,
     meter_provider: SdkMeterProvider,
     /// `None` when logs are not exported.
@@ -147,9 +152,22 @@ fn check_transport(settings: &Settings) -> Result<(), Error> {
 /// Builds the providers and everything they export through.
 fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let service_name: Arc<str> = settings.service_name.as_str().into();
+    let out: Option<Box<dyn io::Write + Send>> =
+        config.json_logs.then(|| Box::new(io::stdout()) as _);
+    let diagnostics = Arc::new(Diagnostics::new(service_name.clone(), out));
     let dropped = Arc::new(Dropped::default());
     let exporters = Exporters::new(&settings)?;
     let resource = &settings.resource;
+    let health = Signal::ALL.map(|signal| {
+        settings.exports(signal).then(|| {
+            Health::new(
+                signal,
+                settings.endpoint(signal),
+                settings.export_timeout,
+                diagnostics.clone(),
+            )
+        })
+    });
     let io_error = |signal: Signal| {
         move |e: io::Error| Error::Exporter {
             signal: signal.name(),
@@ -160,14 +178,14 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let mut tracer_provider = SdkTracerProvider::builder()
         .with_sampler(settings.sampler.to_sdk())
         .with_resource(resource.clone());
-    if settings.exports(Signal::Traces) {
-        let processor = BoundedSpanProcessor::start(
-            exporters.spans()?,
-            resource,
-            settings.spans,
-            dropped.clone(),
-        )
-        .map_err(io_error(Signal::Traces))?;
+    if let Some(health) = &health[Signal::Traces.index()] {
+        let parts = QueueParts {
+            batching: settings.spans,
+            dropped: dropped.clone(),
+            health: health.clone(),
+        };
+        let processor = BoundedSpanProcessor::start(exporters.spans(health)?, resource, parts)
+            .map_err(io_error(Signal::Traces))?;
         tracer_provider =
             tracer_provider.with_span_processor(RedactingSpanProcessor::new(processor));
     }
@@ -176,19 +194,28 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let mut meter_provider = SdkMeterProvider::builder()
         .with_view(schema_view)
         .with_resource(resource.clone());
-    if settings.exports(Signal::Metrics) {
+    if let Some(health) = &health[Signal::Metrics.index()] {
+        let exporter = CountingMetricExporter::new(
+            exporters.metrics(health)?,
+            dropped.clone(),
+            health.clone(),
+        );
         meter_provider = meter_provider.with_reader(
-            PeriodicReader::builder(exporters.metrics()?)
+            PeriodicReader::builder(exporter)
                 .with_interval(settings.metric_interval)
                 .build(),
         );
     }
     let meter_provider = meter_provider.build();
 
-    let logger_provider = if settings.exports(Signal::Logs) {
-        let processor =
-            BoundedLogProcessor::start(exporters.logs()?, resource, settings.logs, dropped.clone())
-                .map_err(io_error(Signal::Logs))?;
+    let logger_provider = if let Some(health) = &health[Signal::Logs.index()] {
+        let parts = QueueParts {
+            batching: settings.logs,
+            dropped: dropped.clone(),
+            health: health.clone(),
+        };
+        let processor = BoundedLogProcessor::start(exporters.logs(health)?, resource, parts)
+            .map_err(io_error(Signal::Logs))?;
         Some(
             SdkLoggerProvider::builder()
                 .with_log_processor(processor)
@@ -206,7 +233,9 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
         role: config.role,
         service_name,
         max_level: settings.log_level,
+        rust_log: settings.rust_log.clone(),
         json_logs: config.json_logs,
+        diagnostics,
         _allocator: alloc::is_installed().then(|| AllocatorInstruments::register(&meter)),
         _dropped: dropped.register(&meter),
         tracer_provider,
@@ -289,8 +318,8 @@ impl Guard {
 
     /// Seam's `tracing` layers, for a subscriber you build yourself (with
     /// [`Config::with_subscriber`]`(false)`): spans to OpenTelemetry, the
-    /// canonical JSON line, and logs over OTLP, without the exporters' own
-    /// transport events.
+    /// canonical JSON line, logs over OTLP and the SDK's diagnostics
+    /// (rate-limited), without the exporters' own transport events.
     pub fn layer<S>(&self) -> impl Layer<S> + Send + Sync + 'static
     where
         S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,

@@ -1,6 +1,6 @@
 //! Everything [`crate::init`] needs, resolved once: the [`Config`] first,
-//! then the standard `OTEL_*` variables (and `SEAM_LOG_LEVEL`), then the
-//! defaults, as in the Go SDK. Nothing else in the crate reads the
+//! then the standard `OTEL_*` variables (and `SEAM_LOG_LEVEL`, `RUST_LOG`),
+//! then the defaults, as in the Go SDK. Nothing else in the crate reads the
 //! environment, and the exporters are given every value explicitly.
 //!
 //! Resolving is pure: the environment comes in as a function, so that the
@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use opentelemetry_sdk::Resource;
 use tracing::Level;
+use tracing_subscriber::EnvFilter;
 
 use self::env::{Env, Problems};
 pub(crate) use self::sampler::Sampler;
@@ -75,8 +76,10 @@ pub(crate) struct Settings {
     pub(crate) spans: Batching,
     pub(crate) logs: Batching,
     pub(crate) sampler: Sampler,
-    /// The most verbose level logged.
+    /// The most verbose level logged, unless `rust_log` is set.
     pub(crate) log_level: Level,
+    /// `RUST_LOG`, checked; when set it decides what is logged.
+    pub(crate) rust_log: Option<String>,
 }
 
 const HEADERS_VAR: &str = "OTEL_EXPORTER_OTLP_HEADERS";
@@ -178,6 +181,11 @@ impl Settings {
         let log_level = config
             .max_level
             .unwrap_or_else(|| log_level(env, &mut problems));
+        let rust_log = env.text("RUST_LOG");
+        if let Some(Err(e)) = rust_log.as_deref().map(|d| EnvFilter::builder().parse(d)) {
+            let raw = rust_log.as_deref().unwrap_or_default();
+            problems.add("RUST_LOG", format!("{e}, got {raw:?}"));
+        }
 
         let resource = resource::build(&from_env, config, &service_name);
         problems.into_result(Settings {
@@ -194,6 +202,7 @@ impl Settings {
             logs,
             sampler,
             log_level,
+            rust_log,
         })
     }
 
