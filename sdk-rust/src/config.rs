@@ -13,8 +13,8 @@ pub enum Protocol {
     /// OTLP/HTTP with protobuf bodies, on the blocking `reqwest` client:
     /// needs no async runtime. The default.
     HttpProtobuf,
-    /// OTLP/gRPC on tonic (feature `grpc-tonic`); must be initialised inside
-    /// a multi-threaded Tokio runtime.
+    /// OTLP/gRPC on tonic (feature `grpc-tonic`), on a Tokio runtime of
+    /// Seam's own: works with or without a runtime of the caller's.
     Grpc,
 }
 

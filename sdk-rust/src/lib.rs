@@ -12,9 +12,10 @@
 //! ```
 //!
 //! - [`init`] sets up OTLP traces, metrics and logs (HTTP/protobuf on the SDK's
-//!   own threads by default, so no async runtime is needed) from the
-//!   [`Config`], the `OTEL_*` variables and the defaults, in that order, and
-//!   returns a [`Guard`] that flushes on [`Guard::shutdown`] or drop.
+//!   own threads by default, gRPC on a Tokio runtime of its own: no async
+//!   runtime is needed either way) from the [`Config`], the `OTEL_*`
+//!   variables and the defaults, in that order, and returns a [`Guard`] that
+//!   flushes on [`Guard::shutdown`] or drop.
 //! - [`operation`] times a logical operation: `seam.operation.duration` and a
 //!   span, with `seam.impl=rust` and the [`Role`] from the context;
 //!   [`measure`] does the same for a future.

@@ -11,6 +11,7 @@ use opentelemetry_sdk::Resource;
 
 use super::health::Health;
 use super::queue::{Exporter, Queue};
+use super::runner::Runner;
 use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
 
@@ -34,6 +35,7 @@ impl BoundedLogProcessor {
         exporter.set_resource(resource);
         let logs = Logs {
             exporter,
+            runner: parts.runner,
             health: parts.health,
         };
         let queue = Queue::start(
@@ -49,6 +51,7 @@ impl BoundedLogProcessor {
 
 struct Logs<E> {
     exporter: E,
+    runner: Runner,
     health: Arc<Health>,
 }
 
@@ -56,7 +59,9 @@ impl<E: LogExporter + 'static> Exporter<Record> for Logs<E> {
     fn export(&mut self, batch: Vec<Record>) -> OTelSdkResult {
         let records: Vec<(&SdkLogRecord, &InstrumentationScope)> =
             batch.iter().map(|r| (&r.0, &r.1)).collect();
-        let result = futures_executor::block_on(self.exporter.export(LogBatch::new(&records)));
+        let result = self
+            .runner
+            .block_on(self.exporter.export(LogBatch::new(&records)));
         self.health.exported(&result, batch.len());
         result
     }

@@ -13,20 +13,28 @@ use opentelemetry_sdk::metrics::Temporality;
 
 use super::dropped::{Dropped, Reason};
 use super::health::Health;
+use super::runner::Runner;
 use crate::signal::Signal;
 
 /// Counts what the metric exports lose.
 #[derive(Debug)]
 pub(crate) struct CountingMetricExporter<E> {
     inner: E,
+    runner: Runner,
     dropped: Arc<Dropped>,
     health: Arc<Health>,
 }
 
 impl<E: PushMetricExporter> CountingMetricExporter<E> {
-    pub(crate) fn new(inner: E, dropped: Arc<Dropped>, health: Arc<Health>) -> Self {
+    pub(crate) fn new(
+        inner: E,
+        runner: Runner,
+        dropped: Arc<Dropped>,
+        health: Arc<Health>,
+    ) -> Self {
         CountingMetricExporter {
             inner,
+            runner,
             dropped,
             health,
         }
@@ -36,7 +44,7 @@ impl<E: PushMetricExporter> CountingMetricExporter<E> {
 impl<E: PushMetricExporter> PushMetricExporter for CountingMetricExporter<E> {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
         let points = data_points(metrics);
-        let result = self.inner.export(metrics).await;
+        let result = self.runner.wrap(self.inner.export(metrics)).await;
         if result.is_err() {
             self.dropped
                 .add(Signal::Metrics, Reason::ExportFailed, points);

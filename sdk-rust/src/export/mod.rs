@@ -1,16 +1,19 @@
 //! Seam's own export path: a bounded queue per signal for spans and log
 //! records that never blocks the caller, one export thread each, a count of
 //! everything dropped on the way (`seam.telemetry.dropped`) for every
-//! signal, the HTTP client the exporters use, and each signal's export
-//! health, as in the Go SDK. The upstream batch processors only log their
-//! drops.
+//! signal, the HTTP client and gRPC runtime the exporters use, and each
+//! signal's export health, as in the Go SDK. The upstream batch processors
+//! only log their drops.
 
 mod dropped;
+#[cfg(feature = "grpc-tonic")]
+pub(crate) mod grpc;
 mod health;
 pub(crate) mod http;
 mod logs;
 mod metrics;
 mod queue;
+mod runner;
 mod spans;
 
 use std::sync::Arc;
@@ -20,6 +23,7 @@ pub(crate) use dropped::Dropped;
 pub(crate) use health::Health;
 pub(crate) use logs::BoundedLogProcessor;
 pub(crate) use metrics::CountingMetricExporter;
+pub(crate) use runner::Runner;
 pub(crate) use spans::BoundedSpanProcessor;
 
 use crate::settings::Batching;
@@ -33,4 +37,5 @@ pub(crate) struct QueueParts {
     pub(crate) batching: Batching,
     pub(crate) dropped: Arc<Dropped>,
     pub(crate) health: Arc<Health>,
+    pub(crate) runner: Runner,
 }

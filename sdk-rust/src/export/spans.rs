@@ -11,6 +11,7 @@ use opentelemetry_sdk::Resource;
 
 use super::health::Health;
 use super::queue::{Exporter, Queue};
+use super::runner::Runner;
 use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
 
@@ -31,6 +32,7 @@ impl BoundedSpanProcessor {
         exporter.set_resource(resource);
         let spans = Spans {
             exporter,
+            runner: parts.runner,
             health: parts.health,
         };
         let queue = Queue::start(
@@ -46,14 +48,14 @@ impl BoundedSpanProcessor {
 
 struct Spans<E> {
     exporter: E,
+    runner: Runner,
     health: Arc<Health>,
 }
 
 impl<E: SpanExporter + 'static> Exporter<SpanData> for Spans<E> {
     fn export(&mut self, batch: Vec<SpanData>) -> OTelSdkResult {
         let n = batch.len();
-        // The HTTP exporter's future completes on its own blocking client.
-        let result = futures_executor::block_on(self.exporter.export(batch));
+        let result = self.runner.block_on(self.exporter.export(batch));
         self.health.exported(&result, n);
         result
     }

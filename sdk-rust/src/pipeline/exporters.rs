@@ -12,7 +12,7 @@ use opentelemetry_sdk::metrics::Temporality;
 use crate::config::Protocol;
 use crate::error::Error;
 use crate::export::http::{blocking_client, SeamHttpClient};
-use crate::export::Health;
+use crate::export::{Health, Runner};
 use crate::settings::Settings;
 use crate::signal::Signal;
 
@@ -49,54 +49,72 @@ impl<'a> Exporters<'a> {
         ))
     }
 
-    pub(super) fn spans(&self, health: &Arc<Health>) -> Result<SpanExporter, Error> {
+    pub(super) fn spans(&self, health: &Arc<Health>) -> Result<(SpanExporter, Runner), Error> {
         let s = self.settings;
         let signal = Signal::Traces;
         let built = match s.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => grpc(SpanExporter::builder().with_tonic(), s, signal)?.build(),
-            _ => SpanExporter::builder()
-                .with_http()
-                .with_http_client(self.http_client(signal, health)?)
-                .with_endpoint(s.endpoint(signal))
-                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                .with_timeout(s.export_timeout)
-                .build(),
+            Protocol::Grpc => {
+                let (builder, runner) = grpc(SpanExporter::builder().with_tonic(), s, signal)?;
+                (builder.build(), runner)
+            }
+            _ => (
+                SpanExporter::builder()
+                    .with_http()
+                    .with_http_client(self.http_client(signal, health)?)
+                    .with_endpoint(s.endpoint(signal))
+                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                    .with_timeout(s.export_timeout)
+                    .build(),
+                Runner::plain(),
+            ),
         };
         finish(signal, built)
     }
 
-    pub(super) fn metrics(&self, health: &Arc<Health>) -> Result<MetricExporter, Error> {
+    pub(super) fn metrics(&self, health: &Arc<Health>) -> Result<(MetricExporter, Runner), Error> {
         let s = self.settings;
         let signal = Signal::Metrics;
         let builder = MetricExporter::builder().with_temporality(Temporality::Cumulative);
         let built = match s.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => grpc(builder.with_tonic(), s, signal)?.build(),
-            _ => builder
-                .with_http()
-                .with_http_client(self.http_client(signal, health)?)
-                .with_endpoint(s.endpoint(signal))
-                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                .with_timeout(s.export_timeout)
-                .build(),
+            Protocol::Grpc => {
+                let (builder, runner) = grpc(builder.with_tonic(), s, signal)?;
+                (builder.build(), runner)
+            }
+            _ => (
+                builder
+                    .with_http()
+                    .with_http_client(self.http_client(signal, health)?)
+                    .with_endpoint(s.endpoint(signal))
+                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                    .with_timeout(s.export_timeout)
+                    .build(),
+                Runner::plain(),
+            ),
         };
         finish(signal, built)
     }
 
-    pub(super) fn logs(&self, health: &Arc<Health>) -> Result<LogExporter, Error> {
+    pub(super) fn logs(&self, health: &Arc<Health>) -> Result<(LogExporter, Runner), Error> {
         let s = self.settings;
         let signal = Signal::Logs;
         let built = match s.protocol {
             #[cfg(feature = "grpc-tonic")]
-            Protocol::Grpc => grpc(LogExporter::builder().with_tonic(), s, signal)?.build(),
-            _ => LogExporter::builder()
-                .with_http()
-                .with_http_client(self.http_client(signal, health)?)
-                .with_endpoint(s.endpoint(signal))
-                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                .with_timeout(s.export_timeout)
-                .build(),
+            Protocol::Grpc => {
+                let (builder, runner) = grpc(LogExporter::builder().with_tonic(), s, signal)?;
+                (builder.build(), runner)
+            }
+            _ => (
+                LogExporter::builder()
+                    .with_http()
+                    .with_http_client(self.http_client(signal, health)?)
+                    .with_endpoint(s.endpoint(signal))
+                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                    .with_timeout(s.export_timeout)
+                    .build(),
+                Runner::plain(),
+            ),
         };
         finish(signal, built)
     }
@@ -104,37 +122,31 @@ impl<'a> Exporters<'a> {
 
 fn finish<E>(
     signal: Signal,
-    built: Result<E, opentelemetry_otlp::ExporterBuildError>,
-) -> Result<E, Error> {
-    built.map_err(|e| Error::Exporter {
+    (built, runner): (Result<E, opentelemetry_otlp::ExporterBuildError>, Runner),
+) -> Result<(E, Runner), Error> {
+    built.map(|e| (e, runner)).map_err(|e| Error::Exporter {
         signal: signal.name(),
         message: e.to_string(),
     })
 }
 
-/// A tonic builder with the signal's endpoint, the configured metadata and
-/// the export timeout.
+/// A tonic builder on Seam's runtime: its own channel (so no endpoint
+/// variable is read), exactly the configured metadata, the export timeout.
 #[cfg(feature = "grpc-tonic")]
-fn grpc<B>(builder: B, s: &Settings, signal: Signal) -> Result<B, Error>
+fn grpc<B>(builder: B, s: &Settings, signal: Signal) -> Result<(B, Runner), Error>
 where
     B: WithExportConfig + opentelemetry_otlp::WithTonicConfig,
 {
-    use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
     let failed = |message: String| Error::Exporter {
         signal: signal.name(),
         message,
     };
-    let mut metadata = MetadataMap::new();
-    for (name, value) in &s.headers {
-        let key = MetadataKey::from_bytes(name.as_bytes())
-            .map_err(|_| failed(format!("{name:?} is not a valid gRPC metadata key")))?;
-        let value = MetadataValue::try_from(value.as_str())
-            .map_err(|_| failed(format!("the value of {name:?} is not valid gRPC metadata")))?;
-        metadata.insert(key, value);
-    }
-    Ok(builder
-        .with_endpoint(s.endpoint(signal))
-        .with_protocol(opentelemetry_otlp::Protocol::Grpc)
-        .with_metadata(metadata)
-        .with_timeout(s.export_timeout))
+    let (channel, runner) =
+        crate::export::grpc::channel(s.endpoint(signal), s.export_timeout).map_err(failed)?;
+    let metadata = crate::export::grpc::metadata(&s.headers).map_err(failed)?;
+    let builder = builder
+        .with_channel(channel)
+        .with_interceptor(metadata)
+        .with_timeout(s.export_timeout);
+    Ok((builder, runner))
 }

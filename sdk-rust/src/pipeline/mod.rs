@@ -90,8 +90,9 @@ pub(crate) fn descriptor(name: &str) -> (&'static str, &'static str) {
 /// The [`Config`] wins over the `OTEL_*` variables, which win over the
 /// defaults; a bad value anywhere is [`Error::InvalidConfig`] naming every
 /// problem. Call it once per process and keep the [`Guard`]: a second call
-/// returns [`Error::AlreadyInitialized`]. No async runtime is needed with the
-/// default HTTP transport: batching and export run on background threads.
+/// returns [`Error::AlreadyInitialized`]. No async runtime is needed: with
+/// HTTP, batching and export run on Seam's threads; with gRPC, on a Tokio
+/// runtime of Seam's own.
 pub fn init(config: Config) -> Result<Guard, Error> {
     static INIT: Mutex<()> = Mutex::new(());
     let _serial = INIT.lock().unwrap_or_else(|e| e.into_inner());
@@ -179,12 +180,14 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
         .with_sampler(settings.sampler.to_sdk())
         .with_resource(resource.clone());
     if let Some(health) = &health[Signal::Traces.index()] {
+        let (exporter, runner) = exporters.spans(health)?;
         let parts = QueueParts {
             batching: settings.spans,
             dropped: dropped.clone(),
             health: health.clone(),
+            runner,
         };
-        let processor = BoundedSpanProcessor::start(exporters.spans(health)?, resource, parts)
+        let processor = BoundedSpanProcessor::start(exporter, resource, parts)
             .map_err(io_error(Signal::Traces))?;
         tracer_provider =
             tracer_provider.with_span_processor(RedactingSpanProcessor::new(processor));
@@ -195,11 +198,9 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
         .with_view(schema_view)
         .with_resource(resource.clone());
     if let Some(health) = &health[Signal::Metrics.index()] {
-        let exporter = CountingMetricExporter::new(
-            exporters.metrics(health)?,
-            dropped.clone(),
-            health.clone(),
-        );
+        let (exporter, runner) = exporters.metrics(health)?;
+        let exporter =
+            CountingMetricExporter::new(exporter, runner, dropped.clone(), health.clone());
         meter_provider = meter_provider.with_reader(
             PeriodicReader::builder(exporter)
                 .with_interval(settings.metric_interval)
@@ -209,12 +210,14 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let meter_provider = meter_provider.build();
 
     let logger_provider = if let Some(health) = &health[Signal::Logs.index()] {
+        let (exporter, runner) = exporters.logs(health)?;
         let parts = QueueParts {
             batching: settings.logs,
             dropped: dropped.clone(),
             health: health.clone(),
+            runner,
         };
-        let processor = BoundedLogProcessor::start(exporters.logs(health)?, resource, parts)
+        let processor = BoundedLogProcessor::start(exporter, resource, parts)
             .map_err(io_error(Signal::Logs))?;
         Some(
             SdkLoggerProvider::builder()
