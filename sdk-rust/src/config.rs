@@ -117,7 +117,8 @@ impl Config {
         self
     }
 
-    /// How long one export may take, retries included; otherwise
+    /// How long one export may take, retries included, and how long
+    /// [`crate::shutdown`] may take in all; otherwise
     /// `OTEL_EXPORTER_OTLP_TIMEOUT`, otherwise 10 s.
     pub fn with_export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = Some(timeout);

@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+use crate::signal::Signal;
+
 /// What can go wrong setting telemetry up or shutting it down. Telemetry
 /// never fails the service after [`crate::init`] returned: export errors are
-/// retried or dropped in the background.
+/// retried, counted and reported in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,11 +28,8 @@ pub enum Error {
     /// Another global `tracing` subscriber is already installed; use
     /// [`crate::Config::with_subscriber`]`(false)` and [`crate::Guard::layer`].
     SubscriberAlreadySet,
-    /// Flushing or shutting down a signal failed (data may be lost).
-    Shutdown {
-        /// Each failed signal with its error.
-        failures: Vec<(&'static str, String)>,
-    },
+    /// Shutdown could not deliver everything: what was lost, and why.
+    Shutdown(ShutdownReport),
 }
 
 impl Error {
@@ -74,6 +73,54 @@ impl fmt::Display for ConfigProblem {
     }
 }
 
+/// What a shutdown lost: items that were not delivered by its deadline
+/// (dropped, or still in an export that had not returned), and the causes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShutdownReport {
+    pub(crate) causes: Vec<String>,
+    pub(crate) spans: u64,
+    pub(crate) log_records: u64,
+    pub(crate) metric_points: u64,
+}
+
+impl ShutdownReport {
+    /// Why telemetry was lost, e.g. `collector unreachable at http://…/v1/traces`.
+    pub fn causes(&self) -> &[String] {
+        &self.causes
+    }
+
+    /// Spans not delivered.
+    pub fn spans(&self) -> u64 {
+        self.spans
+    }
+
+    /// Log records not delivered.
+    pub fn log_records(&self) -> u64 {
+        self.log_records
+    }
+
+    /// Metric data points not delivered.
+    pub fn metric_points(&self) -> u64 {
+        self.metric_points
+    }
+}
+
+impl fmt::Display for ShutdownReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("telemetry shutdown: ")?;
+        for cause in &self.causes {
+            write!(f, "{cause}; ")?;
+        }
+        write!(
+            f,
+            "dropped {}, {}, {}",
+            Signal::Traces.count(self.spans),
+            Signal::Logs.count(self.log_records),
+            Signal::Metrics.count(self.metric_points)
+        )
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -97,13 +144,7 @@ impl fmt::Display for Error {
                 "a global tracing subscriber is already set: pass Config::with_subscriber(false) \
                  and add Guard::layer() to your own subscriber",
             ),
-            Error::Shutdown { failures } => {
-                f.write_str("telemetry shutdown failed:")?;
-                for (signal, message) in failures {
-                    write!(f, " {signal}: {message};")?;
-                }
-                Ok(())
-            }
+            Error::Shutdown(report) => write!(f, "{report}"),
         }
     }
 }

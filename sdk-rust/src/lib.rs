@@ -54,7 +54,7 @@ pub mod tower;
 pub mod trace;
 
 pub use config::{Config, Protocol};
-pub use error::{ConfigProblem, Error};
+pub use error::{ConfigProblem, Error, ShutdownReport};
 pub use error_class::{Classified, Classify, ErrorClass};
 pub use operation::{measure, operation, Operation, OperationHandle};
 pub use pipeline::{init, scope, shutdown, Guard};

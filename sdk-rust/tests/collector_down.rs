@@ -1,14 +1,15 @@
-//! With the collector down (a port nothing listens on): export failures are
-//! one WARN line per distinct problem per interval; no JSON line has an
-//! empty message; and nothing reaches standard error. Each case owns a child
-//! process, whose standard streams the parent reads.
+//! With the collector down (a port nothing listens on): shutdown returns
+//! within the export timeout and says plainly what was lost and why; export
+//! failures are one WARN line per distinct problem per interval; no JSON
+//! line has an empty message; and nothing reaches standard error. Each case
+//! owns a child process, whose standard streams the parent reads.
 
 mod support;
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use seam::Config;
+use seam::{Config, Error};
 use serde_json::Value;
 use support::child;
 
@@ -38,6 +39,58 @@ fn assert_quiet_and_never_empty(output: &std::process::Output) -> Vec<Value> {
         assert!(!msg.is_empty(), "a line without a message: {line}");
     }
     lines
+}
+
+#[test]
+fn shutdown_is_bounded_and_names_the_loss() {
+    const TEST: &str = "shutdown_is_bounded_and_names_the_loss";
+    if !child::is_child(TEST) {
+        // Nothing is exported before shutdown: all of it is shutdown's loss.
+        let output = child::run(
+            TEST,
+            &[
+                ("OTEL_BSP_SCHEDULE_DELAY", "600000"),
+                ("OTEL_BLRP_SCHEDULE_DELAY", "600000"),
+            ],
+        );
+        let lines = assert_quiet_and_never_empty(&output);
+        let reported = lines
+            .iter()
+            .filter_map(|l| l["msg"].as_str())
+            .find(|m| m.starts_with("shutdown reported: "))
+            .unwrap_or_else(|| panic!("no report in {lines:?}"));
+        assert!(
+            reported.contains("dropped 12 spans, 3 log records, "),
+            "{reported}"
+        );
+        return;
+    }
+    let endpoint = dead_endpoint();
+    let guard = seam::init(
+        Config::new("down-test")
+            .with_endpoint(&endpoint)
+            .with_export_timeout(Duration::from_millis(500))
+            .with_metric_interval(Duration::from_secs(3600)),
+    )
+    .expect("init with the collector down");
+    record(12, 3);
+    let start = Instant::now();
+    let result = guard.shutdown(Duration::from_secs(10));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(3), "shutdown took {took:?}");
+    let Err(Error::Shutdown(report)) = &result else {
+        panic!("shutdown with the collector down: {result:?}")
+    };
+    let message = report.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "telemetry shutdown: collector unreachable at {endpoint}/v1/"
+        )),
+        "{message}"
+    );
+    assert_eq!((report.spans(), report.log_records()), (12, 3), "{message}");
+    assert!(report.metric_points() > 0, "{message}");
+    tracing::warn!("shutdown reported: {message}");
 }
 
 #[test]

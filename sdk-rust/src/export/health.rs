@@ -1,5 +1,6 @@
-//! How one signal's exports are faring: a rate-limited WARN line for each
-//! failure that says where, why and what was dropped.
+//! How one signal's exports are faring: why the last one failed, for the
+//! shutdown report, and a rate-limited WARN line for each failure that says
+//! where, why and what was dropped.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,6 +54,8 @@ pub(crate) struct Health {
 struct State {
     /// What the transport saw during the export under way.
     transport: Option<Cause>,
+    /// Why the last export failed; `None` after a success.
+    last: Option<Cause>,
 }
 
 impl Health {
@@ -86,8 +89,15 @@ impl Health {
             let mut state = self.lock();
             let transport = state.transport.take();
             match result {
-                Ok(()) => return,
-                Err(e) => transport.unwrap_or_else(|| Cause::from_message(&e.to_string())),
+                Ok(()) => {
+                    state.last = None;
+                    return;
+                }
+                Err(e) => {
+                    let cause = transport.unwrap_or_else(|| Cause::from_message(&e.to_string()));
+                    state.last = Some(cause.clone());
+                    cause
+                }
             }
         };
         let what = self.describe(&cause);
@@ -100,6 +110,16 @@ impl Health {
         self.diagnostics.report(Level::WARN, &key, &msg, &|attrs| {
             attrs.push(attribute::SEAM_TELEMETRY_SIGNAL, Value::Str(signal));
         });
+    }
+
+    /// Why the last export failed, or why the one under way is failing
+    /// (its last attempt's cause, while it retries), in plain words.
+    pub(crate) fn failure(&self) -> Option<String> {
+        let cause = {
+            let state = self.lock();
+            state.transport.clone().or_else(|| state.last.clone())?
+        };
+        Some(self.describe(&cause))
     }
 
     fn describe(&self, cause: &Cause) -> String {

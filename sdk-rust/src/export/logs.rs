@@ -10,7 +10,7 @@ use opentelemetry_sdk::logs::{self, LogBatch, LogExporter, SdkLogRecord};
 use opentelemetry_sdk::Resource;
 
 use super::health::Health;
-use super::queue::{Exporter, Queue};
+use super::queue::{Exporter, Queue, Stop};
 use super::runner::Runner;
 use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
@@ -21,7 +21,7 @@ type Record = Box<(SdkLogRecord, InstrumentationScope)>;
 /// Queues a copy of each emitted record; see [`Queue`].
 #[derive(Debug)]
 pub(crate) struct BoundedLogProcessor {
-    queue: Queue<Record>,
+    queue: Arc<Queue<Record>>,
 }
 
 impl BoundedLogProcessor {
@@ -45,7 +45,14 @@ impl BoundedLogProcessor {
             parts.dropped,
             logs,
         )?;
-        Ok(BoundedLogProcessor { queue })
+        Ok(BoundedLogProcessor {
+            queue: Arc::new(queue),
+        })
+    }
+
+    /// Stops the queue on shutdown's schedule.
+    pub(crate) fn stopper(&self) -> Arc<dyn Stop> {
+        self.queue.clone()
     }
 }
 

@@ -21,6 +21,24 @@ pub(crate) trait Exporter<T>: Send + 'static {
     fn shutdown(&mut self, timeout: Duration) -> OTelSdkResult;
 }
 
+/// Stopping a queue in two steps, so that several stop side by side.
+pub(crate) trait Stop: Send + Sync {
+    /// Starts shutting down: nothing is exported after `deadline`. `false`
+    /// when the queue was already shut down.
+    fn begin(&self, deadline: Instant) -> bool;
+    /// Waits until the queue stopped or `deadline` passed.
+    fn wait(&self, deadline: Instant) -> Stopped;
+}
+
+/// How a queue's shutdown ended.
+#[derive(Debug)]
+pub(crate) struct Stopped {
+    /// Items not delivered: failed or dropped since shutdown began, plus
+    /// those of an export still under way at the deadline.
+    pub(crate) lost: usize,
+    pub(crate) result: OTelSdkResult,
+}
+
 /// The producers' side of the queue. Its methods are safe to call from
 /// any thread, never panic, and only `flush` and `shutdown` wait.
 #[derive(Debug)]
@@ -51,6 +69,10 @@ struct State<T> {
     /// Set by shutdown: no more items are taken, and nothing is exported
     /// after this instant.
     deadline: Option<Instant>,
+    /// Items the export thread took and has not finished with.
+    in_flight: usize,
+    /// Items lost since shutdown began.
+    shutdown_lost: usize,
     /// The exporter's shutdown result, once the export thread ended.
     finished: Option<Result<(), String>>,
 }
@@ -71,6 +93,8 @@ impl<T: Send + 'static> Queue<T> {
                 flush_completed: 0,
                 flush_error: None,
                 deadline: None,
+                in_flight: 0,
+                shutdown_lost: 0,
                 finished: None,
             }),
             wake: Condvar::new(),
@@ -146,15 +170,34 @@ impl<T> Queue<T> {
     /// queued is dropped and counted (`export_failed`), and the export under
     /// way, which cannot be interrupted, is abandoned to the thread: it
     /// exports nothing more and ends when that export returns.
-    pub(crate) fn shutdown(&self, timeout: Duration) -> OTelSdkResult {
-        let shared = &*self.shared;
+    pub(crate) fn shutdown(&self, timeout: Duration) -> OTelSdkResult
+    where
+        T: Send + 'static,
+    {
         let deadline = Instant::now() + timeout;
+        if !self.begin(deadline) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        self.wait(deadline).result
+    }
+}
+
+impl<T: Send + 'static> Stop for Queue<T> {
+    fn begin(&self, deadline: Instant) -> bool {
+        let shared = &*self.shared;
         let mut state = shared.lock();
         if state.deadline.is_some() {
-            return Err(OTelSdkError::AlreadyShutdown);
+            return false;
         }
         state.deadline = Some(deadline);
         shared.wake.notify_one();
+        true
+    }
+
+    fn wait(&self, deadline: Instant) -> Stopped {
+        let shared = &*self.shared;
+        let waited_from = Instant::now();
+        let mut state = shared.lock();
         let result = loop {
             if let Some(result) = &state.finished {
                 break result.clone();
@@ -162,20 +205,30 @@ impl<T> Queue<T> {
             let now = Instant::now();
             if now >= deadline {
                 let unsent = std::mem::take(&mut state.items);
+                let lost = state.shutdown_lost + unsent.len() + state.in_flight;
                 drop(state);
                 shared
                     .dropped
                     .add(shared.signal, Reason::ExportFailed, unsent.len());
-                return Err(OTelSdkError::Timeout(timeout));
+                return Stopped {
+                    lost,
+                    result: Err(OTelSdkError::Timeout(
+                        now.saturating_duration_since(waited_from),
+                    )),
+                };
             }
             state = shared.wait(&shared.progress, state, deadline - now);
         };
+        let lost = state.shutdown_lost;
         drop(state);
         let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(worker) = worker {
             let _ = worker.join(); // it has finished: this does not wait
         }
-        result.map_err(OTelSdkError::InternalFailure)
+        Stopped {
+            lost,
+            result: result.map_err(OTelSdkError::InternalFailure),
+        }
     }
 }
 
@@ -235,6 +288,7 @@ impl<T> Shared<T> {
                 state = self.wait(&self.wake, state, next - now);
             }
             let batch = std::mem::take(&mut state.items);
+            state.in_flight = batch.len();
             let flush = state.flush_requested;
             let deadline = state.deadline;
             drop(state);
@@ -270,8 +324,9 @@ impl<T> Shared<T> {
         let mut error = None;
         while items.len() > 0 {
             if self.past_deadline() {
-                self.dropped
-                    .add(self.signal, Reason::ExportFailed, items.len());
+                let n = items.len();
+                self.dropped.add(self.signal, Reason::ExportFailed, n);
+                self.done(n, true);
                 return Some("shutdown timed out before the export".to_owned());
             }
             let chunk: Vec<T> = items.by_ref().take(self.batching.batch_size).collect();
@@ -282,174 +337,25 @@ impl<T> Shared<T> {
                 Ok(Err(e)) => Some(e.to_string()),
                 Err(_) => Some("the exporter panicked".to_owned()),
             };
-            if failure.is_some() {
+            let failed = failure.is_some();
+            if failed {
                 self.dropped.add(self.signal, Reason::ExportFailed, n);
                 error = failure;
             }
+            self.done(n, failed);
         }
         error
+    }
+
+    /// `n` items taken for export are done with; `lost` if not delivered.
+    fn done(&self, n: usize, lost: bool) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(n);
+        if lost && state.deadline.is_some() {
+            state.shutdown_lost += n;
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::mpsc;
-
-    use super::*;
-
-    /// Records batches; fails when `fail` is set; waits on `gate` first if
-    /// there is one.
-    struct Recording {
-        batches: Arc<Mutex<Vec<Vec<u32>>>>,
-        fail: bool,
-        gate: Option<(mpsc::Sender<()>, mpsc::Receiver<()>)>,
-    }
-
-    impl Exporter<u32> for Recording {
-        fn export(&mut self, batch: Vec<u32>) -> OTelSdkResult {
-            if let Some((started, gate)) = &self.gate {
-                let _ = started.send(());
-                let _ = gate.recv_timeout(Duration::from_secs(30));
-            }
-            self.batches.lock().expect("lock").push(batch);
-            if self.fail {
-                Err(OTelSdkError::InternalFailure("collector said no".into()))
-            } else {
-                Ok(())
-            }
-        }
-
-        fn shutdown(&mut self, _: Duration) -> OTelSdkResult {
-            Ok(())
-        }
-    }
-
-    fn batching(queue_size: usize, batch_size: usize, delay: Duration) -> Batching {
-        Batching {
-            queue_size,
-            batch_size,
-            delay,
-        }
-    }
-
-    #[test]
-    fn exports_in_order_in_batches() {
-        let dropped = Arc::new(Dropped::default());
-        let batches = Arc::new(Mutex::new(Vec::new()));
-        let exporter = Recording {
-            batches: batches.clone(),
-            fail: false,
-            gate: None,
-        };
-        let queue = Queue::start(
-            "test",
-            batching(100, 4, Duration::from_secs(3600)),
-            Signal::Traces,
-            dropped.clone(),
-            exporter,
-        )
-        .expect("start");
-        for i in 0..10 {
-            queue.add(i);
-        }
-        queue.flush(Duration::from_secs(10)).expect("flush");
-        queue.shutdown(Duration::from_secs(10)).expect("shutdown");
-        let batches = batches.lock().expect("lock");
-        assert!(batches.iter().all(|b| b.len() <= 4), "{batches:?}");
-        assert_eq!(batches.concat(), (0..10).collect::<Vec<_>>());
-        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
-        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 0);
-    }
-
-    /// A stuck exporter never blocks `add`: the queue fills and the rest is
-    /// counted; shutdown gives up at its deadline and counts what was left.
-    #[test]
-    fn stuck_exporter_drops_and_never_blocks() {
-        let dropped = Arc::new(Dropped::default());
-        let batches = Arc::new(Mutex::new(Vec::new()));
-        let (release, gate) = mpsc::channel();
-        let (started_tx, started) = mpsc::channel();
-        let exporter = Recording {
-            batches: batches.clone(),
-            fail: false,
-            gate: Some((started_tx, gate)),
-        };
-        let queue = Queue::start(
-            "test",
-            batching(8, 2, Duration::from_secs(3600)),
-            Signal::Logs,
-            dropped.clone(),
-            exporter,
-        )
-        .expect("start");
-        // A full batch starts an export, which sticks.
-        queue.add(0);
-        queue.add(1);
-        started
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the export started");
-        for i in 2..10_002 {
-            queue.add(i);
-        }
-        assert_eq!(
-            dropped.get(Signal::Logs, Reason::QueueFull),
-            10_000 - 8,
-            "all but the 8 the queue holds"
-        );
-        assert!(matches!(
-            queue.shutdown(Duration::from_millis(50)),
-            Err(OTelSdkError::Timeout(_))
-        ));
-        assert_eq!(
-            dropped.get(Signal::Logs, Reason::ExportFailed),
-            8,
-            "what shutdown left unsent"
-        );
-        // Released, the export under way completes and the thread ends
-        // without exporting anything more.
-        drop(release);
-        let worker = queue.worker.lock().expect("lock").take().expect("worker");
-        worker.join().expect("export thread");
-        assert_eq!(*batches.lock().expect("lock"), vec![vec![0, 1]]);
-        assert_eq!(dropped.get(Signal::Logs, Reason::ExportFailed), 8);
-        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
-    }
-
-    #[test]
-    fn export_error_counts_the_batch() {
-        let dropped = Arc::new(Dropped::default());
-        let exporter = Recording {
-            batches: Arc::default(),
-            fail: true,
-            gate: None,
-        };
-        let queue = Queue::start(
-            "test",
-            batching(10, 10, Duration::from_secs(3600)),
-            Signal::Traces,
-            dropped.clone(),
-            exporter,
-        )
-        .expect("start");
-        for i in 0..3 {
-            queue.add(i);
-        }
-        assert!(matches!(
-            queue.flush(Duration::from_secs(10)),
-            Err(OTelSdkError::InternalFailure(e)) if e.contains("collector said no")
-        ));
-        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 3);
-        queue.shutdown(Duration::from_secs(10)).expect("shutdown");
-        queue.add(99); // ignored
-        assert!(matches!(
-            queue.flush(Duration::from_secs(1)),
-            Err(OTelSdkError::AlreadyShutdown)
-        ));
-        assert!(matches!(
-            queue.shutdown(Duration::from_secs(1)),
-            Err(OTelSdkError::AlreadyShutdown)
-        ));
-        assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 3);
-        assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
-    }
-}
+mod tests;

@@ -10,7 +10,7 @@ use opentelemetry_sdk::trace::{self, Span, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 
 use super::health::Health;
-use super::queue::{Exporter, Queue};
+use super::queue::{Exporter, Queue, Stop};
 use super::runner::Runner;
 use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
@@ -18,7 +18,7 @@ use crate::signal::Signal;
 /// Queues each ended, sampled span; see [`Queue`].
 #[derive(Debug)]
 pub(crate) struct BoundedSpanProcessor {
-    queue: Queue<SpanData>,
+    queue: Arc<Queue<SpanData>>,
 }
 
 impl BoundedSpanProcessor {
@@ -42,7 +42,14 @@ impl BoundedSpanProcessor {
             parts.dropped,
             spans,
         )?;
-        Ok(BoundedSpanProcessor { queue })
+        Ok(BoundedSpanProcessor {
+            queue: Arc::new(queue),
+        })
+    }
+
+    /// Stops the queue on shutdown's schedule.
+    pub(crate) fn stopper(&self) -> Arc<dyn Stop> {
+        self.queue.clone()
     }
 }
 

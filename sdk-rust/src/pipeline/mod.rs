@@ -3,17 +3,17 @@
 
 mod exporters;
 mod layers;
+mod shutdown;
 mod views;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use opentelemetry::metrics::{MeterProvider as _, ObservableCounter};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{global, InstrumentationScope};
-use opentelemetry_sdk::error::OTelSdkError;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
@@ -27,9 +27,10 @@ use crate::alloc;
 use crate::config::{Config, Protocol};
 use crate::error::Error;
 use crate::export::{
-    BoundedLogProcessor, BoundedSpanProcessor, CountingMetricExporter, Dropped, Health, QueueParts,
+    BoundedLogProcessor, BoundedSpanProcessor, CountingMetricExporter, Dropped, Health,
+    MetricLedger, QueueParts, Stop,
 };
-use crate::log::Diagnostics;
+use crate::log::{Attributes, Diagnostics};
 use crate::operation::Operations;
 use crate::propagation;
 use crate::role::Role;
@@ -38,7 +39,7 @@ use crate::settings::Settings;
 use crate::signal::Signal;
 use crate::trace::RedactingSpanProcessor;
 
-/// How long dropping a [`Guard`] waits for the last exports.
+/// How long dropping a [`Guard`] waits for the last exports, at most.
 const DROP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Everything [`init`] set up; lives for the rest of the process.
@@ -50,11 +51,17 @@ pub(crate) struct Telemetry {
     max_level: Level,
     rust_log: Option<String>,
     json_logs: bool,
+    export_timeout: Duration,
     diagnostics: Arc<Diagnostics>,
     tracer_provider: SdkTracerProvider,
     meter_provider: SdkMeterProvider,
     /// `None` when logs are not exported.
     logger_provider: Option<SdkLoggerProvider>,
+    span_queue: Option<Arc<dyn Stop>>,
+    log_queue: Option<Arc<dyn Stop>>,
+    metric_ledger: Option<Arc<MetricLedger>>,
+    /// Each exported signal's health, by [`Signal::index`].
+    health: [Option<Arc<Health>>; 3],
     shut_down: Mutex<bool>,
     _allocator: Option<AllocatorInstruments>,
     _dropped: ObservableCounter<u64>,
@@ -179,6 +186,7 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let mut tracer_provider = SdkTracerProvider::builder()
         .with_sampler(settings.sampler.to_sdk())
         .with_resource(resource.clone());
+    let mut span_queue = None;
     if let Some(health) = &health[Signal::Traces.index()] {
         let (exporter, runner) = exporters.spans(health)?;
         let parts = QueueParts {
@@ -189,6 +197,7 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
         };
         let processor = BoundedSpanProcessor::start(exporter, resource, parts)
             .map_err(io_error(Signal::Traces))?;
+        span_queue = Some(processor.stopper());
         tracer_provider =
             tracer_provider.with_span_processor(RedactingSpanProcessor::new(processor));
     }
@@ -197,10 +206,12 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     let mut meter_provider = SdkMeterProvider::builder()
         .with_view(schema_view)
         .with_resource(resource.clone());
+    let mut metric_ledger = None;
     if let Some(health) = &health[Signal::Metrics.index()] {
         let (exporter, runner) = exporters.metrics(health)?;
-        let exporter =
+        let (exporter, ledger) =
             CountingMetricExporter::new(exporter, runner, dropped.clone(), health.clone());
+        metric_ledger = Some(ledger);
         meter_provider = meter_provider.with_reader(
             PeriodicReader::builder(exporter)
                 .with_interval(settings.metric_interval)
@@ -209,24 +220,27 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
     }
     let meter_provider = meter_provider.build();
 
-    let logger_provider = if let Some(health) = &health[Signal::Logs.index()] {
-        let (exporter, runner) = exporters.logs(health)?;
-        let parts = QueueParts {
-            batching: settings.logs,
-            dropped: dropped.clone(),
-            health: health.clone(),
-            runner,
-        };
-        let processor = BoundedLogProcessor::start(exporter, resource, parts)
-            .map_err(io_error(Signal::Logs))?;
-        Some(
-            SdkLoggerProvider::builder()
-                .with_log_processor(processor)
-                .with_resource(resource.clone())
-                .build(),
-        )
-    } else {
-        None
+    let mut log_queue = None;
+    let logger_provider = match &health[Signal::Logs.index()] {
+        None => None,
+        Some(health) => {
+            let (exporter, runner) = exporters.logs(health)?;
+            let parts = QueueParts {
+                batching: settings.logs,
+                dropped: dropped.clone(),
+                health: health.clone(),
+                runner,
+            };
+            let processor = BoundedLogProcessor::start(exporter, resource, parts)
+                .map_err(io_error(Signal::Logs))?;
+            log_queue = Some(processor.stopper());
+            Some(
+                SdkLoggerProvider::builder()
+                    .with_log_processor(processor)
+                    .with_resource(resource.clone())
+                    .build(),
+            )
+        }
     };
 
     let meter = meter_provider.meter_with_scope(scope());
@@ -238,19 +252,26 @@ fn start(config: &Config, settings: Settings) -> Result<Telemetry, Error> {
         max_level: settings.log_level,
         rust_log: settings.rust_log.clone(),
         json_logs: config.json_logs,
+        export_timeout: settings.export_timeout,
         diagnostics,
         _allocator: alloc::is_installed().then(|| AllocatorInstruments::register(&meter)),
         _dropped: dropped.register(&meter),
         tracer_provider,
         meter_provider,
         logger_provider,
+        span_queue,
+        log_queue,
+        metric_ledger,
+        health,
         shut_down: Mutex::new(false),
     })
 }
 
-/// Flushes and shuts down every signal, waiting at most `timeout` in all.
-/// Idempotent: later calls (and dropping the [`Guard`]) do nothing. Without
-/// [`init`] it does nothing.
+/// Flushes and shuts down every signal, waiting at most `timeout` and at
+/// most the export timeout in all. Idempotent: later calls (and dropping
+/// the [`Guard`]) do nothing. Without [`init`] it does nothing. When
+/// something could not be delivered, [`Error::Shutdown`] says how many
+/// spans, log records and metric points were lost, and why.
 pub fn shutdown(timeout: Duration) -> Result<(), Error> {
     match TELEMETRY.get() {
         Some(telemetry) => telemetry.shutdown(timeout),
@@ -258,44 +279,9 @@ pub fn shutdown(timeout: Duration) -> Result<(), Error> {
     }
 }
 
-impl Telemetry {
-    fn shutdown(&self, timeout: Duration) -> Result<(), Error> {
-        let mut shut_down = self.shut_down.lock().unwrap_or_else(|e| e.into_inner());
-        if *shut_down {
-            return Ok(());
-        }
-        *shut_down = true;
-        let deadline = Instant::now() + timeout;
-        let left = || deadline.saturating_duration_since(Instant::now());
-        // Metrics last, as in Go: their final export carries what the
-        // other signals' shutdowns dropped.
-        let results = [
-            ("traces", self.tracer_provider.shutdown_with_timeout(left())),
-            (
-                "logs",
-                self.logger_provider
-                    .as_ref()
-                    .map_or(Ok(()), |p| p.shutdown_with_timeout(left())),
-            ),
-            ("metrics", self.meter_provider.shutdown_with_timeout(left())),
-        ];
-        let failures: Vec<(&'static str, String)> = results
-            .into_iter()
-            .filter_map(|(signal, result)| match result {
-                Ok(()) | Err(OTelSdkError::AlreadyShutdown) => None,
-                Err(e) => Some((signal, e.to_string())),
-            })
-            .collect();
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Shutdown { failures })
-        }
-    }
-}
-
 /// Keeps the pipelines alive. Dropping it flushes and shuts them down, as
-/// [`Guard::shutdown`] does with a 5 s timeout.
+/// [`Guard::shutdown`] does with a 5 s timeout; what that loses is written
+/// as a WARN line, since there is no caller to return it to.
 #[must_use = "dropping the guard shuts telemetry down"]
 #[derive(Debug)]
 pub struct Guard {
@@ -333,6 +319,9 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let _ = shutdown(DROP_TIMEOUT);
+        if let (Err(e), Some(t)) = (shutdown(DROP_TIMEOUT), telemetry()) {
+            t.diagnostics
+                .write_now(Level::WARN, &e.to_string(), &Attributes::default());
+        }
     }
 }
