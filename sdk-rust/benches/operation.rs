@@ -30,7 +30,9 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
         Config::new("bench")
             .with_endpoint(refused_endpoint())
             .with_metric_interval(Duration::from_secs(3600))
-            .with_subscriber(false),
+            .with_subscriber(false)
+            // The refused exports' WARN lines would land in criterion's output.
+            .with_json_logs(false),
     )
     .expect("init");
     let tracer = guard
