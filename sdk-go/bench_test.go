@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,13 +123,13 @@ func BenchmarkLog(b *testing.B) {
 	// seam.correlation_id, plus the OpenTelemetry bridge into the SDK.
 	b.Run("seam", func(b *testing.B) {
 		l := tel.Logger()
-		before := tel.bridge.dropped.Load()
+		before := tel.drops.snapshot()[signalLogs]
 		loopWithCPU(b, func() {
 			logCall(ctx, l)
 		})
 		// Records the bridge's queue dropped skipped the bridge's cost:
 		// say how many there were (BenchmarkLogParts prices the rest).
-		b.ReportMetric(float64(tel.bridge.dropped.Load()-before)/float64(b.N), "bridge-dropped/op")
+		b.ReportMetric(float64(tel.drops.snapshot()[signalLogs]-before)/float64(b.N), "bridge-dropped/op")
 	})
 	// slog_json_otelslog: what a service would assemble from upstream
 	// parts for the same outputs: slog's JSON handler and the otelslog
@@ -182,7 +183,7 @@ func BenchmarkLogParts(b *testing.B) {
 		json := &jsonHandler{out: &lineWriter{w: io.Discard}, level: s.logLevel, serviceName: "pricing", impl: "go"}
 		bridge := newAsyncHandler(slog.DiscardHandler, s.logs, &dropCounter{})
 		bridge.queue.Shutdown(context.Background()) // replaced by a queue that only drains
-		dropped := bridge.dropped
+		var dropped atomic.Int64
 		bridge.queue = batch.New(batch.Config[bridgeItem]{
 			Size: s.logs.queueSize, BatchSize: bridgeBatchSize(s.logs.queueSize), Delay: s.logs.delay, Timeout: s.logs.delay,
 			Export:  func(context.Context, []bridgeItem) error { return nil },

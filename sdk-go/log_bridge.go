@@ -3,7 +3,6 @@ package seam
 import (
 	"context"
 	"log/slog"
-	"sync/atomic"
 
 	"github.com/seamtel/seam/sdk-go/internal/batch"
 )
@@ -19,9 +18,8 @@ import (
 // (counted in seam.telemetry.dropped); Flush and Shutdown drain it. Records
 // keep their order and carry the IDs of the span they were logged in.
 type asyncHandler struct {
-	next    *contextAttrsHandler // the bridge, with this logger's With and groups
-	queue   *batch.Queue[bridgeItem]
-	dropped *atomic.Int64 // what the queue dropped, also in drops
+	next  *contextAttrsHandler // the bridge, with this logger's With and groups
+	queue *batch.Queue[bridgeItem]
 }
 
 type bridgeItem struct {
@@ -39,22 +37,16 @@ const bridgeBatch = 512
 func bridgeBatchSize(queueSize int) int { return max(1, min(bridgeBatch, queueSize/2)) }
 
 func newAsyncHandler(bridge slog.Handler, b batching, drops *dropCounter) *asyncHandler {
-	dropped := new(atomic.Int64)
-	report := drops.reporter(signalLogs)
 	return &asyncHandler{
 		// The bridge reads span IDs from the context itself.
-		next:    newContextAttrsHandler(bridge, false),
-		dropped: dropped,
+		next: newContextAttrsHandler(bridge, false),
 		queue: batch.New(batch.Config[bridgeItem]{
 			Size:      b.queueSize,
 			BatchSize: bridgeBatchSize(b.queueSize),
 			Delay:     b.delay,
 			Timeout:   b.delay, // handing over never takes long; the SDK's own queue exports
 			Export:    handOver,
-			Dropped: func(r batch.Reason, n int) {
-				dropped.Add(int64(n))
-				report(r, n)
-			},
+			Dropped:   drops.reporter(signalLogs),
 		}),
 	}
 }
@@ -81,9 +73,9 @@ func (h *asyncHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *asyncHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &asyncHandler{next: h.next.withAttrs(attrs), queue: h.queue, dropped: h.dropped}
+	return &asyncHandler{next: h.next.withAttrs(attrs), queue: h.queue}
 }
 
 func (h *asyncHandler) WithGroup(name string) slog.Handler {
-	return &asyncHandler{next: h.next.withGroup(name), queue: h.queue, dropped: h.dropped}
+	return &asyncHandler{next: h.next.withGroup(name), queue: h.queue}
 }

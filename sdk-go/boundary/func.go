@@ -83,8 +83,6 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 	}, nil
 }
 
-// Operation is the seam.operation name the Func records under.
-func (f *Func[In, Out]) Operation() string { return f.op.Name() }
 
 // Call runs the entry point with ctx's trace context, deadline and
 // correlation ID. in and out are passed to C for the duration of the call

@@ -61,8 +61,6 @@ func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
 // scopeName is the instrumentation scope of the boundary instruments.
 const scopeName = "github.com/seamtel/seam/sdk-go/seamhttp"
 
-// Operation is the seam.operation name the Crossing records under.
-func (c *Crossing) Operation() string { return c.op.Name() }
 
 // Call makes one call: call sends the request (through a client with
 // Transport, so the other side continues the trace) with the context it is

@@ -1,8 +1,9 @@
 // Package seamhttp instruments net/http servers and clients with otelhttp
 // and carries Seam's correlation ID across them.
 //
-// Both use the global providers and propagator that seam.Start installs, so
-// they may be created before Start runs. The server records the semconv
+// Both use the global providers that seam.Start installs, so they may be
+// created before Start runs, and Seam's own propagator (seam.Propagator:
+// W3C tracecontext and baggage), whatever the global one is. The server records the semconv
 // http.server.request.duration, which Start's views give the schema's
 // buckets and attributes.
 //
