@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"flag"
 	"fmt"
 	"io"
@@ -33,7 +35,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 // loadValid loads, checks and resolves dir, printing findings to stderr.
-func loadValid(dir string, stderr io.Writer) (*registry.Resolved, error) {
+func loadValid(dir string, stderr io.Writer) (*schema.Registry, error) {
 	r, findings, err := registry.LoadResolved(dir)
 	if err != nil {
 		return nil, err

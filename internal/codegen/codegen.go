@@ -3,13 +3,13 @@
 package codegen
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/seamtel/seam/internal/registry"
 )
 
 // File is one generated output, its path relative to the repository root.
@@ -19,7 +19,7 @@ type File struct {
 }
 
 // Outputs renders every generated file from r.
-func Outputs(r *registry.Resolved) ([]File, error) {
+func Outputs(r *schema.Registry) ([]File, error) {
 	goSrc, err := Go(r)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ type Descriptor struct {
 }
 
 // MetricDescriptors lists every metric as a conformance descriptor.
-func MetricDescriptors(r *registry.Resolved) []Descriptor {
+func MetricDescriptors(r *schema.Registry) []Descriptor {
 	out := make([]Descriptor, 0, len(r.Metrics))
 	for _, m := range r.Metrics {
 		d := Descriptor{Name: m.Name, Instrument: m.Instrument, Unit: m.Unit, Description: comment(m.Brief),

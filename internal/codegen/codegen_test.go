@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"strconv"
 	"strings"
 	"testing"
@@ -8,7 +10,7 @@ import (
 	"github.com/seamtel/seam/internal/registry"
 )
 
-func resolved(t *testing.T) *registry.Resolved {
+func resolved(t *testing.T) *schema.Registry {
 	t.Helper()
 	r, findings, err := registry.LoadResolved("../../schema")
 	if err != nil || len(findings) > 0 {

@@ -1,6 +1,6 @@
 package conformance
 
-import "github.com/seamtel/seam/internal/registry"
+import "github.com/seamtel/seam/schema"
 
 // Expectations say what a conformance run must have exercised.
 type Expectations struct {
@@ -21,7 +21,7 @@ func DefaultExpectations() Expectations {
 }
 
 // Check runs every check over a capture.
-func Check(c *Capture, reg *registry.Resolved, exp Expectations) *Report {
+func Check(c *Capture, reg *schema.Registry, exp Expectations) *Report {
 	col := newCollector()
 	checkMetrics(col, c, reg, exp)
 	crossings := checkTraces(col, c, exp)

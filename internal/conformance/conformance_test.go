@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -16,7 +18,7 @@ import (
 	"github.com/seamtel/seam/internal/registry"
 )
 
-func loadRegistry(t *testing.T) *registry.Resolved {
+func loadRegistry(t *testing.T) *schema.Registry {
 	t.Helper()
 	r, findings, err := registry.LoadResolved("../../schema")
 	if err != nil || len(findings) > 0 {
@@ -41,7 +43,7 @@ type side struct {
 	logKeys []string
 }
 
-func (s side) metrics(reg *registry.Resolved) pmetric.Metrics {
+func (s side) metrics(reg *schema.Registry) pmetric.Metrics {
 	md := pmetric.NewMetrics()
 	rm := md.ResourceMetrics().AppendEmpty()
 	rm.Resource().Attributes().PutStr("service.name", "pricing")
@@ -119,7 +121,7 @@ func traces(rustFFIParent pcommon.SpanID) ptrace.Traces {
 	return td
 }
 
-func capture(reg *registry.Resolved, goSide, rustSide side, rustFFIParent pcommon.SpanID) *Capture {
+func capture(reg *schema.Registry, goSide, rustSide side, rustFFIParent pcommon.SpanID) *Capture {
 	return &Capture{
 		Metrics: []pmetric.Metrics{goSide.metrics(reg), rustSide.metrics(reg)},
 		Logs:    []plog.Logs{goSide.logs(), rustSide.logs()},

@@ -1,11 +1,11 @@
 package conformance
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"sort"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-
-	"github.com/seamtel/seam/internal/registry"
 )
 
 const correlationKey = "seam.correlation_id"
@@ -59,7 +59,7 @@ func records(c *Capture) []record {
 // checkLogs compares the log records of every request that crossed the
 // boundary: both sides logged, with the same fields, levels the schema
 // knows, and one correlation id throughout.
-func checkLogs(col *collector, c *Capture, reg *registry.Resolved, crossings []crossing) {
+func checkLogs(col *collector, c *Capture, reg *schema.Registry, crossings []crossing) {
 	levels := map[string]int32{}
 	for _, l := range reg.Log.Levels {
 		levels[l.Name] = int32(l.SeverityNumber)

@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"fmt"
 	"slices"
 	"sort"
@@ -10,7 +12,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/seamtel/seam/internal/metricpoints"
-	"github.com/seamtel/seam/internal/registry"
 )
 
 const implKey = "seam.impl"
@@ -26,7 +27,7 @@ type shape struct {
 }
 
 // shapes folds every metric of the capture into one shape per implementation and name.
-func shapes(c *Capture, reg *registry.Resolved) map[string]*shape {
+func shapes(c *Capture, reg *schema.Registry) map[string]*shape {
 	out := map[string]*shape{}
 	for _, md := range c.Metrics {
 		for i := 0; i < md.ResourceMetrics().Len(); i++ {
@@ -43,7 +44,7 @@ func shapes(c *Capture, reg *registry.Resolved) map[string]*shape {
 	return out
 }
 
-func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *registry.Resolved) {
+func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *schema.Registry) {
 	id := impl + "\x00" + m.Name()
 	s := out[id]
 	if s == nil {
@@ -88,7 +89,7 @@ func foldMetric(out map[string]*shape, impl string, m pmetric.Metric, reg *regis
 }
 
 // checkMetrics runs the cross-language and registry checks.
-func checkMetrics(col *collector, c *Capture, reg *registry.Resolved, exp Expectations) {
+func checkMetrics(col *collector, c *Capture, reg *schema.Registry, exp Expectations) {
 	all := shapes(c, reg)
 	byName := map[string]map[string]*shape{}
 	var ids []string
@@ -142,7 +143,7 @@ func compareShapes(col *collector, g, r *shape) {
 	}
 }
 
-func checkRegistry(col *collector, s *shape, reg *registry.Resolved) {
+func checkRegistry(col *collector, s *shape, reg *schema.Registry) {
 	subject := s.name + " (" + implLabel(s.impl) + ")"
 	if s.impl != "go" && s.impl != "rust" {
 		col.add(CheckRegistry, "missing_attribute", subject, "resource has no valid seam.impl (got %q)", s.impl)
@@ -188,7 +189,7 @@ func checkRegistry(col *collector, s *shape, reg *registry.Resolved) {
 	}
 }
 
-func isMember(def *registry.ResolvedAttribute, v string) bool {
+func isMember(def *schema.Attribute, v string) bool {
 	for _, m := range def.Members {
 		if fmt.Sprint(m.Value) == v {
 			return true

@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"fmt"
 	"slices"
 )
@@ -41,7 +43,7 @@ func (cs Changes) Breaking() int {
 
 // Diff compares two resolved schemas. Renames are read from the new
 // schema's deprecated.renamed_to, the way semconv records them.
-func Diff(old, cur *Resolved) Changes {
+func Diff(old, cur *schema.Registry) Changes {
 	var out Changes
 	renamedTo := map[string]bool{}
 	attrRenames := map[string]string{}
@@ -84,7 +86,7 @@ func Diff(old, cur *Resolved) Changes {
 	return out
 }
 
-func attributeChanges(o, n ResolvedAttribute) Changes {
+func attributeChanges(o, n schema.Attribute) Changes {
 	var out Changes
 	if o.Type != n.Type {
 		out = append(out, Change{Kind: "changed", Item: "attribute", Name: o.ID, Detail: fmt.Sprintf("type %s -> %s", o.Type, n.Type), Breaking: true})
@@ -106,7 +108,7 @@ func attributeChanges(o, n ResolvedAttribute) Changes {
 	return out
 }
 
-func metricChanges(o, n ResolvedMetric, attrRenames map[string]string) Changes {
+func metricChanges(o, n schema.Metric, attrRenames map[string]string) Changes {
 	var out Changes
 	changed := func(detail string, breaking bool) {
 		out = append(out, Change{Kind: "changed", Item: "metric", Name: o.Name, Detail: detail, Breaking: breaking})
@@ -143,7 +145,7 @@ func metricChanges(o, n ResolvedMetric, attrRenames map[string]string) Changes {
 	return out
 }
 
-func memberValues(ms []ResolvedMember) []string {
+func memberValues(ms []schema.Member) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = fmt.Sprint(m.Value)
@@ -151,7 +153,7 @@ func memberValues(ms []ResolvedMember) []string {
 	return out
 }
 
-func useIDs(us []AttributeUse) []string {
+func useIDs(us []schema.AttributeUse) []string {
 	out := make([]string, len(us))
 	for i, u := range us {
 		out[i] = u.ID

@@ -1,12 +1,14 @@
 package registry
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"strings"
 	"testing"
 )
 
 func TestDiffReportsRenameRemovalAndBucketChange(t *testing.T) {
-	load := func(dir string) *Resolved {
+	load := func(dir string) *schema.Registry {
 		r, findings, err := LoadResolved(dir)
 		if err != nil || len(findings) > 0 {
 			t.Fatalf("%s: %v %v", dir, err, findings)

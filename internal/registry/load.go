@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"github.com/seamtel/seam/schema"
+
 	"bytes"
 	"fmt"
 	"os"
@@ -296,7 +298,7 @@ func (d *decoder) attributeSeam(ann *yaml.Node, a *Attribute) {
 	a.Seam.Aliases = d.strs(f["aliases"], "aliases")
 	if c := f["correlation"]; c != nil {
 		cf := d.fields(c, "correlation", correlationKeys...)
-		a.Seam.Correlation = &Correlation{
+		a.Seam.Correlation = &schema.Correlation{
 			Carrier:    d.str(cf["carrier"], "carrier"),
 			BaggageKey: d.str(cf["baggage_key"], "baggage_key"),
 			LogField:   d.str(cf["log_field"], "log_field"),
@@ -304,16 +306,16 @@ func (d *decoder) attributeSeam(ann *yaml.Node, a *Attribute) {
 	}
 }
 
-func (d *decoder) logSpec(n *yaml.Node) *LogSpec {
+func (d *decoder) logSpec(n *yaml.Node) *schema.Log {
 	f := d.fields(n, "log", logKeys...)
-	spec := &LogSpec{TimeFormat: d.str(f["time_format"], "time_format")}
+	spec := &schema.Log{TimeFormat: d.str(f["time_format"], "time_format")}
 	for _, fn := range d.seq(f["fields"], "log fields") {
 		ff := d.fields(fn, "log field", logFieldKeys...)
-		spec.Fields = append(spec.Fields, LogField{Name: d.str(ff["name"], "name"), Role: d.str(ff["role"], "role")})
+		spec.Fields = append(spec.Fields, schema.LogField{Name: d.str(ff["name"], "name"), Role: d.str(ff["role"], "role")})
 	}
 	for _, ln := range d.seq(f["levels"], "log levels") {
 		lf := d.fields(ln, "log level", logLevelKeys...)
-		spec.Levels = append(spec.Levels, LogLevel{Name: d.str(lf["name"], "name"), SeverityNumber: d.int(lf["severity_number"], "severity_number")})
+		spec.Levels = append(spec.Levels, schema.LogLevel{Name: d.str(lf["name"], "name"), SeverityNumber: d.int(lf["severity_number"], "severity_number")})
 	}
 	return spec
 }

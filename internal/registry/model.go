@@ -3,6 +3,8 @@
 // Seam-specific parts live under annotations.seam.
 package registry
 
+import "github.com/seamtel/seam/schema"
+
 // Pos is a place in a registry file, for findings a person can jump to.
 type Pos struct {
 	File string
@@ -82,7 +84,7 @@ type GroupSeam struct {
 	Buckets       string // the layout a histogram uses
 	BucketsPos    Pos
 	SeriesLimit   int
-	Log           *LogSpec
+	Log           *schema.Log
 	Redaction     *RedactionSpec
 }
 
@@ -103,33 +105,7 @@ type AttrSeam struct {
 	MaxLength    int
 	Sensitivity  string // pii | secret
 	Aliases      []string
-	Correlation  *Correlation
-}
-
-// Correlation says how a correlation attribute crosses boundaries.
-type Correlation struct {
-	Carrier    string
-	BaggageKey string
-	LogField   string
-}
-
-// LogSpec is the canonical log line: field order, time format and levels.
-type LogSpec struct {
-	TimeFormat string     `json:"time_format"`
-	Fields     []LogField `json:"fields"`
-	Levels     []LogLevel `json:"levels"`
-}
-
-// LogField is one fixed field of the canonical log line.
-type LogField struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
-}
-
-// LogLevel pairs a level name with its OTel severity number.
-type LogLevel struct {
-	Name           string `json:"name"`
-	SeverityNumber int    `json:"severity_number"`
+	Correlation  *schema.Correlation
 }
 
 // RedactionSpec is the schema's redaction rules.

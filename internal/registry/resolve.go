@@ -4,104 +4,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/seamtel/seam/schema"
 )
 
-// Resolved is the registry with every ref, layout and annotation applied: the
-// form the generators and the collector read. Its JSON is schema/resolved.json.
-type Resolved struct {
-	SchemaURL     string              `json:"schema_url"`
-	Version       string              `json:"version"`
-	BucketLayouts []ResolvedLayout    `json:"bucket_layouts"`
-	Attributes    []ResolvedAttribute `json:"attributes"`
-	Metrics       []ResolvedMetric    `json:"metrics"`
-	Events        []ResolvedEvent     `json:"events"`
-	Log           LogSpec             `json:"log"`
-	Redaction     ResolvedRedaction   `json:"redaction"`
-}
-
-// ResolvedLayout is a named bucket layout.
-type ResolvedLayout struct {
-	Name       string    `json:"name"`
-	Boundaries []float64 `json:"boundaries"`
-}
-
-// ResolvedAttribute is one attribute definition.
-type ResolvedAttribute struct {
-	ID               string           `json:"id"`
-	Type             string           `json:"type"`
-	Brief            string           `json:"brief"`
-	Stability        string           `json:"stability"`
-	Examples         []any            `json:"examples,omitempty"`
-	Members          []ResolvedMember `json:"members,omitempty"`
-	Deprecated       *Deprecation     `json:"deprecated,omitempty"`
-	CardinalityLimit int              `json:"cardinality_limit,omitempty"`
-	OverflowValue    string           `json:"overflow_value,omitempty"`
-	ValuePattern     string           `json:"value_pattern,omitempty"`
-	MaxLength        int              `json:"max_length,omitempty"`
-	Sensitivity      string           `json:"sensitivity,omitempty"`
-	Aliases          []string         `json:"aliases,omitempty"`
-	Correlation      *Correlation     `json:"correlation,omitempty"`
-}
-
-// ResolvedMember is one enum value.
-type ResolvedMember struct {
-	ID    string `json:"id"`
-	Value any    `json:"value"`
-	Brief string `json:"brief,omitempty"`
-}
-
-// Deprecation is a deprecated item's reason and replacement.
-type Deprecation struct {
-	Reason    string `json:"reason"`
-	RenamedTo string `json:"renamed_to,omitempty"`
-}
-
-// ResolvedMetric is one metric with its attributes and buckets spelled out.
-type ResolvedMetric struct {
-	Name             string         `json:"name"`
-	Instrument       string         `json:"instrument"`
-	Unit             string         `json:"unit"`
-	Brief            string         `json:"brief"`
-	Stability        string         `json:"stability"`
-	RequirementLevel string         `json:"requirement_level"`
-	BucketLayout     string         `json:"bucket_layout,omitempty"`
-	Boundaries       []float64      `json:"boundaries,omitempty"`
-	SeriesLimit      int            `json:"series_limit,omitempty"`
-	Attributes       []AttributeUse `json:"attributes"`
-	Deprecated       *Deprecation   `json:"deprecated,omitempty"`
-}
-
-// AttributeUse is an attribute as a metric or event uses it.
-type AttributeUse struct {
-	ID               string `json:"id"`
-	RequirementLevel string `json:"requirement_level"`
-}
-
-// ResolvedEvent is one event group.
-type ResolvedEvent struct {
-	Name       string         `json:"name"`
-	Brief      string         `json:"brief"`
-	Attributes []AttributeUse `json:"attributes"`
-}
-
-// ResolvedRedaction is the redaction rules with the sensitive keys gathered.
-type ResolvedRedaction struct {
-	RedactionSpec
-	SensitiveKeys []string `json:"sensitive_keys"`
-}
-
 // Resolve turns a registry that passed Check into its resolved form.
-func Resolve(reg *Registry) (*Resolved, error) {
+func Resolve(reg *Registry) (*schema.Registry, error) {
 	if reg.Manifest == nil {
 		return nil, fmt.Errorf("%s: no manifest", reg.Dir)
 	}
-	r := &Resolved{SchemaURL: reg.Manifest.SchemaURL, Version: reg.Manifest.SemconvVersion}
+	r := &schema.Registry{SchemaURL: reg.Manifest.SchemaURL, Version: reg.Manifest.SemconvVersion}
 	layouts := map[string][]float64{}
 	defs := map[string]*Attribute{}
 	for _, g := range reg.Groups {
 		for _, l := range g.Seam.BucketLayouts {
 			layouts[l.Name] = l.Boundaries
-			r.BucketLayouts = append(r.BucketLayouts, ResolvedLayout{Name: l.Name, Boundaries: l.Boundaries})
+			r.BucketLayouts = append(r.BucketLayouts, schema.BucketLayout{Name: l.Name, Boundaries: l.Boundaries})
 		}
 		for _, a := range g.Attributes {
 			if a.ID != "" {
@@ -111,8 +29,13 @@ func Resolve(reg *Registry) (*Resolved, error) {
 		if g.Seam.Log != nil {
 			r.Log = *g.Seam.Log
 		}
-		if g.Seam.Redaction != nil {
-			r.Redaction.RedactionSpec = *g.Seam.Redaction
+		if rs := g.Seam.Redaction; rs != nil {
+			r.Redaction.Replacement, r.Redaction.KeyPatterns = rs.Replacement, rs.KeyPatterns
+			for _, p := range rs.ValuePatterns {
+				r.Redaction.ValuePatterns = append(r.Redaction.ValuePatterns, schema.RedactionPattern{
+					Name: p.Name, Regex: p.Regex, Replacement: p.Replacement, Validate: p.Validate,
+				})
+			}
 		}
 	}
 	for _, a := range defs {
@@ -121,7 +44,7 @@ func Resolve(reg *Registry) (*Resolved, error) {
 			r.Redaction.SensitiveKeys = append(r.Redaction.SensitiveKeys, a.ID)
 		}
 	}
-	slices.SortFunc(r.Attributes, func(a, b ResolvedAttribute) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Attributes, func(a, b schema.Attribute) int { return strings.Compare(a.ID, b.ID) })
 	slices.Sort(r.Redaction.SensitiveKeys)
 
 	for _, g := range reg.Groups {
@@ -131,7 +54,7 @@ func Resolve(reg *Registry) (*Resolved, error) {
 		}
 		switch g.Type {
 		case "metric":
-			m := ResolvedMetric{
+			m := schema.Metric{
 				Name: g.MetricName, Instrument: g.Instrument, Unit: g.Unit, Brief: strings.TrimSpace(g.Brief),
 				Stability: g.Stability, RequirementLevel: g.MetricRequirementLevel, BucketLayout: g.Seam.Buckets,
 				Boundaries: layouts[g.Seam.Buckets], SeriesLimit: g.Seam.SeriesLimit, Attributes: uses,
@@ -142,16 +65,16 @@ func Resolve(reg *Registry) (*Resolved, error) {
 			}
 			r.Metrics = append(r.Metrics, m)
 		case "event":
-			r.Events = append(r.Events, ResolvedEvent{Name: g.Name, Brief: strings.TrimSpace(g.Brief), Attributes: uses})
+			r.Events = append(r.Events, schema.Event{Name: g.Name, Brief: strings.TrimSpace(g.Brief), Attributes: uses})
 		}
 	}
-	slices.SortFunc(r.Metrics, func(a, b ResolvedMetric) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(r.Events, func(a, b ResolvedEvent) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(r.Metrics, func(a, b schema.Metric) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(r.Events, func(a, b schema.Event) int { return strings.Compare(a.Name, b.Name) })
 	return r, nil
 }
 
-func resolveAttribute(a *Attribute) ResolvedAttribute {
-	ra := ResolvedAttribute{
+func resolveAttribute(a *Attribute) schema.Attribute {
+	ra := schema.Attribute{
 		ID: a.ID, Type: a.Type, Brief: strings.TrimSpace(a.Brief), Stability: a.Stability, Examples: a.Examples,
 		Deprecated: deprecation(a.Deprecated), CardinalityLimit: a.Seam.CardinalityLimit,
 		OverflowValue: a.Seam.OverflowValue, ValuePattern: a.Seam.ValuePattern, MaxLength: a.Seam.MaxLength,
@@ -159,13 +82,13 @@ func resolveAttribute(a *Attribute) ResolvedAttribute {
 		Correlation: a.Seam.Correlation,
 	}
 	for _, m := range a.Members {
-		ra.Members = append(ra.Members, ResolvedMember{ID: m.ID, Value: m.Value, Brief: m.Brief})
+		ra.Members = append(ra.Members, schema.Member{ID: m.ID, Value: m.Value, Brief: m.Brief})
 	}
 	return ra
 }
 
-func attributeUses(g *Group, defs map[string]*Attribute) ([]AttributeUse, error) {
-	uses := []AttributeUse{}
+func attributeUses(g *Group, defs map[string]*Attribute) ([]schema.AttributeUse, error) {
+	uses := []schema.AttributeUse{}
 	for _, a := range g.Attributes {
 		id := a.ID
 		if a.Ref != "" {
@@ -178,41 +101,23 @@ func attributeUses(g *Group, defs map[string]*Attribute) ([]AttributeUse, error)
 		if level == "" {
 			level = "recommended"
 		}
-		uses = append(uses, AttributeUse{ID: id, RequirementLevel: level})
+		uses = append(uses, schema.AttributeUse{ID: id, RequirementLevel: level})
 	}
-	slices.SortFunc(uses, func(a, b AttributeUse) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(uses, func(a, b schema.AttributeUse) int { return strings.Compare(a.ID, b.ID) })
 	return uses, nil
 }
 
-func deprecation(d *Deprecated) *Deprecation {
+func deprecation(d *Deprecated) *schema.Deprecation {
 	if d == nil {
 		return nil
 	}
-	return &Deprecation{Reason: d.Reason, RenamedTo: d.RenamedTo}
-}
-
-// Attribute returns the definition with the given id.
-func (r *Resolved) Attribute(id string) *ResolvedAttribute {
-	i, ok := slices.BinarySearchFunc(r.Attributes, id, func(a ResolvedAttribute, id string) int { return strings.Compare(a.ID, id) })
-	if !ok {
-		return nil
-	}
-	return &r.Attributes[i]
-}
-
-// Metric returns the metric with the given name.
-func (r *Resolved) Metric(name string) *ResolvedMetric {
-	i, ok := slices.BinarySearchFunc(r.Metrics, name, func(m ResolvedMetric, name string) int { return strings.Compare(m.Name, name) })
-	if !ok {
-		return nil
-	}
-	return &r.Metrics[i]
+	return &schema.Deprecation{Reason: d.Reason, RenamedTo: d.RenamedTo}
 }
 
 // LoadResolved loads, checks and resolves DIR in one step, for commands
 // that need a valid registry and have nothing to say about a broken one
 // beyond its findings.
-func LoadResolved(dir string) (*Resolved, Findings, error) {
+func LoadResolved(dir string) (*schema.Registry, Findings, error) {
 	reg, findings, err := Load(dir)
 	if err != nil {
 		return nil, nil, err

@@ -1,7 +1,6 @@
 package schemaprocessor
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,14 +92,8 @@ func TestRedactionCorpus(t *testing.T) {
 // ordinary values; none may be mistaken for a secret, except those of
 // attributes the schema marks sensitive.
 func TestNoFalseRedactionOfSchemaExamples(t *testing.T) {
-	var reg struct {
-		Attributes []struct {
-			ID          string `json:"id"`
-			Examples    []any  `json:"examples"`
-			Sensitivity string `json:"sensitivity"`
-		} `json:"attributes"`
-	}
-	require.NoError(t, json.Unmarshal(seamschema.Resolved, &reg))
+	reg, err := seamschema.Load()
+	require.NoError(t, err)
 	h := newHarness(t, ModeEnforce)
 	td, span := newTraces(map[string]any{"service.name": "checkout"}, nil)
 	type example struct{ key, value string }

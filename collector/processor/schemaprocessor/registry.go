@@ -1,67 +1,12 @@
 package schemaprocessor
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	seamschema "github.com/seamtel/seam/schema"
 )
-
-// The resolved registry as written by `seam schema generate`
-// (schema/resolved.json). Only the fields enforcement needs are decoded.
-type resolvedRegistry struct {
-	SchemaURL  string              `json:"schema_url"`
-	Attributes []resolvedAttribute `json:"attributes"`
-	Metrics    []resolvedMetric    `json:"metrics"`
-	Events     []resolvedEvent     `json:"events"`
-	Log        resolvedLog         `json:"log"`
-}
-
-type resolvedAttribute struct {
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Members []struct {
-		ID    string `json:"id"`
-		Value any    `json:"value"`
-	} `json:"members"`
-	Deprecated *struct {
-		Reason    string `json:"reason"`
-		RenamedTo string `json:"renamed_to"`
-	} `json:"deprecated"`
-	CardinalityLimit int      `json:"cardinality_limit"`
-	OverflowValue    string   `json:"overflow_value"`
-	Aliases          []string `json:"aliases"`
-}
-
-type resolvedAttributeUse struct {
-	ID               string `json:"id"`
-	RequirementLevel string `json:"requirement_level"`
-}
-
-type resolvedMetric struct {
-	Name        string                 `json:"name"`
-	Instrument  string                 `json:"instrument"`
-	Unit        string                 `json:"unit"`
-	Boundaries  []float64              `json:"boundaries"`
-	SeriesLimit int                    `json:"series_limit"`
-	Attributes  []resolvedAttributeUse `json:"attributes"`
-}
-
-type resolvedEvent struct {
-	Name       string                 `json:"name"`
-	Attributes []resolvedAttributeUse `json:"attributes"`
-}
-
-type resolvedLog struct {
-	Fields []struct {
-		Name string `json:"name"`
-		Role string `json:"role"`
-	} `json:"fields"`
-	Levels []struct {
-		Name           string `json:"name"`
-		SeverityNumber int32  `json:"severity_number"`
-	} `json:"levels"`
-}
 
 // logEventName is the registry event that describes a canonical log record.
 const logEventName = "seam.log"
@@ -133,15 +78,13 @@ type schema struct {
 	logResource []string
 }
 
-// compileSchema decodes and compiles a resolved registry. sensitive tells
-// which attribute keys the redaction rules replace whole.
+// compileSchema decodes and compiles a resolved registry (the JSON of
+// seamschema.Registry). sensitive tells which attribute keys the redaction
+// rules replace whole.
 func compileSchema(resolvedJSON []byte, sensitive func(key string) bool) (*schema, error) {
-	var reg resolvedRegistry
-	if err := json.Unmarshal(resolvedJSON, &reg); err != nil {
-		return nil, fmt.Errorf("schema: decode resolved registry: %w", err)
-	}
-	if reg.SchemaURL == "" {
-		return nil, errors.New("schema: resolved registry has no schema_url")
+	reg, err := seamschema.Parse(resolvedJSON)
+	if err != nil {
+		return nil, err
 	}
 	s := &schema{
 		url:         reg.SchemaURL,
@@ -220,20 +163,20 @@ func compileSchema(resolvedJSON []byte, sensitive func(key string) bool) (*schem
 	return s, nil
 }
 
-func (s *schema) compileLog(reg resolvedRegistry) error {
+func (s *schema) compileLog(reg *seamschema.Registry) error {
 	if len(reg.Log.Levels) == 0 {
 		return errors.New("schema: resolved registry has no log levels")
 	}
 	for i, l := range reg.Log.Levels {
-		s.levels[l.Name] = l.SeverityNumber
+		s.levels[l.Name] = int32(l.SeverityNumber)
 		s.levelFold[strings.ToLower(l.Name)] = l.Name
 		// A level covers its number up to the next level's, as OTel's
 		// severity ranges do (INFO is 9..12).
 		upper := int32(len(s.levelBySeverity) - 1)
 		if i+1 < len(reg.Log.Levels) {
-			upper = reg.Log.Levels[i+1].SeverityNumber - 1
+			upper = int32(reg.Log.Levels[i+1].SeverityNumber) - 1
 		}
-		for n := l.SeverityNumber; n <= upper && n > 0 && int(n) < len(s.levelBySeverity); n++ {
+		for n := int32(l.SeverityNumber); n <= upper && n > 0 && int(n) < len(s.levelBySeverity); n++ {
 			s.levelBySeverity[n] = l.Name
 		}
 	}
