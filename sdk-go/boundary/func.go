@@ -83,7 +83,6 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 	}, nil
 }
 
-
 // Call runs the entry point with ctx's trace context, deadline and
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).

@@ -61,7 +61,6 @@ func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
 // scopeName is the instrumentation scope of the boundary instruments.
 const scopeName = "github.com/seamtel/seam/sdk-go/seamhttp"
 
-
 // Call makes one call: call sends the request (through a client with
 // Transport, so the other side continues the trace) with the context it is
 // given, and reads the reply, checking the response with CheckResponse.
