@@ -1,6 +1,7 @@
 //! The OTLP exporters, built from the resolved settings only: each is given
 //! its endpoint, headers, timeout and protocol explicitly, so that
-//! `opentelemetry-otlp` has nothing left to read from `OTEL_*` itself.
+//! `opentelemetry-otlp` has nothing left to read from `OTEL_*` itself; and
+//! the check that this build can send what the settings ask for.
 
 use std::sync::Arc;
 
@@ -10,11 +11,40 @@ use opentelemetry_otlp::{
 use opentelemetry_sdk::metrics::Temporality;
 
 use crate::config::Protocol;
-use crate::error::Error;
+use crate::error::{ConfigProblem, Error};
 use crate::export::http::{blocking_client, SeamHttpClient};
 use crate::export::{Health, Runner};
 use crate::settings::Settings;
 use crate::signal::Signal;
+
+/// What this build can send: gRPC needs its feature, and TLS is not
+/// compiled in, so an https endpoint would fail every export.
+pub(super) fn check_transport(settings: &Settings) -> Result<(), Error> {
+    if settings.protocol == Protocol::Grpc && !cfg!(feature = "grpc-tonic") {
+        return Err(Error::invalid(
+            "protocol",
+            "grpc needs seam's `grpc-tonic` cargo feature",
+        ));
+    }
+    let problems: Vec<_> = Signal::ALL
+        .iter()
+        .filter(|s| settings.exports(**s) && settings.endpoint(**s).starts_with("https://"))
+        .map(|s| {
+            ConfigProblem::new(
+                format!("{} endpoint", s.name()),
+                format!(
+                    "{:?}: this build has no TLS; send to a local collector over http://",
+                    settings.endpoint(*s)
+                ),
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig { problems })
+    }
+}
 
 /// Builds the exporters of one pipeline; the HTTP client is shared.
 pub(super) struct Exporters<'a> {
