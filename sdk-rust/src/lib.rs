@@ -28,7 +28,7 @@
 //! - [`semconv`] holds the schema's constants (generated).
 
 pub mod alloc;
-mod boundary;
+mod boundary_panics;
 mod cardinality;
 mod config;
 mod error;

@@ -29,7 +29,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::boundary::count_panic;
+use crate::boundary_panics::count_panic;
 use crate::propagation::{ensure_correlation_id, extract_headers, inject_headers};
 use crate::semconv::enums::error_type::PANIC;
 use crate::semconv::enums::seam_boundary_kind;

@@ -12,7 +12,7 @@ use opentelemetry::{global, Context, KeyValue};
 use super::context::Inbound;
 use super::parent::parent_context;
 use super::{SeamContext, SeamError, SeamStatus};
-use crate::boundary::count_panic;
+use crate::boundary_panics::count_panic;
 use crate::pipeline::telemetry;
 use crate::semconv::{attribute, enums};
 

@@ -1,5 +1,6 @@
-//! What the Rust side records of a call across the Go/Rust boundary, whichever way it
-//! crossed: shared by the C ABI (`ffi`) and the HTTP ingress ([`crate::tower`]).
+//! `seam.boundary.panics`: the panics the Rust side catches instead of letting them
+//! cross the Go/Rust boundary, whichever way the call came in. Shared by the C ABI
+//! (`ffi`) and the HTTP ingress ([`crate::tower`]).
 
 use opentelemetry::{global, KeyValue};
 
