@@ -80,10 +80,9 @@ type Config struct {
 
 	// RuntimeMetrics configures the Go runtime metrics.
 	RuntimeMetrics RuntimeMetricsConfig
-	// Profiling, when set, starts continuous profiling (opt-in).
-	Profiling *ProfilingConfig
-	// Prometheus, when set, also serves every metric for scraping (opt-in).
-	Prometheus *PrometheusConfig
+	// Extensions are optional parts Start installs, each from a package of
+	// its own: seamprom (Prometheus /metrics), seamprofile (Pyroscope).
+	Extensions []Extension
 
 	// MetricReaders are read alongside the OTLP exporter with the same
 	// views, e.g. a ManualReader in a test.
@@ -98,29 +97,4 @@ type RuntimeMetricsConfig struct {
 	// Interval is the shortest time between two reads of the runtime's
 	// statistics; collections in between reuse the last read. Default 15s.
 	Interval time.Duration
-}
-
-// ProfilingConfig configures continuous profiling with Pyroscope. Spans
-// started while it runs label the profile samples they cover with their
-// span ID, linking a trace to its profile.
-type ProfilingConfig struct {
-	// ServerAddress is the Pyroscope server, e.g. "http://pyroscope:4040".
-	// Required.
-	ServerAddress string
-	// UploadRate is how often profiles are sent. Default 15s.
-	UploadRate time.Duration
-	// Tags are added to the service's own labels.
-	Tags map[string]string
-	// BasicAuthUser and BasicAuthPassword authenticate to the server.
-	BasicAuthUser, BasicAuthPassword string
-	// TenantID selects a tenant of a multi-tenant server.
-	TenantID string
-}
-
-// PrometheusConfig serves the same instruments as the OTLP path, with the
-// same names, units and buckets, on a Prometheus /metrics handler.
-type PrometheusConfig struct {
-	// Addr, when set, serves /metrics on this address (e.g. ":9464") until
-	// Shutdown. Either way Telemetry.MetricsHandler returns the handler.
-	Addr string
 }

@@ -34,3 +34,21 @@ func TestModuleGraphHasNoCollector(t *testing.T) {
 		}
 	}
 }
+
+// A service that imports only the root package links neither extension's
+// dependencies: profiling and Prometheus pull are opt-in packages.
+func TestRootLinksNoExtension(t *testing.T) {
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goBin, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	if !strings.Contains(string(out), "go.opentelemetry.io/otel/sdk/metric") {
+		t.Fatalf("go list -deps printed no SDK dependency:\n%s", out)
+	}
+	for _, dep := range []string{"github.com/grafana/pyroscope-go", "github.com/prometheus/client_golang", "go.opentelemetry.io/otel/exporters/prometheus"} {
+		if strings.Contains(string(out), dep) {
+			t.Errorf("the root package links %s", dep)
+		}
+	}
+}

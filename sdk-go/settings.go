@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -97,8 +96,7 @@ type settings struct {
 	otelLogger  bool
 
 	runtime       RuntimeMetricsConfig
-	profiling     *ProfilingConfig
-	prometheus    *PrometheusConfig
+	extensions    []Extension
 	metricReaders []sdkmetric.Reader
 }
 
@@ -117,8 +115,7 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 		slogDefault:    cfg.SlogDefault,
 		otelLogger:     cfg.OTelLogger,
 		runtime:        cfg.RuntimeMetrics,
-		profiling:      cfg.Profiling,
-		prometheus:     cfg.Prometheus,
+		extensions:     cfg.Extensions,
 		metricReaders:  cfg.MetricReaders,
 	}
 	var errs []error
@@ -239,19 +236,15 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	} else if s.runtime.Interval == 0 {
 		s.runtime.Interval = 15 * time.Second
 	}
-	if p := s.profiling; p != nil {
-		if p.ServerAddress == "" {
-			fail("Config.Profiling.ServerAddress: required when profiling is on")
-		} else if u, err := url.Parse(p.ServerAddress); err != nil || u.Host == "" {
-			fail("Config.Profiling.ServerAddress: want a URL like http://pyroscope:4040, got %q", p.ServerAddress)
+	for i, e := range s.extensions {
+		if e == nil {
+			fail("Config.Extensions[%d]: nil extension", i)
+			continue
 		}
-		if p.UploadRate < 0 {
-			fail("Config.Profiling.UploadRate: must not be negative, got %v", p.UploadRate)
-		}
-	}
-	if p := s.prometheus; p != nil && p.Addr != "" {
-		if _, _, err := net.SplitHostPort(p.Addr); err != nil {
-			fail("Config.Prometheus.Addr: %v", err)
+		if v, ok := e.(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

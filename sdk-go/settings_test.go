@@ -36,9 +36,6 @@ func TestResolveNamesTheField(t *testing.T) {
 		{"nil handler", Config{ServiceName: "s", LogHandlers: []slog.Handler{nil}}, nil, []string{"Config.LogHandlers[0]: nil handler"}},
 		{"nil reader", Config{ServiceName: "s", MetricReaders: []sdkmetric.Reader{nil}}, nil, []string{"Config.MetricReaders[0]: nil reader"}},
 		{"runtime interval", Config{ServiceName: "s", RuntimeMetrics: RuntimeMetricsConfig{Interval: -1}}, nil, []string{"Config.RuntimeMetrics.Interval"}},
-		{"profiling address", Config{ServiceName: "s", Profiling: &ProfilingConfig{}}, nil, []string{"Config.Profiling.ServerAddress: required"}},
-		{"profiling URL", Config{ServiceName: "s", Profiling: &ProfilingConfig{ServerAddress: "pyroscope"}}, nil, []string{"Config.Profiling.ServerAddress: want a URL"}},
-		{"prometheus addr", Config{ServiceName: "s", Prometheus: &PrometheusConfig{Addr: "9464"}}, nil, []string{"Config.Prometheus.Addr:"}},
 		{"several at once", Config{Protocol: "udp", QueueSize: -1}, nil, []string{"Config.ServiceName", "Config.Protocol", "Config.QueueSize"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

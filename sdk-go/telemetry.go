@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/grafana/pyroscope-go"
 	slogmulti "github.com/samber/slog-multi"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/otel"
@@ -40,14 +38,14 @@ type Telemetry struct {
 	logs     otellog.LoggerProvider
 	logger   *slog.Logger
 	ops      *operations
-	metrics  http.Handler
 	drops    *dropCounter
+	// producer is the runtime histograms' producer, nil when they are off.
+	producer sdkmetric.Producer
 
-	// Shutdown stops these in this order: the profiler and the scrape
-	// server, then the span and log pipelines, and metrics last so the drops
-	// counted while the others flush are exported too. Nil ones are skipped.
-	profiler       *pyroscope.Profiler
-	scrapeServer   *metricsServer
+	// Shutdown stops these in this order: the extensions, then the span
+	// and log pipelines, and metrics last so the drops counted while the
+	// others flush are exported too. Nil ones are skipped.
+	extensions     []Extension
 	traceProvider  *sdktrace.TracerProvider
 	bridge         *asyncHandler
 	bridgeProvider *sdklog.LoggerProvider
@@ -65,8 +63,7 @@ type Telemetry struct {
 
 // Start installs Seam: global tracer, meter and logger providers that
 // export OTLP to the collector, the W3C tracecontext + baggage propagator,
-// the Go runtime metrics and, when configured, profiling and a Prometheus
-// handler. An invalid Config is reported with the field it concerns; an
+// the Go runtime metrics and the configured extensions. An invalid Config is reported with the field it concerns; an
 // unreachable collector is not an error, as exports are retried in the
 // background and their drops counted.
 func Start(ctx context.Context, cfg Config) (*Telemetry, error) {
@@ -93,7 +90,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		out:         out,
 		level:       s.logLevel,
 		serviceName: s.serviceName,
-		impl:        semconv.SeamImplGo.Value.AsString(),
+		impl:        implGo,
 	}
 
 	if s.disabled {
@@ -134,9 +131,11 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		}
 		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops, red))
 	}
-	if s.profiling != nil {
-		if t.profiler, t.tracer, err = startProfiling(s, tp); err != nil {
-			return nil, err
+	for _, e := range s.extensions {
+		if w, ok := e.(TracerProviderExtension); ok {
+			if t.tracer, err = w.WrapTracerProvider(s.extensionContext(t.producer), t.tracer); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -181,12 +180,13 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 }
 
 // startMetrics builds the meter provider: the OTLP exporter on a periodic
-// reader, the Prometheus reader and the caller's readers, all with the
-// schema's views and the runtime histograms.
+// reader, the extensions' readers and the caller's readers, all with the
+// schema's views, and the runtime histograms on the first two.
 func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCounter) (*sdkmetric.MeterProvider, error) {
 	var producer sdkmetric.Producer
 	if !s.runtime.Disabled {
 		producer = newRuntimeHistograms(s.runtime.Interval)
+		t.producer = producer
 	}
 	var readerOpts []sdkmetric.PeriodicReaderOption
 	if producer != nil {
@@ -209,21 +209,15 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCo
 			)...,
 		)))
 	}
-	if s.prometheus != nil {
-		reader, handler, err := newPrometheusReader(producer, map[string]string{
-			"service_name": s.serviceName,
-			"seam_impl":    semconv.SeamImplGo.Value.AsString(),
-		})
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, sdkmetric.WithReader(reader))
-		t.metrics = handler
-		if s.prometheus.Addr != "" {
-			var err error
-			if t.scrapeServer, err = serveMetrics(s.prometheus.Addr, handler); err != nil {
+	for _, e := range s.extensions {
+		// Started here, stopped by Shutdown even if Start fails later.
+		t.extensions = append(t.extensions, e)
+		if m, ok := e.(MetricReaderExtension); ok {
+			reader, err := m.MetricReader(s.extensionContext(producer))
+			if err != nil {
 				return nil, err
 			}
+			opts = append(opts, sdkmetric.WithReader(reader))
 		}
 	}
 	for _, r := range s.metricReaders {
@@ -232,18 +226,6 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCo
 	mp := sdkmetric.NewMeterProvider(opts...)
 	t.meter, t.meterProvider = mp, mp
 	return mp, nil
-}
-
-// stopProfiler stops p, giving up waiting when ctx ends.
-func stopProfiler(ctx context.Context, p *pyroscope.Profiler) error {
-	done := make(chan error, 1)
-	go func() { done <- p.Stop() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // newLogger builds the handler chain: redaction once, then the fan-out to
@@ -277,10 +259,6 @@ func (t *Telemetry) MeterProvider() metric.MeterProvider { return t.meter }
 
 // LoggerProvider returns the installed OpenTelemetry logger provider.
 func (t *Telemetry) LoggerProvider() otellog.LoggerProvider { return t.logs }
-
-// MetricsHandler returns the Prometheus /metrics handler, or nil unless
-// Config.Prometheus is set.
-func (t *Telemetry) MetricsHandler() http.Handler { return t.metrics }
 
 // ForceFlush exports everything recorded so far, giving up when ctx ends.
 func (t *Telemetry) ForceFlush(ctx context.Context) error {
@@ -323,11 +301,8 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 			before = t.drops.snapshot()
 		}
 		var errs []error
-		if t.profiler != nil {
-			errs = append(errs, stopProfiler(ctx, t.profiler))
-		}
-		if t.scrapeServer != nil {
-			errs = append(errs, t.scrapeServer.close())
+		for _, e := range t.extensions {
+			errs = append(errs, e.Shutdown(ctx))
 		}
 		errs = append(errs, t.shutdownSpansAndLogs(ctx)...)
 		if t.meterProvider != nil {

@@ -1,4 +1,4 @@
-package seam
+package seamprofile
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	seam "github.com/seamtel/seam/sdk-go"
 )
 
 // ingest is the receiving end of Pyroscope's push API: it keeps each
@@ -52,16 +54,16 @@ func TestProfiling(t *testing.T) {
 	in := &ingest{profiles: map[string][][]byte{}}
 	srv := httptest.NewServer(in)
 	defer srv.Close()
-	tel, err := Start(context.Background(), Config{
+	tel, err := seam.Start(context.Background(), seam.Config{
 		ServiceName: "pricing", ServiceVersion: "1.4.2", LogWriter: io.Discard,
-		Endpoint: deadEndpoint(t), ExportTimeout: 200 * time.Millisecond,
-		Profiling: &ProfilingConfig{ServerAddress: srv.URL, UploadRate: time.Second, Tags: map[string]string{"team": "checkout"}},
+		Endpoint: "http://127.0.0.1:1", ExportTimeout: 200 * time.Millisecond,
+		Extensions: []seam.Extension{New(Config{ServerAddress: srv.URL, UploadRate: time.Second, Tags: map[string]string{"team": "checkout"}})},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Burn CPU inside an operation's span so the profiler samples it.
-	_ = Measure(context.Background(), "checkout.price", func(context.Context) error {
+	_ = seam.Measure(context.Background(), "checkout.price", func(context.Context) error {
 		deadline := time.Now().Add(1500 * time.Millisecond)
 		x := 0
 		for time.Now().Before(deadline) {
@@ -111,4 +113,21 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// A bad Config is refused by seam.Start, named with the other problems.
+func TestStartRefusesABadConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "seamprofile: Config.ServerAddress: required"},
+		{Config{ServerAddress: "pyroscope"}, "seamprofile: Config.ServerAddress: want a URL"},
+		{Config{ServerAddress: "http://p:4040", UploadRate: -1}, "seamprofile: Config.UploadRate"},
+	} {
+		_, err := seam.Start(context.Background(), seam.Config{Extensions: []seam.Extension{New(c.cfg)}})
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Config.ServiceName") {
+			t.Errorf("%+v: error %v, want %q with the other problems", c.cfg, err, c.want)
+		}
+	}
 }
