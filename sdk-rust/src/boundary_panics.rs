@@ -4,25 +4,18 @@
 
 use opentelemetry::{global, KeyValue};
 
-use crate::pipeline::descriptor;
-use crate::semconv::{attribute, metric};
+use crate::semconv::{attribute, instruments};
 
 /// Adds one to `seam.boundary.panics` for `operation` crossing by `kind` (a
 /// `seam_boundary_kind` value).
 pub(crate) fn count_panic(operation: &'static str, kind: &'static str) {
     // Panics are rare, so the instrument is looked up each time: that always reaches the
     // meter provider installed now, even one installed after the first call.
-    let (unit, description) = descriptor(metric::SEAM_BOUNDARY_PANICS);
-    global::meter_with_scope(crate::scope())
-        .u64_counter(metric::SEAM_BOUNDARY_PANICS)
-        .with_unit(unit)
-        .with_description(description)
-        .build()
-        .add(
-            1,
-            &[
-                KeyValue::new(attribute::SEAM_OPERATION, operation),
-                KeyValue::new(attribute::SEAM_BOUNDARY_KIND, kind),
-            ],
-        );
+    instruments::seam_boundary_panics(&global::meter_with_scope(crate::scope())).add(
+        1,
+        &[
+            KeyValue::new(attribute::SEAM_OPERATION, operation),
+            KeyValue::new(attribute::SEAM_BOUNDARY_KIND, kind),
+        ],
+    );
 }

@@ -25,7 +25,8 @@
 //!   `tower` ingress also turns a handler's panic into a counted 500.
 //! - [`alloc::Counting`] counts the Rust global allocator.
 //! - (feature `ffi`) `ffi` is the C ABI boundary for in-process calls from Go.
-//! - [`semconv`] holds the schema's constants (generated).
+//! - [`semconv`] holds the schema's constants and a constructor per metric
+//!   (generated).
 
 pub mod alloc;
 mod boundary_panics;

@@ -24,7 +24,7 @@ use crate::cardinality::Bounded;
 use crate::error_class::{Classify, ErrorClass};
 use crate::pipeline::{self, Telemetry};
 use crate::role::Role;
-use crate::semconv::{attribute, enums, limits, metric};
+use crate::semconv::{attribute, enums, instruments, limits, metric};
 
 /// The instruments and caches behind [`operation`], owned by the pipeline.
 #[derive(Debug)]
@@ -42,18 +42,8 @@ pub(crate) struct Operations {
 
 impl Operations {
     pub(crate) fn new(meter: &Meter) -> Self {
-        let (unit, description) = pipeline::descriptor(metric::SEAM_OPERATION_DURATION);
-        let duration = meter
-            .f64_histogram(metric::SEAM_OPERATION_DURATION)
-            .with_unit(unit)
-            .with_description(description)
-            .build();
-        let (unit, description) = pipeline::descriptor(metric::SEAM_OPERATION_OVERFLOWS);
-        let overflows = meter
-            .u64_counter(metric::SEAM_OPERATION_OVERFLOWS)
-            .with_unit(unit)
-            .with_description(description)
-            .build();
+        let duration = instruments::seam_operation_duration(meter);
+        let overflows = instruments::seam_operation_overflows(meter);
         let overflow = |reason| {
             Arc::new(Kind::new(
                 limits::SEAM_OPERATION_OVERFLOW_VALUE,

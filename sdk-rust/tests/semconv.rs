@@ -1,6 +1,16 @@
-//! The generated constants agree with the schema's conformance vectors.
+//! The generated constants agree with the schema's conformance vectors, and
+//! the generated constructors build each metric as the schema says.
 
-use seam::semconv::{self, Instrument};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use opentelemetry::metrics::{Counter, Histogram, Meter, MeterProvider as _, UpDownCounter};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
+use seam::semconv::{self, instruments, observable, Instrument};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -76,4 +86,180 @@ fn log_levels_and_fields_follow_the_schema() {
     );
     assert_eq!(semconv::enums::seam_impl::RUST, "rust");
     assert_eq!(semconv::limits::SEAM_OPERATION_OVERFLOW_VALUE, "_other");
+}
+
+/// What an exported metric says about the instrument that recorded it.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    instrument: Instrument,
+    unit: String,
+    description: String,
+    boundaries: Vec<f64>,
+}
+
+/// Keeps what it is asked to export, by metric name.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<BTreeMap<String, Seen>>>);
+
+fn seen<T>(data: &MetricData<T>) -> (Instrument, Vec<f64>) {
+    match data {
+        MetricData::Gauge(_) => (Instrument::Gauge, Vec::new()),
+        MetricData::Sum(sum) if sum.is_monotonic() => (Instrument::Counter, Vec::new()),
+        MetricData::Sum(_) => (Instrument::UpDownCounter, Vec::new()),
+        MetricData::Histogram(h) => (
+            Instrument::Histogram,
+            h.data_points()
+                .next()
+                .map(|p| p.bounds().collect())
+                .unwrap_or_default(),
+        ),
+        MetricData::ExponentialHistogram(_) => panic!("no schema metric is exponential"),
+    }
+}
+
+impl PushMetricExporter for Capture {
+    fn export(
+        &self,
+        metrics: &ResourceMetrics,
+    ) -> impl std::future::Future<Output = OTelSdkResult> + Send {
+        let mut kept = self.0.lock().expect("lock");
+        for metric in metrics.scope_metrics().flat_map(|s| s.metrics()) {
+            let (instrument, boundaries) = match metric.data() {
+                AggregatedMetrics::F64(d) => seen(d),
+                AggregatedMetrics::U64(d) => seen(d),
+                AggregatedMetrics::I64(d) => seen(d),
+            };
+            kept.insert(
+                metric.name().to_owned(),
+                Seen {
+                    instrument,
+                    unit: metric.unit().to_owned(),
+                    description: metric.description().to_owned(),
+                    boundaries,
+                },
+            );
+        }
+        std::future::ready(Ok(()))
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn temporality(&self) -> Temporality {
+        Temporality::Cumulative
+    }
+}
+
+/// Runs `record` against a meter of a provider with no views, so that all
+/// the exported metrics know is what the instruments were built with.
+fn export(record: impl FnOnce(&Meter)) -> BTreeMap<String, Seen> {
+    let capture = Capture::default();
+    let provider = SdkMeterProvider::builder()
+        .with_reader(PeriodicReader::builder(capture.clone()).build())
+        .build();
+    record(&provider.meter("semconv-test"));
+    provider.force_flush().expect("flush");
+    provider.shutdown().expect("shutdown");
+    let seen = std::mem::take(&mut *capture.0.lock().expect("lock"));
+    seen
+}
+
+/// One measurement on a synchronous instrument, whatever its type.
+trait RecordOne {
+    fn record_one(&self);
+}
+
+impl RecordOne for Counter<u64> {
+    fn record_one(&self) {
+        self.add(1, &[]);
+    }
+}
+
+impl RecordOne for Counter<f64> {
+    fn record_one(&self) {
+        self.add(1.0, &[]);
+    }
+}
+
+impl RecordOne for UpDownCounter<i64> {
+    fn record_one(&self) {
+        self.add(1, &[]);
+    }
+}
+
+impl RecordOne for Histogram<f64> {
+    fn record_one(&self) {
+        self.record(0.001, &[]);
+    }
+}
+
+fn want(m: &semconv::MetricDescriptor) -> Seen {
+    Seen {
+        instrument: m.instrument,
+        unit: m.unit.to_owned(),
+        description: m.description.to_owned(),
+        boundaries: m.boundaries.to_vec(),
+    }
+}
+
+#[test]
+fn every_constructor_builds_its_metric_as_the_schema_says() {
+    macro_rules! record {
+        ($meter:expr; $($f:ident),* $(,)?) => {
+            $(instruments::$f($meter).record_one();)*
+        };
+    }
+    let got = export(|m| {
+        record!(m;
+            go_config_gogc, go_goroutine_count, go_memory_allocated, go_memory_allocations,
+            go_memory_gc_goal, go_memory_gc_pause_duration, go_memory_limit, go_memory_used,
+            go_processor_limit, go_schedule_duration, http_server_request_duration,
+            process_cpu_time, process_memory_usage, process_memory_virtual,
+            rpc_server_call_duration, seam_boundary_call_duration, seam_boundary_fallbacks,
+            seam_boundary_panics, seam_collector_schema_findings, seam_go_cgo_calls,
+            seam_operation_duration, seam_operation_overflows, seam_rust_memory_allocated,
+            seam_rust_memory_allocations, seam_rust_memory_used, seam_telemetry_dropped,
+        );
+    });
+    let want: BTreeMap<String, Seen> = semconv::METRICS
+        .iter()
+        .map(|m| (m.name.to_owned(), want(m)))
+        .collect();
+    assert_eq!(
+        got, want,
+        "a schema metric without its constructor here, or built differently"
+    );
+}
+
+#[test]
+fn every_observable_builder_carries_the_schemas_kind_unit_and_description() {
+    macro_rules! observe {
+        ($meter:expr; $($f:ident),* $(,)?) => {
+            $(observable::$f($meter).with_callback(|o| o.observe(Default::default(), &[])).build();)*
+        };
+    }
+    let got = export(|m| {
+        observe!(m;
+            go_config_gogc, go_goroutine_count, go_memory_allocated, go_memory_allocations,
+            go_memory_gc_goal, go_memory_limit, go_memory_used, go_processor_limit,
+            process_cpu_time, process_memory_usage, process_memory_virtual,
+            seam_boundary_fallbacks, seam_boundary_panics, seam_collector_schema_findings,
+            seam_go_cgo_calls, seam_operation_overflows, seam_rust_memory_allocated,
+            seam_rust_memory_allocations, seam_rust_memory_used, seam_telemetry_dropped,
+        );
+    });
+    let want: BTreeMap<String, Seen> = semconv::METRICS
+        .iter()
+        .filter(|m| m.instrument != Instrument::Histogram)
+        .map(|m| (m.name.to_owned(), want(m)))
+        .collect();
+    assert_eq!(
+        got, want,
+        "a schema metric without its builder here, or built differently"
+    );
 }

@@ -7,9 +7,8 @@ use std::sync::Arc;
 use opentelemetry::metrics::{Meter, ObservableCounter};
 use opentelemetry::KeyValue;
 
-use crate::pipeline::descriptor;
 use crate::semconv::enums::seam_telemetry_reason;
-use crate::semconv::{attribute, metric};
+use crate::semconv::{attribute, observable};
 use crate::signal::Signal;
 
 /// Why an item was dropped.
@@ -56,11 +55,7 @@ impl Dropped {
             })
         });
         let dropped = Arc::clone(self);
-        let (unit, description) = descriptor(metric::SEAM_TELEMETRY_DROPPED);
-        meter
-            .u64_observable_counter(metric::SEAM_TELEMETRY_DROPPED)
-            .with_unit(unit)
-            .with_description(description)
+        observable::seam_telemetry_dropped(meter)
             .with_callback(move |observer| {
                 for (s, by_reason) in dropped.counts.iter().enumerate() {
                     for (r, count) in by_reason.iter().enumerate() {

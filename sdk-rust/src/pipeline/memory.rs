@@ -3,9 +3,8 @@
 
 use opentelemetry::metrics::{Meter, ObservableCounter, ObservableUpDownCounter};
 
-use super::descriptor;
 use crate::alloc;
-use crate::semconv::metric;
+use crate::semconv::observable;
 
 /// The `seam.rust.memory.*` instruments, read from [`alloc::stats`] at
 /// each collection.
@@ -17,25 +16,13 @@ pub(super) struct AllocatorInstruments {
 
 impl AllocatorInstruments {
     pub(super) fn register(meter: &Meter) -> Self {
-        let (unit, description) = descriptor(metric::SEAM_RUST_MEMORY_ALLOCATED);
-        let allocated = meter
-            .u64_observable_counter(metric::SEAM_RUST_MEMORY_ALLOCATED)
-            .with_unit(unit)
-            .with_description(description)
+        let allocated = observable::seam_rust_memory_allocated(meter)
             .with_callback(|o| o.observe(alloc::stats().allocated_bytes, &[]))
             .build();
-        let (unit, description) = descriptor(metric::SEAM_RUST_MEMORY_ALLOCATIONS);
-        let allocations = meter
-            .u64_observable_counter(metric::SEAM_RUST_MEMORY_ALLOCATIONS)
-            .with_unit(unit)
-            .with_description(description)
+        let allocations = observable::seam_rust_memory_allocations(meter)
             .with_callback(|o| o.observe(alloc::stats().allocations, &[]))
             .build();
-        let (unit, description) = descriptor(metric::SEAM_RUST_MEMORY_USED);
-        let used = meter
-            .i64_observable_up_down_counter(metric::SEAM_RUST_MEMORY_USED)
-            .with_unit(unit)
-            .with_description(description)
+        let used = observable::seam_rust_memory_used(meter)
             .with_callback(|o| o.observe(alloc::stats().used_bytes, &[]))
             .build();
         AllocatorInstruments {

@@ -25,7 +25,7 @@ use opentelemetry::InstrumentationScope;
 pub(crate) use self::global::telemetry;
 pub use self::global::{init, shutdown, Guard};
 pub(crate) use self::providers::Telemetry;
-use crate::semconv::{self, SCHEMA_URL};
+use crate::semconv::SCHEMA_URL;
 
 /// The instrumentation scope of everything this crate emits.
 pub fn scope() -> InstrumentationScope {
@@ -33,10 +33,4 @@ pub fn scope() -> InstrumentationScope {
         .with_version(env!("CARGO_PKG_VERSION"))
         .with_schema_url(SCHEMA_URL)
         .build()
-}
-
-/// The schema's unit and description for `name` (empty if it is unknown,
-/// which the generated-constants test rules out).
-pub(crate) fn descriptor(name: &str) -> (&'static str, &'static str) {
-    semconv::metric(name).map_or(("", ""), |d| (d.unit, d.description))
 }
