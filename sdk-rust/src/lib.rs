@@ -52,11 +52,12 @@ mod signal;
 #[cfg(feature = "grpc-tonic")]
 pub mod tonic;
 pub mod tower;
-pub mod trace;
+mod trace;
 
 pub use config::{Config, Protocol};
 pub use error::{ConfigProblem, Error, ShutdownReport};
 pub use error_class::{Classified, Classify, ErrorClass};
 pub use operation::{measure, operation, Operation, OperationHandle};
-pub use pipeline::{init, scope, shutdown, Guard};
+pub(crate) use pipeline::scope;
+pub use pipeline::{init, shutdown, Guard};
 pub use role::{with_role, Role, UnknownRole};

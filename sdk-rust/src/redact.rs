@@ -30,11 +30,11 @@ struct ValuePattern {
 
 /// A rule from the schema that this SDK cannot apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleError {
+pub(crate) struct RuleError {
     /// The pattern's name in the schema.
-    pub pattern: &'static str,
+    pub(crate) pattern: &'static str,
     /// What is wrong with it.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl std::fmt::Display for RuleError {
@@ -65,7 +65,7 @@ impl Redactor {
 
     /// Compiles a rule set. Regexes use RE2 syntax with ASCII classes
     /// (`\b`, `\d`, `\s`), as Go's `regexp` reads them.
-    pub fn new(
+    pub(crate) fn new(
         sensitive_keys: &'static [&'static str],
         key_patterns: &'static [&'static str],
         patterns: &'static [redaction::Pattern],
@@ -173,7 +173,7 @@ impl Redactor {
 }
 
 /// The Luhn check over the ASCII digits of `text`.
-pub fn luhn_valid(text: &[u8]) -> bool {
+pub(crate) fn luhn_valid(text: &[u8]) -> bool {
     let mut sum = 0u32;
     let mut count = 0usize;
     for d in text.iter().rev().filter(|b| b.is_ascii_digit()) {

@@ -21,7 +21,7 @@ pub enum Role {
 }
 
 impl Role {
-    /// Every role, in the order of [`Role::index`].
+    /// Every role, in declaration order.
     pub const ALL: [Role; 3] = [Role::Baseline, Role::Candidate, Role::Shadow];
 
     /// The schema's value.
@@ -34,7 +34,7 @@ impl Role {
     }
 
     /// A dense index, for per-role tables.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 

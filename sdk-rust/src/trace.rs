@@ -16,14 +16,14 @@ use crate::semconv::redaction;
 
 /// Redacts each ended span, then hands it to `inner`.
 #[derive(Debug)]
-pub struct RedactingSpanProcessor<P> {
+pub(crate) struct RedactingSpanProcessor<P> {
     inner: P,
     redactor: &'static Redactor,
 }
 
 impl<P: SpanProcessor> RedactingSpanProcessor<P> {
     /// Redacts with the schema's rules before `inner`.
-    pub fn new(inner: P) -> Self {
+    pub(crate) fn new(inner: P) -> Self {
         RedactingSpanProcessor {
             inner,
             redactor: Redactor::schema(),

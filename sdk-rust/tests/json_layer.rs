@@ -123,36 +123,6 @@ fn tracing_spans_give_their_ids_through_the_opentelemetry_layer() {
 }
 
 #[test]
-fn transport_and_sdk_events_never() {
-    use tracing_subscriber::filter::filter_fn;
-    use tracing_subscriber::Layer as _;
-
-    let buffer = Buffer::default();
-    let json = JsonLayer::new("pricing")
-        .with_writer(buffer.clone())
-        .with_filter(filter_fn(seam::log::json_accepts));
-    tracing::subscriber::with_default(tracing_subscriber::registry().with(json), || {
-        tracing::error!(target: "hyper_util::client::legacy", "transport");
-        tracing::warn!(target: "reqwest::connect", "transport");
-        tracing::debug!(target: "opentelemetry_sdk", "sdk chatter");
-        // Seam writes the SDK's diagnostics itself, rate-limited.
-        tracing::warn!(target: "opentelemetry_sdk", name = "BatchSpanProcessor.Export.Error", "export failed");
-        tracing::info!(target: "pricing", "application");
-    });
-    let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
-    let msgs: Vec<_> = text
-        .lines()
-        .map(|l| {
-            l.split("\"msg\":\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap_or("")
-        })
-        .collect();
-    assert_eq!(msgs, ["application"]);
-}
-
-#[test]
 fn an_event_without_a_message_is_named_by_its_place() {
     let lines = capture(|| tracing::info!(target: "pricing", entries = 3));
     assert_eq!(lines.len(), 1);

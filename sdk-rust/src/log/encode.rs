@@ -5,7 +5,7 @@
 /// Appends `bytes` as a JSON string. Escapes only the quote, the backslash
 /// and control characters (`\n`, `\r`, `\t` short, the rest `\u00xx`), keeps
 /// valid UTF-8 as is, and writes U+FFFD for each maximal invalid subsequence.
-pub fn write_str(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn write_str(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     for chunk in bytes.utf8_chunks() {
         write_escaped(out, chunk.valid().as_bytes());
@@ -54,7 +54,7 @@ fn write_escaped(out: &mut Vec<u8>, s: &[u8]) {
 /// including) 1e21, exponent form (`1.5e-7`, `1e+21`) outside. NaN and the
 /// infinities, which JSON has no number for, become the strings `"NaN"`,
 /// `"+Inf"` and `"-Inf"`.
-pub fn write_f64(out: &mut Vec<u8>, v: f64) {
+pub(crate) fn write_f64(out: &mut Vec<u8>, v: f64) {
     if v.is_nan() {
         out.extend_from_slice(b"\"NaN\"");
         return;
@@ -105,7 +105,7 @@ pub fn write_f64(out: &mut Vec<u8>, v: f64) {
 }
 
 /// Appends an integer in decimal.
-pub fn write_i64(out: &mut Vec<u8>, v: i64) {
+pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
         out.push(b'-');
     }
@@ -113,7 +113,7 @@ pub fn write_i64(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends an unsigned integer in decimal.
-pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn write_u64(out: &mut Vec<u8>, mut v: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     loop {
@@ -129,7 +129,7 @@ pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
 
 /// Appends `"YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ"` (RFC 3339, UTC, always nine
 /// fractional digits) for nanoseconds since the Unix epoch.
-pub fn write_time(out: &mut Vec<u8>, unix_nanos: i128) {
+pub(crate) fn write_time(out: &mut Vec<u8>, unix_nanos: i128) {
     let secs = unix_nanos.div_euclid(1_000_000_000) as i64;
     let nanos = unix_nanos.rem_euclid(1_000_000_000) as u32;
     let days = secs.div_euclid(86_400);

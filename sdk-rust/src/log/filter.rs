@@ -29,18 +29,18 @@ fn has_prefix(target: &str, prefix: &str) -> bool {
 }
 
 /// Whether `target` belongs to the exporters' transport stack.
-pub fn is_transport_target(target: &str) -> bool {
+pub(crate) fn is_transport_target(target: &str) -> bool {
     TRANSPORT_TARGETS.iter().any(|p| has_prefix(target, p))
 }
 
 /// Whether `target` is the OpenTelemetry SDK's or its exporters'.
-pub fn is_sdk_target(target: &str) -> bool {
+pub(crate) fn is_sdk_target(target: &str) -> bool {
     has_prefix(target, SDK_TARGET)
 }
 
 /// Whether the OTLP log bridge may export this event: no transport events
 /// and no SDK diagnostics (exporting those could feed back on itself).
-pub fn otlp_accepts(metadata: &Metadata<'_>) -> bool {
+pub(crate) fn otlp_accepts(metadata: &Metadata<'_>) -> bool {
     let target = metadata.target();
     !is_transport_target(target) && !is_sdk_target(target)
 }
@@ -48,13 +48,61 @@ pub fn otlp_accepts(metadata: &Metadata<'_>) -> bool {
 /// Whether the JSON line layer writes this event: no transport events and
 /// no SDK diagnostics, which Seam writes itself, rate-limited, from WARN up
 /// (see [`crate::Guard::layer`]).
-pub fn json_accepts(metadata: &Metadata<'_>) -> bool {
+pub(crate) fn json_accepts(metadata: &Metadata<'_>) -> bool {
     otlp_accepts(metadata)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::filter::filter_fn;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer as _;
+
     use super::*;
+    use crate::log::JsonLayer;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_json_line_never_carries_transport_or_sdk_events() {
+        let buffer = Buffer::default();
+        let json = JsonLayer::new("pricing")
+            .with_writer(buffer.clone())
+            .with_filter(filter_fn(json_accepts));
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(json), || {
+            tracing::error!(target: "hyper_util::client::legacy", "transport");
+            tracing::warn!(target: "reqwest::connect", "transport");
+            tracing::debug!(target: "opentelemetry_sdk", "sdk chatter");
+            // Seam writes the SDK's diagnostics itself, rate-limited.
+            tracing::warn!(target: "opentelemetry_sdk", name = "BatchSpanProcessor.Export.Error", "export failed");
+            tracing::info!(target: "pricing", "application");
+        });
+        let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
+        let msgs: Vec<_> = text
+            .lines()
+            .map(|l| {
+                l.split("\"msg\":\"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .unwrap_or("")
+            })
+            .collect();
+        assert_eq!(msgs, ["application"]);
+    }
 
     #[test]
     fn transport_targets() {

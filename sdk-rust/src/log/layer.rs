@@ -124,7 +124,7 @@ impl<S: Subscriber> Layer<S> for JsonLayer {
 }
 
 /// The `tracing` level of a schema level name, in any case.
-pub fn parse_level(name: &str) -> Option<Level> {
+pub(crate) fn parse_level(name: &str) -> Option<Level> {
     const BY_INDEX: [Level; 5] = [
         Level::TRACE,
         Level::DEBUG,
@@ -139,7 +139,7 @@ pub fn parse_level(name: &str) -> Option<Level> {
 }
 
 /// The schema's name for a `tracing` level.
-pub fn level_name(level: &Level) -> &'static str {
+pub(crate) fn level_name(level: &Level) -> &'static str {
     let index = match *level {
         Level::TRACE => 0,
         Level::DEBUG => 1,

@@ -11,26 +11,26 @@ use crate::semconv::log as fields;
 
 /// The fixed fields of a line, before the message and attributes.
 #[derive(Debug, Clone, Copy)]
-pub struct Header<'a> {
+pub(crate) struct Header<'a> {
     /// Nanoseconds since the Unix epoch, UTC.
-    pub time_unix_nano: i128,
+    pub(crate) time_unix_nano: i128,
     /// One of the schema's level names (`semconv::log::LEVELS`).
-    pub level: &'a str,
+    pub(crate) level: &'a str,
     /// `service.name` of the resource.
-    pub service_name: &'a str,
+    pub(crate) service_name: &'a str,
     /// `seam.impl`: `rust` for everything this crate emits.
-    pub seam_impl: &'a str,
+    pub(crate) seam_impl: &'a str,
     /// The current span's trace id; omitted when absent.
-    pub trace_id: Option<TraceId>,
+    pub(crate) trace_id: Option<TraceId>,
     /// The current span's id; omitted when absent.
-    pub span_id: Option<SpanId>,
+    pub(crate) span_id: Option<SpanId>,
     /// `seam.correlation_id` from the context's baggage; omitted when absent.
-    pub correlation_id: Option<&'a str>,
+    pub(crate) correlation_id: Option<&'a str>,
 }
 
 /// An attribute value as the line encodes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// A string.
     Str(&'a str),
     /// A string that may hold invalid UTF-8 (each bad byte becomes U+FFFD).
@@ -49,7 +49,7 @@ pub enum Value<'a> {
 /// that borrowed values need not outlive the push. Reuse it with
 /// [`Attributes::clear`] to keep the hot path free of allocations.
 #[derive(Debug)]
-pub struct Attributes {
+pub(crate) struct Attributes {
     encoded: Vec<u8>,
     redactor: &'static Redactor,
 }
@@ -62,7 +62,7 @@ impl Default for Attributes {
 
 impl Attributes {
     /// Empty attributes redacted with `redactor`.
-    pub fn new(redactor: &'static Redactor) -> Self {
+    pub(crate) fn new(redactor: &'static Redactor) -> Self {
         Attributes {
             encoded: Vec::with_capacity(256),
             redactor,
@@ -70,13 +70,13 @@ impl Attributes {
     }
 
     /// Forgets every attribute, keeping the buffer.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.encoded.clear();
     }
 
     /// Appends `key: value`, replacing the value of a sensitive key and the
     /// secrets in a string value.
-    pub fn push(&mut self, key: &str, value: Value<'_>) {
+    pub(crate) fn push(&mut self, key: &str, value: Value<'_>) {
         let out = &mut self.encoded;
         out.push(b',');
         encode::write_str(out, key.as_bytes());
@@ -101,7 +101,12 @@ impl Attributes {
 
 /// Appends one complete line, newline included, to `out`. The message is
 /// redacted with the same rules as string attributes.
-pub fn write_line(out: &mut Vec<u8>, header: &Header<'_>, msg: &[u8], attributes: &Attributes) {
+pub(crate) fn write_line(
+    out: &mut Vec<u8>,
+    header: &Header<'_>,
+    msg: &[u8],
+    attributes: &Attributes,
+) {
     out.push(b'{');
     key(out, fields::FIELD_TIME, true);
     encode::write_time(out, header.time_unix_nano);

@@ -2,17 +2,22 @@
 //! over OTLP, both redacted by the schema's rules.
 //!
 //! [`crate::init`] installs both as `tracing` layers. To compose a subscriber
-//! yourself, use [`crate::Guard::layer`] or the parts below.
+//! yourself, use [`crate::Guard::layer`], or [`JsonLayer`] for the line alone.
 
+#[cfg(test)]
+mod conformance;
 mod diagnostics;
-pub mod encode;
+mod encode;
 mod filter;
 mod layer;
 mod line;
 mod otlp;
 
 pub(crate) use diagnostics::{Diagnostics, SdkDiagnostics};
-pub use filter::{is_sdk_target, is_transport_target, json_accepts, otlp_accepts};
-pub use layer::{level_name, parse_level, JsonLayer};
-pub use line::{write_line, Attributes, Header, Value};
-pub use otlp::{SchemaLogRecord, SchemaLogger, SchemaLoggerProvider};
+pub(crate) use filter::{is_sdk_target, is_transport_target, json_accepts, otlp_accepts};
+#[cfg(test)]
+pub(crate) use layer::level_name;
+pub(crate) use layer::parse_level;
+pub use layer::JsonLayer;
+pub(crate) use line::{Attributes, Value};
+pub(crate) use otlp::SchemaLoggerProvider;

@@ -16,13 +16,13 @@ use crate::semconv::{attribute, correlation, redaction};
 /// Wraps an [`SdkLoggerProvider`] so that every record it hands out is
 /// redacted as it is filled in and carries `seam.correlation_id`.
 #[derive(Debug, Clone)]
-pub struct SchemaLoggerProvider {
+pub(crate) struct SchemaLoggerProvider {
     inner: SdkLoggerProvider,
 }
 
 impl SchemaLoggerProvider {
     /// Wraps `inner`.
-    pub fn new(inner: SdkLoggerProvider) -> Self {
+    pub(crate) fn new(inner: SdkLoggerProvider) -> Self {
         SchemaLoggerProvider { inner }
     }
 }
@@ -40,7 +40,7 @@ impl LoggerProvider for SchemaLoggerProvider {
 
 /// The logger of a [`SchemaLoggerProvider`].
 #[derive(Debug)]
-pub struct SchemaLogger {
+pub(crate) struct SchemaLogger {
     inner: SdkLogger,
     redactor: &'static Redactor,
 }
@@ -78,7 +78,7 @@ impl Logger for SchemaLogger {
 
 /// A record whose body and attributes are redacted as they are set.
 #[derive(Debug)]
-pub struct SchemaLogRecord {
+pub(crate) struct SchemaLogRecord {
     inner: SdkLogRecord,
     redactor: &'static Redactor,
 }

@@ -28,7 +28,7 @@ pub(crate) use self::providers::Telemetry;
 use crate::semconv::SCHEMA_URL;
 
 /// The instrumentation scope of everything this crate emits.
-pub fn scope() -> InstrumentationScope {
+pub(crate) fn scope() -> InstrumentationScope {
     InstrumentationScope::builder("seam")
         .with_version(env!("CARGO_PKG_VERSION"))
         .with_schema_url(SCHEMA_URL)

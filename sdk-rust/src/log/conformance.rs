@@ -1,11 +1,13 @@
 //! The shared conformance vectors (schema/testdata/conformance/logs.json):
-//! every record must render to exactly its `line`, byte for byte.
+//! every record must render to exactly its `line`, byte for byte. A unit test,
+//! since the line's parts are the crate's own.
 
 use std::path::PathBuf;
 
 use opentelemetry::{SpanId, TraceId};
-use seam::log::{write_line, Attributes, Header, Value};
 use serde_json::Value as Json;
+
+use super::line::{write_line, Attributes, Header, Value};
 
 fn vectors() -> Json {
     let path =
