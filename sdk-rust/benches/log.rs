@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
         group.bench_function("fmt_json", |b| b.iter(event));
     });
 
-    let seam = tracing_subscriber::registry().with(JsonLayer::new("bench").with_writer(io::sink()));
+    let seam = tracing_subscriber::registry().with(JsonLayer::new("bench").with_writer(io::sink));
     tracing::subscriber::with_default(seam, || {
         group.bench_function("seam_json", |b| b.iter(event));
         let span = SpanContext::new(

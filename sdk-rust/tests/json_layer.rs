@@ -1,6 +1,6 @@
 //! The JSON layer under a real `tracing` subscriber: trace context and
 //! correlation id from the current OpenTelemetry context, fields in order,
-//! redaction, one line per event.
+//! redaction, one line per event, through the `MakeWriter` it is given.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
 use opentelemetry::Context;
 use seam::log::JsonLayer;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 
+/// A `MakeWriter` over a shared buffer: every writer it makes appends to it.
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
 
@@ -20,6 +22,13 @@ impl Write for Buffer {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+impl MakeWriter<'_> for Buffer {
+    type Writer = Buffer;
+    fn make_writer(&self) -> Buffer {
+        self.clone()
     }
 }
 
@@ -135,5 +144,102 @@ fn an_event_without_a_message_is_named_by_its_place() {
         msg.starts_with("event tests/json_layer.rs:"),
         "{}",
         lines[0]
+    );
+}
+
+/// A `MakeWriter` that keeps each `write` call apart, to see how the layer
+/// cuts its output.
+#[derive(Clone, Default)]
+struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Write for Writes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").push(buf.to_vec());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl MakeWriter<'_> for Writes {
+    type Writer = Writes;
+    fn make_writer(&self) -> Writes {
+        self.clone()
+    }
+}
+
+#[test]
+fn each_line_is_one_whole_write_even_from_concurrent_threads() {
+    const THREADS: usize = 8;
+    const EVENTS: usize = 200;
+    let writes = Writes::default();
+    let dispatch = tracing::Dispatch::new(
+        tracing_subscriber::registry().with(JsonLayer::new("pricing").with_writer(writes.clone())),
+    );
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let dispatch = dispatch.clone();
+            s.spawn(move || {
+                tracing::dispatcher::with_default(&dispatch, || {
+                    for i in 0..EVENTS {
+                        tracing::info!(thread = t, event = i, pad = "x".repeat(i), "quote");
+                    }
+                })
+            });
+        }
+    });
+    let writes = writes.0.lock().expect("lock");
+    assert_eq!(writes.len(), THREADS * EVENTS, "one write per event");
+    let mut seen = vec![0usize; THREADS];
+    for write in writes.iter() {
+        let line = std::str::from_utf8(write).expect("utf8");
+        assert!(
+            line.starts_with("{\"time\":")
+                && line.ends_with("}\n")
+                && line.matches('\n').count() == 1,
+            "not one whole line: {line:?}"
+        );
+        let thread = line
+            .split("\"thread\":")
+            .nth(1)
+            .and_then(|r| r.split(',').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("thread field");
+        seen[thread] += 1;
+    }
+    assert_eq!(seen, vec![EVENTS; THREADS]);
+}
+
+#[test]
+fn the_writer_is_made_for_each_event_with_its_metadata() {
+    use tracing_subscriber::fmt::writer::MakeWriterExt as _;
+
+    let warnings = Buffer::default();
+    let everything = Buffer::default();
+    let make_writer = warnings
+        .clone()
+        .with_max_level(tracing::Level::WARN)
+        .and(everything.clone());
+    let subscriber =
+        tracing_subscriber::registry().with(JsonLayer::new("pricing").with_writer(make_writer));
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::info!("routine");
+        tracing::warn!("unusual");
+    });
+    let lines = |b: &Buffer| -> Vec<String> {
+        String::from_utf8(b.0.lock().expect("lock").clone())
+            .expect("utf8")
+            .lines()
+            .map(|l| without_time(l).to_owned())
+            .collect()
+    };
+    let line = |level: &str, msg: &str| {
+        format!(",\"level\":\"{level}\",\"msg\":\"{msg}\",\"service.name\":\"pricing\",\"seam.impl\":\"rust\"}}")
+    };
+    assert_eq!(lines(&warnings), [line("WARN", "unusual")]);
+    assert_eq!(
+        lines(&everything),
+        [line("INFO", "routine"), line("WARN", "unusual")]
     );
 }

@@ -58,6 +58,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use tracing_subscriber::filter::filter_fn;
+    use tracing_subscriber::fmt::MakeWriter;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::Layer as _;
 
@@ -74,6 +75,13 @@ mod tests {
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
+        }
+    }
+
+    impl MakeWriter<'_> for Buffer {
+        type Writer = Buffer;
+        fn make_writer(&self) -> Buffer {
+            self.clone()
         }
     }
 

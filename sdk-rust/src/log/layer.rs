@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use opentelemetry::baggage::BaggageExt;
@@ -12,21 +12,26 @@ use opentelemetry::trace::TraceContextExt;
 use opentelemetry::Context;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Context as LayerContext, Layer};
 
 use super::line::{write_line, Attributes, Header, Value};
 use crate::semconv::{correlation, enums, log as schema_log};
 
-/// Writes every event it sees as one canonical JSON line.
+/// Writes every event it sees as one canonical JSON line, through a
+/// [`MakeWriter`] as `tracing_subscriber::fmt` does: standard output unless
+/// [`JsonLayer::with_writer`] says otherwise.
 ///
-/// The line goes to the writer in a single `write_all` call, so lines from
-/// concurrent threads never interleave.
-pub struct JsonLayer {
+/// Each line is built whole, then handed to a writer made for its event in a
+/// single `write_all` call, so lines from concurrent threads never interleave
+/// on a writer that keeps one call together (standard output, a `Mutex<W>`,
+/// a file opened for appending).
+pub struct JsonLayer<W = fn() -> io::Stdout> {
     service_name: Arc<str>,
-    writer: Mutex<Box<dyn Write + Send>>,
+    make_writer: W,
 }
 
-impl fmt::Debug for JsonLayer {
+impl<W> fmt::Debug for JsonLayer<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JsonLayer")
             .field("service_name", &self.service_name)
@@ -39,16 +44,27 @@ impl JsonLayer {
     pub fn new(service_name: impl Into<Arc<str>>) -> Self {
         JsonLayer {
             service_name: service_name.into(),
-            writer: Mutex::new(Box::new(io::stdout())),
+            make_writer: io::stdout,
         }
     }
+}
 
-    /// Writes to `writer` instead of standard output.
-    pub fn with_writer(mut self, writer: impl Write + Send + 'static) -> Self {
-        self.writer = Mutex::new(Box::new(writer));
-        self
+impl<W> JsonLayer<W> {
+    /// Writes through `make_writer` instead: for example `std::io::stderr`,
+    /// a `Mutex<File>`, or `tracing_subscriber::fmt::writer::MakeWriterExt`
+    /// combinations, which are given each event's metadata.
+    pub fn with_writer<M>(self, make_writer: M) -> JsonLayer<M>
+    where
+        M: for<'a> MakeWriter<'a> + 'static,
+    {
+        JsonLayer {
+            service_name: self.service_name,
+            make_writer,
+        }
     }
+}
 
+impl<W: for<'a> MakeWriter<'a>> JsonLayer<W> {
     fn write_event(&self, event: &Event<'_>, scratch: &mut Scratch) {
         let time_unix_nano = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -89,9 +105,10 @@ impl JsonLayer {
             write_line(line, &header, scratch.msg.as_bytes(), &scratch.attributes);
         });
         // A logging failure must not take the service down: the line is lost.
-        if let Ok(mut writer) = self.writer.lock() {
-            let _ = writer.write_all(line);
-        }
+        let _ = self
+            .make_writer
+            .make_writer_for(event.metadata())
+            .write_all(line);
     }
 }
 
@@ -108,7 +125,11 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-impl<S: Subscriber> Layer<S> for JsonLayer {
+impl<S, W> Layer<S> for JsonLayer<W>
+where
+    S: Subscriber,
+    W: for<'a> MakeWriter<'a> + 'static,
+{
     fn on_event(&self, event: &Event<'_>, _ctx: LayerContext<'_, S>) {
         let used = SCRATCH.try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
