@@ -10,8 +10,8 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	seam "github.com/seamtel/seam/sdk-go"
-	"github.com/seamtel/seam/sdk-go/internal/seamtest"
 	"github.com/seamtel/seam/sdk-go/seamgrpc"
+	"github.com/seamtel/seam/sdk-go/seamtest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 

@@ -15,8 +15,8 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
 	seam "github.com/seamtel/seam/sdk-go"
-	"github.com/seamtel/seam/sdk-go/internal/seamtest"
 	"github.com/seamtel/seam/sdk-go/seamhttp"
+	"github.com/seamtel/seam/sdk-go/seamtest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 

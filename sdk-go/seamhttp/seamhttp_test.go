@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	seam "github.com/seamtel/seam/sdk-go"
-	"github.com/seamtel/seam/sdk-go/internal/seamtest"
 	"github.com/seamtel/seam/sdk-go/seamhttp"
+	"github.com/seamtel/seam/sdk-go/seamtest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 

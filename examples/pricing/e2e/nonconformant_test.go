@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest"
+
 	"testing"
 	"time"
 )
@@ -11,7 +13,7 @@ import (
 // correlation_id.
 func TestNonConformantMode(t *testing.T) {
 	_, orchestratorBin := binaries(t)
-	otlp := newReceiver(t)
+	otlp := seamtest.NewReceiver(t)
 	env := append(otelEnv(otlp), "PRICING_NONCONFORMANT=1")
 	orch := start(t, "pricing-orchestrator", orchestratorBin, env, "--listen", "127.0.0.1:0")
 	const id = "e2e-nonconformant"
@@ -39,7 +41,7 @@ func TestNonConformantMode(t *testing.T) {
 		t.Errorf("orchestrator exit: %v\n%s", err, orch.output())
 	}
 	units := map[string]string{}
-	for _, h := range otlp.histograms("seam.operation.duration") {
+	for _, h := range histograms(otlp, "seam.operation.duration") {
 		units[h.attrs["seam.impl"]+"/"+h.attrs["seam.operation"]] = h.unit
 	}
 	for _, key := range []string{"rust/pricing.quote", "rust/pricing.fingerprint"} {

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,9 +33,9 @@ func binaries(t *testing.T) (service, orchestrator string) {
 }
 
 // otelEnv points a process's telemetry at r.
-func otelEnv(r *receiver) []string {
+func otelEnv(r *seamtest.Receiver) []string {
 	return []string{
-		"OTEL_EXPORTER_OTLP_ENDPOINT=" + r.url,
+		"OTEL_EXPORTER_OTLP_ENDPOINT=" + r.URL(),
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
 		"OTEL_SERVICE_NAME=",
 		"OTEL_RESOURCE_ATTRIBUTES=",
@@ -89,7 +91,7 @@ func asSlice(v any) []any {
 
 func TestPricingExample(t *testing.T) {
 	serviceBin, orchestratorBin := binaries(t)
-	otlp := newReceiver(t)
+	otlp := seamtest.NewReceiver(t)
 	svc := start(t, "pricing-service", serviceBin, otelEnv(otlp), "--listen", "127.0.0.1:0")
 	orch := start(t, "pricing-orchestrator", orchestratorBin, otelEnv(otlp),
 		"--listen", "127.0.0.1:0", "--pricing-service", "http://"+svc.address,
@@ -259,7 +261,7 @@ func TestPricingExample(t *testing.T) {
 
 	t.Run("telemetry from both languages arrived", func(t *testing.T) {
 		byImpl := map[string][]float64{}
-		for _, h := range otlp.histograms("seam.operation.duration") {
+		for _, h := range histograms(otlp, "seam.operation.duration") {
 			if h.unit != "s" {
 				t.Errorf("%s/%s seam.operation.duration in %q, want s", h.service, h.impl, h.unit)
 			}
@@ -278,14 +280,14 @@ func TestPricingExample(t *testing.T) {
 			t.Errorf("Go and Rust bucket layouts differ:\n go   %v\n rust %v", byImpl["pricing/go/baseline"], byImpl["pricing/rust/candidate"])
 		}
 		kinds := map[string]bool{}
-		for _, h := range otlp.histograms("seam.boundary.call.duration") {
+		for _, h := range histograms(otlp, "seam.boundary.call.duration") {
 			kinds[h.attrs["seam.boundary.kind"]] = true
 		}
 		if !kinds["ffi"] || !kinds["http"] {
 			t.Errorf("seam.boundary.call.duration kinds %v, want ffi and http", kinds)
 		}
 		fallbacks := map[string]int64{}
-		for _, s := range otlp.sums("seam.boundary.fallbacks") {
+		for _, s := range sums(otlp, "seam.boundary.fallbacks") {
 			fallbacks[s.attrs["seam.boundary.kind"]+"/"+s.attrs["error.type"]] += s.value
 		}
 		for _, want := range []string{"ffi/panic", "ffi/timeout", "http/panic", "http/timeout"} {
@@ -294,7 +296,7 @@ func TestPricingExample(t *testing.T) {
 			}
 		}
 		panics := map[string]int64{}
-		for _, s := range otlp.sums("seam.boundary.panics") {
+		for _, s := range sums(otlp, "seam.boundary.panics") {
 			panics[s.service+"/"+s.attrs["seam.boundary.kind"]] += s.value
 		}
 		if panics["pricing/ffi"] == 0 || panics["pricing-service/http"] == 0 {
@@ -304,7 +306,7 @@ func TestPricingExample(t *testing.T) {
 		// Rust allocator, in process and in the service.
 		counted := map[string]int64{}
 		for _, name := range []string{"seam.go.cgo.calls", "seam.rust.memory.allocated"} {
-			for _, s := range otlp.sums(name) {
+			for _, s := range sums(otlp, name) {
 				counted[name+" "+s.service+"/"+s.impl] += s.value
 			}
 		}
@@ -316,7 +318,7 @@ func TestPricingExample(t *testing.T) {
 	})
 
 	t.Run("the ffi span is a child of the go span", func(t *testing.T) {
-		spans := otlp.spans()
+		spans := spansByService(otlp)
 		goSpans := map[string]bool{}
 		for _, s := range spans["pricing/go"] {
 			goSpans[fmt.Sprintf("%x/%x", s.TraceId, s.SpanId)] = true

@@ -36,8 +36,8 @@ import (
 //	  - full: child_span plus a correlation id, a tracestate, a deadline and the
 //	    Go metric SDK.
 func BenchmarkFFI(b *testing.B) {
-	otlp.discard.Store(true)
-	defer otlp.discard.Store(false)
+	otlp.Discard(true)
+	defer otlp.Discard(false)
 
 	noMetrics, err := boundary.New(boundary.Options{MeterProvider: noop.NewMeterProvider()})
 	if err != nil {

@@ -3,6 +3,9 @@
 package ffitest
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest"
+	"regexp"
+
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +32,7 @@ import (
 
 var (
 	// otlp receives what the Rust side exports.
-	otlp *otlpServer
+	otlp *seamtest.Receiver
 	// goTracer makes the Go spans that call into Rust (a real SDK, sampling all).
 	goTracer trace.Tracer
 	// goMetrics reads the boundary's Go-side instruments.
@@ -47,13 +50,13 @@ func TestMain(m *testing.M) {
 
 func testMain(m *testing.M) int {
 	var err error
-	if otlp, err = startOTLPServer(); err != nil {
+	if otlp, err = seamtest.Listen(); err != nil {
 		fmt.Fprintln(os.Stderr, "otlp server:", err)
 		return 1
 	}
 	defer otlp.Close()
 	for k, v := range map[string]string{
-		"OTEL_EXPORTER_OTLP_ENDPOINT": otlp.url,
+		"OTEL_EXPORTER_OTLP_ENDPOINT": otlp.URL(),
 		"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
 		// Metrics leave only at shutdown, so the test reads one final total.
 		"OTEL_METRIC_EXPORT_INTERVAL": "3600000",
@@ -118,8 +121,9 @@ func TestPanicBecomesErrPanic(t *testing.T) {
 	if !errors.As(err, &berr) || berr.Status != boundary.StatusPanic || berr.ErrorType() != "panic" {
 		t.Fatalf("err = %#v, want a *boundary.Error with StatusPanic", err)
 	}
-	if want := "testlib.panic panicked: testlib panic with value 7"; berr.Message != want {
-		t.Errorf("message = %q, want %q", berr.Message, want)
+	// What the panic said, and where: Seam's panic hook notes the location.
+	if want := regexp.MustCompile(`^testlib\.panic panicked: testlib panic with value 7 at \S*lib\.rs:\d+$`); !want.MatchString(berr.Message) {
+		t.Errorf("message = %q, want it to match %s", berr.Message, want)
 	}
 	// The process lives on, and so does the Rust side.
 	double := newFunc(t, "testlib.double", entryDouble, boundary.FuncOptions[Input, Output]{})
@@ -347,7 +351,7 @@ func TestConcurrentCalls(t *testing.T) {
 					case i%100 == 99:
 						panicsCaused.Add(1)
 						err := panicking.Call(context.Background(), &in, &out)
-						if want := fmt.Sprintf("testlib panic with value %d", v); !errors.Is(err, boundary.ErrPanic) || !strings.HasSuffix(err.Error(), want) {
+						if want := fmt.Sprintf("testlib panic with value %d at ", v); !errors.Is(err, boundary.ErrPanic) || !strings.Contains(err.Error(), want) {
 							return fmt.Errorf("panic call %d: %v", v, err)
 						}
 					case i%3 == 0:

@@ -3,6 +3,8 @@
 package ffitest
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest"
+
 	"bytes"
 	"context"
 	"errors"
@@ -82,28 +84,28 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	}
 
 	t.Run("rust span continues the go trace", func(t *testing.T) {
-		var rust *exportedSpan
+		var rust *seamtest.Span
 		for _, s := range otlp.Spans() {
-			if s.span.Name == "testlib.double" && bytes.Equal(s.span.TraceId, callerTrace[:]) {
+			if s.Name == "testlib.double" && bytes.Equal(s.TraceId, callerTrace[:]) {
 				rust = &s
 			}
-			if bytes.Equal(s.span.TraceId, unsampledCtxTraceID(unsampledCtx)) {
-				t.Errorf("span %q exported under an unsampled parent", s.span.Name)
+			if bytes.Equal(s.TraceId, unsampledCtxTraceID(unsampledCtx)) {
+				t.Errorf("span %q exported under an unsampled parent", s.Name)
 			}
 		}
 		if rust == nil {
 			t.Fatalf("no Rust span testlib.double in trace %s; got %d spans", caller.TraceID(), len(otlp.Spans()))
 		}
-		if !bytes.Equal(rust.span.ParentSpanId, callerSpan[:]) {
-			t.Errorf("parent span id = %x, want the Go span %s", rust.span.ParentSpanId, caller.SpanID())
+		if !bytes.Equal(rust.ParentSpanId, callerSpan[:]) {
+			t.Errorf("parent span id = %x, want the Go span %s", rust.ParentSpanId, caller.SpanID())
 		}
-		if rust.span.TraceState != "vendor=go" {
-			t.Errorf("trace state = %q, want vendor=go", rust.span.TraceState)
+		if rust.TraceState != "vendor=go" {
+			t.Errorf("trace state = %q, want vendor=go", rust.TraceState)
 		}
-		if rust.span.Kind != tracepb.Span_SPAN_KIND_SERVER {
-			t.Errorf("kind = %v, want server", rust.span.Kind)
+		if rust.Kind != tracepb.Span_SPAN_KIND_SERVER {
+			t.Errorf("kind = %v, want server", rust.Kind)
 		}
-		attrs := spanAttrs(t, rust.span)
+		attrs := seamtest.Attrs(rust.Attributes)
 		for k, want := range map[string]string{
 			string(semconv.SeamOperationKey):     "testlib.double",
 			string(semconv.SeamBoundaryKindKey):  "ffi",
@@ -119,16 +121,16 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 			string(semconv.TelemetrySDKLanguageKey): "rust",
 			string(semconv.SeamImplKey):             "rust",
 		} {
-			if rust.resource[k] != want {
-				t.Errorf("resource %s = %q, want %q", k, rust.resource[k], want)
+			if rust.Resource[k] != want {
+				t.Errorf("resource %s = %q, want %q", k, rust.Resource[k], want)
 			}
 		}
 	})
 
 	t.Run("the body runs in the rust span, or in the go span without one", func(t *testing.T) {
-		var child *exportedSpan
+		var child *seamtest.Span
 		for _, s := range otlp.Spans() {
-			switch s.span.Name {
+			switch s.Name {
 			case "testlib.whoami":
 				child = &s
 			case "testlib.whoami_in_parent":
@@ -139,9 +141,9 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 			t.Fatal("no testlib.whoami span exported")
 		}
 		traceID, spanID := outputIDs(&inChild)
-		if traceID != callerTrace || !bytes.Equal(spanID[:], child.span.SpanId) || !bytes.Equal(child.span.ParentSpanId, callerSpan[:]) {
+		if traceID != callerTrace || !bytes.Equal(spanID[:], child.SpanId) || !bytes.Equal(child.ParentSpanId, callerSpan[:]) {
 			t.Errorf("call: body ran in %s/%s, want the exported child %x (parent %x) in trace %s",
-				traceID, spanID, child.span.SpanId, child.span.ParentSpanId, callerTrace)
+				traceID, spanID, child.SpanId, child.ParentSpanId, callerTrace)
 		}
 		traceID, spanID = outputIDs(&inParent)
 		if traceID != callerTrace || spanID != callerSpan {
@@ -152,8 +154,8 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	t.Run("rust logs carry the go trace and the rust span", func(t *testing.T) {
 		var logSpan []byte
 		for _, s := range otlp.Spans() {
-			if s.span.Name == "testlib.log" && bytes.Equal(s.span.TraceId, callerTrace[:]) {
-				logSpan = s.span.SpanId
+			if s.Name == "testlib.log" && bytes.Equal(s.TraceId, callerTrace[:]) {
+				logSpan = s.SpanId
 			}
 		}
 		if logSpan == nil {
@@ -180,11 +182,11 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 
 	t.Run("panicking span is an error", func(t *testing.T) {
 		for _, s := range otlp.Spans() {
-			if s.span.Name != "testlib.panic" || !bytes.Equal(s.span.TraceId, callerTrace[:]) {
+			if s.Name != "testlib.panic" || !bytes.Equal(s.TraceId, callerTrace[:]) {
 				continue
 			}
-			if s.span.Status.GetCode() != tracepb.Status_STATUS_CODE_ERROR || spanAttrs(t, s.span)[string(semconv.ErrorTypeKey)] != "panic" {
-				t.Errorf("panicking span: status %v, attributes %v", s.span.Status, spanAttrs(t, s.span))
+			if s.Status.GetCode() != tracepb.Status_STATUS_CODE_ERROR || seamtest.Attrs(s.Attributes)[string(semconv.ErrorTypeKey)] != "panic" {
+				t.Errorf("panicking span: status %v, attributes %v", s.Status, seamtest.Attrs(s.Attributes))
 			}
 			return
 		}
@@ -193,7 +195,7 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 
 	t.Run("panics are counted", func(t *testing.T) {
 		var total int64
-		ms := otlp.Metric(semconv.SeamBoundaryPanicsName)
+		ms := otlp.Metrics(semconv.SeamBoundaryPanicsName)
 		if len(ms) == 0 {
 			t.Fatalf("%s was not exported", semconv.SeamBoundaryPanicsName)
 		}
@@ -226,7 +228,7 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 // above, and so runs after it.
 func TestRustAllocationsAreExported(t *testing.T) {
 	for _, name := range []string{semconv.SeamRustMemoryAllocatedName, semconv.SeamRustMemoryAllocationsName, semconv.SeamRustMemoryUsedName} {
-		ms := otlp.Metric(name)
+		ms := otlp.Metrics(name)
 		if len(ms) == 0 {
 			t.Errorf("%s was not exported from the staticlib's counting allocator", name)
 			continue

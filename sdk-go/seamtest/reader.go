@@ -1,6 +1,3 @@
-// Package seamtest starts Seam for the tests of the instrumentation
-// packages: a collector that is down, nothing written to stdout, and a
-// manual reader to read the metrics back.
 package seamtest
 
 import (
@@ -17,8 +14,9 @@ import (
 	seam "github.com/seamtel/seam/sdk-go"
 )
 
-// Start starts Seam until the test ends and returns the reader its metrics
-// can be collected from.
+// Start starts Seam until the test ends, exporting to a collector that is
+// down and writing no log lines, and returns the reader its metrics can be
+// collected from.
 func Start(t testing.TB) (*seam.Telemetry, *sdkmetric.ManualReader) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
