@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel"
@@ -17,25 +16,15 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/seamtest"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
-// start runs Seam with the extension until the test ends, exporting OTLP
-// to a collector that is down.
-func start(t *testing.T, cfg seam.Config, prom *Prometheus) *seam.Telemetry {
+// start runs Seam with the extension until the test ends.
+func start(t *testing.T, cfg seam.Config, prom *Prometheus) {
 	t.Helper()
-	cfg.Endpoint, cfg.ExportTimeout = "http://127.0.0.1:1", 100*time.Millisecond
 	cfg.Extensions = append(cfg.Extensions, prom)
-	tel, err := seam.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-		defer cancel()
-		_ = tel.Shutdown(ctx)
-	})
-	return tel
+	seamtest.StartReceiving(t, cfg)
 }
 
 // The Prometheus handler serves the same instruments, units and buckets,
