@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/cgotest"
+
 	"github.com/seamtel/seam/sdk-go/seamtest"
 
 	"encoding/json"
@@ -28,7 +30,7 @@ func binaries(t *testing.T) (service, orchestrator string) {
 	rustbuild.Build(t)
 	root := rustbuild.Root(t)
 	orchestrator = filepath.Join(t.TempDir(), "pricing-orchestrator")
-	rustbuild.RunEnv(t, filepath.Join(root, "examples"), rustbuild.LinkEnv(t), rustbuild.GoTool(), "build", "-o", orchestrator, "./pricing/orchestrator")
+	cgotest.Run(t, filepath.Join(root, "examples"), rustbuild.LinkEnv(t), cgotest.GoTool(), "build", "-o", orchestrator, "./pricing/orchestrator")
 	return rustbuild.ServiceBinary(t), orchestrator
 }
 

@@ -3,20 +3,12 @@
 package ffitest
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/seamtel/seam/sdk-go/seamtest/cgotest"
 )
 
 // rustDir is sdk-rust, from this package's directory.
@@ -35,7 +27,7 @@ func TestFFI(t *testing.T) {
 		profile = "release"
 	}
 	statInputs(t)
-	libFlags := buildStaticlib(t, profile)
+	linkEnv := buildStaticlib(t, profile)
 
 	args := []string{"test", "-tags", "seamffi", "-count=1"}
 	if testing.Verbose() {
@@ -51,148 +43,41 @@ func TestFFI(t *testing.T) {
 		args = append(args, "-timeout", time.Until(deadline).Round(time.Second).String())
 	}
 	args = append(args, ".")
-	runEnv(t, []string{"CGO_LDFLAGS=" + strings.TrimSpace(os.Getenv("CGO_LDFLAGS")+" "+libFlags)}, goTool(), args...)
+	cgotest.Run(t, "", linkEnv, cgotest.GoTool(), args...)
 }
 
-// statInputs stats every source the child test depends on. go test caches a
-// passing result keyed on the files the test looked at; without this it
-// would see none of the Go and Rust sources behind the child process and
-// replay a stale pass after they changed.
+// statInputs stats every source the child test depends on, so a cached
+// pass is replayed only while they are unchanged.
 func statInputs(t *testing.T) {
 	t.Helper()
-	roots := []string{
+	cgotest.StatInputs(t,
 		"../..", // sdk-go: package boundary, this package, and what they import
-		rustDir + "/src",
-		rustDir + "/include",
-		rustDir + "/ffi-testlib/src",
-		rustDir + "/ffi-testlib/include",
-		rustDir + "/ffi-testlib/Cargo.toml",
-		rustDir + "/Cargo.toml",
-		rustDir + "/Cargo.lock",
-	}
-	for _, root := range roots {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				_, err = os.Stat(path)
-			}
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // removed while walking: not an input any more
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatalf("stat the sources under %s: %v", root, err)
-		}
-	}
+		rustDir+"/src",
+		rustDir+"/include",
+		rustDir+"/ffi-testlib/src",
+		rustDir+"/ffi-testlib/include",
+		rustDir+"/ffi-testlib/Cargo.toml",
+		rustDir+"/Cargo.toml",
+		rustDir+"/Cargo.lock",
+	)
 }
 
-// buildStaticlib runs cargo for the testlib, copies the library to libDir
-// and to a directory named after its contents, and returns the linker flag
-// that finds it there. go's build cache does not hash libraries named in
-// #cgo LDFLAGS: without the content-named directory in the child's
-// CGO_LDFLAGS (which it does hash), the child would link a cached test binary
-// holding the previous Rust code.
-func buildStaticlib(t *testing.T, profile string) string {
+// buildStaticlib runs cargo for the testlib, copies the library to libDir,
+// where testlib.go's #cgo LDFLAGS find it, and returns the environment that
+// makes a child go command's build cache see its contents.
+func buildStaticlib(t *testing.T, profile string) []string {
 	t.Helper()
 	cargo := []string{"build", "-p", "seam-ffi-testlib"}
 	if profile == "release" {
 		cargo = append(cargo, "--release")
 	}
-	run(t, "cargo", cargo...)
-	src := filepath.Join(rustDir, "target", profile, "libseam_ffi_testlib.a")
-	sum, err := fileSHA256(src)
-	if err != nil {
-		t.Fatalf("hash the staticlib: %v", err)
-	}
-	byContent, err := filepath.Abs(filepath.Join(libDir, "by-content", sum[:16]))
-	if err != nil {
+	cgotest.Run(t, rustDir, nil, "cargo", cargo...)
+	if err := os.MkdirAll(libDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// Only the newest library is kept: each is tens of megabytes.
-	if err := os.RemoveAll(filepath.Dir(byContent)); err != nil {
-		t.Fatal(err)
+	lib := filepath.Join(libDir, "libseam_ffi_testlib.a")
+	if err := cgotest.CopyFile(filepath.Join(rustDir, "target", profile, "libseam_ffi_testlib.a"), lib); err != nil {
+		t.Fatalf("copy the staticlib: %v", err)
 	}
-	for _, dir := range []string{libDir, byContent} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := copyFile(src, filepath.Join(dir, "libseam_ffi_testlib.a")); err != nil {
-			t.Fatalf("copy the staticlib: %v", err)
-		}
-	}
-	return "-L" + byContent
-}
-
-// fileSHA256 is the hex SHA-256 of the file at path.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// run runs name (cargo in the Rust workspace, anything else here) with its
-// output on the test's stdout, and fails the test if it fails.
-func run(t *testing.T, name string, args ...string) {
-	t.Helper()
-	runEnv(t, nil, name, args...)
-}
-
-// runEnv is run with env added to this process's environment.
-func runEnv(t *testing.T, env []string, name string, args ...string) {
-	t.Helper()
-	ctx := context.Background()
-	if deadline, ok := t.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-5*time.Second))
-		defer cancel()
-	}
-	cmd := exec.CommandContext(ctx, name, args...)
-	if name == "cargo" {
-		cmd.Dir = rustDir
-	}
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
-	fmt.Printf("$ %s %s\n", name, strings.Join(args, " "))
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
-	}
-}
-
-// goTool is the go command of the toolchain running this test.
-func goTool() string {
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return "go"
-}
-
-// copyFile copies src to dst through a temporary file, so a concurrent link
-// never reads half a library.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".staticlib-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	return cgotest.LinkEnv(t, lib)
 }

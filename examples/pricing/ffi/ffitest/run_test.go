@@ -3,6 +3,8 @@
 package ffitest
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/cgotest"
+
 	"testing"
 	"time"
 
@@ -20,5 +22,5 @@ func TestFFI(t *testing.T) {
 	if deadline, ok := t.Deadline(); ok {
 		args = append(args, "-timeout", time.Until(deadline).Round(time.Second).String())
 	}
-	rustbuild.RunEnv(t, ".", rustbuild.LinkEnv(t), rustbuild.GoTool(), append(args, ".")...)
+	cgotest.Run(t, ".", rustbuild.LinkEnv(t), cgotest.GoTool(), append(args, ".")...)
 }
