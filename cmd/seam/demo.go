@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/process"
+
 	"context"
 	"flag"
 	"fmt"
@@ -102,7 +104,7 @@ func demoCommand(args []string, stdout, stderr io.Writer) error {
 			return err
 		case <-status.C:
 			fmt.Fprintf(stdout, "traffic: %s\n", stats)
-			for _, p := range []*stack.Process{st.Collector, st.Service, st.Orchestrator} {
+			for _, p := range []*process.Process{st.Collector, st.Service, st.Orchestrator} {
 				if p.Exited() {
 					return fmt.Errorf("%s exited unexpectedly; see %s", p.Name, p.LogPath)
 				}

@@ -10,6 +10,8 @@
 package main
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/process"
+
 	"context"
 	"errors"
 	"flag"
@@ -151,7 +153,7 @@ func run(duration time.Duration, workers, rounds int) error {
 	f.Close()
 
 	ctx := context.Background()
-	proc, err := stack.Launch(ctx, stack.Spec{Name: "seam-collector", Path: collector, Args: []string{"--config", cfgPath}, LogPath: filepath.Join(dir, "collector.log")})
+	proc, err := process.Launch(ctx, process.Spec{Name: "seam-collector", Path: collector, Args: []string{"--config", cfgPath}, LogPath: filepath.Join(dir, "collector.log")})
 	if err != nil {
 		return err
 	}

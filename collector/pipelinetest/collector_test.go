@@ -1,6 +1,8 @@
 package pipelinetest
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/process"
+
 	"context"
 
 	"io"
@@ -25,7 +27,7 @@ type running struct {
 	Down         string
 	Dir          string
 	MaxBodyBytes int
-	proc         *stack.Process
+	proc         *process.Process
 }
 
 // testConfig is the default pipeline on free ports, with traces and logs
@@ -119,7 +121,7 @@ func startCollector(t *testing.T) *running {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	proc, err := stack.Launch(ctx, stack.Spec{
+	proc, err := process.Launch(ctx, process.Spec{
 		Name: "seam-collector", Path: collectorBin, Args: []string{"--config", path},
 		LogPath: filepath.Join(r.Dir, "collector.log"),
 	})

@@ -1,6 +1,11 @@
+// Package stack starts and stops the processes of a Seam run — the
+// collector, the Rust pricing service and the Go orchestrator — on loopback
+// ports, and makes sure none of them outlives the run.
 package stack
 
 import (
+	"github.com/seamtel/seam/sdk-go/seamtest/process"
+
 	"context"
 	"errors"
 	"fmt"
@@ -38,17 +43,17 @@ type Config struct {
 
 // Stack is a running collector, Rust service and Go orchestrator.
 type Stack struct {
-	Collector, Service, Orchestrator *Process
+	Collector, Service, Orchestrator *process.Process
 
 	OrchestratorURL string // http://127.0.0.1:PORT
 	MetricsURL      string // the collector's Prometheus exposition
 	CaptureDir      string // with Config.Capture: one OTLP JSON lines file per signal
 	LogDir          string
 	// Replicas are further orchestrators, from StartReplica.
-	Replicas []*Process
+	Replicas []*process.Process
 
 	ports        collectorPorts
-	orchestrator Spec
+	orchestrator process.Spec
 }
 
 // Start brings the stack up in dependency order. On error nothing is left running.
@@ -73,7 +78,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	st.Collector, err = Launch(ctx, Spec{Name: "collector", Path: filepath.Join(cfg.Root, CollectorBin), Args: args,
+	st.Collector, err = process.Launch(ctx, process.Spec{Name: "collector", Path: filepath.Join(cfg.Root, CollectorBin), Args: args,
 		LogPath: filepath.Join(logDir, "collector.log"), Echo: nil})
 	if err != nil {
 		return nil, err
@@ -93,7 +98,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		// Rust, told apart by seam.impl) and the service "pricing-service", so
 		// their Rust series never collide.
 	}, cfg.Env...)
-	st.Service, err = Launch(ctx, Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
+	st.Service, err = process.Launch(ctx, process.Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
 		Args: []string{"--listen", "127.0.0.1:0"}, Env: env, WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-service.log"), StderrPath: filepath.Join(logDir, "pricing-service.stderr"),
 		Echo: cfg.Echo})
@@ -107,11 +112,11 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	if cfg.Faults != "" {
 		orchArgs = append(orchArgs, "--fault", cfg.Faults)
 	}
-	st.orchestrator = Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
+	st.orchestrator = process.Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
 		Args: orchArgs, Env: env, WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), StderrPath: filepath.Join(logDir, "pricing-orchestrator.stderr"),
 		Echo: cfg.Echo}
-	if st.Orchestrator, err = Launch(ctx, st.orchestrator); err != nil {
+	if st.Orchestrator, err = process.Launch(ctx, st.orchestrator); err != nil {
 		return nil, err
 	}
 	st.OrchestratorURL = "http://" + st.Orchestrator.Addr
@@ -120,13 +125,13 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 
 // StartReplica starts one more orchestrator, configured as the first: a
 // second replica of the same service, with its own process and log.
-func (s *Stack) StartReplica(ctx context.Context) (*Process, error) {
+func (s *Stack) StartReplica(ctx context.Context) (*process.Process, error) {
 	spec := s.orchestrator
 	n := len(s.Replicas) + 2
 	spec.Name = fmt.Sprintf("orchestrator-%d", n)
 	spec.LogPath = filepath.Join(s.LogDir, fmt.Sprintf("pricing-orchestrator-%d.log", n))
 	spec.StderrPath = filepath.Join(s.LogDir, fmt.Sprintf("pricing-orchestrator-%d.stderr", n))
-	p, err := Launch(ctx, spec)
+	p, err := process.Launch(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +143,7 @@ func (s *Stack) StartReplica(ctx context.Context) (*Process, error) {
 // a collector that is still up, then the collector, so it flushes its exporters.
 func (s *Stack) Stop() error {
 	var errs []error
-	for _, p := range append(append([]*Process{}, s.Replicas...), s.Orchestrator, s.Service, s.Collector) {
+	for _, p := range append(append([]*process.Process{}, s.Replicas...), s.Orchestrator, s.Service, s.Collector) {
 		if p != nil {
 			errs = append(errs, p.Stop(15*time.Second))
 		}
@@ -146,7 +151,7 @@ func (s *Stack) Stop() error {
 	return errors.Join(errs...)
 }
 
-func waitHealthy(ctx context.Context, p *Process, url string) error {
+func waitHealthy(ctx context.Context, p *process.Process, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
@@ -158,11 +163,11 @@ func waitHealthy(ctx context.Context, p *Process, url string) error {
 			}
 		}
 		if p.Exited() {
-			return fmt.Errorf("the collector exited during start-up; its log:\n%s", tail(p.LogPath))
+			return fmt.Errorf("the collector exited during start-up; its log:\n%s", process.Tail(p.LogPath))
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("the collector was not healthy at %s: %w; its log:\n%s", url, ctx.Err(), tail(p.LogPath))
+			return fmt.Errorf("the collector was not healthy at %s: %w; its log:\n%s", url, ctx.Err(), process.Tail(p.LogPath))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

@@ -1,7 +1,8 @@
-// Package stack starts and stops the processes of a Seam run — the
-// collector, the Rust pricing service and the Go orchestrator — on loopback
-// ports, and makes sure none of them outlives the run.
-package stack
+// Package process starts the processes of a test or a demo (a collector,
+// the services under test), captures their output to files, waits for a
+// process to announce its address, and makes sure none of them outlives its
+// parent: each runs in its own process group, tied to the parent's life.
+package process
 
 import (
 	"bufio"
@@ -180,16 +181,16 @@ func (p *Process) exitErr() error {
 	return p.err
 }
 
-// tail returns the end of a log file for error messages.
 // tails is the end of what the process wrote, on both streams.
 func (spec Spec) tails() string {
 	if spec.StderrPath == "" {
-		return tail(spec.LogPath)
+		return Tail(spec.LogPath)
 	}
-	return tail(spec.LogPath) + "\n--- stderr ---\n" + tail(spec.StderrPath)
+	return Tail(spec.LogPath) + "\n--- stderr ---\n" + Tail(spec.StderrPath)
 }
 
-func tail(path string) string {
+// Tail returns the end of a log file, for error messages.
+func Tail(path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
