@@ -2,6 +2,7 @@ package seam
 
 import (
 	"context"
+	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
@@ -24,65 +25,46 @@ var signalPaths = [numSignals]string{
 // The exporters are created without dialling: with the collector down,
 // Start still succeeds and exports fail (and are counted) later.
 
+// exporterOptions are one exporter package's option constructors; the six
+// OTLP exporters differ in nothing else that Seam sets.
+type exporterOptions[O any] struct {
+	timeout  func(time.Duration) O
+	endpoint func(string) O
+	headers  func(map[string]string) O
+}
+
+// options are sig's exporter options from s: timeout, endpoint and headers.
+func (o exporterOptions[O]) options(s *settings, sig signal) []O {
+	opts := []O{o.timeout(s.exportTimeout), o.endpoint(s.endpoints[sig].String())}
+	if s.headers != nil {
+		opts = append(opts, o.headers(s.headers))
+	}
+	return opts
+}
+
 func newSpanExporter(ctx context.Context, s *settings) (sdktrace.SpanExporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlptracehttp.Option{
-			otlptracehttp.WithTimeout(s.exportTimeout),
-			otlptracehttp.WithEndpointURL(s.endpoints[signalTraces].String()),
-		}
-		if s.headers != nil {
-			opts = append(opts, otlptracehttp.WithHeaders(s.headers))
-		}
-		return otlptracehttp.New(ctx, opts...)
+		o := exporterOptions[otlptracehttp.Option]{otlptracehttp.WithTimeout, otlptracehttp.WithEndpointURL, otlptracehttp.WithHeaders}
+		return otlptracehttp.New(ctx, o.options(s, signalTraces)...)
 	}
-	opts := []otlptracegrpc.Option{
-		otlptracegrpc.WithTimeout(s.exportTimeout),
-		otlptracegrpc.WithEndpointURL(s.endpoints[signalTraces].String()),
-	}
-	if s.headers != nil {
-		opts = append(opts, otlptracegrpc.WithHeaders(s.headers))
-	}
-	return otlptracegrpc.New(ctx, opts...)
+	o := exporterOptions[otlptracegrpc.Option]{otlptracegrpc.WithTimeout, otlptracegrpc.WithEndpointURL, otlptracegrpc.WithHeaders}
+	return otlptracegrpc.New(ctx, o.options(s, signalTraces)...)
 }
 
 func newMetricExporter(ctx context.Context, s *settings) (sdkmetric.Exporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlpmetrichttp.Option{
-			otlpmetrichttp.WithTimeout(s.exportTimeout),
-			otlpmetrichttp.WithEndpointURL(s.endpoints[signalMetrics].String()),
-		}
-		if s.headers != nil {
-			opts = append(opts, otlpmetrichttp.WithHeaders(s.headers))
-		}
-		return otlpmetrichttp.New(ctx, opts...)
+		o := exporterOptions[otlpmetrichttp.Option]{otlpmetrichttp.WithTimeout, otlpmetrichttp.WithEndpointURL, otlpmetrichttp.WithHeaders}
+		return otlpmetrichttp.New(ctx, o.options(s, signalMetrics)...)
 	}
-	opts := []otlpmetricgrpc.Option{
-		otlpmetricgrpc.WithTimeout(s.exportTimeout),
-		otlpmetricgrpc.WithEndpointURL(s.endpoints[signalMetrics].String()),
-	}
-	if s.headers != nil {
-		opts = append(opts, otlpmetricgrpc.WithHeaders(s.headers))
-	}
-	return otlpmetricgrpc.New(ctx, opts...)
+	o := exporterOptions[otlpmetricgrpc.Option]{otlpmetricgrpc.WithTimeout, otlpmetricgrpc.WithEndpointURL, otlpmetricgrpc.WithHeaders}
+	return otlpmetricgrpc.New(ctx, o.options(s, signalMetrics)...)
 }
 
 func newLogExporter(ctx context.Context, s *settings) (sdklog.Exporter, error) {
 	if s.protocol == ProtocolHTTP {
-		opts := []otlploghttp.Option{
-			otlploghttp.WithTimeout(s.exportTimeout),
-			otlploghttp.WithEndpointURL(s.endpoints[signalLogs].String()),
-		}
-		if s.headers != nil {
-			opts = append(opts, otlploghttp.WithHeaders(s.headers))
-		}
-		return otlploghttp.New(ctx, opts...)
+		o := exporterOptions[otlploghttp.Option]{otlploghttp.WithTimeout, otlploghttp.WithEndpointURL, otlploghttp.WithHeaders}
+		return otlploghttp.New(ctx, o.options(s, signalLogs)...)
 	}
-	opts := []otlploggrpc.Option{
-		otlploggrpc.WithTimeout(s.exportTimeout),
-		otlploggrpc.WithEndpointURL(s.endpoints[signalLogs].String()),
-	}
-	if s.headers != nil {
-		opts = append(opts, otlploggrpc.WithHeaders(s.headers))
-	}
-	return otlploggrpc.New(ctx, opts...)
+	o := exporterOptions[otlploggrpc.Option]{otlploggrpc.WithTimeout, otlploggrpc.WithEndpointURL, otlploggrpc.WithHeaders}
+	return otlploggrpc.New(ctx, o.options(s, signalLogs)...)
 }

@@ -94,23 +94,41 @@ func reportErrors[T any](export func(context.Context, []T) error) func(context.C
 	}
 }
 
-// spanProcessor redacts sampled spans and queues them for export in a
-// bounded queue.
+// exportQueue is what the span and the log processor share: a bounded
+// queue in front of an exporter, its export errors reported and its drops
+// counted by signal.
+type exportQueue[T any] struct {
+	queue            *batch.Queue[T]
+	shutdownExporter func(context.Context) error
+}
+
+func newExportQueue[T any](export func(context.Context, []T) error, shutdown func(context.Context) error, sig signal, b batching, s *settings, drops *dropCounter) exportQueue[T] {
+	return exportQueue[T]{
+		shutdownExporter: shutdown,
+		queue: batch.New(batch.Config[T]{
+			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
+			Export:  reportErrors(export),
+			Dropped: drops.reporter(sig),
+		}),
+	}
+}
+
+func (q exportQueue[T]) ForceFlush(ctx context.Context) error { return q.queue.Flush(ctx) }
+
+func (q exportQueue[T]) Shutdown(ctx context.Context) error {
+	return errors.Join(q.queue.Shutdown(ctx), q.shutdownExporter(ctx))
+}
+
+// spanProcessor redacts sampled spans and queues them for export.
 type spanProcessor struct {
-	queue *batch.Queue[sdktrace.ReadOnlySpan]
-	exp   sdktrace.SpanExporter
-	red   *redact.Redactor
+	exportQueue[sdktrace.ReadOnlySpan]
+	red *redact.Redactor
 }
 
 func newSpanProcessor(exp sdktrace.SpanExporter, b batching, s *settings, drops *dropCounter, red *redact.Redactor) *spanProcessor {
 	return &spanProcessor{
-		exp: exp,
-		red: red,
-		queue: batch.New(batch.Config[sdktrace.ReadOnlySpan]{
-			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
-			Export:  reportErrors(exp.ExportSpans),
-			Dropped: drops.reporter(signalTraces),
-		}),
+		exportQueue: newExportQueue(exp.ExportSpans, exp.Shutdown, signalTraces, b, s, drops),
+		red:         red,
 	}
 }
 
@@ -122,27 +140,13 @@ func (p *spanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	}
 }
 
-func (p *spanProcessor) ForceFlush(ctx context.Context) error { return p.queue.Flush(ctx) }
-
-func (p *spanProcessor) Shutdown(ctx context.Context) error {
-	return errors.Join(p.queue.Shutdown(ctx), p.exp.Shutdown(ctx))
-}
-
-// logProcessor queues log records for export in a bounded queue.
+// logProcessor queues log records for export.
 type logProcessor struct {
-	queue *batch.Queue[sdklog.Record]
-	exp   sdklog.Exporter
+	exportQueue[sdklog.Record]
 }
 
 func newLogProcessor(exp sdklog.Exporter, b batching, s *settings, drops *dropCounter) *logProcessor {
-	return &logProcessor{
-		exp: exp,
-		queue: batch.New(batch.Config[sdklog.Record]{
-			Size: b.queueSize, BatchSize: b.batchSize, Delay: b.delay, Timeout: s.exportTimeout,
-			Export:  reportErrors(exp.Export),
-			Dropped: drops.reporter(signalLogs),
-		}),
-	}
+	return &logProcessor{newExportQueue(exp.Export, exp.Shutdown, signalLogs, b, s, drops)}
 }
 
 func (p *logProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
@@ -151,12 +155,6 @@ func (p *logProcessor) OnEmit(_ context.Context, r *sdklog.Record) error {
 	// The SDK reuses r after OnEmit returns; the queue keeps a copy.
 	p.queue.Add(r.Clone())
 	return nil
-}
-
-func (p *logProcessor) ForceFlush(ctx context.Context) error { return p.queue.Flush(ctx) }
-
-func (p *logProcessor) Shutdown(ctx context.Context) error {
-	return errors.Join(p.queue.Shutdown(ctx), p.exp.Shutdown(ctx))
 }
 
 // sharedProcessor lets a second logger provider feed a processor whose
