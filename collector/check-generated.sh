@@ -15,11 +15,12 @@ if ! (cd "$tmp" && make -s collector-generate) >"$tmp/.generate.log" 2>&1; then
 fi
 
 # What the generators write: the distribution's sources and each component's
-# metadata package, generated tests and documentation.
+# metadata package, generated tests and documentation, and the status block
+# of its README.
 generated() {
   (cd "$1" && find collector/cmd/seam-collector collector/processor exporters -type f \
     \( -path '*/cmd/seam-collector/*' -o -path '*/internal/metadata/*' \
-       -o -name 'generated_*.go' -o -name documentation.md \) | sort)
+       -o -name 'generated_*.go' -o -name documentation.md -o -name README.md \) | sort)
 }
 status=0
 if ! diff <(generated "$tmp") <(generated "$root") >/dev/null; then
