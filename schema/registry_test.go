@@ -22,3 +22,34 @@ func TestLoad(t *testing.T) {
 		t.Error("a registry without schema_url was accepted")
 	}
 }
+
+// Every latency metric resolves from 1 µs or lower up to 30 s or higher,
+// each bucket at most 1.5 times as wide as the one below: work moved in
+// process into Rust takes 1 to 500 µs, and a median or p99 must not hide
+// in one wide bucket.
+func TestLatencyResolution(t *testing.T) {
+	r, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"seam.operation.duration", "seam.boundary.call.duration", "http.server.request.duration", "rpc.server.call.duration"} {
+		m := r.Metric(name)
+		if m == nil {
+			t.Fatalf("%s is not in the schema", name)
+		}
+		b := m.Boundaries
+		first := 0
+		for first < len(b) && b[first] <= 0 {
+			first++
+		}
+		if first == len(b) || b[first] > 1e-6 || b[len(b)-1] < 30 {
+			t.Errorf("%s: bounds %v do not span 1 µs to 30 s", name, b)
+			continue
+		}
+		for i := first + 1; i < len(b); i++ {
+			if ratio := b[i] / b[i-1]; ratio > 1.5+1e-9 {
+				t.Errorf("%s: step %g -> %g is %.2fx, over 1.5x", name, b[i-1], b[i], ratio)
+			}
+		}
+	}
+}

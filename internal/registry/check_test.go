@@ -36,8 +36,8 @@ func TestLatencyLayoutShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := r.Metric("seam.operation.duration").Boundaries
-	if b[0] != 0 || b[1] != 0.0005 || b[len(b)-1] != 30 {
-		t.Fatalf("layout runs %v … %v, want 0, 0.0005 … 30", b[:2], b[len(b)-1])
+	if b[0] != 0 || b[1] != 0.000001 || b[len(b)-1] != 30 {
+		t.Fatalf("layout runs %v … %v, want 0, 1e-06 … 30", b[:2], b[len(b)-1])
 	}
 	for i := 2; i < len(b); i++ {
 		if ratio := b[i] / b[i-1]; ratio < 1.2 || ratio > 1.55 {

@@ -60,7 +60,7 @@ func TestPrometheus(t *testing.T) {
 		`# HELP seam_operation_duration_seconds ` + semconv.SeamOperationDurationDescription,
 		`# TYPE seam_operation_duration_seconds histogram`,
 		`seam_operation="checkout.price"`,
-		`le="0.0005"`, `le="30"`,
+		`le="1e-06"`, `le="0.0004"`, `le="30"`,
 		`# TYPE go_memory_gc_pause_duration_seconds histogram`,
 		`le="1e-06"`,
 		`# TYPE seam_go_cgo_calls_total counter`,

@@ -309,7 +309,7 @@ const UserEmailKey = attribute.Key("user.email")
 func UserEmail(val string) attribute.KeyValue { return UserEmailKey.String(val) }
 
 // LatencyBoundaries is the "latency" bucket layout, in seconds.
-var LatencyBoundaries = []float64{0, 0.0005, 0.0007, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1, 1.5, 2, 3, 4, 6, 8, 10, 15, 20, 30}
+var LatencyBoundaries = []float64{0, 0.000001, 0.0000015, 0.000002, 0.000003, 0.000004, 0.000006, 0.000008, 0.00001, 0.000015, 0.00002, 0.00003, 0.00004, 0.00006, 0.00008, 0.0001, 0.00015, 0.0002, 0.0003, 0.0004, 0.0006, 0.0008, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1, 1.5, 2, 3, 4, 6, 8, 10, 15, 20, 30}
 
 // RuntimeBoundaries is the "runtime" bucket layout, in seconds.
 var RuntimeBoundaries = []float64{0, 0.000001, 0.000002, 0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1}

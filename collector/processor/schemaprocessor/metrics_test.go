@@ -169,7 +169,7 @@ func TestBucketMismatch(t *testing.T) {
 		}
 		assert.Equal(t, total, sum, "no count is lost")
 		assert.EqualValues(t, 1, got.BucketCounts().At(0), "(-inf, 0] holds only its own bucket")
-		assert.EqualValues(t, 2, got.BucketCounts().At(1), "(0, 0.0005] holds two fine buckets")
+		assert.EqualValues(t, 2, got.BucketCounts().At(1), "(0, 1e-06] holds two fine buckets")
 		assert.EqualValues(t, 1, h.findings(RuleBucketMismatch, signalMetrics))
 	})
 	t.Run("incompatible bounds are dropped", func(t *testing.T) {
