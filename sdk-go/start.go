@@ -1,0 +1,205 @@
+package seam
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	slogmulti "github.com/samber/slog-multi"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"go.opentelemetry.io/otel"
+	logglobal "go.opentelemetry.io/otel/log/global"
+	lognoop "go.opentelemetry.io/otel/log/noop"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/seamtel/seam/sdk-go/redact"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// Start installs Seam: global tracer, meter and logger providers that
+// export OTLP to the collector, the W3C tracecontext + baggage propagator,
+// the Go runtime metrics and the configured extensions. An invalid Config is reported with the field it concerns; an
+// unreachable collector is not an error, as exports are retried in the
+// background and their drops counted.
+func Start(ctx context.Context, cfg Config) (*Telemetry, error) {
+	s, err := resolve(cfg, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return start(ctx, s)
+}
+
+func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
+	t := &Telemetry{exportTimeout: s.exportTimeout}
+	defer func() {
+		if err != nil {
+			// Undo what was started before the failure.
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = t.Shutdown(shutdownCtx)
+		}
+	}()
+	red := redact.Default()
+	out := &lineWriter{w: s.logWriter}
+	json := &jsonHandler{
+		out:         out,
+		level:       s.logLevel,
+		serviceName: s.serviceName,
+		impl:        implGo,
+	}
+
+	if s.disabled {
+		t.tracer, t.meter, t.logs = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
+		t.logger = newLogger(red, s, json, nil)
+		t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
+		current.Store(t.ops)
+		t.installLoggers(s, red, json)
+		return t, nil
+	}
+
+	if t.resource, err = newResource(ctx, s); err != nil {
+		return nil, err
+	}
+	drops := &dropCounter{}
+	t.drops = drops
+
+	mp, err := t.startMetrics(ctx, s, drops)
+	if err != nil {
+		return nil, err
+	}
+	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+	if err := drops.register(meter); err != nil {
+		return nil, err
+	}
+	if !s.runtime.Disabled {
+		if err := startRuntimeMetrics(mp, s.runtime.Interval); err != nil {
+			return nil, err
+		}
+	}
+
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource), sdktrace.WithSampler(s.sampler.sdkSampler()))
+	t.traceProvider, t.tracer = tp, tp
+	if s.exportEnabled[signalTraces] {
+		exp, err := newSpanExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops, red))
+	}
+	for _, e := range s.extensions {
+		if w, ok := e.(TracerProviderExtension); ok {
+			if t.tracer, err = w.WrapTracerProvider(s.extensionContext(t.producer), t.tracer); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	var bridge slog.Handler
+	if s.exportEnabled[signalLogs] {
+		exp, err := newLogExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		proc := newLogProcessor(exp, s.logs, s, drops)
+		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
+		t.logs, t.logProvider = lp, lp
+		// The bridge's records reach the SDK with unique keys (see
+		// contextAttrsHandler), so its provider skips the SDK's
+		// de-duplication; the public provider above keeps it for others.
+		t.bridgeProvider = sdklog.NewLoggerProvider(
+			sdklog.WithResource(t.resource),
+			sdklog.WithProcessor(sharedProcessor{proc}),
+			sdklog.WithAllowKeyDuplication(),
+		)
+		t.bridge = newAsyncHandler(otelslog.NewHandler(instrumentationName,
+			otelslog.WithLoggerProvider(schemaSeverityProvider{next: t.bridgeProvider}),
+			otelslog.WithVersion(Version),
+			otelslog.WithSchemaURL(semconv.SchemaURL),
+		), s.logs, drops)
+		bridge = t.bridge
+	} else {
+		t.logs = lognoop.NewLoggerProvider()
+	}
+
+	t.logger = newLogger(red, s, json, bridge)
+	t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
+
+	otel.SetTracerProvider(t.tracer)
+	otel.SetMeterProvider(t.meter)
+	logglobal.SetLoggerProvider(t.logs)
+	otel.SetTextMapPropagator(propagator)
+	otel.SetErrorHandler(newErrorHandler(red, json))
+	current.Store(t.ops)
+	t.installLoggers(s, red, json)
+	return t, nil
+}
+
+// startMetrics builds the meter provider: the OTLP exporter on a periodic
+// reader, the extensions' readers and the caller's readers, all with the
+// schema's views, and the runtime histograms on the first two.
+func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCounter) (*sdkmetric.MeterProvider, error) {
+	var producer sdkmetric.Producer
+	if !s.runtime.Disabled {
+		producer = newRuntimeHistograms(s.runtime.Interval)
+		t.producer = producer
+	}
+	var readerOpts []sdkmetric.PeriodicReaderOption
+	if producer != nil {
+		readerOpts = append(readerOpts, sdkmetric.WithProducer(producer))
+	}
+	opts := []sdkmetric.Option{
+		sdkmetric.WithResource(t.resource),
+		sdkmetric.WithView(schemaView()),
+	}
+	if s.exportEnabled[signalMetrics] {
+		exp, err := newMetricExporter(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(
+			countingMetricExporter{Exporter: exp, drops: drops},
+			append(readerOpts,
+				sdkmetric.WithInterval(s.metricInterval),
+				sdkmetric.WithTimeout(s.exportTimeout),
+			)...,
+		)))
+	}
+	for _, e := range s.extensions {
+		// Started here, stopped by Shutdown even if Start fails later.
+		t.extensions = append(t.extensions, e)
+		if m, ok := e.(MetricReaderExtension); ok {
+			reader, err := m.MetricReader(s.extensionContext(producer))
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, sdkmetric.WithReader(reader))
+		}
+	}
+	for _, r := range s.metricReaders {
+		opts = append(opts, sdkmetric.WithReader(r))
+	}
+	mp := sdkmetric.NewMeterProvider(opts...)
+	t.meter, t.meterProvider = mp, mp
+	return mp, nil
+}
+
+// newLogger builds the handler chain: redaction once, then the fan-out to
+// the canonical JSON line, the OpenTelemetry bridge (given the correlation
+// ID as an attribute; it reads span IDs from the context itself) and the
+// caller's handlers (given all three as attributes).
+func newLogger(red *redact.Redactor, s *settings, json *jsonHandler, bridge slog.Handler) *slog.Logger {
+	sinks := []slog.Handler{json}
+	if bridge != nil {
+		sinks = append(sinks, bridge)
+	}
+	for _, h := range s.logHandlers {
+		sinks = append(sinks, newContextAttrsHandler(h, true))
+	}
+	return slog.New(&redactingHandler{red: red, level: s.logLevel, next: slogmulti.Fanout(sinks...)})
+}
