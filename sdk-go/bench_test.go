@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/seamtel/seam/sdk-go/internal/batch"
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -123,13 +124,13 @@ func BenchmarkLog(b *testing.B) {
 	// seam.correlation_id, plus the OpenTelemetry bridge into the SDK.
 	b.Run("seam", func(b *testing.B) {
 		l := tel.Logger()
-		before := tel.drops.snapshot()[signalLogs]
+		before := tel.drops.Snapshot()[pipeline.Logs]
 		loopWithCPU(b, func() {
 			logCall(ctx, l)
 		})
 		// Records the bridge's queue dropped skipped the bridge's cost:
 		// say how many there were (BenchmarkLogParts prices the rest).
-		b.ReportMetric(float64(tel.drops.snapshot()[signalLogs]-before)/float64(b.N), "bridge-dropped/op")
+		b.ReportMetric(float64(tel.drops.Snapshot()[pipeline.Logs]-before)/float64(b.N), "bridge-dropped/op")
 	})
 	// slog_json_otelslog: what a service would assemble from upstream
 	// parts for the same outputs: slog's JSON handler and the otelslog
@@ -181,11 +182,11 @@ func BenchmarkLogParts(b *testing.B) {
 			b.Fatal(err)
 		}
 		json := &jsonHandler{out: &lineWriter{w: io.Discard}, level: s.logLevel, serviceName: "pricing", impl: "go"}
-		bridge := newAsyncHandler(slog.DiscardHandler, s.logs, &dropCounter{})
+		bridge := newAsyncHandler(slog.DiscardHandler, s.logs, &pipeline.DropCounter{})
 		bridge.queue.Shutdown(context.Background()) // replaced by a queue that only drains
 		var dropped atomic.Int64
 		bridge.queue = batch.New(batch.Config[bridgeItem]{
-			Size: s.logs.queueSize, BatchSize: bridgeBatchSize(s.logs.queueSize), Delay: s.logs.delay, Timeout: s.logs.delay,
+			Size: s.logs.QueueSize, BatchSize: bridgeBatchSize(s.logs.QueueSize), Delay: s.logs.Delay, Timeout: s.logs.Delay,
 			Export:  func(context.Context, []bridgeItem) error { return nil },
 			Dropped: func(_ batch.Reason, n int) { dropped.Add(int64(n)) },
 		})

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/seamtel/seam/sdk-go/internal/batch"
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
 // asyncHandler hands records to the OpenTelemetry bridge on a background
@@ -36,17 +37,17 @@ const bridgeBatch = 512
 // that arrive while a batch is being handed over.
 func bridgeBatchSize(queueSize int) int { return max(1, min(bridgeBatch, queueSize/2)) }
 
-func newAsyncHandler(bridge slog.Handler, b batching, drops *dropCounter) *asyncHandler {
+func newAsyncHandler(bridge slog.Handler, b pipeline.Batching, drops *pipeline.DropCounter) *asyncHandler {
 	return &asyncHandler{
 		// The bridge reads span IDs from the context itself.
 		next: newContextAttrsHandler(bridge, false),
 		queue: batch.New(batch.Config[bridgeItem]{
-			Size:      b.queueSize,
-			BatchSize: bridgeBatchSize(b.queueSize),
-			Delay:     b.delay,
-			Timeout:   b.delay, // handing over never takes long; the SDK's own queue exports
+			Size:      b.QueueSize,
+			BatchSize: bridgeBatchSize(b.QueueSize),
+			Delay:     b.Delay,
+			Timeout:   b.Delay, // handing over never takes long; the SDK's own queue exports
 			Export:    handOver,
-			Dropped:   drops.reporter(signalLogs),
+			Dropped:   drops.Reporter(pipeline.Logs),
 		}),
 	}
 }

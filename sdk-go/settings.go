@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 )
@@ -44,27 +44,17 @@ const (
 
 // signalEndpointEnv are the per-signal endpoint variables; when one is set
 // and Config.Endpoint is not, that signal's exporter sends there, as given.
-var signalEndpointEnv = [numSignals]string{
-	signalTraces:  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-	signalMetrics: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-	signalLogs:    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+var signalEndpointEnv = [pipeline.NumSignals]string{
+	pipeline.Traces:  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+	pipeline.Metrics: "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+	pipeline.Logs:    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
 }
 
-// signal indexes per-signal settings and drop counts.
-type signal uint8
-
-const (
-	signalTraces signal = iota
-	signalMetrics
-	signalLogs
-	numSignals
-)
-
-// batching configures one bounded export queue.
-type batching struct {
-	queueSize int
-	batchSize int
-	delay     time.Duration
+// signalPaths are the OTLP/HTTP paths appended to a base endpoint.
+var signalPaths = [pipeline.NumSignals]string{
+	pipeline.Traces:  "/v1/traces",
+	pipeline.Metrics: "/v1/metrics",
+	pipeline.Logs:    "/v1/logs",
 }
 
 // settings is a Config with the environment and defaults applied and
@@ -77,17 +67,14 @@ type settings struct {
 	resourceAttrs    []attribute.KeyValue
 
 	disabled bool
-	protocol Protocol
-	// endpoints are each signal's exporter URLs, signal paths included
-	// for OTLP/HTTP.
-	endpoints     [numSignals]*url.URL
-	exportEnabled [numSignals]bool
-	headers       map[string]string
-	exportTimeout time.Duration
+	// otlp is where and how the exporters send; its Timeout bounds each
+	// export, and Shutdown as a whole.
+	otlp          pipeline.OTLP
+	exportEnabled [pipeline.NumSignals]bool
 	sampler       samplerSetting
 
 	metricInterval time.Duration
-	spans, logs    batching
+	spans, logs    pipeline.Batching
 
 	logLevel    slog.Leveler
 	logWriter   io.Writer
@@ -108,7 +95,7 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 		serviceVersion: cfg.ServiceVersion,
 		environment:    cfg.Environment,
 		resourceAttrs:  cfg.ResourceAttributes,
-		headers:        cfg.Headers,
+		otlp:           pipeline.OTLP{Headers: cfg.Headers},
 		logLevel:       cfg.LogLevel,
 		logWriter:      cfg.LogWriter,
 		logHandlers:    cfg.LogHandlers,
@@ -144,20 +131,20 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 		fail("Config.ServiceName: required (or set %s)", envServiceName)
 	}
 
-	s.protocol = cfg.Protocol
-	if s.protocol == "" {
-		s.protocol = Protocol(strings.TrimSpace(getenv(envProtocol)))
+	s.otlp.Protocol = string(cfg.Protocol)
+	if s.otlp.Protocol == "" {
+		s.otlp.Protocol = strings.TrimSpace(getenv(envProtocol))
 	}
-	switch s.protocol {
+	switch s.otlp.Protocol {
 	case "":
-		s.protocol = ProtocolHTTP
-	case ProtocolGRPC, ProtocolHTTP:
+		s.otlp.Protocol = pipeline.ProtocolHTTP
+	case pipeline.ProtocolGRPC, pipeline.ProtocolHTTP:
 	default:
 		field := "Config.Protocol"
 		if cfg.Protocol == "" {
 			field = envProtocol
 		}
-		fail("%s: unknown protocol %q (want %q or %q)", field, s.protocol, ProtocolGRPC, ProtocolHTTP)
+		fail("%s: unknown protocol %q (want %q or %q)", field, s.otlp.Protocol, pipeline.ProtocolGRPC, pipeline.ProtocolHTTP)
 	}
 
 	insecureEnv, err := envBool(getenv, envInsecure)
@@ -166,21 +153,21 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	}
 	s.resolveEndpoints(cfg, getenv, cfg.Insecure || insecureEnv, fail)
 
-	if s.headers == nil {
+	if s.otlp.Headers == nil {
 		headers, err := parseKeyValues(envHeaders, getenv(envHeaders))
 		if err != nil {
 			errs = append(errs, err)
 		}
 		for _, kv := range headers {
-			if s.headers == nil {
-				s.headers = map[string]string{}
+			if s.otlp.Headers == nil {
+				s.otlp.Headers = map[string]string{}
 			}
-			s.headers[kv.key] = kv.value
+			s.otlp.Headers[kv.key] = kv.value
 		}
 	}
 	s.sampler = resolveSampler(getenv, fail)
 
-	for sig, name := range [numSignals]string{envTracesExporter, envMetricsExporter, envLogsExporter} {
+	for sig, name := range [pipeline.NumSignals]string{envTracesExporter, envMetricsExporter, envLogsExporter} {
 		switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
 		case "", "otlp":
 			s.exportEnabled[sig] = true
@@ -190,20 +177,20 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 		}
 	}
 
-	s.exportTimeout = durationSetting(cfg.ExportTimeout, "Config.ExportTimeout", getenv, envTimeout, 10*time.Second, fail)
+	s.otlp.Timeout = durationSetting(cfg.ExportTimeout, "Config.ExportTimeout", getenv, envTimeout, 10*time.Second, fail)
 	s.metricInterval = durationSetting(cfg.MetricInterval, "Config.MetricInterval", getenv, envMetricInterval, 60*time.Second, fail)
-	s.spans = batching{
-		queueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envSpanQueueSize, 2048, fail),
-		batchSize: intSetting(0, "", getenv, envSpanBatchSize, 512, fail),
-		delay:     durationSetting(0, "", getenv, envSpanDelay, 5*time.Second, fail),
+	s.spans = pipeline.Batching{
+		QueueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envSpanQueueSize, 2048, fail),
+		BatchSize: intSetting(0, "", getenv, envSpanBatchSize, 512, fail),
+		Delay:     durationSetting(0, "", getenv, envSpanDelay, 5*time.Second, fail),
 	}
-	s.logs = batching{
-		queueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envLogQueueSize, 2048, fail),
-		batchSize: intSetting(0, "", getenv, envLogBatchSize, 512, fail),
-		delay:     durationSetting(0, "", getenv, envLogDelay, time.Second, fail),
+	s.logs = pipeline.Batching{
+		QueueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envLogQueueSize, 2048, fail),
+		BatchSize: intSetting(0, "", getenv, envLogBatchSize, 512, fail),
+		Delay:     durationSetting(0, "", getenv, envLogDelay, time.Second, fail),
 	}
-	for _, b := range []*batching{&s.spans, &s.logs} {
-		b.batchSize = min(b.batchSize, b.queueSize)
+	for _, b := range []*pipeline.Batching{&s.spans, &s.logs} {
+		b.BatchSize = min(b.BatchSize, b.QueueSize)
 	}
 
 	if s.logLevel == nil {
@@ -264,7 +251,7 @@ func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, inse
 	}
 	if base == "" {
 		base, field = defaultGRPCEndpoint, "default endpoint"
-		if s.protocol == ProtocolHTTP {
+		if s.otlp.Protocol == pipeline.ProtocolHTTP {
 			base = defaultHTTPEndpoint
 		}
 	}
@@ -274,7 +261,7 @@ func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, inse
 	}
 	for sig, name := range signalEndpointEnv {
 		if own := strings.TrimSpace(getenv(name)); own != "" && cfg.Endpoint == "" {
-			if s.endpoints[sig], err = parseEndpoint(own, insecure); err != nil {
+			if s.otlp.Endpoints[sig], err = parseEndpoint(own, insecure); err != nil {
 				fail("%s: %v", name, err)
 			}
 			continue
@@ -283,9 +270,9 @@ func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, inse
 			continue
 		}
 		u := *baseURL
-		if s.protocol == ProtocolHTTP {
+		if s.otlp.Protocol == pipeline.ProtocolHTTP {
 			u.Path = joinPath(u.Path, signalPaths[sig])
 		}
-		s.endpoints[sig] = &u
+		s.otlp.Endpoints[sig] = &u
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"go.opentelemetry.io/otel/attribute"
 )
 
@@ -128,36 +129,36 @@ func parityConfig(t *testing.T, m map[string]any) Config {
 
 // settingsView spells settings as the case file does.
 func settingsView(s *settings) map[string]any {
-	exporter := func(sig signal) any {
+	exporter := func(sig pipeline.Signal) any {
 		if s.exportEnabled[sig] {
 			return "otlp"
 		}
 		return "none"
 	}
 	headers := map[string]any{}
-	for k, v := range s.headers {
+	for k, v := range s.otlp.Headers {
 		headers[k] = v
 	}
 	ms := func(d time.Duration) any { return float64(d.Milliseconds()) }
 	return map[string]any{
-		"protocol":           string(s.protocol),
-		"traces_endpoint":    s.endpoints[signalTraces].String(),
-		"metrics_endpoint":   s.endpoints[signalMetrics].String(),
-		"logs_endpoint":      s.endpoints[signalLogs].String(),
-		"traces_exporter":    exporter(signalTraces),
-		"metrics_exporter":   exporter(signalMetrics),
-		"logs_exporter":      exporter(signalLogs),
-		"export_timeout_ms":  ms(s.exportTimeout),
+		"protocol":           s.otlp.Protocol,
+		"traces_endpoint":    s.otlp.Endpoints[pipeline.Traces].String(),
+		"metrics_endpoint":   s.otlp.Endpoints[pipeline.Metrics].String(),
+		"logs_endpoint":      s.otlp.Endpoints[pipeline.Logs].String(),
+		"traces_exporter":    exporter(pipeline.Traces),
+		"metrics_exporter":   exporter(pipeline.Metrics),
+		"logs_exporter":      exporter(pipeline.Logs),
+		"export_timeout_ms":  ms(s.otlp.Timeout),
 		"metric_interval_ms": ms(s.metricInterval),
 		"sampler":            s.sampler.name,
 		"sampler_arg":        s.sampler.arg,
 		"headers":            headers,
-		"span_queue_size":    float64(s.spans.queueSize),
-		"span_batch_size":    float64(s.spans.batchSize),
-		"span_delay_ms":      ms(s.spans.delay),
-		"log_queue_size":     float64(s.logs.queueSize),
-		"log_batch_size":     float64(s.logs.batchSize),
-		"log_delay_ms":       ms(s.logs.delay),
+		"span_queue_size":    float64(s.spans.QueueSize),
+		"span_batch_size":    float64(s.spans.BatchSize),
+		"span_delay_ms":      ms(s.spans.Delay),
+		"log_queue_size":     float64(s.logs.QueueSize),
+		"log_batch_size":     float64(s.logs.BatchSize),
+		"log_delay_ms":       ms(s.logs.Delay),
 		"log_level":          levelName(s.logLevel.Level()),
 		"disabled":           s.disabled,
 	}

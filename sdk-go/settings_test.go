@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 )
 
@@ -73,11 +74,11 @@ func TestResolveGoOnlyFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.endpoints[signalLogs].String(); got != "http://collector.internal:4317" {
+	if got := s.otlp.Endpoints[pipeline.Logs].String(); got != "http://collector.internal:4317" {
 		t.Errorf("Config.Insecure host:port endpoint: %s", got)
 	}
-	if s.spans.queueSize != 10 || s.logs.queueSize != 10 {
-		t.Errorf("Config.QueueSize did not win: spans %d logs %d", s.spans.queueSize, s.logs.queueSize)
+	if s.spans.QueueSize != 10 || s.logs.QueueSize != 10 {
+		t.Errorf("Config.QueueSize did not win: spans %d logs %d", s.spans.QueueSize, s.logs.QueueSize)
 	}
 	if s.runtime.Interval != 15*time.Second {
 		t.Errorf("runtime interval default: %v", s.runtime.Interval)
@@ -117,5 +118,13 @@ func TestDisabledByEnv(t *testing.T) {
 	tel.Logger().Info("still logging")
 	if !strings.Contains(out.String(), `"msg":"still logging"`) {
 		t.Errorf("no log line while disabled: %q", out.String())
+	}
+}
+
+// The exporters are chosen by the internal spelling of the protocols,
+// which must be the public one.
+func TestProtocolNames(t *testing.T) {
+	if string(ProtocolGRPC) != pipeline.ProtocolGRPC || string(ProtocolHTTP) != pipeline.ProtocolHTTP {
+		t.Errorf("Protocol constants %q, %q; the pipeline's %q, %q", ProtocolGRPC, ProtocolHTTP, pipeline.ProtocolGRPC, pipeline.ProtocolHTTP)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
 // Shutdown flushes every signal and stops the pipelines, within the
@@ -27,9 +29,9 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 		// Spans and logs flush side by side within the first two thirds,
 		// so metrics, last, always have a third left to export, drops
 		// counted meanwhile included.
-		var before [numSignals]int64
+		var before [pipeline.NumSignals]int64
 		if t.drops != nil {
-			before = t.drops.snapshot()
+			before = t.drops.Snapshot()
 		}
 		var errs []error
 		for _, e := range t.extensions {
@@ -72,15 +74,15 @@ func (t *Telemetry) shutdownSpansAndLogs(ctx context.Context) []error {
 
 // shutdownError says plainly what a shutdown lost: the spans, log records
 // and metric points dropped while it ran, and why.
-func shutdownError(err error, before [numSignals]int64, drops *dropCounter) error {
-	var lost [numSignals]int64
+func shutdownError(err error, before [pipeline.NumSignals]int64, drops *pipeline.DropCounter) error {
+	var lost [pipeline.NumSignals]int64
 	if drops != nil {
-		after := drops.snapshot()
+		after := drops.Snapshot()
 		for s := range lost {
 			lost[s] = after[s] - before[s]
 		}
 	}
-	if lost == [numSignals]int64{} {
+	if lost == [pipeline.NumSignals]int64{} {
 		if err == nil {
 			return nil
 		}
@@ -91,13 +93,13 @@ func shutdownError(err error, before [numSignals]int64, drops *dropCounter) erro
 
 // shutdownLoss is a shutdown that could not deliver everything.
 type shutdownLoss struct {
-	lost [numSignals]int64
+	lost [pipeline.NumSignals]int64
 	err  error
 }
 
 func (e *shutdownLoss) Error() string {
 	msg := fmt.Sprintf("seam: shutdown: telemetry not delivered: lost %d spans, %d log records, %d metric points",
-		e.lost[signalTraces], e.lost[signalLogs], e.lost[signalMetrics])
+		e.lost[pipeline.Traces], e.lost[pipeline.Logs], e.lost[pipeline.Metrics])
 	if e.err != nil {
 		// The first cause is enough to act on; the joined rest repeats it.
 		cause, _, _ := strings.Cut(e.err.Error(), "\n")

@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -36,7 +37,7 @@ func Start(ctx context.Context, cfg Config) (*Telemetry, error) {
 }
 
 func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
-	t := &Telemetry{exportTimeout: s.exportTimeout}
+	t := &Telemetry{exportTimeout: s.otlp.Timeout}
 	defer func() {
 		if err != nil {
 			// Undo what was started before the failure.
@@ -66,7 +67,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	if t.resource, err = newResource(ctx, s); err != nil {
 		return nil, err
 	}
-	drops := &dropCounter{}
+	drops := &pipeline.DropCounter{}
 	t.drops = drops
 
 	mp, err := t.startMetrics(ctx, s, drops)
@@ -74,7 +75,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		return nil, err
 	}
 	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
-	if err := drops.register(meter); err != nil {
+	if err := drops.Register(meter); err != nil {
 		return nil, err
 	}
 	if !s.runtime.Disabled {
@@ -85,12 +86,12 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 
 	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource), sdktrace.WithSampler(s.sampler.sdkSampler()))
 	t.traceProvider, t.tracer = tp, tp
-	if s.exportEnabled[signalTraces] {
-		exp, err := newSpanExporter(ctx, s)
+	if s.exportEnabled[pipeline.Traces] {
+		exp, err := pipeline.NewSpanExporter(ctx, s.otlp)
 		if err != nil {
 			return nil, err
 		}
-		tp.RegisterSpanProcessor(newSpanProcessor(exp, s.spans, s, drops, red))
+		tp.RegisterSpanProcessor(pipeline.NewSpanProcessor(exp, s.spans, s.otlp.Timeout, drops, red))
 	}
 	for _, e := range s.extensions {
 		if w, ok := e.(TracerProviderExtension); ok {
@@ -101,12 +102,12 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	}
 
 	var bridge slog.Handler
-	if s.exportEnabled[signalLogs] {
-		exp, err := newLogExporter(ctx, s)
+	if s.exportEnabled[pipeline.Logs] {
+		exp, err := pipeline.NewLogExporter(ctx, s.otlp)
 		if err != nil {
 			return nil, err
 		}
-		proc := newLogProcessor(exp, s.logs, s, drops)
+		proc := pipeline.NewLogProcessor(exp, s.logs, s.otlp.Timeout, drops)
 		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
 		t.logs, t.logProvider = lp, lp
 		// The bridge's records reach the SDK with unique keys (see
@@ -114,7 +115,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		// de-duplication; the public provider above keeps it for others.
 		t.bridgeProvider = sdklog.NewLoggerProvider(
 			sdklog.WithResource(t.resource),
-			sdklog.WithProcessor(sharedProcessor{proc}),
+			sdklog.WithProcessor(pipeline.Shared(proc)),
 			sdklog.WithAllowKeyDuplication(),
 		)
 		t.bridge = newAsyncHandler(otelslog.NewHandler(instrumentationName,
@@ -143,7 +144,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 // startMetrics builds the meter provider: the OTLP exporter on a periodic
 // reader, the extensions' readers and the caller's readers, all with the
 // schema's views, and the runtime histograms on the first two.
-func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCounter) (*sdkmetric.MeterProvider, error) {
+func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeline.DropCounter) (*sdkmetric.MeterProvider, error) {
 	var producer sdkmetric.Producer
 	if !s.runtime.Disabled {
 		producer = newRuntimeHistograms(s.runtime.Interval)
@@ -157,16 +158,16 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *dropCo
 		sdkmetric.WithResource(t.resource),
 		sdkmetric.WithView(schemaView()),
 	}
-	if s.exportEnabled[signalMetrics] {
-		exp, err := newMetricExporter(ctx, s)
+	if s.exportEnabled[pipeline.Metrics] {
+		exp, err := pipeline.NewMetricExporter(ctx, s.otlp)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(
-			countingMetricExporter{Exporter: exp, drops: drops},
+			pipeline.CountDrops(exp, drops),
 			append(readerOpts,
 				sdkmetric.WithInterval(s.metricInterval),
-				sdkmetric.WithTimeout(s.exportTimeout),
+				sdkmetric.WithTimeout(s.otlp.Timeout),
 			)...,
 		)))
 	}

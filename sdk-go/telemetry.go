@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	otellog "go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
@@ -25,7 +26,7 @@ type Telemetry struct {
 	logs     otellog.LoggerProvider
 	logger   *slog.Logger
 	ops      *operations
-	drops    *dropCounter
+	drops    *pipeline.DropCounter
 	// producer is the runtime histograms' producer, nil when they are off.
 	producer sdkmetric.Producer
 

@@ -1,7 +1,8 @@
-package seam
+package pipeline
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
@@ -15,11 +16,23 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// signalPaths are the OTLP/HTTP paths appended to a base endpoint.
-var signalPaths = [numSignals]string{
-	signalTraces:  "/v1/traces",
-	signalMetrics: "/v1/metrics",
-	signalLogs:    "/v1/logs",
+// The OTLP transports, spelled as OTEL_EXPORTER_OTLP_PROTOCOL spells them
+// (and as seam.Protocol's constants are).
+const (
+	ProtocolGRPC = "grpc"
+	ProtocolHTTP = "http/protobuf"
+)
+
+// OTLP is where and how the exporters send.
+type OTLP struct {
+	// Protocol is ProtocolGRPC or ProtocolHTTP.
+	Protocol string
+	// Endpoints are each signal's exporter URLs, signal paths included
+	// for OTLP/HTTP.
+	Endpoints [NumSignals]*url.URL
+	Headers   map[string]string
+	// Timeout bounds one export.
+	Timeout time.Duration
 }
 
 // The exporters are created without dialling: with the collector down,
@@ -33,38 +46,41 @@ type exporterOptions[O any] struct {
 	headers  func(map[string]string) O
 }
 
-// options are sig's exporter options from s: timeout, endpoint and headers.
-func (o exporterOptions[O]) options(s *settings, sig signal) []O {
-	opts := []O{o.timeout(s.exportTimeout), o.endpoint(s.endpoints[sig].String())}
-	if s.headers != nil {
-		opts = append(opts, o.headers(s.headers))
+// options are sig's exporter options from c: timeout, endpoint and headers.
+func (o exporterOptions[O]) options(c OTLP, sig Signal) []O {
+	opts := []O{o.timeout(c.Timeout), o.endpoint(c.Endpoints[sig].String())}
+	if c.Headers != nil {
+		opts = append(opts, o.headers(c.Headers))
 	}
 	return opts
 }
 
-func newSpanExporter(ctx context.Context, s *settings) (sdktrace.SpanExporter, error) {
-	if s.protocol == ProtocolHTTP {
+// NewSpanExporter returns the OTLP span exporter c describes.
+func NewSpanExporter(ctx context.Context, c OTLP) (sdktrace.SpanExporter, error) {
+	if c.Protocol == ProtocolHTTP {
 		o := exporterOptions[otlptracehttp.Option]{otlptracehttp.WithTimeout, otlptracehttp.WithEndpointURL, otlptracehttp.WithHeaders}
-		return otlptracehttp.New(ctx, o.options(s, signalTraces)...)
+		return otlptracehttp.New(ctx, o.options(c, Traces)...)
 	}
 	o := exporterOptions[otlptracegrpc.Option]{otlptracegrpc.WithTimeout, otlptracegrpc.WithEndpointURL, otlptracegrpc.WithHeaders}
-	return otlptracegrpc.New(ctx, o.options(s, signalTraces)...)
+	return otlptracegrpc.New(ctx, o.options(c, Traces)...)
 }
 
-func newMetricExporter(ctx context.Context, s *settings) (sdkmetric.Exporter, error) {
-	if s.protocol == ProtocolHTTP {
+// NewMetricExporter returns the OTLP metric exporter c describes.
+func NewMetricExporter(ctx context.Context, c OTLP) (sdkmetric.Exporter, error) {
+	if c.Protocol == ProtocolHTTP {
 		o := exporterOptions[otlpmetrichttp.Option]{otlpmetrichttp.WithTimeout, otlpmetrichttp.WithEndpointURL, otlpmetrichttp.WithHeaders}
-		return otlpmetrichttp.New(ctx, o.options(s, signalMetrics)...)
+		return otlpmetrichttp.New(ctx, o.options(c, Metrics)...)
 	}
 	o := exporterOptions[otlpmetricgrpc.Option]{otlpmetricgrpc.WithTimeout, otlpmetricgrpc.WithEndpointURL, otlpmetricgrpc.WithHeaders}
-	return otlpmetricgrpc.New(ctx, o.options(s, signalMetrics)...)
+	return otlpmetricgrpc.New(ctx, o.options(c, Metrics)...)
 }
 
-func newLogExporter(ctx context.Context, s *settings) (sdklog.Exporter, error) {
-	if s.protocol == ProtocolHTTP {
+// NewLogExporter returns the OTLP log exporter c describes.
+func NewLogExporter(ctx context.Context, c OTLP) (sdklog.Exporter, error) {
+	if c.Protocol == ProtocolHTTP {
 		o := exporterOptions[otlploghttp.Option]{otlploghttp.WithTimeout, otlploghttp.WithEndpointURL, otlploghttp.WithHeaders}
-		return otlploghttp.New(ctx, o.options(s, signalLogs)...)
+		return otlploghttp.New(ctx, o.options(c, Logs)...)
 	}
 	o := exporterOptions[otlploggrpc.Option]{otlploggrpc.WithTimeout, otlploggrpc.WithEndpointURL, otlploggrpc.WithHeaders}
-	return otlploggrpc.New(ctx, o.options(s, signalLogs)...)
+	return otlploggrpc.New(ctx, o.options(c, Logs)...)
 }

@@ -1,4 +1,4 @@
-package seam
+package pipeline
 
 import (
 	"go.opentelemetry.io/otel/attribute"
