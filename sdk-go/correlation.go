@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/correlation"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -19,7 +20,7 @@ const maxCorrelationIDLen = 128
 // CorrelationID returns the business-level request ID that ctx carries in
 // its W3C baggage (seam.correlation_id), or "" when there is none.
 func CorrelationID(ctx context.Context) string {
-	return baggage.FromContext(ctx).Member(semconv.CorrelationBaggageKey).Value()
+	return correlation.ID(ctx)
 }
 
 // WithCorrelationID returns a context whose baggage carries id, so every

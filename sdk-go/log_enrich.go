@@ -8,6 +8,8 @@ import (
 	"go.opentelemetry.io/otel/log/embedded"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/correlation"
+	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -55,7 +57,7 @@ func (h *contextAttrsHandler) Handle(ctx context.Context, r slog.Record) error {
 			n = 2
 		}
 	}
-	if id := CorrelationID(ctx); id != "" {
+	if id := correlation.ID(ctx); id != "" {
 		ids[n] = slog.String(semconv.LogFieldSeamCorrelationID, id)
 		n++
 	}
@@ -204,7 +206,7 @@ type schemaSeverityLogger struct {
 }
 
 func (l schemaSeverityLogger) Emit(ctx context.Context, r log.Record) {
-	r.SetSeverityText(severityName(int(r.Severity())))
+	r.SetSeverityText(loglevel.SeverityName(int(r.Severity())))
 	l.next.Emit(ctx, r)
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/correlation"
+	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/internal/logline"
 )
 
@@ -65,13 +67,13 @@ func appendLine(b []byte, ctx context.Context, h *jsonHandler, r *slog.Record) [
 	sc := trace.SpanContextFromContext(ctx)
 	hdr := logline.Header{
 		Time:          r.Time,
-		Level:         levelName(r.Level),
+		Level:         loglevel.Name(r.Level),
 		Msg:           r.Message,
 		ServiceName:   h.serviceName,
 		Impl:          h.impl,
 		TraceID:       sc.TraceID(),
 		SpanID:        sc.SpanID(),
-		CorrelationID: CorrelationID(ctx),
+		CorrelationID: correlation.ID(ctx),
 	}
 	b = logline.AppendHeader(b, &hdr)
 	b = append(b, h.pre...)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"go.opentelemetry.io/otel/attribute"
 )
@@ -159,7 +160,7 @@ func settingsView(s *settings) map[string]any {
 		"log_queue_size":     float64(s.logs.QueueSize),
 		"log_batch_size":     float64(s.logs.BatchSize),
 		"log_delay_ms":       ms(s.logs.Delay),
-		"log_level":          levelName(s.logLevel.Level()),
+		"log_level":          loglevel.Name(s.logLevel.Level()),
 		"disabled":           s.disabled,
 	}
 }
