@@ -24,6 +24,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	err := dispatch(args, stdout, stderr)
 	var ue usageError
+	var ee exitError
 	switch {
 	case err == nil:
 		return 0
@@ -32,6 +33,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, errFailed):
 		return 1
+	case errors.As(err, &ee):
+		if msg := ee.err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "seam: %s\n", msg)
+		}
+		return ee.code
 	default:
 		fmt.Fprintf(stderr, "seam: %v\n", err)
 		return 1
@@ -49,6 +55,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return demoCommand(args[1:], stdout, stderr)
 	case "conformance":
 		return conformanceCommand(args[1:], stdout, stderr)
+	case "judge":
+		return judgeCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 		return nil

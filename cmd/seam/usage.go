@@ -19,6 +19,8 @@ var commands = []struct {
 	{"demo", "", "build and run the pricing migration demo with load", func(fs *flag.FlagSet) { demoFlags(fs) }},
 	{"conformance", "", "run Go and Rust emitters through the collector and prove their telemetry is one shape; exit 1 on any finding",
 		func(fs *flag.FlagSet) { conformanceFlags(fs) }},
+	{"judge", "", "a verdict per operation, Rust candidate against Go baseline: exit 0 all pass, 1 a fail, 2 bad input, 3 inconclusive or no data",
+		func(fs *flag.FlagSet) { judgeFlags(fs) }},
 }
 
 // usage is the help text, built from the commands' flag sets.

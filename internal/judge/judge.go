@@ -18,6 +18,7 @@ func Judge(c Comparison, cfg Config) (Result, error) {
 	}
 	r := Result{
 		Operation: c.Operation,
+		Service:   c.Service,
 		Baseline:  summarize(c.Baseline, cfg.Alpha),
 		Candidate: summarize(c.Candidate, cfg.Alpha),
 		Robust:    len(c.Intervals) >= cfg.MinIntervals,
@@ -231,6 +232,11 @@ func decide(c Comparison, cfg Config, tests []Test) (Verdict, string) {
 			}
 		}
 		return t.Name
+	}
+	// Calls, not successful calls: a candidate whose every call failed has
+	// plenty of data, all of it against it.
+	if why := tooFew("errors", c, cfg); why != "" {
+		return Inconclusive, why
 	}
 	var regressed, open []string
 	for _, t := range tests {

@@ -24,6 +24,8 @@ type Interval struct {
 // Comparison is what is judged of one operation.
 type Comparison struct {
 	Operation string
+	// Service is the service.name the operation was recorded under.
+	Service string
 	// Baseline and Candidate are the totals over the window.
 	Baseline, Candidate Arm
 	// Intervals, when given, are the same counts per interval (at least
@@ -157,6 +159,7 @@ type Test struct {
 // Result is the verdict on one operation and what it rests on.
 type Result struct {
 	Operation string          `json:"operation"`
+	Service   string          `json:"service,omitempty"`
 	Verdict   Verdict         `json:"verdict"`
 	Reason    string          `json:"reason"`
 	Baseline  ArmResult       `json:"baseline"`

@@ -11,6 +11,9 @@ type Report struct {
 	Source     string            `json:"source"`
 	Config     Config            `json:"-"`
 	Operations []OperationReport `json:"operations"`
+	// Skipped names the groups with no series for one of the arms (a
+	// service that runs one implementation only), which are not judged.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // OperationReport is one operation's result and its arms' latency
