@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
 // Environment variables Start reads besides those the OpenTelemetry SDK

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
-	"go.opentelemetry.io/otel/attribute"
 )
 
 // parityCase is one case of schema/testdata/parity/env.json, which the Rust

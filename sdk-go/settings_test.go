@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
 func env(vars map[string]string) func(string) string {
