@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/seamtel/seam/sdk-go/internal/batch"
+	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
@@ -167,9 +168,8 @@ func BenchmarkLogParts(b *testing.B) {
 		r := slog.NewRecord(time.Now(), slog.LevelInfo, "quote computed", 0)
 		r.AddAttrs(slog.String("seam.operation", "checkout.price"), slog.Int("http.response.status_code", 200),
 			slog.Bool("cache.hit", true), slog.Float64("discount.ratio", 0.125))
-		items := []bridgeItem{{handler: tel.bridge.next, ctx: ctx, record: r}}
 		loopWithCPU(b, func() {
-			_ = handOver(ctx, items)
+			tel.bridge.HandOver(ctx, r)
 		})
 	})
 
@@ -181,17 +181,11 @@ func BenchmarkLogParts(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		json := &jsonHandler{out: &lineWriter{w: io.Discard}, level: s.logLevel, serviceName: "pricing", impl: "go"}
-		bridge := newAsyncHandler(slog.DiscardHandler, s.logs, &pipeline.DropCounter{})
-		bridge.queue.Shutdown(context.Background()) // replaced by a queue that only drains
+		json := loghandler.NewJSON(io.Discard, s.logLevel, "pricing", "go")
 		var dropped atomic.Int64
-		bridge.queue = batch.New(batch.Config[bridgeItem]{
-			Size: s.logs.QueueSize, BatchSize: bridgeBatchSize(s.logs.QueueSize), Delay: s.logs.Delay, Timeout: s.logs.Delay,
-			Export:  func(context.Context, []bridgeItem) error { return nil },
-			Dropped: func(_ batch.Reason, n int) { dropped.Add(int64(n)) },
-		})
-		defer bridge.queue.Shutdown(context.Background())
-		l := newLogger(redact.Default(), s, json, bridge)
+		bridge := loghandler.NewDrainingBridge(s.logs.QueueSize, s.logs.Delay, func(_ batch.Reason, n int) { dropped.Add(int64(n)) })
+		defer bridge.Shutdown(context.Background())
+		l := loghandler.New(redact.Default(), s.logLevel, json, bridge, s.logHandlers)
 		loopWithCPU(b, func() {
 			logCall(ctx, l)
 		})

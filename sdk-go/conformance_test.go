@@ -15,6 +15,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/redact"
 )
 
@@ -151,8 +152,8 @@ func mustJSON(t testing.TB, raw json.RawMessage, v any) {
 // conformanceLogger is the SDK's own handler chain (redaction, then the
 // canonical writer) for one case's service and implementation.
 func conformanceLogger(out *bytes.Buffer, service, impl string) slog.Handler {
-	json := &jsonHandler{out: &lineWriter{w: out}, level: LevelTrace, serviceName: service, impl: impl}
-	return &redactingHandler{red: redact.Default(), level: LevelTrace, next: json}
+	json := loghandler.NewJSON(out, LevelTrace, service, impl)
+	return loghandler.NewRedacting(redact.Default(), LevelTrace, json)
 }
 
 // Every conformance record renders to exactly its line, redaction included.

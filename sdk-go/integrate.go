@@ -6,13 +6,14 @@ import (
 	"github.com/go-logr/logr"
 	"go.opentelemetry.io/otel"
 
+	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/redact"
 )
 
 // installLoggers makes Seam's logger slog's default and its diagnostic
 // logger OpenTelemetry's, as configured. Shutdown puts the previous slog
 // default back.
-func (t *Telemetry) installLoggers(s *settings, red *redact.Redactor, json *jsonHandler) {
+func (t *Telemetry) installLoggers(s *settings, red *redact.Redactor, json slog.Handler) {
 	if s.slogDefault {
 		t.previousSlog = slog.Default()
 		slog.SetDefault(t.logger)
@@ -20,7 +21,7 @@ func (t *Telemetry) installLoggers(s *settings, red *redact.Redactor, json *json
 	if s.otelLogger {
 		// The JSON line only: the SDK's own messages sent through the
 		// OTLP bridge could feed an export failure back into the exporter.
-		otel.SetLogger(logr.FromSlogHandler(&redactingHandler{red: red, level: s.logLevel, next: json}))
+		otel.SetLogger(logr.FromSlogHandler(loghandler.NewRedacting(red, s.logLevel, json)))
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/seamtel/seam/sdk-go/redact"
 )
 
 type panickyStringer struct{}
@@ -102,26 +100,6 @@ func TestLogLevels(t *testing.T) {
 		t.Errorf("SEAM_LOG_LEVEL=trace wrote %v", l)
 	}
 }
-
-// The SDK's own errors become WARN lines, rate-limited and redacted.
-func TestErrorHandler(t *testing.T) {
-	var out bytes.Buffer
-	h := newErrorHandler(defaultRedactorForTest(), &jsonHandler{
-		out: &lineWriter{w: &out}, level: slog.LevelInfo, serviceName: "pricing", impl: "go",
-	})
-	h.Handle(errors.New("export to https://u:pw@collector:4318 failed"))
-	h.Handle(errors.New("again"))
-	h.Handle(nil)
-	l := lines(t, &out)
-	if len(l) != 1 {
-		t.Fatalf("%d lines, want 1 (rate-limited)", len(l))
-	}
-	if l[0]["level"] != "WARN" || l[0]["msg"] != "opentelemetry: export to https://[REDACTED]@collector:4318 failed" {
-		t.Errorf("line %v", l[0])
-	}
-}
-
-func defaultRedactorForTest() *redact.Redactor { return redact.Default() }
 
 // Inside groups, the context's IDs stay at the top level, and no key
 // repeats at any level (the last value wins).

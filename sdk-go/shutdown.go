@@ -63,7 +63,7 @@ func (t *Telemetry) shutdownSpansAndLogs(ctx context.Context) []error {
 		wg.Go(func() { traceErr = t.traceProvider.Shutdown(ctx) })
 	}
 	if t.bridge != nil {
-		logErrs = append(logErrs, t.bridge.queue.Shutdown(ctx), t.bridgeProvider.Shutdown(ctx))
+		logErrs = append(logErrs, t.bridge.Shutdown(ctx), t.bridgeProvider.Shutdown(ctx))
 	}
 	if t.logProvider != nil {
 		logErrs = append(logErrs, t.logProvider.Shutdown(ctx))

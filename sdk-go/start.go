@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	slogmulti "github.com/samber/slog-multi"
-	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/otel"
 	logglobal "go.opentelemetry.io/otel/log/global"
 	lognoop "go.opentelemetry.io/otel/log/noop"
@@ -18,6 +16,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
@@ -47,17 +46,11 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		}
 	}()
 	red := redact.Default()
-	out := &lineWriter{w: s.logWriter}
-	json := &jsonHandler{
-		out:         out,
-		level:       s.logLevel,
-		serviceName: s.serviceName,
-		impl:        implGo,
-	}
+	json := loghandler.NewJSON(s.logWriter, s.logLevel, s.serviceName, implGo)
 
 	if s.disabled {
 		t.tracer, t.meter, t.logs = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
-		t.logger = newLogger(red, s, json, nil)
+		t.logger = loghandler.New(red, s.logLevel, json, nil, s.logHandlers)
 		t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 		current.Store(t.ops)
 		t.installLoggers(s, red, json)
@@ -118,24 +111,20 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 			sdklog.WithProcessor(pipeline.Shared(proc)),
 			sdklog.WithAllowKeyDuplication(),
 		)
-		t.bridge = newAsyncHandler(otelslog.NewHandler(instrumentationName,
-			otelslog.WithLoggerProvider(schemaSeverityProvider{next: t.bridgeProvider}),
-			otelslog.WithVersion(Version),
-			otelslog.WithSchemaURL(semconv.SchemaURL),
-		), s.logs, drops)
+		t.bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, s.logs.QueueSize, s.logs.Delay, drops.Reporter(pipeline.Logs))
 		bridge = t.bridge
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}
 
-	t.logger = newLogger(red, s, json, bridge)
+	t.logger = loghandler.New(red, s.logLevel, json, bridge, s.logHandlers)
 	t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 
 	otel.SetTracerProvider(t.tracer)
 	otel.SetMeterProvider(t.meter)
 	logglobal.SetLoggerProvider(t.logs)
 	otel.SetTextMapPropagator(propagator)
-	otel.SetErrorHandler(newErrorHandler(red, json))
+	otel.SetErrorHandler(loghandler.NewErrorHandler(red, json))
 	current.Store(t.ops)
 	t.installLoggers(s, red, json)
 	return t, nil
@@ -188,19 +177,4 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeli
 	mp := sdkmetric.NewMeterProvider(opts...)
 	t.meter, t.meterProvider = mp, mp
 	return mp, nil
-}
-
-// newLogger builds the handler chain: redaction once, then the fan-out to
-// the canonical JSON line, the OpenTelemetry bridge (given the correlation
-// ID as an attribute; it reads span IDs from the context itself) and the
-// caller's handlers (given all three as attributes).
-func newLogger(red *redact.Redactor, s *settings, json *jsonHandler, bridge slog.Handler) *slog.Logger {
-	sinks := []slog.Handler{json}
-	if bridge != nil {
-		sinks = append(sinks, bridge)
-	}
-	for _, h := range s.logHandlers {
-		sinks = append(sinks, newContextAttrsHandler(h, true))
-	}
-	return slog.New(&redactingHandler{red: red, level: s.logLevel, next: slogmulti.Fanout(sinks...)})
 }

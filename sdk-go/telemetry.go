@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	otellog "go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
@@ -15,6 +14,9 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/seamtel/seam/sdk-go/internal/loghandler"
+	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
 // Telemetry is a running Seam installation: the providers Start installed
@@ -35,7 +37,7 @@ type Telemetry struct {
 	// others flush are exported too. Nil ones are skipped.
 	extensions     []Extension
 	traceProvider  *sdktrace.TracerProvider
-	bridge         *asyncHandler
+	bridge         *loghandler.Bridge
 	bridgeProvider *sdklog.LoggerProvider
 	logProvider    *sdklog.LoggerProvider
 	meterProvider  *sdkmetric.MeterProvider
@@ -73,7 +75,7 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 		errs = append(errs, t.traceProvider.ForceFlush(ctx))
 	}
 	if t.bridge != nil {
-		errs = append(errs, t.bridge.queue.Flush(ctx))
+		errs = append(errs, t.bridge.Flush(ctx))
 	}
 	if t.logProvider != nil {
 		errs = append(errs, t.logProvider.ForceFlush(ctx))

@@ -1,15 +1,12 @@
-package seam
+package loghandler
 
 import (
 	"context"
 	"log/slog"
 
-	"go.opentelemetry.io/otel/log"
-	"go.opentelemetry.io/otel/log/embedded"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/seamtel/seam/sdk-go/internal/correlation"
-	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -186,30 +183,4 @@ func dedupAttrs(attrs []slog.Attr) []slog.Attr {
 		}
 	}
 	return out
-}
-
-// schemaSeverityProvider wraps the LoggerProvider the OpenTelemetry bridge
-// writes to so every record's severity text is the schema's level name:
-// the bridge would write slog's own (TRACE would be "DEBUG-4").
-type schemaSeverityProvider struct {
-	embedded.LoggerProvider
-	next log.LoggerProvider
-}
-
-func (p schemaSeverityProvider) Logger(name string, opts ...log.LoggerOption) log.Logger {
-	return schemaSeverityLogger{next: p.next.Logger(name, opts...)}
-}
-
-type schemaSeverityLogger struct {
-	embedded.Logger
-	next log.Logger
-}
-
-func (l schemaSeverityLogger) Emit(ctx context.Context, r log.Record) {
-	r.SetSeverityText(loglevel.SeverityName(int(r.Severity())))
-	l.next.Emit(ctx, r)
-}
-
-func (l schemaSeverityLogger) Enabled(ctx context.Context, p log.EnabledParameters) bool {
-	return l.next.Enabled(ctx, p)
 }

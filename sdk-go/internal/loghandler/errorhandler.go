@@ -1,4 +1,4 @@
-package seam
+package loghandler
 
 import (
 	"context"
@@ -28,7 +28,9 @@ type errorHandler struct {
 	suppressed int
 }
 
-func newErrorHandler(red *redact.Redactor, json *jsonHandler) otel.ErrorHandler {
+// NewErrorHandler returns the handler of the OpenTelemetry SDK's errors,
+// writing them redacted by red to json, the canonical line's handler.
+func NewErrorHandler(red *redact.Redactor, json slog.Handler) otel.ErrorHandler {
 	return &errorHandler{logger: slog.New(&redactingHandler{red: red, level: slog.LevelWarn, next: json})}
 }
 

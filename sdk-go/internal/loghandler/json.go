@@ -1,4 +1,4 @@
-package seam
+package loghandler
 
 import (
 	"bytes"
@@ -41,6 +41,13 @@ type jsonHandler struct {
 	pre []byte
 	// prefix is the dotted path of the open groups, e.g. "db.".
 	prefix string
+}
+
+// NewJSON returns the handler writing canonical lines of serviceName and
+// impl (seam.impl) at level or above to w, one whole line per Write. It
+// expects records a redacting handler has already cleaned.
+func NewJSON(w io.Writer, level slog.Leveler, serviceName, impl string) slog.Handler {
+	return &jsonHandler{out: &lineWriter{w: w}, level: level, serviceName: serviceName, impl: impl}
 }
 
 // maxPooledLine keeps one huge record from pinning a huge buffer forever.

@@ -1,4 +1,4 @@
-package seam
+package loghandler
 
 import (
 	"context"
@@ -17,6 +17,12 @@ type redactingHandler struct {
 	next  slog.Handler
 	// prefix is the dotted path of the open groups, for key matching.
 	prefix string
+}
+
+// NewRedacting returns the root of a handler chain: records at level or
+// above, redacted by red, go to next.
+func NewRedacting(red *redact.Redactor, level slog.Leveler, next slog.Handler) slog.Handler {
+	return &redactingHandler{red: red, level: level, next: next}
 }
 
 func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
