@@ -15,6 +15,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/seamtel/seam/sdk-go/internal/runtimemetrics"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -48,7 +49,7 @@ func loadDescriptors(t *testing.T) map[string]descriptor {
 // the runtime) is exactly as the schema's conformance file describes it.
 func TestMetricDescriptorsConformance(t *testing.T) {
 	descs := loadDescriptors(t)
-	reader := sdkmetric.NewManualReader(sdkmetric.WithProducer(newRuntimeHistograms(time.Millisecond)))
+	reader := sdkmetric.NewManualReader(sdkmetric.WithProducer(runtimemetrics.NewHistograms(time.Millisecond, ownScope)))
 	tel := startForTest(t, Config{
 		ServiceName: "pricing", LogWriter: io.Discard, QueueSize: 1,
 		MetricReaders:  []sdkmetric.Reader{reader},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
+	"github.com/seamtel/seam/sdk-go/internal/runtimemetrics"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -72,7 +73,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		return nil, err
 	}
 	if !s.runtime.Disabled {
-		if err := startRuntimeMetrics(mp, s.runtime.Interval); err != nil {
+		if err := runtimemetrics.Start(mp, ownScope, s.runtime.Interval); err != nil {
 			return nil, err
 		}
 	}
@@ -136,7 +137,7 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeline.DropCounter) (*sdkmetric.MeterProvider, error) {
 	var producer sdkmetric.Producer
 	if !s.runtime.Disabled {
-		producer = newRuntimeHistograms(s.runtime.Interval)
+		producer = runtimemetrics.NewHistograms(s.runtime.Interval, ownScope)
 		t.producer = producer
 	}
 	var readerOpts []sdkmetric.PeriodicReaderOption

@@ -1,4 +1,9 @@
-package seam
+// Package runtimemetrics produces the Go SDK's runtime metrics: the
+// semconv go.* instruments of the contrib runtime instrumentation,
+// seam.go.cgo.calls, and the histograms go.schedule.duration and
+// go.memory.gc.pause.duration, re-bucketed from the runtime's own onto the
+// schema's layout by a metric producer the readers are given.
+package runtimemetrics
 
 import (
 	"context"
@@ -27,18 +32,19 @@ const (
 // processStart is the start time of the cumulative runtime histograms.
 var processStart = time.Now()
 
-// startRuntimeMetrics registers the Go runtime metrics on mp: the semconv
-// go.* instruments of the contrib instrumentation (go.memory.allocated's
-// rate is the allocation rate) and seam.go.cgo.calls. The histograms come
-// from runtimeHistograms, a producer the readers are given.
-func startRuntimeMetrics(mp metric.MeterProvider, interval time.Duration) error {
+// Start registers the Go runtime metrics on mp, reading the runtime at
+// most once per interval: the semconv go.* instruments of the contrib
+// instrumentation (go.memory.allocated's rate is the allocation rate) and
+// seam.go.cgo.calls, under scope. The histograms come from NewHistograms,
+// a producer the readers are given.
+func Start(mp metric.MeterProvider, scope instrumentation.Scope, interval time.Duration) error {
 	if err := runtime.Start(
 		runtime.WithMeterProvider(mp),
 		runtime.WithMinimumReadMemStatsInterval(interval),
 	); err != nil {
 		return err
 	}
-	meter := mp.Meter(instrumentationName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+	meter := mp.Meter(scope.Name, metric.WithInstrumentationVersion(scope.Version), metric.WithSchemaURL(scope.SchemaURL))
 	sample := []metrics.Sample{{Name: runtimeCgoCalls}}
 	var mu sync.Mutex
 	_, err := meter.Int64ObservableCounter(semconv.SeamGoCgoCallsName,
@@ -63,17 +69,19 @@ func startRuntimeMetrics(mp metric.MeterProvider, interval time.Duration) error 
 // boundaries are applied here.
 type runtimeHistograms struct {
 	interval time.Duration
+	scope    instrumentation.Scope
 
 	mu       sync.Mutex
 	samples  []metrics.Sample
 	lastRead time.Time
 }
 
-var _ sdkmetric.Producer = (*runtimeHistograms)(nil)
-
-func newRuntimeHistograms(interval time.Duration) *runtimeHistograms {
+// NewHistograms returns the producer of the runtime histograms, under
+// scope, reading the runtime at most once per interval.
+func NewHistograms(interval time.Duration, scope instrumentation.Scope) sdkmetric.Producer {
 	return &runtimeHistograms{
 		interval: interval,
+		scope:    scope,
 		samples:  []metrics.Sample{{Name: runtimeSchedLatencies}, {Name: runtimeGCPauses}},
 	}
 }
@@ -110,11 +118,7 @@ func (p *runtimeHistograms) Produce(context.Context) ([]metricdata.ScopeMetrics,
 		})
 	}
 	return []metricdata.ScopeMetrics{{
-		Scope: instrumentation.Scope{
-			Name:      instrumentationName,
-			Version:   Version,
-			SchemaURL: semconv.SchemaURL,
-		},
+		Scope:   p.scope,
 		Metrics: out,
 	}}, nil
 }
