@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/schemaview"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -41,7 +42,7 @@ func newOpHarness(t *testing.T) *opHarness {
 	t.Helper()
 	h := &opHarness{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans))
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.reader), sdkmetric.WithView(schemaView()))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.reader), sdkmetric.WithView(schemaview.New(instrumentationName)))
 	h.ops = newOperations(tp, mp, redact.Default(), h.warn)
 	prev := current.Swap(h.ops)
 	t.Cleanup(func() { current.Store(prev) })

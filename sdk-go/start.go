@@ -19,6 +19,7 @@ import (
 	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/internal/runtimemetrics"
+	"github.com/seamtel/seam/sdk-go/internal/schemaview"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -146,7 +147,7 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeli
 	}
 	opts := []sdkmetric.Option{
 		sdkmetric.WithResource(t.resource),
-		sdkmetric.WithView(schemaView()),
+		sdkmetric.WithView(schemaview.New(instrumentationName)),
 	}
 	if s.exportEnabled[pipeline.Metrics] {
 		exp, err := pipeline.NewMetricExporter(ctx, s.otlp)

@@ -1,4 +1,4 @@
-package seam
+package schemaview
 
 import (
 	"context"

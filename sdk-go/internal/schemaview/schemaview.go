@@ -1,4 +1,9 @@
-package seam
+// Package schemaview is the one metric view through which every
+// instrument the schema names looks as the schema says, whoever created
+// it, and through which the instruments of the scopes Seam installs that
+// the schema does not name are dropped. Exemplars keep only their trace
+// and span IDs.
+package schemaview
 
 import (
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
@@ -10,17 +15,13 @@ import (
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
-// wrappedScopes are the instrumentations Seam installs itself. Their
-// instruments outside the schema (request and response sizes, say) are
-// dropped: what Seam emits is exactly what the schema lists.
-var wrappedScopes = map[string]bool{
-	instrumentationName: true,
-	otelhttp.ScopeName:  true,
-	otelgrpc.ScopeName:  true,
-	runtime.ScopeName:   true,
-}
-
-// schemaView makes every instrument the schema names look as the schema
+// New returns the view. ownScope is Seam's own instrumentation scope,
+// which, like the instrumentations Seam installs (otelhttp, otelgrpc, the
+// runtime's), has its instruments outside the schema (request and
+// response sizes, say) dropped: what Seam emits is exactly what the schema
+// lists.
+//
+// The view makes every instrument the schema names look as the schema
 // says, whoever created it: histograms get the schema's bucket boundaries
 // instead of the SDK's millisecond-scale defaults, the description is the
 // schema's, and only the schema's attributes are kept, so instrumentation
@@ -28,7 +29,13 @@ var wrappedScopes = map[string]bool{
 // instrument whose unit disagrees with the schema is left as it is, for
 // the collector's enforcement to report. It is one View, not one per
 // metric, because the SDK makes a stream for every view that matches.
-func schemaView() sdkmetric.View {
+func New(ownScope string) sdkmetric.View {
+	wrappedScopes := map[string]bool{
+		ownScope:           true,
+		otelhttp.ScopeName: true,
+		otelgrpc.ScopeName: true,
+		runtime.ScopeName:  true,
+	}
 	streams := make(map[string]sdkmetric.Stream, len(semconv.Metrics))
 	units := make(map[string]string, len(semconv.Metrics))
 	for _, m := range semconv.Metrics {
