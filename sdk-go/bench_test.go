@@ -181,18 +181,18 @@ func BenchmarkLogParts(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		json := loghandler.NewJSON(io.Discard, s.logLevel, "pricing", "go")
+		json := loghandler.NewJSON(io.Discard, s.LogLevel, "pricing", "go")
 		var dropped atomic.Int64
-		bridge := loghandler.NewDrainingBridge(s.logs.QueueSize, s.logs.Delay, func(_ batch.Reason, n int) { dropped.Add(int64(n)) })
+		bridge := loghandler.NewDrainingBridge(s.Logs.QueueSize, s.Logs.Delay, func(_ batch.Reason, n int) { dropped.Add(int64(n)) })
 		defer bridge.Shutdown(context.Background())
-		l := loghandler.New(redact.Default(), s.logLevel, json, bridge, s.logHandlers)
+		l := loghandler.New(redact.Default(), s.LogLevel, json, bridge, s.LogHandlers)
 		loopWithCPU(b, func() {
 			logCall(ctx, l)
 		})
 		b.ReportMetric(float64(dropped.Load())/float64(b.N), "bridge-dropped/op")
 	})
 
-	b.Setenv(envLogsExporter, "none")
+	b.Setenv("OTEL_LOGS_EXPORTER", "none")
 	lineOnly := startForBench(b, Config{})
 	b.Run("seam_line_only", func(b *testing.B) {
 		l := lineOnly.Logger() // redaction and the canonical line, no bridge

@@ -92,8 +92,8 @@ func TestCollectorDown(t *testing.T) {
 }
 
 func testCollectorDown(t *testing.T, endpoint string, protocol Protocol) {
-	t.Setenv(envSpanDelay, "20")
-	t.Setenv(envLogDelay, "20")
+	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "20")
+	t.Setenv("OTEL_BLRP_SCHEDULE_DELAY", "20")
 	const queue = 64
 	reader := sdkmetric.NewManualReader()
 	tel, err := Start(context.Background(), Config{

@@ -7,6 +7,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
+	"github.com/seamtel/seam/sdk-go/internal/settings"
 )
 
 // Protocol is the OTLP transport.
@@ -87,6 +89,44 @@ type Config struct {
 	// MetricReaders are read alongside the OTLP exporter with the same
 	// views, e.g. a ManualReader in a test.
 	MetricReaders []sdkmetric.Reader
+}
+
+// resolve applies the environment, read through getenv, and the defaults
+// to cfg, as Start does.
+func resolve(cfg Config, getenv func(string) string) (*settings.Settings, error) {
+	return settings.Resolve(resolverConfig(cfg), getenv)
+}
+
+// resolverConfig is cfg as the resolver takes it: the same fields, of
+// types it can name.
+func resolverConfig(cfg Config) settings.Config {
+	var extensions []settings.Extension
+	for _, e := range cfg.Extensions {
+		extensions = append(extensions, e) // a nil one stays nil, for the resolver to refuse
+	}
+	return settings.Config{
+		ServiceName:        cfg.ServiceName,
+		ServiceVersion:     cfg.ServiceVersion,
+		Environment:        cfg.Environment,
+		ResourceAttributes: cfg.ResourceAttributes,
+		Endpoint:           cfg.Endpoint,
+		Protocol:           string(cfg.Protocol),
+		Insecure:           cfg.Insecure,
+		Headers:            cfg.Headers,
+		ExportTimeout:      cfg.ExportTimeout,
+		MetricInterval:     cfg.MetricInterval,
+		QueueSize:          cfg.QueueSize,
+		Disabled:           cfg.Disabled,
+		LogLevel:           cfg.LogLevel,
+		LogWriter:          cfg.LogWriter,
+		LogHandlers:        cfg.LogHandlers,
+		SlogDefault:        cfg.SlogDefault,
+		OTelLogger:         cfg.OTelLogger,
+		// A conversion, so the two structs cannot drift apart.
+		RuntimeMetrics: settings.Runtime(cfg.RuntimeMetrics),
+		Extensions:     extensions,
+		MetricReaders:  cfg.MetricReaders,
+	}
 }
 
 // RuntimeMetricsConfig configures the Go runtime metrics: the semconv go.*

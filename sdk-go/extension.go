@@ -6,6 +6,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/seamtel/seam/sdk-go/internal/settings"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -47,9 +48,11 @@ type ExtensionContext struct {
 // implGo is seam.impl for everything this SDK records.
 var implGo = semconv.SeamImplGo.Value.AsString()
 
-func (s *settings) extensionContext(producer sdkmetric.Producer) ExtensionContext {
+// extensionContext is what the extensions are told of the service s
+// describes, and producer, the runtime histograms' producer or nil.
+func extensionContext(s *settings.Settings, producer sdkmetric.Producer) ExtensionContext {
 	return ExtensionContext{
-		ServiceName: s.serviceName, ServiceVersion: s.serviceVersion, Environment: s.environment,
+		ServiceName: s.ServiceName, ServiceVersion: s.ServiceVersion, Environment: s.Environment,
 		Impl: implGo, RuntimeProducer: producer,
 	}
 }

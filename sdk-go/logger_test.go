@@ -92,7 +92,7 @@ func TestLogLevels(t *testing.T) {
 	}
 
 	out.Reset()
-	t.Setenv(envSeamLogLevel, "trace")
+	t.Setenv("SEAM_LOG_LEVEL", "trace")
 	tel = startForTest(t, Config{ServiceName: "pricing", Disabled: true, LogWriter: &out})
 	tel.Logger().Log(context.Background(), LevelTrace, "fine detail")
 	tel.Logger().Debug("coarser")

@@ -263,7 +263,7 @@ func TestMeasure(t *testing.T) {
 // allocate, on the SDK (sampled and not) and with the SDK off.
 func TestOperationAllocatesNothing(t *testing.T) {
 	// No exporters: their background work would count in the tallies.
-	for _, v := range []string{envTracesExporter, envMetricsExporter, envLogsExporter} {
+	for _, v := range []string{"OTEL_TRACES_EXPORTER", "OTEL_METRICS_EXPORTER", "OTEL_LOGS_EXPORTER"} {
 		t.Setenv(v, "none")
 	}
 	for _, c := range []struct {

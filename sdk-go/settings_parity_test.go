@@ -14,6 +14,7 @@ import (
 
 	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
+	"github.com/seamtel/seam/sdk-go/internal/settings"
 )
 
 // parityCase is one case of schema/testdata/parity/env.json, which the Rust
@@ -130,45 +131,45 @@ func parityConfig(t *testing.T, m map[string]any) Config {
 }
 
 // settingsView spells settings as the case file does.
-func settingsView(s *settings) map[string]any {
+func settingsView(s *settings.Settings) map[string]any {
 	exporter := func(sig pipeline.Signal) any {
-		if s.exportEnabled[sig] {
+		if s.ExportEnabled[sig] {
 			return "otlp"
 		}
 		return "none"
 	}
 	headers := map[string]any{}
-	for k, v := range s.otlp.Headers {
+	for k, v := range s.OTLP.Headers {
 		headers[k] = v
 	}
 	ms := func(d time.Duration) any { return float64(d.Milliseconds()) }
 	return map[string]any{
-		"protocol":           s.otlp.Protocol,
-		"traces_endpoint":    s.otlp.Endpoints[pipeline.Traces].String(),
-		"metrics_endpoint":   s.otlp.Endpoints[pipeline.Metrics].String(),
-		"logs_endpoint":      s.otlp.Endpoints[pipeline.Logs].String(),
+		"protocol":           s.OTLP.Protocol,
+		"traces_endpoint":    s.OTLP.Endpoints[pipeline.Traces].String(),
+		"metrics_endpoint":   s.OTLP.Endpoints[pipeline.Metrics].String(),
+		"logs_endpoint":      s.OTLP.Endpoints[pipeline.Logs].String(),
 		"traces_exporter":    exporter(pipeline.Traces),
 		"metrics_exporter":   exporter(pipeline.Metrics),
 		"logs_exporter":      exporter(pipeline.Logs),
-		"export_timeout_ms":  ms(s.otlp.Timeout),
-		"metric_interval_ms": ms(s.metricInterval),
-		"sampler":            s.sampler.name,
-		"sampler_arg":        s.sampler.arg,
+		"export_timeout_ms":  ms(s.OTLP.Timeout),
+		"metric_interval_ms": ms(s.MetricInterval),
+		"sampler":            s.Sampler.Name,
+		"sampler_arg":        s.Sampler.Arg,
 		"headers":            headers,
-		"span_queue_size":    float64(s.spans.QueueSize),
-		"span_batch_size":    float64(s.spans.BatchSize),
-		"span_delay_ms":      ms(s.spans.Delay),
-		"log_queue_size":     float64(s.logs.QueueSize),
-		"log_batch_size":     float64(s.logs.BatchSize),
-		"log_delay_ms":       ms(s.logs.Delay),
-		"log_level":          loglevel.Name(s.logLevel.Level()),
-		"disabled":           s.disabled,
+		"span_queue_size":    float64(s.Spans.QueueSize),
+		"span_batch_size":    float64(s.Spans.BatchSize),
+		"span_delay_ms":      ms(s.Spans.Delay),
+		"log_queue_size":     float64(s.Logs.QueueSize),
+		"log_batch_size":     float64(s.Logs.BatchSize),
+		"log_delay_ms":       ms(s.Logs.Delay),
+		"log_level":          loglevel.Name(s.LogLevel.Level()),
+		"disabled":           s.Disabled,
 	}
 }
 
-func checkParityResource(t *testing.T, s *settings, key string, want any) {
+func checkParityResource(t *testing.T, s *settings.Settings, key string, want any) {
 	t.Helper()
-	res, err := newResource(context.Background(), s)
+	res, err := s.Resource(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

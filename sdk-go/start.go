@@ -20,6 +20,7 @@ import (
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/internal/runtimemetrics"
 	"github.com/seamtel/seam/sdk-go/internal/schemaview"
+	"github.com/seamtel/seam/sdk-go/internal/settings"
 	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -34,11 +35,11 @@ func Start(ctx context.Context, cfg Config) (*Telemetry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return start(ctx, s)
+	return start(ctx, s, cfg.Extensions)
 }
 
-func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
-	t := &Telemetry{exportTimeout: s.otlp.Timeout}
+func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_ *Telemetry, err error) {
+	t := &Telemetry{exportTimeout: s.OTLP.Timeout}
 	defer func() {
 		if err != nil {
 			// Undo what was started before the failure.
@@ -48,24 +49,24 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 		}
 	}()
 	red := redact.Default()
-	json := loghandler.NewJSON(s.logWriter, s.logLevel, s.serviceName, implGo)
+	json := loghandler.NewJSON(s.LogWriter, s.LogLevel, s.ServiceName, implGo)
 
-	if s.disabled {
+	if s.Disabled {
 		t.tracer, t.meter, t.logs = tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider()
-		t.logger = loghandler.New(red, s.logLevel, json, nil, s.logHandlers)
+		t.logger = loghandler.New(red, s.LogLevel, json, nil, s.LogHandlers)
 		t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 		current.Store(t.ops)
 		t.installLoggers(s, red, json)
 		return t, nil
 	}
 
-	if t.resource, err = newResource(ctx, s); err != nil {
+	if t.resource, err = s.Resource(ctx); err != nil {
 		return nil, err
 	}
 	drops := &pipeline.DropCounter{}
 	t.drops = drops
 
-	mp, err := t.startMetrics(ctx, s, drops)
+	mp, err := t.startMetrics(ctx, s, extensions, drops)
 	if err != nil {
 		return nil, err
 	}
@@ -73,36 +74,36 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 	if err := drops.Register(meter); err != nil {
 		return nil, err
 	}
-	if !s.runtime.Disabled {
-		if err := runtimemetrics.Start(mp, ownScope, s.runtime.Interval); err != nil {
+	if !s.Runtime.Disabled {
+		if err := runtimemetrics.Start(mp, ownScope, s.Runtime.Interval); err != nil {
 			return nil, err
 		}
 	}
 
-	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource), sdktrace.WithSampler(s.sampler.sdkSampler()))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(t.resource), sdktrace.WithSampler(s.Sampler.SDK()))
 	t.traceProvider, t.tracer = tp, tp
-	if s.exportEnabled[pipeline.Traces] {
-		exp, err := pipeline.NewSpanExporter(ctx, s.otlp)
+	if s.ExportEnabled[pipeline.Traces] {
+		exp, err := pipeline.NewSpanExporter(ctx, s.OTLP)
 		if err != nil {
 			return nil, err
 		}
-		tp.RegisterSpanProcessor(pipeline.NewSpanProcessor(exp, s.spans, s.otlp.Timeout, drops, red))
+		tp.RegisterSpanProcessor(pipeline.NewSpanProcessor(exp, s.Spans, s.OTLP.Timeout, drops, red))
 	}
-	for _, e := range s.extensions {
+	for _, e := range extensions {
 		if w, ok := e.(TracerProviderExtension); ok {
-			if t.tracer, err = w.WrapTracerProvider(s.extensionContext(t.producer), t.tracer); err != nil {
+			if t.tracer, err = w.WrapTracerProvider(extensionContext(s, t.producer), t.tracer); err != nil {
 				return nil, err
 			}
 		}
 	}
 
 	var bridge slog.Handler
-	if s.exportEnabled[pipeline.Logs] {
-		exp, err := pipeline.NewLogExporter(ctx, s.otlp)
+	if s.ExportEnabled[pipeline.Logs] {
+		exp, err := pipeline.NewLogExporter(ctx, s.OTLP)
 		if err != nil {
 			return nil, err
 		}
-		proc := pipeline.NewLogProcessor(exp, s.logs, s.otlp.Timeout, drops)
+		proc := pipeline.NewLogProcessor(exp, s.Logs, s.OTLP.Timeout, drops)
 		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
 		t.logs, t.logProvider = lp, lp
 		// The bridge's records reach the SDK with unique keys (see
@@ -113,13 +114,13 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 			sdklog.WithProcessor(pipeline.Shared(proc)),
 			sdklog.WithAllowKeyDuplication(),
 		)
-		t.bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, s.logs.QueueSize, s.logs.Delay, drops.Reporter(pipeline.Logs))
+		t.bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, s.Logs.QueueSize, s.Logs.Delay, drops.Reporter(pipeline.Logs))
 		bridge = t.bridge
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}
 
-	t.logger = loghandler.New(red, s.logLevel, json, bridge, s.logHandlers)
+	t.logger = loghandler.New(red, s.LogLevel, json, bridge, s.LogHandlers)
 	t.ops = newOperations(t.tracer, t.meter, red, t.logger.Warn)
 
 	otel.SetTracerProvider(t.tracer)
@@ -135,10 +136,10 @@ func start(ctx context.Context, s *settings) (_ *Telemetry, err error) {
 // startMetrics builds the meter provider: the OTLP exporter on a periodic
 // reader, the extensions' readers and the caller's readers, all with the
 // schema's views, and the runtime histograms on the first two.
-func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeline.DropCounter) (*sdkmetric.MeterProvider, error) {
+func (t *Telemetry) startMetrics(ctx context.Context, s *settings.Settings, extensions []Extension, drops *pipeline.DropCounter) (*sdkmetric.MeterProvider, error) {
 	var producer sdkmetric.Producer
-	if !s.runtime.Disabled {
-		producer = runtimemetrics.NewHistograms(s.runtime.Interval, ownScope)
+	if !s.Runtime.Disabled {
+		producer = runtimemetrics.NewHistograms(s.Runtime.Interval, ownScope)
 		t.producer = producer
 	}
 	var readerOpts []sdkmetric.PeriodicReaderOption
@@ -149,31 +150,31 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings, drops *pipeli
 		sdkmetric.WithResource(t.resource),
 		sdkmetric.WithView(schemaview.New(instrumentationName)),
 	}
-	if s.exportEnabled[pipeline.Metrics] {
-		exp, err := pipeline.NewMetricExporter(ctx, s.otlp)
+	if s.ExportEnabled[pipeline.Metrics] {
+		exp, err := pipeline.NewMetricExporter(ctx, s.OTLP)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(
 			pipeline.CountDrops(exp, drops),
 			append(readerOpts,
-				sdkmetric.WithInterval(s.metricInterval),
-				sdkmetric.WithTimeout(s.otlp.Timeout),
+				sdkmetric.WithInterval(s.MetricInterval),
+				sdkmetric.WithTimeout(s.OTLP.Timeout),
 			)...,
 		)))
 	}
-	for _, e := range s.extensions {
+	for _, e := range extensions {
 		// Started here, stopped by Shutdown even if Start fails later.
 		t.extensions = append(t.extensions, e)
 		if m, ok := e.(MetricReaderExtension); ok {
-			reader, err := m.MetricReader(s.extensionContext(producer))
+			reader, err := m.MetricReader(extensionContext(s, producer))
 			if err != nil {
 				return nil, err
 			}
 			opts = append(opts, sdkmetric.WithReader(reader))
 		}
 	}
-	for _, r := range s.metricReaders {
+	for _, r := range s.MetricReaders {
 		opts = append(opts, sdkmetric.WithReader(r))
 	}
 	mp := sdkmetric.NewMeterProvider(opts...)

@@ -1,4 +1,16 @@
-package seam
+// Package settings resolves what Start is given, seam.Config's values and
+// the OTEL_* and SEAM_* environment variables, into the settings the Go
+// SDK runs with: a set field wins over its variable, which wins over the
+// default, and every bad value is reported at once, naming the Config
+// field or the variable it came from. The resolution is the one the Rust
+// SDK performs too: both run every case of
+// schema/testdata/parity/env.json (in Go, sdk-go/settings_parity_test.go,
+// through the root package's Config). Settings.Resource builds the
+// resource every signal carries.
+//
+// The root package cannot be imported from here, so Config mirrors
+// seam.Config field for field.
+package settings
 
 import (
 	"errors"
@@ -12,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
+	"github.com/seamtel/seam/sdk-go/internal/loglevel"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
@@ -58,53 +71,52 @@ var signalPaths = [pipeline.NumSignals]string{
 	pipeline.Logs:    "/v1/logs",
 }
 
-// settings is a Config with the environment and defaults applied and
+// Settings is a Config with the environment and defaults applied and
 // every value checked.
-type settings struct {
-	serviceName, serviceVersion, environment string
-	// envResourceAttrs are OTEL_RESOURCE_ATTRIBUTES', in order; the
+type Settings struct {
+	ServiceName, ServiceVersion, Environment string
+	// EnvResourceAttrs are OTEL_RESOURCE_ATTRIBUTES', in order; the
 	// resource puts Config's over them.
-	envResourceAttrs []attribute.KeyValue
-	resourceAttrs    []attribute.KeyValue
+	EnvResourceAttrs []attribute.KeyValue
+	ResourceAttrs    []attribute.KeyValue
 
-	disabled bool
-	// otlp is where and how the exporters send; its Timeout bounds each
+	Disabled bool
+	// OTLP is where and how the exporters send; its Timeout bounds each
 	// export, and Shutdown as a whole.
-	otlp          pipeline.OTLP
-	exportEnabled [pipeline.NumSignals]bool
-	sampler       samplerSetting
+	OTLP          pipeline.OTLP
+	ExportEnabled [pipeline.NumSignals]bool
+	Sampler       Sampler
 
-	metricInterval time.Duration
-	spans, logs    pipeline.Batching
+	MetricInterval time.Duration
+	Spans, Logs    pipeline.Batching
 
-	logLevel    slog.Leveler
-	logWriter   io.Writer
-	logHandlers []slog.Handler
-	slogDefault bool
-	otelLogger  bool
+	LogLevel    slog.Leveler
+	LogWriter   io.Writer
+	LogHandlers []slog.Handler
+	SlogDefault bool
+	OTelLogger  bool
 
-	runtime       RuntimeMetricsConfig
-	extensions    []Extension
-	metricReaders []sdkmetric.Reader
+	Runtime       Runtime
+	MetricReaders []sdkmetric.Reader
 }
 
-// resolve applies env and defaults to cfg. Every problem is reported, each
-// naming the Config field or environment variable it comes from.
-func resolve(cfg Config, getenv func(string) string) (*settings, error) {
-	s := &settings{
-		serviceName:    cfg.ServiceName,
-		serviceVersion: cfg.ServiceVersion,
-		environment:    cfg.Environment,
-		resourceAttrs:  cfg.ResourceAttributes,
-		otlp:           pipeline.OTLP{Headers: cfg.Headers},
-		logLevel:       cfg.LogLevel,
-		logWriter:      cfg.LogWriter,
-		logHandlers:    cfg.LogHandlers,
-		slogDefault:    cfg.SlogDefault,
-		otelLogger:     cfg.OTelLogger,
-		runtime:        cfg.RuntimeMetrics,
-		extensions:     cfg.Extensions,
-		metricReaders:  cfg.MetricReaders,
+// Resolve applies the environment, read through getenv, and the defaults
+// to cfg. Every problem is reported, each naming the Config field or
+// environment variable it comes from.
+func Resolve(cfg Config, getenv func(string) string) (*Settings, error) {
+	s := &Settings{
+		ServiceName:    cfg.ServiceName,
+		ServiceVersion: cfg.ServiceVersion,
+		Environment:    cfg.Environment,
+		ResourceAttrs:  cfg.ResourceAttributes,
+		OTLP:           pipeline.OTLP{Headers: cfg.Headers},
+		LogLevel:       cfg.LogLevel,
+		LogWriter:      cfg.LogWriter,
+		LogHandlers:    cfg.LogHandlers,
+		SlogDefault:    cfg.SlogDefault,
+		OTelLogger:     cfg.OTelLogger,
+		Runtime:        cfg.RuntimeMetrics,
+		MetricReaders:  cfg.MetricReaders,
 	}
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -113,39 +125,39 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	s.disabled = cfg.Disabled || disabled
+	s.Disabled = cfg.Disabled || disabled
 
-	if s.serviceName == "" {
-		s.serviceName = strings.TrimSpace(getenv(envServiceName))
+	if s.ServiceName == "" {
+		s.ServiceName = strings.TrimSpace(getenv(envServiceName))
 	}
 	envAttrs, err := parseKeyValues(envResourceAttrs, getenv(envResourceAttrs))
 	if err != nil {
 		errs = append(errs, err)
 	}
 	for _, kv := range envAttrs {
-		s.envResourceAttrs = append(s.envResourceAttrs, attribute.String(kv.key, kv.value))
-		if kv.key == "service.name" && s.serviceName == "" {
-			s.serviceName = kv.value
+		s.EnvResourceAttrs = append(s.EnvResourceAttrs, attribute.String(kv.key, kv.value))
+		if kv.key == "service.name" && s.ServiceName == "" {
+			s.ServiceName = kv.value
 		}
 	}
-	if s.serviceName == "" {
+	if s.ServiceName == "" {
 		fail("Config.ServiceName: required (or set %s)", envServiceName)
 	}
 
-	s.otlp.Protocol = string(cfg.Protocol)
-	if s.otlp.Protocol == "" {
-		s.otlp.Protocol = strings.TrimSpace(getenv(envProtocol))
+	s.OTLP.Protocol = cfg.Protocol
+	if s.OTLP.Protocol == "" {
+		s.OTLP.Protocol = strings.TrimSpace(getenv(envProtocol))
 	}
-	switch s.otlp.Protocol {
+	switch s.OTLP.Protocol {
 	case "":
-		s.otlp.Protocol = pipeline.ProtocolHTTP
+		s.OTLP.Protocol = pipeline.ProtocolHTTP
 	case pipeline.ProtocolGRPC, pipeline.ProtocolHTTP:
 	default:
 		field := "Config.Protocol"
 		if cfg.Protocol == "" {
 			field = envProtocol
 		}
-		fail("%s: unknown protocol %q (want %q or %q)", field, s.otlp.Protocol, pipeline.ProtocolGRPC, pipeline.ProtocolHTTP)
+		fail("%s: unknown protocol %q (want %q or %q)", field, s.OTLP.Protocol, pipeline.ProtocolGRPC, pipeline.ProtocolHTTP)
 	}
 
 	insecureEnv, err := envBool(getenv, envInsecure)
@@ -154,77 +166,77 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 	}
 	s.resolveEndpoints(cfg, getenv, cfg.Insecure || insecureEnv, fail)
 
-	if s.otlp.Headers == nil {
+	if s.OTLP.Headers == nil {
 		headers, err := parseKeyValues(envHeaders, getenv(envHeaders))
 		if err != nil {
 			errs = append(errs, err)
 		}
 		for _, kv := range headers {
-			if s.otlp.Headers == nil {
-				s.otlp.Headers = map[string]string{}
+			if s.OTLP.Headers == nil {
+				s.OTLP.Headers = map[string]string{}
 			}
-			s.otlp.Headers[kv.key] = kv.value
+			s.OTLP.Headers[kv.key] = kv.value
 		}
 	}
-	s.sampler = resolveSampler(getenv, fail)
+	s.Sampler = resolveSampler(getenv, fail)
 
 	for sig, name := range [pipeline.NumSignals]string{envTracesExporter, envMetricsExporter, envLogsExporter} {
 		switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
 		case "", "otlp":
-			s.exportEnabled[sig] = true
+			s.ExportEnabled[sig] = true
 		case "none":
 		default:
 			fail("%s: unsupported exporter %q (want otlp or none)", name, v)
 		}
 	}
 
-	s.otlp.Timeout = durationSetting(cfg.ExportTimeout, "Config.ExportTimeout", getenv, envTimeout, 10*time.Second, fail)
-	s.metricInterval = durationSetting(cfg.MetricInterval, "Config.MetricInterval", getenv, envMetricInterval, 60*time.Second, fail)
-	s.spans = pipeline.Batching{
+	s.OTLP.Timeout = durationSetting(cfg.ExportTimeout, "Config.ExportTimeout", getenv, envTimeout, 10*time.Second, fail)
+	s.MetricInterval = durationSetting(cfg.MetricInterval, "Config.MetricInterval", getenv, envMetricInterval, 60*time.Second, fail)
+	s.Spans = pipeline.Batching{
 		QueueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envSpanQueueSize, 2048, fail),
 		BatchSize: intSetting(0, "", getenv, envSpanBatchSize, 512, fail),
 		Delay:     durationSetting(0, "", getenv, envSpanDelay, 5*time.Second, fail),
 	}
-	s.logs = pipeline.Batching{
+	s.Logs = pipeline.Batching{
 		QueueSize: intSetting(cfg.QueueSize, "Config.QueueSize", getenv, envLogQueueSize, 2048, fail),
 		BatchSize: intSetting(0, "", getenv, envLogBatchSize, 512, fail),
 		Delay:     durationSetting(0, "", getenv, envLogDelay, time.Second, fail),
 	}
-	for _, b := range []*pipeline.Batching{&s.spans, &s.logs} {
+	for _, b := range []*pipeline.Batching{&s.Spans, &s.Logs} {
 		b.BatchSize = min(b.BatchSize, b.QueueSize)
 	}
 
-	if s.logLevel == nil {
+	if s.LogLevel == nil {
 		if v := strings.TrimSpace(getenv(envSeamLogLevel)); v != "" {
-			level, err := ParseLevel(v)
+			level, err := loglevel.Parse(v)
 			if err != nil {
 				fail("%s: %v", envSeamLogLevel, err)
 			}
-			s.logLevel = level
+			s.LogLevel = level
 		} else {
-			s.logLevel = slog.LevelInfo
+			s.LogLevel = slog.LevelInfo
 		}
 	}
-	if s.logWriter == nil {
-		s.logWriter = os.Stdout
+	if s.LogWriter == nil {
+		s.LogWriter = os.Stdout
 	}
-	for i, h := range s.logHandlers {
+	for i, h := range s.LogHandlers {
 		if h == nil {
 			fail("Config.LogHandlers[%d]: nil handler", i)
 		}
 	}
-	for i, r := range s.metricReaders {
+	for i, r := range s.MetricReaders {
 		if r == nil {
 			fail("Config.MetricReaders[%d]: nil reader", i)
 		}
 	}
 
-	if s.runtime.Interval < 0 {
-		fail("Config.RuntimeMetrics.Interval: must not be negative, got %v", s.runtime.Interval)
-	} else if s.runtime.Interval == 0 {
-		s.runtime.Interval = 15 * time.Second
+	if s.Runtime.Interval < 0 {
+		fail("Config.RuntimeMetrics.Interval: must not be negative, got %v", s.Runtime.Interval)
+	} else if s.Runtime.Interval == 0 {
+		s.Runtime.Interval = 15 * time.Second
 	}
-	for i, e := range s.extensions {
+	for i, e := range cfg.Extensions {
 		if e == nil {
 			fail("Config.Extensions[%d]: nil extension", i)
 			continue
@@ -245,14 +257,14 @@ func resolve(cfg Config, getenv func(string) string) (*settings, error) {
 // every signal, else a signal's own variable as given, else
 // OTEL_EXPORTER_OTLP_ENDPOINT, else the protocol's default; a base URL gets
 // the signal's path for OTLP/HTTP.
-func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, insecure bool, fail func(string, ...any)) {
+func (s *Settings) resolveEndpoints(cfg Config, getenv func(string) string, insecure bool, fail func(string, ...any)) {
 	base, field := cfg.Endpoint, "Config.Endpoint"
 	if base == "" {
 		base, field = strings.TrimSpace(getenv(envEndpoint)), envEndpoint
 	}
 	if base == "" {
 		base, field = defaultGRPCEndpoint, "default endpoint"
-		if s.otlp.Protocol == pipeline.ProtocolHTTP {
+		if s.OTLP.Protocol == pipeline.ProtocolHTTP {
 			base = defaultHTTPEndpoint
 		}
 	}
@@ -262,7 +274,7 @@ func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, inse
 	}
 	for sig, name := range signalEndpointEnv {
 		if own := strings.TrimSpace(getenv(name)); own != "" && cfg.Endpoint == "" {
-			if s.otlp.Endpoints[sig], err = parseEndpoint(own, insecure); err != nil {
+			if s.OTLP.Endpoints[sig], err = parseEndpoint(own, insecure); err != nil {
 				fail("%s: %v", name, err)
 			}
 			continue
@@ -271,9 +283,9 @@ func (s *settings) resolveEndpoints(cfg Config, getenv func(string) string, inse
 			continue
 		}
 		u := *baseURL
-		if s.otlp.Protocol == pipeline.ProtocolHTTP {
+		if s.OTLP.Protocol == pipeline.ProtocolHTTP {
 			u.Path = joinPath(u.Path, signalPaths[sig])
 		}
-		s.otlp.Endpoints[sig] = &u
+		s.OTLP.Endpoints[sig] = &u
 	}
 }

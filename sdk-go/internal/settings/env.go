@@ -1,4 +1,4 @@
-package seam
+package settings
 
 import (
 	"fmt"
@@ -95,10 +95,10 @@ func parseKeyValues(name, raw string) ([]keyValue, error) {
 	return out, nil
 }
 
-// samplerSetting is OTEL_TRACES_SAMPLER and its argument.
-type samplerSetting struct {
-	name string
-	arg  float64
+// Sampler is OTEL_TRACES_SAMPLER and its argument.
+type Sampler struct {
+	Name string
+	Arg  float64
 }
 
 // The samplers OpenTelemetry names without an extension.
@@ -107,8 +107,8 @@ var samplerNames = []string{
 	"parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio",
 }
 
-func resolveSampler(getenv func(string) string, fail func(string, ...any)) samplerSetting {
-	s := samplerSetting{name: "parentbased_always_on", arg: 1}
+func resolveSampler(getenv func(string) string, fail func(string, ...any)) Sampler {
+	s := Sampler{Name: "parentbased_always_on", Arg: 1}
 	if v := strings.ToLower(strings.TrimSpace(getenv(envSampler))); v != "" {
 		known := false
 		for _, n := range samplerNames {
@@ -117,7 +117,7 @@ func resolveSampler(getenv func(string) string, fail func(string, ...any)) sampl
 		if !known {
 			fail("%s: unknown sampler %q (want one of %s)", envSampler, v, strings.Join(samplerNames, ", "))
 		} else {
-			s.name = v
+			s.Name = v
 		}
 	}
 	if raw := strings.TrimSpace(getenv(envSamplerArg)); raw != "" {
@@ -125,7 +125,7 @@ func resolveSampler(getenv func(string) string, fail func(string, ...any)) sampl
 		if err != nil || ratio < 0 || ratio > 1 {
 			fail("%s: want a ratio between 0 and 1, got %q", envSamplerArg, raw)
 		} else {
-			s.arg = ratio
+			s.Arg = ratio
 		}
 	}
 	return s
@@ -158,19 +158,19 @@ func joinPath(base, p string) string {
 	return strings.TrimRight(base, "/") + p
 }
 
-// sdkSampler is the sampler s names.
-func (s samplerSetting) sdkSampler() sdktrace.Sampler {
-	switch s.name {
+// SDK returns the sampler s names.
+func (s Sampler) SDK() sdktrace.Sampler {
+	switch s.Name {
 	case "always_on":
 		return sdktrace.AlwaysSample()
 	case "always_off":
 		return sdktrace.NeverSample()
 	case "traceidratio":
-		return sdktrace.TraceIDRatioBased(s.arg)
+		return sdktrace.TraceIDRatioBased(s.Arg)
 	case "parentbased_always_off":
 		return sdktrace.ParentBased(sdktrace.NeverSample())
 	case "parentbased_traceidratio":
-		return sdktrace.ParentBased(sdktrace.TraceIDRatioBased(s.arg))
+		return sdktrace.ParentBased(sdktrace.TraceIDRatioBased(s.Arg))
 	default:
 		return sdktrace.ParentBased(sdktrace.AlwaysSample())
 	}

@@ -1,4 +1,4 @@
-package seam
+package settings
 
 import (
 	"context"
@@ -19,11 +19,11 @@ import (
 // share a series.
 var instanceID = sync.OnceValue(func() string { return uuid.NewString() })
 
-// newResource builds the resource every signal carries. Precedence, lowest
+// Resource builds the resource every signal carries. Precedence, lowest
 // first: what Seam detects (instance, host, OS, process, SDK), then
 // OTEL_RESOURCE_ATTRIBUTES, then Config, then the attributes Seam fixes
 // itself; all under the schema's URL.
-func newResource(ctx context.Context, s *settings) (*resource.Resource, error) {
+func (s *Settings) Resource(ctx context.Context) (*resource.Resource, error) {
 	// Process command arguments are left out: secrets are passed there.
 	detected, err := resource.New(ctx,
 		resource.WithTelemetrySDK(),
@@ -43,18 +43,18 @@ func newResource(ctx context.Context, s *settings) (*resource.Resource, error) {
 	if detected != nil {
 		attrs = append(attrs, detected.Attributes()...)
 	}
-	attrs = append(attrs, s.envResourceAttrs...)
-	attrs = append(attrs, s.resourceAttrs...)
+	attrs = append(attrs, s.EnvResourceAttrs...)
+	attrs = append(attrs, s.ResourceAttrs...)
 	attrs = append(attrs,
-		semconv.ServiceName(s.serviceName),
+		semconv.ServiceName(s.ServiceName),
 		semconv.TelemetrySDKLanguageGo,
 		semconv.SeamImplGo,
 	)
-	if s.serviceVersion != "" {
-		attrs = append(attrs, semconv.ServiceVersion(s.serviceVersion))
+	if s.ServiceVersion != "" {
+		attrs = append(attrs, semconv.ServiceVersion(s.ServiceVersion))
 	}
-	if s.environment != "" {
-		attrs = append(attrs, semconv.DeploymentEnvironmentName(s.environment))
+	if s.Environment != "" {
+		attrs = append(attrs, semconv.DeploymentEnvironmentName(s.Environment))
 	}
 	// NewWithAttributes keeps the last value of a repeated key, so the
 	// order above is the precedence.
