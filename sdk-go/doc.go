@@ -17,4 +17,12 @@
 // Telemetry never blocks or crashes the service: export queues are bounded,
 // what they drop is counted in seam.telemetry.dropped, and no function of
 // this package panics into its caller.
+//
+// This package holds the public surface only: Start and Config, Telemetry,
+// extensions, operations and roles, error classes, correlation and levels.
+// Start assembles machinery from internal packages: internal/settings
+// resolves Config and the environment, internal/pipeline is the export
+// pipeline (bounded queues, exporters, span redaction, drop counts),
+// internal/loghandler the logger's handler chain, internal/runtimemetrics
+// the runtime metrics and internal/schemaview the schema's metric view.
 package seam

@@ -107,8 +107,9 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
 		t.logs, t.logProvider = lp, lp
 		// The bridge's records reach the SDK with unique keys (see
-		// contextAttrsHandler), so its provider skips the SDK's
-		// de-duplication; the public provider above keeps it for others.
+		// internal/loghandler's contextAttrsHandler), so its provider
+		// skips the SDK's de-duplication; the public provider above
+		// keeps it for others.
 		t.bridgeProvider = sdklog.NewLoggerProvider(
 			sdklog.WithResource(t.resource),
 			sdklog.WithProcessor(pipeline.Shared(proc)),
