@@ -21,7 +21,7 @@ import (
 const (
 	basket      = `{"region":"eu","items":[{"sku":"A1","qty":2,"unit_cents":1299}]}`
 	total       = 3144.0
-	fingerprint = "ef387e54e8f490a7"
+	fingerprint = "6980b2d8cf5f7622"
 )
 
 // binaries builds pricing-service and the orchestrator.

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -40,16 +41,56 @@ func Canonical(b *Basket) []byte {
 	return out
 }
 
-// Fingerprint is the FNV-1a 64 hash of a valid basket's canonical
-// encoding, as 16 lowercase hex digits.
+// stretchRounds is the fingerprint's work factor: how many rounds each of
+// its lanes runs.
+const stretchRounds = 4096
+
+// stretchLanes is how many 32-bit lanes the fingerprint stretches in.
+const stretchLanes = 64
+
+// Fingerprint is a valid basket's stretched digest, as 16 lowercase hex
+// digits: the FNV-1a 64 hash of the canonical encoding seeds 64 lanes of 32
+// bits (the even lanes its low half, the odd ones its high half, each
+// xor'ed with its index times 0x9e3779b9); every lane then runs
+// stretchRounds rounds of xorshift32 (13, 17, 5) plus 0x6d2b79f5; the
+// FNV-1a 64 hash of the lanes, little-endian, is the fingerprint. The
+// stretch makes each fingerprint cost the same real CPU work whatever the
+// basket, and its lanes are independent of each other: data-parallel work,
+// which Rust's compiler vectorises and Go's runs one lane at a time.
 func Fingerprint(b *Basket) (string, error) {
 	if err := b.Validate(); err != nil {
 		return "", err
 	}
-	h := uint64(fnvOffset)
-	for _, c := range Canonical(b) {
+	return fmt.Sprintf("%016x", stretch(fnv1a(fnvOffset, Canonical(b)))), nil
+}
+
+func fnv1a(h uint64, data []byte) uint64 {
+	for _, c := range data {
 		h ^= uint64(c)
 		h *= fnvPrime
 	}
-	return fmt.Sprintf("%016x", h), nil
+	return h
+}
+
+// stretch runs the lanes seeded from digest and folds them back into one
+// hash.
+func stretch(digest uint64) uint64 {
+	var lanes [stretchLanes]uint32
+	for j := range lanes {
+		lanes[j] = uint32(digest>>(j%2*32)) ^ uint32(j)*0x9e3779b9
+	}
+	for range stretchRounds {
+		for j := range lanes {
+			x := lanes[j]
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			lanes[j] = x + 0x6d2b79f5
+		}
+	}
+	var out [4 * stretchLanes]byte
+	for j, x := range lanes {
+		binary.LittleEndian.PutUint32(out[4*j:], x)
+	}
+	return fnv1a(fnvOffset, out[:])
 }

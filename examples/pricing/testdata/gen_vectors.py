@@ -37,10 +37,32 @@ def fingerprint(b):
     items = sorted(b["items"], key=lambda i: (i["sku"].encode(), i["qty"], i["unit_cents"]))
     text = "pricing/v1\nregion=" + b["region"] + "\n"
     text += "".join("%s %d %d\n" % (i["sku"], i["qty"], i["unit_cents"]) for i in items)
+    return "%016x" % fnv1a(stretch(fnv1a(text.encode())))
+
+
+M32, M64 = 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF
+STRETCH_ROUNDS, STRETCH_LANES = 4096, 64
+
+
+def fnv1a(data):
     h = 0xCBF29CE484222325
-    for c in text.encode():
-        h = ((h ^ c) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return "%016x" % h
+    for c in data:
+        h = ((h ^ c) * 0x100000001B3) & M64
+    return h
+
+
+def stretch(digest):
+    """The lanes seeded from the digest, each run through the rounds, as little-endian bytes."""
+    out = b""
+    for j in range(STRETCH_LANES):
+        x = ((digest >> (j % 2 * 32)) ^ (j * 0x9E3779B9)) & M32
+        for _ in range(STRETCH_ROUNDS):
+            x ^= (x << 13) & M32
+            x ^= x >> 17
+            x ^= (x << 5) & M32
+            x = (x + 0x6D2B79F5) & M32
+        out += x.to_bytes(4, "little")
+    return out
 
 
 def item(sku, qty, unit_cents):

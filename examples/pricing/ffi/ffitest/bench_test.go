@@ -18,12 +18,7 @@ import (
 //
 //	go test -tags seamffi -run '^$' -bench . -benchmem ./pricing/ffi/ffitest
 func BenchmarkQuote(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	basket := pricingtest.RandomBasket(rng)
-	for len(basket.Items) < 8 {
-		basket = pricingtest.RandomBasket(rng)
-	}
-	basket.Items = basket.Items[:8]
+	basket := benchBasket()
 	b.Run("go", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -45,4 +40,43 @@ func BenchmarkQuote(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkFingerprint fingerprints the same basket in Go and in Rust
+// through the boundary, like BenchmarkQuote: the stretch's data-parallel
+// rounds are where Rust's vectorised code outruns Go's.
+func BenchmarkFingerprint(b *testing.B) {
+	basket := benchBasket()
+	b.Run("go", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := pricing.Fingerprint(&basket); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	lib, err := openForBench()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("rust-ffi", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		for b.Loop() {
+			if _, _, err := lib.Fingerprint(ctx, &basket); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchBasket is an 8-item random basket, the same on every run.
+func benchBasket() pricing.Basket {
+	rng := rand.New(rand.NewPCG(1, 1))
+	basket := pricingtest.RandomBasket(rng)
+	for len(basket.Items) < 8 {
+		basket = pricingtest.RandomBasket(rng)
+	}
+	basket.Items = basket.Items[:8]
+	return basket
 }
