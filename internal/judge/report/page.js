@@ -4,7 +4,12 @@
 (function () {
   "use strict";
 
-  var BASE = "#0969da", CAND = "#bf3989", GUIDE = "#59636e", HEIGHT = 240;
+  // The arms' colours are the stylesheet's, so the tables' swatches and the
+  // plots agree.
+  var css = getComputedStyle(document.documentElement);
+  function colour(name, fallback) { return css.getPropertyValue(name).trim() || fallback; }
+  var BASE = colour("--baseline", "#0969da"), CAND = colour("--candidate", "#bf3989"), GUIDE = colour("--muted", "#59636e");
+  var HEIGHT = 240;
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var built = [];
 

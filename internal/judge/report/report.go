@@ -174,8 +174,11 @@ type opView struct {
 	Reason                string
 	Standard              string
 	Arms                  []armView
-	Ratios                []ratioView
-	Tests                 []testView
+	// QuantileLabels head the arms' quantile columns; an arm without
+	// latencies has a dash in each.
+	QuantileLabels []string
+	Ratios         []ratioView
+	Tests          []testView
 	// HasLatency is false when neither arm has a latency to draw.
 	HasLatency bool
 	HasRatios  bool
@@ -210,22 +213,35 @@ func views(rep judge.Report) (string, []opView, error) {
 		id := fmt.Sprintf("op-%d", i)
 		ps := plots(id, o)
 		data.Operations = append(data.Operations, ps)
+		arms := []armView{armOf("baseline", o.Baseline, false), armOf("candidate", o.Candidate, true)}
+		var labels []string
+		for _, a := range arms {
+			if len(a.Quantiles) > len(labels) {
+				labels = labels[:0]
+				for _, q := range a.Quantiles {
+					labels = append(labels, q.Label)
+				}
+			}
+		}
+		for i := range arms {
+			for len(arms[i].Quantiles) < len(labels) {
+				arms[i].Quantiles = append(arms[i].Quantiles, quantileView{Label: labels[len(arms[i].Quantiles)], Bucket: "–"})
+			}
+		}
 		ops = append(ops, opView{
-			ID:           id,
-			Operation:    o.Operation,
-			Service:      o.Service,
-			VerdictClass: verdictClass(o.Verdict),
-			Verdict:      verdictLabel(o.Verdict),
-			Reason:       o.Reason,
-			Standard:     standardErrors(o.Result),
-			Arms: []armView{
-				armOf("baseline", o.Baseline, false),
-				armOf("candidate", o.Candidate, true),
-			},
-			Ratios:     ratioViews(o.Ratios),
-			Tests:      testViews(o.Tests),
-			HasLatency: ps.Dist != nil,
-			HasRatios:  ps.Ratios != nil,
+			ID:             id,
+			Operation:      o.Operation,
+			Service:        o.Service,
+			VerdictClass:   verdictClass(o.Verdict),
+			Verdict:        verdictLabel(o.Verdict),
+			Reason:         o.Reason,
+			Standard:       standardErrors(o.Result),
+			Arms:           arms,
+			QuantileLabels: labels,
+			Ratios:         ratioViews(o.Ratios),
+			Tests:          testViews(o.Tests),
+			HasLatency:     ps.Dist != nil,
+			HasRatios:      ps.Ratios != nil,
 		})
 	}
 	b, err := json.Marshal(data)

@@ -238,3 +238,24 @@ func TestErrorPage(t *testing.T) {
 		}
 	}
 }
+
+// An arm without latencies still fills the quantile columns, with dashes.
+func TestArmsTableColumns(t *testing.T) {
+	page, _ := render(t, Options{})
+	tables := regexp.MustCompile(`(?s)<table class="arms">(.*?)</table>`).FindAllStringSubmatch(page, -1)
+	if len(tables) == 0 {
+		t.Fatal("no arms table")
+	}
+	cells := regexp.MustCompile(`<t[hd][ >]`)
+	for i, tb := range tables {
+		rows := regexp.MustCompile(`(?s)<tr.*?</tr>`).FindAllString(tb[1], -1)
+		if len(rows) != 3 {
+			t.Fatalf("table %d: %d rows, want a head and two arms", i, len(rows))
+		}
+		for _, r := range rows[1:] {
+			if got, want := len(cells.FindAllString(r, -1)), len(cells.FindAllString(rows[0], -1)); got != want {
+				t.Errorf("table %d: a row of %d cells under %d heads:\n%s", i, got, want, r)
+			}
+		}
+	}
+}
