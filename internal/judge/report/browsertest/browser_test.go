@@ -96,6 +96,18 @@ const plotsJS = `Array.from(document.querySelectorAll(".plot")).map(function (e)
   };
 })`
 
+// hoverJS moves a pointer to the middle of the first distribution plot
+// and reads its legend once uPlot has drawn the cursor.
+const hoverJS = `new Promise(function (resolve) {
+  var plot = document.querySelector(".plot-dist"), over = plot.querySelector(".u-over"), r = over.getBoundingClientRect();
+  over.dispatchEvent(new MouseEvent("mousemove", {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true}));
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () {
+      resolve(Array.from(plot.querySelectorAll(".u-legend .u-value")).map(function (e) { return e.textContent; }));
+    });
+  });
+})`
+
 const armColoursJS = `["baseline", "candidate"].map(function (a) {
   return getComputedStyle(document.querySelector(".swatch-" + a)).backgroundColor;
 })`
@@ -228,6 +240,17 @@ func TestReportPageInChromium(t *testing.T) {
 		if p.Rendered != "true" || p.Error != "" || p.Width < 100 || p.Height < 100 {
 			t.Errorf("plot %s: rendered %q, error %q, canvas %gx%g", p.ID, p.Rendered, p.Error, p.Width, p.Height)
 		}
+	}
+	// A pointer over the first distribution plot fills its legend with the
+	// bucket under it and both arms' shares there.
+	legend, err := chromedp.Run(step, chromedp.Evaluate[[]string](hoverJS, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(legend) != 3 || !strings.Contains(legend[0], "µs") || !strings.HasSuffix(legend[1], "% of calls") || !strings.HasSuffix(legend[2], "% of calls") {
+		t.Errorf("legend under the pointer: %q, want a bucket and two shares", legend)
+	} else {
+		t.Logf("legend under the pointer: %q", legend)
 	}
 	arms, err := chromedp.Run(step, chromedp.Evaluate[[]string](armColoursJS))
 	if err != nil {
