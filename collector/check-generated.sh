@@ -18,7 +18,7 @@ fi
 # metadata package, generated tests and documentation, and the status block
 # of its README.
 generated() {
-  (cd "$1" && find collector/cmd/seam-collector collector/processor exporters -type f \
+  (cd "$1" && find collector/cmd/seam-collector collector/processor collector/extension exporters -type f \
     \( -path '*/cmd/seam-collector/*' -o -path '*/internal/metadata/*' \
        -o -name 'generated_*.go' -o -name documentation.md -o -name README.md \) | sort)
 }

@@ -27,6 +27,7 @@ type running struct {
 	Down         string
 	Dir          string
 	MaxBodyBytes int
+	MaxRecvMiB   int
 	proc         *process.Process
 }
 
@@ -38,10 +39,12 @@ receivers:
     protocols:
       grpc:
         endpoint: {{.OTLPGRPC}}
-        max_recv_msg_size_mib: 1
+        max_recv_msg_size_mib: {{.MaxRecvMiB}}
+        middlewares: [{id: seam_guard}]
       http:
         endpoint: {{.OTLPHTTP}}
         max_request_body_size: {{.MaxBodyBytes}}
+        middlewares: [{id: seam_guard}]
 processors:
   memory_limiter:
     check_interval: 1s
@@ -73,10 +76,11 @@ exporters:
     path: {{.Dir}}/logs.jsonl
     flush_interval: 50ms
 extensions:
+  seam_guard:
   health_check:
     endpoint: {{.Health}}
 service:
-  extensions: [health_check]
+  extensions: [seam_guard, health_check]
   telemetry:
     metrics:
       level: detailed
@@ -105,10 +109,13 @@ service:
 func (r *running) TelemetryPort() string { return r.Telemetry[strings.LastIndex(r.Telemetry, ":")+1:] }
 
 // startCollector runs the distribution with the test configuration and
-// stops it when the test ends.
-func startCollector(t *testing.T) *running {
+// stops it when the test ends; opts may change the receiver's limits.
+func startCollector(t *testing.T, opts ...func(*running)) *running {
 	t.Helper()
-	r := &running{Dir: t.TempDir(), MaxBodyBytes: 1 << 20}
+	r := &running{Dir: t.TempDir(), MaxBodyBytes: 1 << 20, MaxRecvMiB: 1}
+	for _, o := range opts {
+		o(r)
+	}
 	for _, addr := range []*string{&r.OTLPGRPC, &r.OTLPHTTP, &r.Prometheus, &r.Health, &r.Telemetry, &r.Down} {
 		a, err := stack.FreeAddr()
 		require.NoError(t, err)
