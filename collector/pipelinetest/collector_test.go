@@ -45,6 +45,9 @@ receivers:
         endpoint: {{.OTLPHTTP}}
         max_request_body_size: {{.MaxBodyBytes}}
         middlewares: [{id: seam_guard}]
+        read_header_timeout: 2s
+        read_timeout: 10s
+        idle_timeout: 10s
 processors:
   memory_limiter:
     check_interval: 1s
