@@ -314,14 +314,21 @@ func (p *schemaProcessor) present(attrs pcommon.Map, key string) bool {
 func (p *schemaProcessor) conformBuckets(dp pmetric.HistogramDataPoint, factor float64, spec *metricSpec, sub subject) bool {
 	got := dp.ExplicitBounds()
 	if got.Len() == len(spec.boundaries) {
-		same := true
+		same, exact := true, true
 		for i, w := range spec.boundaries {
 			if !closeTo(got.At(i)*factor, w) {
 				same = false
 				break
 			}
+			exact = exact && got.At(i) == w
 		}
 		if same {
+			// Converted bounds (ms to s) carry rounding: 0.015 ms is
+			// 1.5000000000000002e-05 s. Exposed as they are, they would be
+			// another le set than the schema's.
+			if !exact && p.enforce && factor == 1 {
+				dp.ExplicitBounds().FromRaw(spec.boundaries)
+			}
 			return true
 		}
 	}
