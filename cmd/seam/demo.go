@@ -29,6 +29,7 @@ type demoOptions struct {
 	duration           *time.Duration
 	rate, httpShare    *float64
 	faults, runDir     *string
+	reportAddr         *string
 	freePorts, noBuild *bool
 	routes             *stringList
 }
@@ -36,10 +37,15 @@ type demoOptions struct {
 func demoFlags(fs *flag.FlagSet) demoOptions {
 	o := demoOptions{routes: &stringList{}}
 	o.duration = fs.Duration("duration", 0, "stop after this long (0: run until interrupted)")
-	o.rate = fs.Float64("rate", 20, "requests per second from the built-in load generator")
+	// At 120 requests a second every arm the judge compares has its 500 calls
+	// within about 15 s, and each pricing.fingerprint arm (3/8 of the
+	// requests: a quarter go over HTTP, the rest split in two) the 2,400 or
+	// so that a pass needs when neither arm has errors within about a minute.
+	o.rate = fs.Float64("rate", 120, "requests per second from the built-in load generator")
 	o.httpShare = fs.Float64("http-share", 0.25, "fraction of requests whose fingerprint goes to the Rust service over HTTP")
 	o.faults = fs.String("fault", "", "faults on the Rust side, e.g. panic=0.05,slow=0.1")
-	o.freePorts = fs.Bool("free-ports", false, "run the collector on free ports instead of its embedded default ones")
+	o.freePorts = fs.Bool("free-ports", false, "run the collector and the report page on free ports instead of their default ones")
+	o.reportAddr = fs.String("report-addr", "", "where the live judge report is served (default "+defaultReportAddr+"; with --free-ports, a free port)")
 	o.noBuild = fs.Bool("no-build", false, "skip building the collector and the example (make collector example)")
 	o.runDir = fs.String("run-dir", "", "where logs and configuration go (default: a new temporary directory)")
 	fs.Var(o.routes, "route", "routing of one operation, `OP=IMPL`, repeatable: quote=go|rust|PCT, fingerprint=go|rust|http|PCT (default quote=50, fingerprint=50)")
@@ -86,7 +92,22 @@ func demoCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Stop()
 
-	printDemoGuide(stdout, st, *runDir)
+	addr := *o.reportAddr
+	switch {
+	case addr != "":
+	case *freePorts:
+		addr = "127.0.0.1:0"
+	default:
+		addr = defaultReportAddr
+	}
+	load := demoJudge(st.MetricsURL)
+	report, err := startReportServer(addr, load)
+	if err != nil {
+		return err
+	}
+	defer report.Stop()
+
+	printDemoGuide(stdout, st, *runDir, report.URL)
 	stats := &loadgen.Stats{}
 	done := make(chan error, 1)
 	go func() {
@@ -98,6 +119,10 @@ func demoCommand(args []string, stdout, stderr io.Writer) error {
 		select {
 		case err := <-done:
 			fmt.Fprintf(stdout, "\nstopping: %s\n", stats)
+			printFinalVerdicts(stdout, load)
+			if stopErr := report.Stop(); stopErr != nil {
+				fmt.Fprintf(stderr, "seam: report page: %v\n", stopErr)
+			}
 			if stopErr := st.Stop(); stopErr != nil {
 				fmt.Fprintf(stderr, "seam: %v\n", stopErr)
 			}
@@ -113,7 +138,8 @@ func demoCommand(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-func printDemoGuide(w io.Writer, st *stack.Stack, runDir string) {
+func printDemoGuide(w io.Writer, st *stack.Stack, runDir, reportURL string) {
+	fmt.Fprintf(w, "judge report       %s   the verdict per operation, Rust candidate against Go baseline, live\n", reportURL)
 	fmt.Fprintf(w, `
 Seam demo: a Go pricing service moving its hot paths to Rust, both sides on one schema.
 
@@ -128,5 +154,16 @@ First PromQL for a migration lead (point a Prometheus at the collector endpoint 
 	for i, q := range stack.MigrationQueries {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, q)
 	}
-	fmt.Fprintf(w, "\nTurn a fault on and watch panics and fallbacks: curl -X POST '%s/admin/faults?panic=0.2'\nCtrl-C stops everything.\n\n", st.OrchestratorURL)
+	fmt.Fprintf(w, `
+The judge (the report above, or seam judge --metrics %[2]s) compares each operation's arms:
+pricing.fingerprint is CPU work that Rust does faster; in pricing.quote the work is small and Rust
+is not faster. No pass or fail comes before 500 calls per arm, and a pass on an operation without
+errors needs about 2,400 (about a minute at the default rate).
+
+Turn a fault on and watch panics and fallbacks: curl -X POST '%[1]s/admin/faults?panic=0.2'
+Slow the Rust side down and watch the judge fail it: curl -X POST '%[1]s/admin/faults?slow=0.2'
+Switch them off again: curl -X POST '%[1]s/admin/faults?panic=0&slow=0'
+Ctrl-C stops everything; the verdicts over the whole run are printed last.
+
+`, st.OrchestratorURL, st.MetricsURL)
 }
