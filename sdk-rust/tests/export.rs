@@ -1,6 +1,9 @@
 //! Exports to a real OTLP/HTTP endpoint (tests/support) with no async
 //! runtime anywhere in the process, and checks what arrives: names, units,
 //! buckets, resource and attributes.
+//!
+//! One long test on purpose: `init` runs once per process, so every check
+//! of what one exporting process sends shares the one run.
 
 mod support;
 

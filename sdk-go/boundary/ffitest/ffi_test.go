@@ -1,5 +1,8 @@
 //go:build seamffi
 
+// These tests share one initialised Rust staticlib (TestMain); they are over
+// 400 lines because the C ABI's cases (statuses, panics, deadlines, buffers,
+// concurrency) all need that one process.
 package ffitest
 
 import (

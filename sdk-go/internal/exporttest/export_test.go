@@ -1,3 +1,6 @@
+// This file runs one workload through the collector's real receiver and
+// checks every signal it produced; it is over 400 lines because the checks
+// share that one run.
 package exporttest
 
 import (

@@ -1,4 +1,7 @@
 //! The helper every `extern "C"` entry point is written with.
+//!
+//! Over 400 lines with its unit tests, which exercise the private
+//! `Outcome` and the deadline rules beside the code they test.
 
 use std::any::Any;
 use std::borrow::Cow;
