@@ -79,6 +79,22 @@ impl<'a> Exporters<'a> {
         ))
     }
 
+    /// `builder` sending OTLP/HTTP protobuf through Seam's client, to the
+    /// signal's endpoint, within the export timeout: the same for every signal.
+    fn http<B: WithExportConfig + WithHttpConfig>(
+        &self,
+        builder: B,
+        signal: Signal,
+        health: &Arc<Health>,
+    ) -> Result<B, Error> {
+        let s = self.settings;
+        Ok(builder
+            .with_http_client(self.http_client(signal, health)?)
+            .with_endpoint(s.endpoint(signal))
+            .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+            .with_timeout(s.export_timeout))
+    }
+
     pub(super) fn spans(&self, health: &Arc<Health>) -> Result<(SpanExporter, Runner), Error> {
         let s = self.settings;
         let signal = Signal::Traces;
@@ -89,12 +105,7 @@ impl<'a> Exporters<'a> {
                 (builder.build(), runner)
             }
             _ => (
-                SpanExporter::builder()
-                    .with_http()
-                    .with_http_client(self.http_client(signal, health)?)
-                    .with_endpoint(s.endpoint(signal))
-                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                    .with_timeout(s.export_timeout)
+                self.http(SpanExporter::builder().with_http(), signal, health)?
                     .build(),
                 Runner::plain(),
             ),
@@ -113,13 +124,7 @@ impl<'a> Exporters<'a> {
                 (builder.build(), runner)
             }
             _ => (
-                builder
-                    .with_http()
-                    .with_http_client(self.http_client(signal, health)?)
-                    .with_endpoint(s.endpoint(signal))
-                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                    .with_timeout(s.export_timeout)
-                    .build(),
+                self.http(builder.with_http(), signal, health)?.build(),
                 Runner::plain(),
             ),
         };
@@ -136,12 +141,7 @@ impl<'a> Exporters<'a> {
                 (builder.build(), runner)
             }
             _ => (
-                LogExporter::builder()
-                    .with_http()
-                    .with_http_client(self.http_client(signal, health)?)
-                    .with_endpoint(s.endpoint(signal))
-                    .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-                    .with_timeout(s.export_timeout)
+                self.http(LogExporter::builder().with_http(), signal, health)?
                     .build(),
                 Runner::plain(),
             ),
