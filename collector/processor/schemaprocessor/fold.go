@@ -3,6 +3,7 @@ package schemaprocessor
 import (
 	"math"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
@@ -73,14 +74,16 @@ func (s *metricState) forgetFoldedInputs(now, ttl int64) {
 	}
 }
 
-// foldNumberPoints replaces each point's value with its output series'
-// running total. Points are identified by index in folded (changed points,
-// with their input hash); unchanged points are their own input.
-func (p *schemaProcessor) foldNumberPoints(dps pmetric.NumberDataPointSlice, folded map[int]uint64, monotonic bool, state *metricState, mc metricContext, sub subject) {
+// foldPoints replaces each point's values with its output series' running
+// totals. Points are identified by index in folded (changed points, with
+// their input hash); unchanged points are their own input. add folds one
+// point's new values into its output and its input's last reading.
+func foldPoints[P interface{ Attributes() pcommon.Map }](p *schemaProcessor, removeIf func(func(P) bool), folded map[int]uint64,
+	state *metricState, mc metricContext, sub subject, add func(dp P, fi *foldedInput, o *foldedOutput)) {
 	ttl := int64(p.cardinality.ttl)
 	var full bool
 	i := 0
-	dps.RemoveIf(func(dp pmetric.NumberDataPoint) bool {
+	removeIf(func(dp P) bool {
 		out := hashAttributes(dp.Attributes())
 		in, changed := folded[i]
 		i++
@@ -92,7 +95,17 @@ func (p *schemaProcessor) foldNumberPoints(dps pmetric.NumberDataPointSlice, fol
 			full = true
 			return true
 		}
-		o := state.folds[out]
+		add(dp, fi, state.folds[out])
+		return false
+	})
+	if full {
+		sub.add(RuleSeriesOverflow, "too many input series folded into one: points dropped")
+	}
+}
+
+// foldNumberPoints folds sums and gauges.
+func (p *schemaProcessor) foldNumberPoints(dps pmetric.NumberDataPointSlice, folded map[int]uint64, monotonic bool, state *metricState, mc metricContext, sub subject) {
+	foldPoints(p, dps.RemoveIf, folded, state, mc, sub, func(dp pmetric.NumberDataPoint, fi *foldedInput, o *foldedOutput) {
 		v := numberValue(dp)
 		if monotonic && v < fi.value {
 			// The input restarted: its new value is all new.
@@ -106,32 +119,13 @@ func (p *schemaProcessor) foldNumberPoints(dps pmetric.NumberDataPointSlice, fol
 		} else {
 			dp.SetDoubleValue(o.value)
 		}
-		return false
 	})
-	if full {
-		sub.add(RuleSeriesOverflow, "too many input series folded into one: points dropped")
-	}
 }
 
-// foldHistogramPoints is foldNumberPoints for histograms, whose points all
-// have the schema's bounds by now.
+// foldHistogramPoints folds histograms, whose points all have the schema's
+// bounds by now.
 func (p *schemaProcessor) foldHistogramPoints(dps pmetric.HistogramDataPointSlice, folded map[int]uint64, state *metricState, mc metricContext, sub subject) {
-	ttl := int64(p.cardinality.ttl)
-	var full bool
-	i := 0
-	dps.RemoveIf(func(dp pmetric.HistogramDataPoint) bool {
-		out := hashAttributes(dp.Attributes())
-		in, changed := folded[i]
-		i++
-		if !changed {
-			in = out
-		}
-		fi := state.input(out, in, mc.now, ttl)
-		if fi == nil {
-			full = true
-			return true
-		}
-		o := state.folds[out]
+	foldPoints(p, dps.RemoveIf, folded, state, mc, sub, func(dp pmetric.HistogramDataPoint, fi *foldedInput, o *foldedOutput) {
 		counts := dp.BucketCounts()
 		if len(o.buckets) != counts.Len() {
 			o.buckets = make([]uint64, counts.Len())
@@ -154,9 +148,5 @@ func (p *schemaProcessor) foldHistogramPoints(dps pmetric.HistogramDataPointSlic
 		dp.SetCount(o.count)
 		dp.SetSum(o.sum)
 		dp.BucketCounts().FromRaw(o.buckets)
-		return false
 	})
-	if full {
-		sub.add(RuleSeriesOverflow, "too many input series folded into one: points dropped")
-	}
 }
