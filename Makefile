@@ -18,7 +18,7 @@ demo:
 # The schema's own job: validate it and prove every generated file matches it.
 run: schema-check generate-check
 
-test: deps generate-check collector-check fmt-check test-go test-rust example-check
+test: deps generate-check collector-check fmt-check test-go test-rust example-check dashboards-check alerts-check
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
@@ -52,6 +52,24 @@ test-go:
 
 test-rust:
 	cd sdk-rust && $(CARGO) clippy --all-targets --all-features -- -D warnings && $(CARGO) test --all-features
+
+# Dashboards and alert rules: the generators write dashboards/*.json and
+# alerts/slo.rules.yaml; the checks fail if either drifted from what they
+# make, lint every PromQL expression against the schema, and run promtool.
+.PHONY: dashboards-generate dashboards-check alerts-check
+PROMTOOL ?= promtool
+
+dashboards-generate:
+	$(GO) run ./dashboards/cmd/gen
+	$(GO) run ./dashboards/cmd/slorules
+
+dashboards-check:
+	cd dashboards && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+alerts-check:
+	$(PROMTOOL) check rules alerts/*.rules.yaml
+	$(PROMTOOL) test rules alerts/tests/*.yaml
+	cd dashboards && $(GO) test -count=1 ./slo/ ./lint/
 
 include collector/collector.mk
 include examples/pricing/example.mk
