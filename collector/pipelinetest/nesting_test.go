@@ -73,6 +73,21 @@ func TestNestingBombIsRefused(t *testing.T) {
 		assert.Contains(t, msg, "max_nesting_depth 128")
 		stillServes(t, c, "after-json-bomb")
 	})
+	t.Run("OTLP/HTTP JSON that is not UTF-8", func(t *testing.T) {
+		// The receiver's own error quotes the bad bytes and then fails to
+		// encode itself, answering 500.
+		body := []byte("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"x\xff\",\"gauge\":{\"dataPoints\":[{\"asInt\":\"a\xffb\"}]}}]}]}]}")
+		req, err := http.NewRequest(http.MethodPost, "http://"+c.OTLPHTTP+"/v1/metrics", bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, string(msg))
+		assert.Contains(t, string(msg), "not valid UTF-8")
+		stillServes(t, c, "after-bad-utf8")
+	})
 	t.Run("OTLP/gRPC", func(t *testing.T) {
 		conn, err := grpc.NewClient(c.OTLPGRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
 			grpc.WithDefaultCallOptions(grpc.ForceCodec(rawCodec{}), grpc.MaxCallSendMsgSize(64<<20)))

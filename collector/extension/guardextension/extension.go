@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension/extensionmiddleware"
@@ -69,6 +70,14 @@ func (g *guard) GetHTTPHandler(context.Context) (extensionmiddleware.WrapHTTPHan
 			}
 			check := checkProto
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+				// JSON is UTF-8; the receiver's error for a bad value quotes
+				// the bytes around it, and fails to encode them (answering 500,
+				// "failed to marshal error message") when they are not.
+				if at := invalidUTF8(body); at >= 0 {
+					g.refused.Add(r.Context(), 1, metric.WithAttributes(attribute.String("reason", "utf8"), attribute.String("transport", "http")))
+					http.Error(w, fmt.Sprintf("request refused: the JSON body is not valid UTF-8 (at byte %d)", at), http.StatusBadRequest)
+					return
+				}
 				check = checkJSON
 			}
 			if err := check(body, g.cfg.MaxNestingDepth); err != nil {
@@ -96,6 +105,18 @@ func (g *guard) GetGRPCServerOptions(context.Context) ([]grpc.ServerOption, erro
 type guardCodec struct {
 	inner encoding.CodecV2
 	g     *guard
+}
+
+// invalidUTF8 is the offset of the first byte that is not UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 func (c guardCodec) Marshal(v any) (mem.BufferSlice, error) { return c.inner.Marshal(v) }
