@@ -25,7 +25,7 @@ func TestComponentsListsTheDistribution(t *testing.T) {
 	for _, name := range []string{
 		"otlp", "memory_limiter", "batch", "seam_schema",
 		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "seam_prometheus",
-		"health_check", "pprof", "zpages", "file_storage",
+		"health_check", "pprof", "zpages", "file_storage", "seam_guard",
 	} {
 		assert.Contains(t, out, "- name: "+name+"\n", "component %s", name)
 	}
@@ -44,6 +44,7 @@ func TestValidateExampleConfigs(t *testing.T) {
 	require.GreaterOrEqual(t, len(configs), 3)
 	env := []string{
 		"UPSTREAM_OTLP_ENDPOINT=127.0.0.1:4317",
+		"UPSTREAM_OTLP_INSECURE=true",
 		"SEAM_QUEUE_DIR=" + t.TempDir(),
 		"REMOTE_WRITE_URL=http://127.0.0.1:9090/api/v1/write",
 	}
