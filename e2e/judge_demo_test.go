@@ -29,7 +29,8 @@ var judgedOperations = []string{"pricing.fingerprint", "pricing.quote"}
 
 // With the demo's traffic the judge sees what the demo promises: both
 // operations' arms resolved to a bucket within 60 s, Rust faster than Go on
-// pricing.fingerprint, a verdict for each operation; the slow fault adds
+// pricing.fingerprint, a verdict for each operation (never a pass for
+// pricing.quote, where Rust is not faster); the slow fault adds
 // latency to the Rust side until pricing.fingerprint fails; once the fault
 // is off, the traffic since then no longer fails it.
 func TestJudgeFollowsTheSlowFault(t *testing.T) {
@@ -79,6 +80,8 @@ func TestJudgeFollowsTheSlowFault(t *testing.T) {
 			t.Fatalf("seam judge gives no verdict for %s: %+v", op, rep)
 		case o.Verdict != "pass" && o.Verdict != "fail" && o.Verdict != "inconclusive":
 			t.Errorf("%s: verdict %q with %d/%d calls: %s", op, o.Verdict, o.Baseline.Calls, o.Candidate.Calls, o.Reason)
+		case op == "pricing.quote" && o.Verdict == "pass":
+			t.Errorf("pricing.quote passes: Rust is not faster there: %s", o.Reason)
 		}
 		t.Logf("%s: %s (%d/%d calls): %s", op, o.Verdict, o.Baseline.Calls, o.Candidate.Calls, o.Reason)
 	}
@@ -146,7 +149,9 @@ func TestJudgeFollowsTheSlowFault(t *testing.T) {
 		if o.Verdict == "pass" || time.Since(faultOff) > 70*time.Second {
 			t.Logf("pricing.fingerprint %v after the fault went off: %s (%d/%d calls): %s",
 				time.Since(faultOff).Round(time.Second), o.Verdict, o.Baseline.Calls, o.Candidate.Calls, o.Reason)
-			if q := rep.operation("pricing.quote"); q != nil {
+			if q := rep.operation("pricing.quote"); q == nil || q.Verdict == "pass" {
+				t.Errorf("pricing.quote over the same traffic: %+v; Rust is not faster there", q)
+			} else {
 				t.Logf("pricing.quote over the same traffic: %s: %s", q.Verdict, q.Reason)
 			}
 			return
