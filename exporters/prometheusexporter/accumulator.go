@@ -1,6 +1,7 @@
 package prometheusexporter
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.uber.org/zap"
@@ -67,6 +69,7 @@ type accumulator struct {
 	promoted   []string
 
 	mu       sync.Mutex
+	drops    *drops
 	families map[string]family
 	series   map[string]*series
 	targets  map[string]*target
@@ -74,16 +77,21 @@ type accumulator struct {
 	conflicts map[string]struct{}
 }
 
-func newAccumulator(logger *zap.Logger, cfg *Config) *accumulator {
+func newAccumulator(set component.TelemetrySettings, cfg *Config) (*accumulator, error) {
+	d, err := newDrops(set)
+	if err != nil {
+		return nil, err
+	}
 	return &accumulator{
-		logger:     logger,
+		logger:     set.Logger,
 		expiration: cfg.MetricExpiration,
 		promoted:   cfg.PromotedResourceAttributes,
+		drops:      d,
 		families:   map[string]family{},
 		series:     map[string]*series{},
 		targets:    map[string]*target{},
 		conflicts:  map[string]struct{}{},
-	}
+	}, nil
 }
 
 // labelSet collects label pairs; later pairs win over earlier ones with the
@@ -164,10 +172,12 @@ func targetLabels(res pcommon.Map) labelSet {
 func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	defer a.drops.flush(context.Background())
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
 		res := rm.Resource().Attributes()
+		service := serviceOf(res)
 		base := targetLabels(res)
 		a.updateTarget(res, base, now)
 		for _, attr := range a.promoted {
@@ -181,7 +191,7 @@ func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 		for j := 0; j < sms.Len(); j++ {
 			ms := sms.At(j).Metrics()
 			for k := 0; k < ms.Len(); k++ {
-				a.consumeMetric(ms.At(k), base, now)
+				a.consumeMetric(ms.At(k), service, base, now)
 			}
 		}
 	}
@@ -210,20 +220,23 @@ func (a *accumulator) updateTarget(res pcommon.Map, base labelSet, now time.Time
 	t.updated = now
 }
 
-func (a *accumulator) consumeMetric(m pmetric.Metric, base labelSet, now time.Time) {
+func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base labelSet, now time.Time) {
 	k, t, ok := kindOf(m)
 	if !ok {
 		a.conflict(m.Name(), "a "+m.Type().String()+" metric is not exposed")
+		a.drops.add(service, reasonUnsupportedType, pointCount(m))
 		return
 	}
 	name, err := metricName(m, t)
 	if err != nil {
 		a.conflict(m.Name(), err.Error())
+		a.drops.add(service, reasonInvalidName, pointCount(m))
 		return
 	}
 	if fam, seen := a.families[name]; seen {
 		if fam.kind != k {
 			a.conflict(name, "the same name arrived with another type")
+			a.drops.add(service, reasonNameCollision, pointCount(m))
 			return
 		}
 	} else {

@@ -29,12 +29,16 @@ type promExporter struct {
 	done   chan struct{}
 }
 
-func newPromExporter(cfg *Config, set component.TelemetrySettings) *promExporter {
+func newPromExporter(cfg *Config, set component.TelemetrySettings) (*promExporter, error) {
+	acc, err := newAccumulator(set, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("seam_prometheus: self-telemetry: %w", err)
+	}
 	return &promExporter{
 		cfg:    cfg,
 		logger: set.Logger,
-		acc:    newAccumulator(set.Logger, cfg),
-	}
+		acc:    acc,
+	}, nil
 }
 
 func (e *promExporter) start(context.Context, component.Host) error {

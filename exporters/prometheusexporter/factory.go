@@ -35,7 +35,10 @@ func createDefaultConfig() component.Config {
 }
 
 func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Metrics, error) {
-	e := newPromExporter(cfg.(*Config), set.TelemetrySettings)
+	e, err := newPromExporter(cfg.(*Config), set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
 	return exporterhelper.NewMetrics(ctx, set, cfg, e.consumeMetrics,
 		exporterhelper.WithStart(e.start),
 		exporterhelper.WithShutdown(e.shutdown),
