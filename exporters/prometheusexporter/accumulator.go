@@ -23,6 +23,8 @@ const (
 	attrServiceInstanceID = "service.instance.id"
 	labelJob              = "job"
 	labelInstance         = "instance"
+	labelBucket           = "le"
+	exportedPrefix        = "exported_"
 	targetInfoName        = "target_info"
 	targetInfoHelp        = "Target metadata"
 )
@@ -95,7 +97,8 @@ func newAccumulator(set component.TelemetrySettings, cfg *Config) (*accumulator,
 }
 
 // labelSet collects label pairs; later pairs win over earlier ones with the
-// same name, so data point attributes override promoted resource labels.
+// same name, so data point attributes override promoted resource labels
+// (but never job and instance: see exportedName).
 type labelSet struct {
 	names  []string
 	values []string
@@ -117,14 +120,42 @@ func (l *labelSet) put(name, value string) {
 	l.values = append(l.values, value)
 }
 
-func (l *labelSet) putAttributes(m pcommon.Map) {
+// putAttributes adds a point's attributes; histogram says whether le is
+// taken by the buckets.
+func (l *labelSet) putAttributes(m pcommon.Map, histogram bool) {
 	for k, v := range m.All() {
 		name, err := labelName(k)
 		if err != nil {
 			continue
 		}
-		l.put(name, v.AsString())
+		l.put(exportedName(name, histogram), v.AsString())
 	}
+}
+
+// rename moves the label from to the name to, if it is there.
+func (l *labelSet) rename(from, to string) {
+	for i, n := range l.names {
+		if n == from {
+			value := l.values[i]
+			l.names = append(l.names[:i], l.names[i+1:]...)
+			l.values = append(l.values[:i], l.values[i+1:]...)
+			l.put(to, value)
+			return
+		}
+	}
+}
+
+// exportedName renames a label Prometheus reserves: job and instance are
+// the target's, le is a histogram bucket's bound (histogram says whether
+// the series is one), and names starting with __ are Prometheus' own. A
+// scraped label that collides with a target label is renamed exported_<name>
+// by Prometheus itself, so the same prefix keeps such a label's value
+// without breaking the series or the scrape.
+func exportedName(name string, histogram bool) string {
+	if name == labelJob || name == labelInstance || strings.HasPrefix(name, "__") || (histogram && name == labelBucket) {
+		return exportedPrefix + name
+	}
+	return name
 }
 
 func (l *labelSet) clone() labelSet {
@@ -183,7 +214,7 @@ func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 		for _, attr := range a.promoted {
 			if v, ok := res.Get(attr); ok {
 				if name, err := labelName(attr); err == nil {
-					base.put(name, v.AsString())
+					base.put(exportedName(name, false), v.AsString())
 				}
 			}
 		}
@@ -208,7 +239,7 @@ func (a *accumulator) updateTarget(res pcommon.Map, base labelSet, now time.Time
 			continue
 		}
 		if name, err := labelName(k); err == nil {
-			l.put(name, v.AsString())
+			l.put(exportedName(name, false), v.AsString())
 		}
 	}
 	key := l.key(targetInfoName)
@@ -265,7 +296,11 @@ func (a *accumulator) conflict(name, why string) {
 
 func (a *accumulator) seriesFor(name string, k kind, base labelSet, attrs pcommon.Map) *series {
 	l := base.clone()
-	l.putAttributes(attrs)
+	histogram := k == kindHistogram
+	if histogram {
+		l.rename(labelBucket, exportedPrefix+labelBucket)
+	}
+	l.putAttributes(attrs, histogram)
 	key := l.key(name)
 	s, ok := a.series[key]
 	if !ok {

@@ -1,0 +1,96 @@
+package prometheusexporter
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
+)
+
+// Each test here sends what once made Prometheus 2.42 refuse the whole
+// target, or lost valid data next to it, and checks that the exposition
+// parses as Prometheus parses it and that the neighbours are all there.
+
+// canary adds a plain gauge that must survive whatever else the batch holds.
+func canary(ms pmetric.MetricSlice) {
+	m := ms.AppendEmpty()
+	m.SetName("canary")
+	m.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(1)
+}
+
+func requireCanary(t *testing.T, fams prometheustest.Families) {
+	t.Helper()
+	require.NotNil(t, fams["canary"], "the valid neighbour is exposed")
+	require.Len(t, fams["canary"].GetMetric(), 1)
+}
+
+func histogramPoint(dps pmetric.HistogramDataPointSlice, bounds []float64, counts []uint64, count uint64, attrs map[string]string) pmetric.HistogramDataPoint {
+	dp := dps.AppendEmpty()
+	dp.ExplicitBounds().FromRaw(bounds)
+	dp.BucketCounts().FromRaw(counts)
+	dp.SetCount(count)
+	dp.SetSum(1)
+	for k, v := range attrs {
+		dp.Attributes().PutStr(k, v)
+	}
+	return dp
+}
+
+func TestLeOnAHistogramPointIsExported(t *testing.T) {
+	acc := newTestAccumulator(t)
+	md, ms := batch()
+	canary(ms)
+	h := ms.AppendEmpty()
+	h.SetName("request.size")
+	hist := h.SetEmptyHistogram()
+	hist.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	histogramPoint(hist.DataPoints(), []float64{1, 2}, []uint64{1, 0, 0}, 1, map[string]string{"le": "0.5"})
+	g := ms.AppendEmpty()
+	g.SetName("threshold")
+	g.SetEmptyGauge().DataPoints().AppendEmpty().Attributes().PutStr("le", "0.5")
+	acc.push(md)
+
+	fams := expose(t, acc)
+	requireCanary(t, fams)
+	got := fams["request_size"]
+	require.NotNil(t, got)
+	require.Len(t, got.GetMetric(), 1)
+	l := prometheustest.Labels(got.GetMetric()[0])
+	assert.Equal(t, "0.5", l["exported_le"], "the point's le is renamed, as Prometheus renames a target label")
+	assert.Equal(t, []float64{1, 2}, prometheustest.UpperBounds(got.GetMetric()[0]), "the buckets' le are the bounds")
+	require.NotNil(t, fams["threshold"])
+	assert.Equal(t, "0.5", prometheustest.Labels(fams["threshold"].GetMetric()[0])["le"], "le means nothing special on a gauge")
+}
+
+func TestPointAttributesDoNotOverrideTheTarget(t *testing.T) {
+	acc := newTestAccumulator(t, func(c *Config) {
+		c.PromotedResourceAttributes = append(c.PromotedResourceAttributes, "instance")
+	})
+	md, ms := batch()
+	md.ResourceMetrics().At(0).Resource().Attributes().PutStr("instance", "resource-said")
+	md.ResourceMetrics().At(0).Resource().Attributes().PutStr("job", "resource-job")
+	g := ms.AppendEmpty()
+	g.SetName("queue.depth")
+	attrs := g.SetEmptyGauge().DataPoints().AppendEmpty().Attributes()
+	attrs.PutStr("job", "batch-7")
+	attrs.PutStr("instance", "worker-3")
+	attrs.PutStr("__name__", "sneaky")
+	acc.push(md)
+
+	fams := expose(t, acc)
+	require.NotNil(t, fams["queue_depth"])
+	l := prometheustest.Labels(fams["queue_depth"].GetMetric()[0])
+	assert.Equal(t, "checkout", l["job"], "job is the target's: service.name")
+	assert.Equal(t, "i-1", l["instance"], "instance is the target's: service.instance.id")
+	assert.Equal(t, "batch-7", l["exported_job"])
+	assert.Equal(t, "worker-3", l["exported_instance"], "the point's value wins over the promoted one, under the exported name")
+	assert.Equal(t, "sneaky", l["exported___name__"])
+
+	info := prometheustest.Series(fams["target_info"], map[string]string{"job": "checkout", "instance": "i-1"})
+	require.Len(t, info, 1, "a resource attribute named job or instance does not replace the target's")
+	assert.Equal(t, "resource-job", prometheustest.Labels(info[0])["exported_job"])
+	assert.Equal(t, "resource-said", prometheustest.Labels(info[0])["exported_instance"])
+}
