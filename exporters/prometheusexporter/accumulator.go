@@ -104,12 +104,18 @@ type labelSet struct {
 	values []string
 }
 
-func (l *labelSet) put(name, value string) {
-	// Prometheus label values are UTF-8; OTLP strings that are not get the
-	// replacement character rather than breaking the whole scrape.
-	if !utf8.ValidString(value) {
-		value = strings.ToValidUTF8(value, "\uFFFD")
+// validUTF8 gives the bytes of s that are not UTF-8 the replacement
+// character: Prometheus label values and HELP texts are UTF-8, and one that
+// is not fails the whole scrape.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+func (l *labelSet) put(name, value string) {
+	value = validUTF8(value)
 	for i, n := range l.names {
 		if n == name {
 			l.values[i] = value
@@ -271,7 +277,8 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 			return
 		}
 	} else {
-		a.families[name] = family{kind: k, help: m.Description()}
+		// Prometheus refuses the whole scrape over a HELP that is not UTF-8.
+		a.families[name] = family{kind: k, help: validUTF8(m.Description())}
 	}
 	switch m.Type() {
 	case pmetric.MetricTypeSum:

@@ -94,3 +94,19 @@ func TestPointAttributesDoNotOverrideTheTarget(t *testing.T) {
 	assert.Equal(t, "resource-job", prometheustest.Labels(info[0])["exported_job"])
 	assert.Equal(t, "resource-said", prometheustest.Labels(info[0])["exported_instance"])
 }
+
+func TestInvalidUTF8DescriptionIsReplaced(t *testing.T) {
+	acc := newTestAccumulator(t)
+	md, ms := batch()
+	canary(ms)
+	g := ms.AppendEmpty()
+	g.SetName("latin1.gauge")
+	g.SetDescription("Temperature in \xb0C")
+	g.SetEmptyGauge().DataPoints().AppendEmpty().SetDoubleValue(21.5)
+	acc.push(md)
+
+	fams := expose(t, acc)
+	requireCanary(t, fams)
+	require.NotNil(t, fams["latin1_gauge"])
+	assert.Equal(t, "Temperature in \uFFFDC", fams["latin1_gauge"].GetHelp())
+}
