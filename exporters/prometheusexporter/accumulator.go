@@ -333,7 +333,10 @@ func (a *accumulator) consumeNumbers(name string, k kind, dps pmetric.NumberData
 		} else {
 			s.value = v
 		}
-		if dp.Exemplars().Len() > 0 {
+		// Prometheus has exemplars on counters and histogram buckets only:
+		// client_golang refuses to write a gauge with one, which dropped the
+		// gauge from the scrape. A gauge's exemplars are left out.
+		if k == kindCounter && dp.Exemplars().Len() > 0 {
 			s.exemplars = convertExemplars(dp.Exemplars(), s.exemplars[:0], 1)
 		}
 		s.updated = now

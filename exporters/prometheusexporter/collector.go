@@ -75,7 +75,11 @@ func (a *accumulator) metricOf(s *series) (prometheus.Metric, error) {
 	if err != nil || len(s.exemplars) == 0 {
 		return m, err
 	}
-	return prometheus.NewMetricWithExemplars(m, s.exemplars...)
+	// An exemplar the library refuses costs the exemplar, not the series.
+	if withExemplars, err := prometheus.NewMetricWithExemplars(m, s.exemplars...); err == nil {
+		return withExemplars, nil
+	}
+	return m, nil
 }
 
 // cumulativeBuckets turns per-bucket counts into Prometheus' cumulative

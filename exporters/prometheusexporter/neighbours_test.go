@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
@@ -109,4 +110,45 @@ func TestInvalidUTF8DescriptionIsReplaced(t *testing.T) {
 	requireCanary(t, fams)
 	require.NotNil(t, fams["latin1_gauge"])
 	assert.Equal(t, "Temperature in \uFFFDC", fams["latin1_gauge"].GetHelp())
+}
+
+func TestGaugesWithExemplarsKeepTheirValue(t *testing.T) {
+	acc := newTestAccumulator(t)
+	md, ms := batch()
+	canary(ms)
+	exemplar := func(dp pmetric.NumberDataPoint) {
+		ex := dp.Exemplars().AppendEmpty()
+		ex.SetDoubleValue(1)
+		ex.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	}
+	g := ms.AppendEmpty()
+	g.SetName("pool.size")
+	dp := g.SetEmptyGauge().DataPoints().AppendEmpty()
+	dp.SetIntValue(5)
+	exemplar(dp)
+	u := ms.AppendEmpty()
+	u.SetName("inflight")
+	usum := u.SetEmptySum()
+	usum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dp = usum.DataPoints().AppendEmpty()
+	dp.SetIntValue(2)
+	exemplar(dp)
+	c := ms.AppendEmpty()
+	c.SetName("requests")
+	csum := c.SetEmptySum()
+	csum.SetIsMonotonic(true)
+	csum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dp = csum.DataPoints().AppendEmpty()
+	dp.SetIntValue(9)
+	exemplar(dp)
+	acc.push(md)
+
+	fams := expose(t, acc)
+	requireCanary(t, fams)
+	require.NotNil(t, fams["pool_size"], "a gauge with an exemplar is still a gauge")
+	assert.EqualValues(t, 5, fams["pool_size"].GetMetric()[0].GetGauge().GetValue())
+	require.NotNil(t, fams["inflight"], "so is an updowncounter")
+	assert.EqualValues(t, 2, fams["inflight"].GetMetric()[0].GetGauge().GetValue())
+	require.NotNil(t, fams["requests_total"])
+	assert.NotNil(t, fams["requests_total"].GetMetric()[0].GetCounter().GetExemplar(), "counters keep theirs")
 }
