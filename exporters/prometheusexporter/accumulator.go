@@ -35,12 +35,6 @@ const (
 	exemplarSpanID  = "span_id"
 )
 
-// family is what every series of one metric name shares.
-type family struct {
-	kind kind
-	help string
-}
-
 // series is the latest state of one exposed series.
 type series struct {
 	name        string
@@ -72,9 +66,12 @@ type accumulator struct {
 
 	mu       sync.Mutex
 	drops    *drops
-	families map[string]family
-	series   map[string]*series
-	targets  map[string]*target
+	families map[string]*family
+	// names maps every name the exposition uses to the family holding it
+	// (names.go).
+	names   map[string]string
+	series  map[string]*series
+	targets map[string]*target
 	// conflicts remembers names already logged as conflicting.
 	conflicts map[string]struct{}
 }
@@ -89,7 +86,8 @@ func newAccumulator(set component.TelemetrySettings, cfg *Config) (*accumulator,
 		expiration: cfg.MetricExpiration,
 		promoted:   cfg.PromotedResourceAttributes,
 		drops:      d,
-		families:   map[string]family{},
+		families:   map[string]*family{},
+		names:      map[string]string{targetInfoName: reservedOwner},
 		series:     map[string]*series{},
 		targets:    map[string]*target{},
 		conflicts:  map[string]struct{}{},
@@ -270,26 +268,23 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 		a.drops.add(service, reasonInvalidName, pointCount(m))
 		return
 	}
-	if fam, seen := a.families[name]; seen {
-		if fam.kind != k {
-			a.conflict(name, "the same name arrived with another type")
-			a.drops.add(service, reasonNameCollision, pointCount(m))
-			return
-		}
-	} else {
-		// Prometheus refuses the whole scrape over a HELP that is not UTF-8.
-		a.families[name] = family{kind: k, help: validUTF8(m.Description())}
+	// Prometheus refuses the whole scrape over a HELP that is not UTF-8.
+	fam, reason := a.claim(name, k, validUTF8(m.Description()))
+	if fam == nil {
+		a.drops.add(service, reason, pointCount(m))
+		return
 	}
 	switch m.Type() {
 	case pmetric.MetricTypeSum:
 		delta := m.Sum().AggregationTemporality() == pmetric.AggregationTemporalityDelta
-		a.consumeNumbers(name, k, m.Sum().DataPoints(), delta, base, now)
+		a.consumeNumbers(fam, name, k, m.Sum().DataPoints(), delta, base, now)
 	case pmetric.MetricTypeGauge:
-		a.consumeNumbers(name, k, m.Gauge().DataPoints(), false, base, now)
+		a.consumeNumbers(fam, name, k, m.Gauge().DataPoints(), false, base, now)
 	case pmetric.MetricTypeHistogram:
 		delta := m.Histogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta
-		a.consumeHistograms(name, m.Histogram().DataPoints(), delta, base, now)
+		a.consumeHistograms(fam, name, m.Histogram().DataPoints(), delta, base, now)
 	}
+	a.releaseIfUnused(name)
 }
 
 // conflict logs, once per name, why a metric is not exposed.
@@ -301,7 +296,7 @@ func (a *accumulator) conflict(name, why string) {
 	a.logger.Warn("metric not exposed", zap.String("metric", name), zap.String("reason", why))
 }
 
-func (a *accumulator) seriesFor(name string, k kind, base labelSet, attrs pcommon.Map) *series {
+func (a *accumulator) seriesFor(fam *family, name string, k kind, base labelSet, attrs pcommon.Map) *series {
 	l := base.clone()
 	histogram := k == kindHistogram
 	if histogram {
@@ -313,17 +308,18 @@ func (a *accumulator) seriesFor(name string, k kind, base labelSet, attrs pcommo
 	if !ok {
 		s = &series{name: name, kind: k, labelNames: l.names, labelValues: l.values}
 		a.series[key] = s
+		fam.series++
 	}
 	return s
 }
 
-func (a *accumulator) consumeNumbers(name string, k kind, dps pmetric.NumberDataPointSlice, delta bool, base labelSet, now time.Time) {
+func (a *accumulator) consumeNumbers(fam *family, name string, k kind, dps pmetric.NumberDataPointSlice, delta bool, base labelSet, now time.Time) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
 		if dp.Flags().NoRecordedValue() {
 			continue
 		}
-		s := a.seriesFor(name, k, base, dp.Attributes())
+		s := a.seriesFor(fam, name, k, base, dp.Attributes())
 		v := dp.DoubleValue()
 		if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
 			v = float64(dp.IntValue())
@@ -343,13 +339,13 @@ func (a *accumulator) consumeNumbers(name string, k kind, dps pmetric.NumberData
 	}
 }
 
-func (a *accumulator) consumeHistograms(name string, dps pmetric.HistogramDataPointSlice, delta bool, base labelSet, now time.Time) {
+func (a *accumulator) consumeHistograms(fam *family, name string, dps pmetric.HistogramDataPointSlice, delta bool, base labelSet, now time.Time) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
 		if dp.Flags().NoRecordedValue() {
 			continue
 		}
-		s := a.seriesFor(name, kindHistogram, base, dp.Attributes())
+		s := a.seriesFor(fam, name, kindHistogram, base, dp.Attributes())
 		bounds := dp.ExplicitBounds().AsRaw()
 		counts := dp.BucketCounts().AsRaw()
 		if len(counts) != len(bounds)+1 {

@@ -18,7 +18,7 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 	defer a.mu.Unlock()
 	for key, s := range a.series {
 		if now.Sub(s.updated) > a.expiration {
-			delete(a.series, key)
+			a.removeSeries(key, s)
 			continue
 		}
 		m, err := a.metricOf(s)
@@ -28,7 +28,6 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- m
 	}
-	a.forgetUnusedFamilies()
 	for key, t := range a.targets {
 		if now.Sub(t.updated) > a.expiration {
 			delete(a.targets, key)
@@ -41,20 +40,6 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 			continue
 		}
 		ch <- m
-	}
-}
-
-// forgetUnusedFamilies drops the type and help of names with no series
-// left, so an expired name may come back with another type.
-func (a *accumulator) forgetUnusedFamilies() {
-	used := make(map[string]struct{}, len(a.families))
-	for _, s := range a.series {
-		used[s.name] = struct{}{}
-	}
-	for name := range a.families {
-		if _, ok := used[name]; !ok {
-			delete(a.families, name)
-		}
 	}
 }
 

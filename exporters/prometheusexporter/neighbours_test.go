@@ -3,6 +3,7 @@ package prometheusexporter
 import (
 	"testing"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -151,4 +152,101 @@ func TestGaugesWithExemplarsKeepTheirValue(t *testing.T) {
 	assert.EqualValues(t, 2, fams["inflight"].GetMetric()[0].GetGauge().GetValue())
 	require.NotNil(t, fams["requests_total"])
 	assert.NotNil(t, fams["requests_total"].GetMetric()[0].GetCounter().GetExemplar(), "counters keep theirs")
+}
+
+func TestUserTargetInfoDoesNotReplaceTheTarget(t *testing.T) {
+	acc := newTestAccumulator(t)
+	md, ms := batch()
+	canary(ms)
+	g := ms.AppendEmpty()
+	g.SetName("target_info")
+	g.SetDescription("relayed from somewhere")
+	g.SetEmptyGauge().DataPoints().AppendEmpty().Attributes().PutStr("cluster", "eu-1")
+	c := ms.AppendEmpty()
+	c.SetName("target.info")
+	sum := c.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	// target_info_total: OpenMetrics calls its family target_info.
+	sum.DataPoints().AppendEmpty().SetIntValue(1)
+	acc.push(md)
+
+	fams := expose(t, acc)
+	requireCanary(t, fams)
+	info := fams["target_info"]
+	require.NotNil(t, info)
+	assert.Equal(t, targetInfoHelp, info.GetHelp())
+	require.Len(t, info.GetMetric(), 1, "only the resource's target_info")
+	assert.Equal(t, "box", prometheustest.Labels(info.GetMetric()[0])["host_name"])
+	assert.Nil(t, fams["target_info_total"])
+	assert.EqualValues(t, 2, acc.dropped(t, "checkout", reasonReservedName))
+}
+
+func TestSuffixCollisionsResolveToTheFirstName(t *testing.T) {
+	histogramX := func(ms pmetric.MetricSlice) {
+		h := ms.AppendEmpty()
+		h.SetName("x")
+		hist := h.SetEmptyHistogram()
+		hist.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		histogramPoint(hist.DataPoints(), []float64{1}, []uint64{1, 0}, 1, nil)
+	}
+	gaugeXCount := func(ms pmetric.MetricSlice) {
+		g := ms.AppendEmpty()
+		g.SetName("x_count")
+		g.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(7)
+	}
+	t.Run("histogram first", func(t *testing.T) {
+		acc := newTestAccumulator(t)
+		for range 3 {
+			md, ms := batch()
+			canary(ms)
+			histogramX(ms)
+			gaugeXCount(ms)
+			acc.push(md)
+		}
+		for range 20 {
+			fams := expose(t, acc)
+			requireCanary(t, fams)
+			require.NotNil(t, fams["x"], "the histogram came first")
+			assert.Equal(t, dto.MetricType_HISTOGRAM, fams["x"].GetType())
+			require.Nil(t, fams["x_count"])
+		}
+		assert.EqualValues(t, 3, acc.dropped(t, "checkout", reasonNameCollision))
+	})
+	t.Run("gauge first", func(t *testing.T) {
+		acc := newTestAccumulator(t)
+		md, ms := batch()
+		gaugeXCount(ms)
+		histogramX(ms)
+		acc.push(md)
+		md, ms = batch()
+		histogramX(ms)
+		gaugeXCount(ms)
+		acc.push(md)
+		for range 20 {
+			fams := expose(t, acc)
+			require.NotNil(t, fams["x_count"], "the gauge came first")
+			assert.EqualValues(t, 7, fams["x_count"].GetMetric()[0].GetGauge().GetValue())
+			require.Nil(t, fams["x"])
+		}
+		assert.EqualValues(t, 2, acc.dropped(t, "checkout", reasonNameCollision))
+	})
+	t.Run("counter and gauge of one OpenMetrics family", func(t *testing.T) {
+		acc := newTestAccumulator(t)
+		md, ms := batch()
+		g := ms.AppendEmpty()
+		g.SetName("jobs")
+		g.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(3)
+		c := ms.AppendEmpty()
+		c.SetName("jobs")
+		sum := c.SetEmptySum()
+		sum.SetIsMonotonic(true)
+		sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		sum.DataPoints().AppendEmpty().SetIntValue(9)
+		acc.push(md)
+		fams := expose(t, acc)
+		require.NotNil(t, fams["jobs"])
+		assert.Nil(t, fams["jobs_total"], "in OpenMetrics jobs_total is the counter jobs, a second family of that name")
+		assert.EqualValues(t, 1, acc.dropped(t, "checkout", reasonNameCollision))
+	})
 }

@@ -26,6 +26,9 @@ const (
 	// histogram's _bucket, _count and _sum, a counter's OpenMetrics family),
 	// is taken by a metric that came first.
 	reasonNameCollision = "name_collision"
+	// reasonReservedName: the name, or one its type exposes, is the
+	// exporter's own target_info.
+	reasonReservedName = "reserved_name"
 )
 
 // Attributes of the self-telemetry counters.
