@@ -2,6 +2,7 @@ package prometheusexporter
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -282,7 +283,7 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 		a.consumeNumbers(fam, name, k, m.Gauge().DataPoints(), false, base, now)
 	case pmetric.MetricTypeHistogram:
 		delta := m.Histogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta
-		a.consumeHistograms(fam, name, m.Histogram().DataPoints(), delta, base, now)
+		a.consumeHistograms(fam, name, service, m.Histogram().DataPoints(), delta, base, now)
 	}
 	a.releaseIfUnused(name)
 }
@@ -339,19 +340,19 @@ func (a *accumulator) consumeNumbers(fam *family, name string, k kind, dps pmetr
 	}
 }
 
-func (a *accumulator) consumeHistograms(fam *family, name string, dps pmetric.HistogramDataPointSlice, delta bool, base labelSet, now time.Time) {
+func (a *accumulator) consumeHistograms(fam *family, name, service string, dps pmetric.HistogramDataPointSlice, delta bool, base labelSet, now time.Time) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
 		if dp.Flags().NoRecordedValue() {
 			continue
 		}
-		s := a.seriesFor(fam, name, kindHistogram, base, dp.Attributes())
-		bounds := dp.ExplicitBounds().AsRaw()
-		counts := dp.BucketCounts().AsRaw()
-		if len(counts) != len(bounds)+1 {
-			// No buckets (or malformed ones): only count and sum are known.
-			bounds, counts = nil, []uint64{dp.Count()}
+		bounds, counts, ok := histogramBuckets(dp)
+		if !ok {
+			a.conflict(name, "a histogram point with NaN, unordered or duplicate bounds, counts that do not fit them, or more in its buckets than its count")
+			a.drops.add(service, reasonInvalidHistogram, 1)
+			continue
 		}
+		s := a.seriesFor(fam, name, kindHistogram, base, dp.Attributes())
 		if delta && s.buckets != nil && sameFloats(s.bounds, bounds) {
 			for b := range counts {
 				s.buckets[b] += counts[b]
@@ -366,6 +367,44 @@ func (a *accumulator) consumeHistograms(fam *family, name string, dps pmetric.Hi
 		}
 		s.updated = now
 	}
+}
+
+// histogramBuckets returns a point's bounds and per-bucket counts as a
+// classic histogram can expose them, or ok false for a point Prometheus
+// could not use: NaN, unordered or duplicate bounds, bucket counts that do
+// not fit the bounds, or more in the buckets than the count (the +Inf
+// bucket, which is the count, would be below the others). A point without
+// buckets has its count and sum only; a last bound of +Inf is the overflow
+// bucket's and is merged into it.
+func histogramBuckets(dp pmetric.HistogramDataPoint) (bounds []float64, counts []uint64, ok bool) {
+	counts = dp.BucketCounts().AsRaw()
+	if len(counts) == 0 {
+		return nil, []uint64{dp.Count()}, true
+	}
+	bounds = dp.ExplicitBounds().AsRaw()
+	if len(counts) != len(bounds)+1 {
+		return nil, nil, false
+	}
+	if n := len(bounds); n > 0 && math.IsInf(bounds[n-1], 1) {
+		counts[n-1] += counts[n]
+		bounds, counts = bounds[:n-1], counts[:n]
+	}
+	for i, b := range bounds {
+		if math.IsNaN(b) || (i > 0 && b <= bounds[i-1]) {
+			return nil, nil, false
+		}
+	}
+	var total uint64
+	for _, c := range counts {
+		if total+c < total {
+			return nil, nil, false
+		}
+		total += c
+	}
+	if total > dp.Count() {
+		return nil, nil, false
+	}
+	return bounds, counts, true
 }
 
 // convertExemplars keeps at most limit exemplars, the latest ones.

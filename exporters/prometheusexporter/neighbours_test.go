@@ -1,6 +1,7 @@
 package prometheusexporter
 
 import (
+	"math"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
@@ -249,4 +250,42 @@ func TestSuffixCollisionsResolveToTheFirstName(t *testing.T) {
 		assert.Nil(t, fams["jobs_total"], "in OpenMetrics jobs_total is the counter jobs, a second family of that name")
 		assert.EqualValues(t, 1, acc.dropped(t, "checkout", reasonNameCollision))
 	})
+}
+
+func TestInvalidHistogramPointsAreDroppedAndCounted(t *testing.T) {
+	acc := newTestAccumulator(t)
+	md, ms := batch()
+	canary(ms)
+	h := ms.AppendEmpty()
+	h.SetName("payload.size")
+	hist := h.SetEmptyHistogram()
+	hist.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dps := hist.DataPoints()
+	histogramPoint(dps, []float64{1, 2}, []uint64{1, 2, 3}, 6, map[string]string{"case": "valid"})
+	histogramPoint(dps, nil, nil, 4, map[string]string{"case": "count only"})
+	histogramPoint(dps, []float64{1, math.Inf(1)}, []uint64{1, 2, 0}, 3, map[string]string{"case": "+Inf bound"})
+	histogramPoint(dps, []float64{1, math.NaN()}, []uint64{1, 2, 3}, 6, map[string]string{"case": "NaN"})
+	histogramPoint(dps, []float64{2, 1}, []uint64{5, 1, 0}, 6, map[string]string{"case": "unsorted"})
+	histogramPoint(dps, []float64{1, 1}, []uint64{1, 2, 0}, 3, map[string]string{"case": "duplicate"})
+	histogramPoint(dps, []float64{1, 2}, []uint64{4, 4, 4}, 5, map[string]string{"case": "count below buckets"})
+	histogramPoint(dps, []float64{1, 2}, []uint64{4, 4}, 8, map[string]string{"case": "counts do not fit"})
+	acc.push(md)
+
+	fams := expose(t, acc)
+	requireCanary(t, fams)
+	mf := fams["payload_size"]
+	require.NotNil(t, mf)
+	cases := map[string]*dto.Metric{}
+	for _, m := range mf.GetMetric() {
+		cases[prometheustest.Labels(m)["case"]] = m
+	}
+	require.Len(t, cases, 3, "only the usable points: %v", cases)
+	assert.Equal(t, []float64{1, 2}, prometheustest.UpperBounds(cases["valid"]), "+Inf is the count")
+	assert.EqualValues(t, 4, cases["count only"].GetHistogram().GetSampleCount())
+	inf := cases["+Inf bound"]
+	require.NotNil(t, inf, "a +Inf bound is the overflow bucket, not a reason to drop the point")
+	assert.Equal(t, []float64{1}, prometheustest.UpperBounds(inf))
+	assert.EqualValues(t, 1, inf.GetHistogram().GetBucket()[0].GetCumulativeCount())
+	assert.EqualValues(t, 3, inf.GetHistogram().GetSampleCount())
+	assert.EqualValues(t, 5, acc.dropped(t, "checkout", reasonInvalidHistogram))
 }

@@ -29,6 +29,10 @@ const (
 	// reasonReservedName: the name, or one its type exposes, is the
 	// exporter's own target_info.
 	reasonReservedName = "reserved_name"
+	// reasonInvalidHistogram: a histogram point with NaN, unordered or
+	// duplicate bounds, counts that do not fit them, or more in its buckets
+	// than its count.
+	reasonInvalidHistogram = "invalid_histogram"
 )
 
 // Attributes of the self-telemetry counters.
