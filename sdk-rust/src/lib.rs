@@ -28,6 +28,12 @@
 //! - [`semconv`] holds the schema's constants and a constructor per metric
 //!   (generated).
 
+#![deny(unsafe_code)]
+
+// Unsafe code is denied but for the two modules whose job it is: the
+// global allocator wrapper (GlobalAlloc is an unsafe trait) and the C ABI.
+// Every unsafe block there says why it is sound (tests/unsafe_policy.rs).
+#[allow(unsafe_code)]
 pub mod alloc;
 mod boundary_panics;
 mod cardinality;
@@ -36,6 +42,7 @@ mod error;
 mod error_class;
 mod export;
 #[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
 pub mod ffi;
 pub mod log;
 mod operation;

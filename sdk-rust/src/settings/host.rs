@@ -80,25 +80,9 @@ fn executable_name() -> Option<String> {
     Some(exe.file_name()?.to_string_lossy().into_owned())
 }
 
-#[cfg(unix)]
 fn host_name() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for writes of its length; gethostname
-    // writes at most that many bytes.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return None;
-    }
-    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    let name = String::from_utf8_lossy(&buf[..len]).into_owned();
+    let name = gethostname::gethostname().to_string_lossy().into_owned();
     (!name.is_empty()).then_some(name)
-}
-
-#[cfg(not(unix))]
-fn host_name() -> Option<String> {
-    // Windows sets it for every process; this is a fact about the host,
-    // not a setting.
-    std::env::var("COMPUTERNAME").ok().filter(|n| !n.is_empty())
 }
 
 #[cfg(test)]
