@@ -50,6 +50,8 @@ type series struct {
 	sum       float64
 	exemplars []prometheus.Exemplar
 	updated   time.Time
+	// service holds the series in the budget.
+	service string
 }
 
 // target is one resource's target_info series.
@@ -57,6 +59,7 @@ type target struct {
 	labelNames  []string
 	labelValues []string
 	updated     time.Time
+	service     string
 }
 
 // accumulator keeps the latest value of every series between scrapes.
@@ -67,6 +70,7 @@ type accumulator struct {
 
 	mu       sync.Mutex
 	drops    *drops
+	budget   *budget
 	families map[string]*family
 	// names maps every name the exposition uses to the family holding it
 	// (names.go).
@@ -87,6 +91,7 @@ func newAccumulator(set component.TelemetrySettings, cfg *Config) (*accumulator,
 		expiration: cfg.MetricExpiration,
 		promoted:   cfg.PromotedResourceAttributes,
 		drops:      d,
+		budget:     newBudget(cfg),
 		families:   map[string]*family{},
 		names:      map[string]string{targetInfoName: reservedOwner},
 		series:     map[string]*series{},
@@ -215,7 +220,7 @@ func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 		res := rm.Resource().Attributes()
 		service := serviceOf(res)
 		base := targetLabels(res)
-		a.updateTarget(res, base, now)
+		a.updateTarget(res, service, base, now)
 		for _, attr := range a.promoted {
 			if v, ok := res.Get(attr); ok {
 				if name, err := labelName(attr); err == nil {
@@ -233,7 +238,7 @@ func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 	}
 }
 
-func (a *accumulator) updateTarget(res pcommon.Map, base labelSet, now time.Time) {
+func (a *accumulator) updateTarget(res pcommon.Map, service string, base labelSet, now time.Time) {
 	if len(base.names) == 0 {
 		return
 	}
@@ -250,7 +255,11 @@ func (a *accumulator) updateTarget(res pcommon.Map, base labelSet, now time.Time
 	key := l.key(targetInfoName)
 	t, ok := a.targets[key]
 	if !ok {
-		t = &target{labelNames: l.names, labelValues: l.values}
+		if reason := a.budget.admit(service); reason != "" {
+			a.refuse(service, reason)
+			return
+		}
+		t = &target{labelNames: l.names, labelValues: l.values, service: service}
 		a.targets[key] = t
 	}
 	t.updated = now
@@ -278,9 +287,9 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 	switch m.Type() {
 	case pmetric.MetricTypeSum:
 		delta := m.Sum().AggregationTemporality() == pmetric.AggregationTemporalityDelta
-		a.consumeNumbers(fam, name, k, m.Sum().DataPoints(), delta, base, now)
+		a.consumeNumbers(fam, name, service, k, m.Sum().DataPoints(), delta, base, now)
 	case pmetric.MetricTypeGauge:
-		a.consumeNumbers(fam, name, k, m.Gauge().DataPoints(), false, base, now)
+		a.consumeNumbers(fam, name, service, k, m.Gauge().DataPoints(), false, base, now)
 	case pmetric.MetricTypeHistogram:
 		delta := m.Histogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta
 		a.consumeHistograms(fam, name, service, m.Histogram().DataPoints(), delta, base, now)
@@ -290,14 +299,21 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 
 // conflict logs, once per name, why a metric is not exposed.
 func (a *accumulator) conflict(name, why string) {
-	if _, logged := a.conflicts[name]; logged || len(a.conflicts) > 10000 {
-		return
-	}
-	a.conflicts[name] = struct{}{}
-	a.logger.Warn("metric not exposed", zap.String("metric", name), zap.String("reason", why))
+	a.warnOnce(name, "metric not exposed", zap.String("metric", name), zap.String("reason", why))
 }
 
-func (a *accumulator) seriesFor(fam *family, name string, k kind, base labelSet, attrs pcommon.Map) *series {
+// warnOnce logs msg the first time key comes up (for the first 10000 keys).
+func (a *accumulator) warnOnce(key, msg string, fields ...zap.Field) {
+	if _, logged := a.conflicts[key]; logged || len(a.conflicts) > 10000 {
+		return
+	}
+	a.conflicts[key] = struct{}{}
+	a.logger.Warn(msg, fields...)
+}
+
+// seriesFor returns the series a point updates, or nil if it is new and the
+// budget refuses it.
+func (a *accumulator) seriesFor(fam *family, name, service string, k kind, base labelSet, attrs pcommon.Map) *series {
 	l := base.clone()
 	histogram := k == kindHistogram
 	if histogram {
@@ -307,20 +323,27 @@ func (a *accumulator) seriesFor(fam *family, name string, k kind, base labelSet,
 	key := l.key(name)
 	s, ok := a.series[key]
 	if !ok {
-		s = &series{name: name, kind: k, labelNames: l.names, labelValues: l.values}
+		if reason := a.budget.admit(service); reason != "" {
+			a.refuse(service, reason)
+			return nil
+		}
+		s = &series{name: name, kind: k, labelNames: l.names, labelValues: l.values, service: service}
 		a.series[key] = s
 		fam.series++
 	}
 	return s
 }
 
-func (a *accumulator) consumeNumbers(fam *family, name string, k kind, dps pmetric.NumberDataPointSlice, delta bool, base labelSet, now time.Time) {
+func (a *accumulator) consumeNumbers(fam *family, name, service string, k kind, dps pmetric.NumberDataPointSlice, delta bool, base labelSet, now time.Time) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
 		if dp.Flags().NoRecordedValue() {
 			continue
 		}
-		s := a.seriesFor(fam, name, k, base, dp.Attributes())
+		s := a.seriesFor(fam, name, service, k, base, dp.Attributes())
+		if s == nil {
+			continue
+		}
 		v := dp.DoubleValue()
 		if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
 			v = float64(dp.IntValue())
@@ -352,7 +375,10 @@ func (a *accumulator) consumeHistograms(fam *family, name, service string, dps p
 			a.drops.add(service, reasonInvalidHistogram, 1)
 			continue
 		}
-		s := a.seriesFor(fam, name, kindHistogram, base, dp.Attributes())
+		s := a.seriesFor(fam, name, service, kindHistogram, base, dp.Attributes())
+		if s == nil {
+			continue
+		}
 		if delta && s.buckets != nil && sameFloats(s.bounds, bounds) {
 			for b := range counts {
 				s.buckets[b] += counts[b]

@@ -31,6 +31,7 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 	for key, t := range a.targets {
 		if now.Sub(t.updated) > a.expiration {
 			delete(a.targets, key)
+			a.budget.release(t.service)
 			continue
 		}
 		desc := prometheus.NewDesc(targetInfoName, targetInfoHelp, t.labelNames, nil)

@@ -205,12 +205,15 @@ func TestConflictingTypeIsNotExposedTwice(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheSetting(t *testing.T) {
-	cfg := &Config{Endpoint: "9464", MetricExpiration: 0, PromotedResourceAttributes: []string{""}}
+	cfg := &Config{Endpoint: "9464", MetricExpiration: 0, PromotedResourceAttributes: []string{""}, MaxSeries: 10, MaxSeriesPerService: 11}
 	err := cfg.Validate()
 	require.Error(t, err)
 	assert.ErrorContains(t, err, `endpoint: "9464" is not host:port`)
 	assert.ErrorContains(t, err, "metric_expiration: must be positive")
 	assert.ErrorContains(t, err, "promoted_resource_attributes: empty attribute name")
+	assert.ErrorContains(t, err, "max_series_per_service: must be positive and at most max_series (10), got 11")
+	cfg.MaxSeries = 0
+	assert.ErrorContains(t, cfg.Validate(), "max_series: must be positive, got 0")
 }
 
 func TestListenFailureIsAnError(t *testing.T) {

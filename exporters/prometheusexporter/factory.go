@@ -15,6 +15,10 @@ import (
 const (
 	defaultEndpoint         = "127.0.0.1:9464"
 	defaultMetricExpiration = 5 * time.Minute
+	// A scrape of 100000 series is about 10 MB and well under a second; one
+	// service may take a fifth of it.
+	defaultMaxSeries           = 100000
+	defaultMaxSeriesPerService = 20000
 )
 
 // NewFactory returns the seam_prometheus exporter factory.
@@ -31,6 +35,8 @@ func createDefaultConfig() component.Config {
 		Endpoint:                   defaultEndpoint,
 		MetricExpiration:           defaultMetricExpiration,
 		PromotedResourceAttributes: []string{"service.name", "seam.impl"},
+		MaxSeries:                  defaultMaxSeries,
+		MaxSeriesPerService:        defaultMaxSeriesPerService,
 	}
 }
 

@@ -85,6 +85,7 @@ func (a *accumulator) releaseIfUnused(name string) {
 // removeSeries forgets one series.
 func (a *accumulator) removeSeries(key string, s *series) {
 	delete(a.series, key)
+	a.budget.release(s.service)
 	if fam, ok := a.families[s.name]; ok {
 		fam.series--
 		a.releaseIfUnused(s.name)
