@@ -2,6 +2,7 @@ package prometheusexporter
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -64,6 +65,8 @@ type accumulator struct {
 	logger     *zap.Logger
 	expiration time.Duration
 	promoted   []string
+	// maxLabelBytes is max_label_value_bytes.
+	maxLabelBytes int
 
 	mu       sync.Mutex
 	drops    *drops
@@ -84,16 +87,17 @@ func newAccumulator(set component.TelemetrySettings, cfg *Config) (*accumulator,
 		return nil, err
 	}
 	return &accumulator{
-		logger:     set.Logger,
-		expiration: cfg.MetricExpiration,
-		promoted:   cfg.PromotedResourceAttributes,
-		drops:      d,
-		budget:     newBudget(cfg),
-		families:   map[string]*family{},
-		names:      map[string]string{targetInfoName: reservedOwner},
-		series:     map[string]*series{},
-		targets:    map[string]*target{},
-		conflicts:  map[string]struct{}{},
+		logger:        set.Logger,
+		expiration:    cfg.MetricExpiration,
+		promoted:      cfg.PromotedResourceAttributes,
+		maxLabelBytes: cfg.MaxLabelValueBytes,
+		drops:         d,
+		budget:        newBudget(cfg),
+		families:      map[string]*family{},
+		names:         map[string]string{targetInfoName: reservedOwner},
+		series:        map[string]*series{},
+		targets:       map[string]*target{},
+		conflicts:     map[string]struct{}{},
 	}, nil
 }
 
@@ -107,7 +111,7 @@ func (a *accumulator) consume(md pmetric.Metrics, now time.Time) {
 		rm := rms.At(i)
 		res := rm.Resource().Attributes()
 		service := serviceOf(res)
-		base := targetLabels(res)
+		base := targetLabels(res, a.maxLabelBytes)
 		a.updateTarget(res, service, base, now)
 		for _, attr := range a.promoted {
 			if v, ok := res.Get(attr); ok {
@@ -140,6 +144,7 @@ func (a *accumulator) updateTarget(res pcommon.Map, service string, base labelSe
 			l.put(exportedName(name, false), v.AsString())
 		}
 	}
+	a.drops.truncate(service, l.truncated)
 	key := l.key(targetInfoName)
 	t, ok := a.targets[key]
 	if !ok {
@@ -161,13 +166,16 @@ func (a *accumulator) consumeMetric(m pmetric.Metric, service string, base label
 		return
 	}
 	name, err := metricName(m, t)
+	if err == nil && len(name) > a.maxLabelBytes {
+		err = fmt.Errorf("the name is longer than max_label_value_bytes (%d)", a.maxLabelBytes)
+	}
 	if err != nil {
-		a.conflict(m.Name(), err.Error())
+		a.conflict(truncate(m.Name(), 256), err.Error())
 		a.drops.add(service, reasonInvalidName, pointCount(m))
 		return
 	}
 	// Prometheus refuses the whole scrape over a HELP that is not UTF-8.
-	fam, reason := a.claim(name, k, validUTF8(m.Description()))
+	fam, reason := a.claim(name, k, truncate(validUTF8(m.Description()), a.maxLabelBytes))
 	if fam == nil {
 		a.drops.add(service, reason, pointCount(m))
 		return
@@ -208,6 +216,7 @@ func (a *accumulator) seriesFor(fam *family, name, service string, k kind, base 
 		l.rename(labelBucket, exportedPrefix+labelBucket)
 	}
 	l.putAttributes(attrs, histogram)
+	a.drops.truncate(service, l.truncated)
 	key := l.key(name)
 	s, ok := a.series[key]
 	if !ok {

@@ -23,10 +23,17 @@ type Config struct {
 	// MaxSeriesPerService bounds one service's share of MaxSeries, whatever
 	// its number of instances (a service is service.namespace/service.name).
 	MaxSeriesPerService int `mapstructure:"max_series_per_service"`
+	// MaxLabelValueBytes bounds a label value (and a description): a longer
+	// one is cut, ending in "...[truncated]". A label whose name is longer,
+	// or a metric whose name is, is left out.
+	MaxLabelValueBytes int `mapstructure:"max_label_value_bytes"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
+
+// minLabelValueBytes leaves room for a useful prefix before the marker.
+const minLabelValueBytes = 64
 
 // Validate reports every invalid setting:
 //   - endpoint must be host:port;
@@ -37,7 +44,11 @@ type Config struct {
 //   - max_series_per_service (default 20000) must be positive and at most
 //     max_series: it bounds one service's share (service.namespace/
 //     service.name, whatever its instances), so a noisy service cannot take
-//     the others' series.
+//     the others' series;
+//   - max_label_value_bytes (default 4096) must be at least 64: a label
+//     value or description longer than it is cut on a character boundary
+//     and ends in "...[truncated]"; a label or metric whose name is longer
+//     is left out.
 func (c *Config) Validate() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Endpoint); err != nil {
@@ -51,6 +62,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxSeriesPerService <= 0 || c.MaxSeriesPerService > c.MaxSeries {
 		errs = append(errs, fmt.Errorf("max_series_per_service: must be positive and at most max_series (%d), got %d", c.MaxSeries, c.MaxSeriesPerService))
+	}
+	if c.MaxLabelValueBytes < minLabelValueBytes {
+		errs = append(errs, fmt.Errorf("max_label_value_bytes: must be at least %d, got %d", minLabelValueBytes, c.MaxLabelValueBytes))
 	}
 	for _, a := range c.PromotedResourceAttributes {
 		if a == "" {

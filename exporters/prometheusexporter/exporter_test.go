@@ -212,6 +212,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 	assert.ErrorContains(t, err, "metric_expiration: must be positive")
 	assert.ErrorContains(t, err, "promoted_resource_attributes: empty attribute name")
 	assert.ErrorContains(t, err, "max_series_per_service: must be positive and at most max_series (10), got 11")
+	assert.ErrorContains(t, err, "max_label_value_bytes: must be at least 64, got 0")
 	cfg.MaxSeries = 0
 	assert.ErrorContains(t, cfg.Validate(), "max_series: must be positive, got 0")
 }

@@ -19,6 +19,7 @@ const (
 	// service may take a fifth of it.
 	defaultMaxSeries           = 100000
 	defaultMaxSeriesPerService = 20000
+	defaultMaxLabelValueBytes  = 4096
 )
 
 // NewFactory returns the seam_prometheus exporter factory.
@@ -37,6 +38,7 @@ func createDefaultConfig() component.Config {
 		PromotedResourceAttributes: []string{"service.name", "seam.impl"},
 		MaxSeries:                  defaultMaxSeries,
 		MaxSeriesPerService:        defaultMaxSeriesPerService,
+		MaxLabelValueBytes:         defaultMaxLabelValueBytes,
 	}
 }
 

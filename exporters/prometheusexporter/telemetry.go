@@ -16,6 +16,11 @@ import (
 // points seam_prometheus did not expose, by service and reason.
 const droppedPointsName = "seam_prometheus.dropped_points"
 
+// truncatedLabelsName counts, by service, the label values cut to
+// max_label_value_bytes and the labels left out for a longer name, once per
+// point (or target_info) that carried them.
+const truncatedLabelsName = "seam_prometheus.truncated_labels"
+
 // Why a point is not exposed: the reason attribute of droppedPointsName.
 const (
 	// reasonUnsupportedType: an exponential histogram or a summary.
@@ -56,10 +61,13 @@ type dropKey struct{ service, reason string }
 // drops counts unexposed points per batch and adds them to the counter once
 // per (service, reason). It is used under the accumulator's lock.
 type drops struct {
-	counter  metric.Int64Counter
-	pending  map[dropKey]int64
-	sets     map[dropKey]metric.AddOption
-	services map[string]struct{}
+	counter   metric.Int64Counter
+	truncated metric.Int64Counter
+	pending   map[dropKey]int64
+	// pendingTruncated is keyed by service, with no reason.
+	pendingTruncated map[dropKey]int64
+	sets             map[dropKey]metric.AddOption
+	services         map[string]struct{}
 }
 
 func newDrops(set component.TelemetrySettings) (*drops, error) {
@@ -69,11 +77,19 @@ func newDrops(set component.TelemetrySettings) (*drops, error) {
 	if err != nil {
 		return nil, err
 	}
+	truncated, err := set.MeterProvider.Meter(metadata.ScopeName).Int64Counter(truncatedLabelsName,
+		metric.WithUnit("{label}"),
+		metric.WithDescription("Label values seam_prometheus cut to max_label_value_bytes, and labels it left out for a longer name, by service."))
+	if err != nil {
+		return nil, err
+	}
 	return &drops{
-		counter:  counter,
-		pending:  map[dropKey]int64{},
-		sets:     map[dropKey]metric.AddOption{},
-		services: map[string]struct{}{},
+		counter:          counter,
+		truncated:        truncated,
+		pending:          map[dropKey]int64{},
+		pendingTruncated: map[dropKey]int64{},
+		sets:             map[dropKey]metric.AddOption{},
+		services:         map[string]struct{}{},
 	}, nil
 }
 
@@ -83,15 +99,26 @@ func (d *drops) add(service, reason string, n int) {
 	}
 }
 
-// flush adds the batch's counts to the counter.
+func (d *drops) truncate(service string, n int) {
+	if n > 0 {
+		d.pendingTruncated[dropKey{service: service}] += int64(n)
+	}
+}
+
+// flush adds the batch's counts to the counters.
 func (d *drops) flush(ctx context.Context) {
 	for k, n := range d.pending {
 		d.counter.Add(ctx, n, d.option(k))
 	}
 	clear(d.pending)
+	for k, n := range d.pendingTruncated {
+		d.truncated.Add(ctx, n, d.option(k))
+	}
+	clear(d.pendingTruncated)
 }
 
-// option caches the attribute set per key: building it allocates.
+// option caches the attribute set per key (a key without a reason has the
+// service only): building it allocates.
 func (d *drops) option(k dropKey) metric.AddOption {
 	if _, ok := d.services[k.service]; !ok {
 		if len(d.services) >= maxServiceLabels {
@@ -103,7 +130,11 @@ func (d *drops) option(k dropKey) metric.AddOption {
 	if opt, ok := d.sets[k]; ok {
 		return opt
 	}
-	opt := metric.WithAttributeSet(attribute.NewSet(attribute.String(attrService, k.service), attribute.String(attrReason, k.reason)))
+	attrs := []attribute.KeyValue{attribute.String(attrService, k.service)}
+	if k.reason != "" {
+		attrs = append(attrs, attribute.String(attrReason, k.reason))
+	}
+	opt := metric.WithAttributeSet(attribute.NewSet(attrs...))
 	d.sets[k] = opt
 	return opt
 }
