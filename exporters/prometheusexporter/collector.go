@@ -13,14 +13,10 @@ func (a *accumulator) Describe(chan<- *prometheus.Desc) {}
 // Collect exposes every series updated within the expiration and forgets
 // the others.
 func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
-	now := time.Now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for key, s := range a.series {
-		if now.Sub(s.updated) > a.expiration {
-			a.removeSeries(key, s)
-			continue
-		}
+	a.expireLocked(time.Now())
+	for _, s := range a.series {
 		m, err := a.metricOf(s)
 		if err != nil {
 			a.conflict(s.name, err.Error())
@@ -28,12 +24,7 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- m
 	}
-	for key, t := range a.targets {
-		if now.Sub(t.updated) > a.expiration {
-			delete(a.targets, key)
-			a.budget.release(t.service)
-			continue
-		}
+	for _, t := range a.targets {
 		desc := prometheus.NewDesc(targetInfoName, targetInfoHelp, t.labelNames, nil)
 		m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, 1, t.labelValues...)
 		if err != nil {
@@ -42,6 +33,36 @@ func (a *accumulator) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- m
 	}
+}
+
+// expire forgets the series and targets not updated within the
+// expiration, which gives their place in the series budget back. The
+// exporter runs it on a timer: expiring only at a scrape kept every series
+// (and its memory and budget) for as long as nobody scraped.
+func (a *accumulator) expire(now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.expireLocked(now)
+}
+
+func (a *accumulator) expireLocked(now time.Time) {
+	for key, s := range a.series {
+		if now.Sub(s.updated) > a.expiration {
+			a.removeSeries(key, s)
+		}
+	}
+	for key, t := range a.targets {
+		if now.Sub(t.updated) > a.expiration {
+			delete(a.targets, key)
+			a.budget.release(t.service)
+		}
+	}
+}
+
+// expiryInterval is how often the exporter expires series: a quarter of the
+// expiration, between 10 ms and 30 s.
+func expiryInterval(expiration time.Duration) time.Duration {
+	return min(max(expiration/4, 10*time.Millisecond), 30*time.Second)
 }
 
 func (a *accumulator) metricOf(s *series) (prometheus.Metric, error) {

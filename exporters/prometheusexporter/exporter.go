@@ -27,6 +27,8 @@ type promExporter struct {
 	acc    *accumulator
 	server *http.Server
 	done   chan struct{}
+	// stopExpiry ends the expiry timer; expiryDone is closed when it has.
+	stopExpiry, expiryDone chan struct{}
 }
 
 func newPromExporter(cfg *Config, set component.TelemetrySettings) (*promExporter, error) {
@@ -66,13 +68,32 @@ func (e *promExporter) start(context.Context, component.Host) error {
 			e.logger.Error("metrics endpoint stopped", zap.Error(err))
 		}
 	}()
+	e.stopExpiry, e.expiryDone = make(chan struct{}), make(chan struct{})
+	go e.expireOnTimer(expiryInterval(e.cfg.MetricExpiration))
 	return nil
+}
+
+// expireOnTimer expires stale series whether or not anyone scrapes.
+func (e *promExporter) expireOnTimer(every time.Duration) {
+	defer close(e.expiryDone)
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-e.stopExpiry:
+			return
+		case now := <-ticker.C:
+			e.acc.expire(now)
+		}
+	}
 }
 
 func (e *promExporter) shutdown(ctx context.Context) error {
 	if e.server == nil {
 		return nil
 	}
+	close(e.stopExpiry)
+	<-e.expiryDone
 	err := e.server.Shutdown(ctx)
 	<-e.done
 	return err
