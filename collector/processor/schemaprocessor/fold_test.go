@@ -1,10 +1,13 @@
 package schemaprocessor
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/seamtel/seam/sdk-go/semconv"
@@ -78,4 +81,143 @@ func TestFoldedCumulativeHistogramAcrossBatches(t *testing.T) {
 	assert.EqualValues(t, 11, second.Count(), "b's 6 is still counted")
 	assert.EqualValues(t, 11, second.BucketCounts().At(3))
 	assert.InDelta(t, 11, second.Sum(), 1e-9)
+}
+
+// foldPods sends one seam.boundary.panics batch with a cumulative point of
+// value for each of pods pods (pod-first... pod-(first+pods-1)), started at
+// start. pod is not an attribute of the metric, so every pod is an input
+// of one folded series. It returns that series' value and the overflow
+// series' value.
+func foldPods(t *testing.T, h *harness, first, pods int, value int64, start pcommon.Timestamp) (folded, overflow int64) {
+	t.Helper()
+	md, ms := newMetrics(serviceResource())
+	m := ms.AppendEmpty()
+	m.SetName(semconv.SeamBoundaryPanicsName)
+	m.SetUnit(semconv.SeamBoundaryPanicsUnit)
+	sum := m.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dps := sum.DataPoints()
+	dps.EnsureCapacity(pods)
+	for i := range pods {
+		dp := dps.AppendEmpty()
+		dp.SetIntValue(value)
+		dp.SetStartTimestamp(start)
+		attrs := dp.Attributes()
+		attrs.PutStr("seam.operation", "a")
+		attrs.PutStr("seam.boundary.kind", "ffi")
+		attrs.PutStr("pod", fmt.Sprint("p-", first+i))
+	}
+	out, ok := findMetric(t, h.processMetrics(md), semconv.SeamBoundaryPanicsName)
+	require.True(t, ok)
+	got := out.Sum().DataPoints()
+	require.LessOrEqual(t, got.Len(), 2, "the folded series and the overflow series")
+	for i := 0; i < got.Len(); i++ {
+		dp := got.At(i)
+		if v, ok := dp.Attributes().Get(OverflowKey); ok && v.Bool() {
+			require.Equal(t, 1, dp.Attributes().Len())
+			overflow = dp.IntValue()
+		} else {
+			folded = dp.IntValue()
+		}
+	}
+	return folded, overflow
+}
+
+// Past maxFoldedInputs inputs, points were dropped, and the finding counted
+// batches: the overflow series now carries them, and each is a finding.
+func TestFoldPastTheInputBoundKeepsEveryPoint(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	pods := maxFoldedInputs + 50
+	folded, overflow := foldPods(t, h, 0, pods, 1, 0)
+	assert.EqualValues(t, maxFoldedInputs, folded)
+	assert.EqualValues(t, 50, overflow, "the inputs past the bound are in the overflow series")
+	assert.EqualValues(t, 50, h.findings(RuleSeriesOverflow, signalMetrics), "one finding per point, not per batch")
+
+	folded, overflow = foldPods(t, h, 0, pods, 3, 0)
+	assert.EqualValues(t, 3*maxFoldedInputs, folded)
+	assert.EqualValues(t, 3*50, overflow, "overflow inputs are remembered: their increase counts, once")
+	assert.EqualValues(t, 100, h.findings(RuleSeriesOverflow, signalMetrics))
+}
+
+// Past maxOverflowInputs too, the least recently seen overflow inputs are
+// forgotten to make room. Their contribution stays; one coming back cannot
+// be told from a new input, so its first reading is a baseline: the
+// overflow series may miss part of an increase, but never counts one twice
+// and never goes down.
+func TestOverflowInputsPastTheirBoundNeverCountTwice(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	extra := maxOverflowInputs + 500
+	pods := maxFoldedInputs + extra
+	var last int64
+	for v := int64(1); v <= 3; v++ {
+		folded, overflow := foldPods(t, h, 0, pods, v, 0)
+		assert.EqualValues(t, v*maxFoldedInputs, folded, "the inputs within the bound stay exact")
+		if v == 1 {
+			assert.EqualValues(t, extra, overflow, "every point of the first batch is counted")
+		}
+		t.Logf("batch %d: overflow %d of %d", v, overflow, v*int64(extra))
+		assert.LessOrEqual(t, overflow, v*int64(extra), "never counted twice")
+		assert.GreaterOrEqual(t, overflow, last, "never down")
+		last = overflow
+	}
+
+	// Inputs that started after every forgotten one was last seen cannot
+	// be one of them: they count in full.
+	start := pcommon.NewTimestampFromTime(time.Now().Add(time.Second))
+	_, overflow := foldPods(t, h, pods, 100, 7, start)
+	assert.EqualValues(t, last+700, overflow)
+}
+
+// The same for histograms, through both bounds: every point of the first
+// batch is in the output, and the overflow series' count never goes down
+// nor past the inputs' total.
+func TestFoldedHistogramsPastTheBounds(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	bounds := semconv.LatencyBoundaries
+	hosts := maxFoldedInputs + maxOverflowInputs + 100
+	send := func(n uint64) (folded, overflow pmetric.HistogramDataPoint) {
+		md, ms := newMetrics(serviceResource())
+		m := ms.AppendEmpty()
+		m.SetName(semconv.SeamOperationDurationName)
+		m.SetUnit("s")
+		hist := m.SetEmptyHistogram()
+		hist.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+		hist.DataPoints().EnsureCapacity(hosts)
+		for i := range hosts {
+			dp := hist.DataPoints().AppendEmpty()
+			dp.ExplicitBounds().FromRaw(bounds)
+			c := make([]uint64, len(bounds)+1)
+			c[3] = n
+			dp.BucketCounts().FromRaw(c)
+			dp.SetCount(n)
+			dp.SetSum(float64(n))
+			putAttrs(dp.Attributes(), map[string]any{"seam.operation": "checkout", "seam.impl": "go", "seam.role": "baseline", "host": fmt.Sprint(i)})
+		}
+		out, ok := findMetric(t, h.processMetrics(md), semconv.SeamOperationDurationName)
+		require.True(t, ok)
+		dps := out.Histogram().DataPoints()
+		require.Equal(t, 2, dps.Len(), "the folded series and the overflow series")
+		for i := 0; i < dps.Len(); i++ {
+			if _, ok := dps.At(i).Attributes().Get(OverflowKey); ok {
+				overflow = dps.At(i)
+			} else {
+				folded = dps.At(i)
+			}
+		}
+		return folded, overflow
+	}
+	extra := uint64(maxOverflowInputs + 100)
+	folded, overflow := send(1)
+	assert.EqualValues(t, maxFoldedInputs, folded.Count())
+	assert.EqualValues(t, extra, overflow.Count(), "every point of the first batch")
+	assert.EqualValues(t, extra, overflow.BucketCounts().At(3))
+	assert.InDelta(t, float64(extra), overflow.Sum(), 1e-6)
+	assert.EqualValues(t, extra, h.findings(RuleSeriesOverflow, signalMetrics))
+	last := overflow.Count()
+	folded, overflow = send(2)
+	assert.EqualValues(t, 2*maxFoldedInputs, folded.Count())
+	assert.GreaterOrEqual(t, overflow.Count(), last)
+	assert.LessOrEqual(t, overflow.Count(), 2*extra)
+	assert.Equal(t, overflow.Count(), overflow.BucketCounts().At(3), "buckets and count agree")
 }
