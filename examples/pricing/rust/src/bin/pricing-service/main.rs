@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 use tower_layer::Layer as _;
 
-/// The service name unless `OTEL_SERVICE_NAME` says otherwise: distinct from the
+/// The service name (it wins over `OTEL_SERVICE_NAME`, as a Config value does): distinct from the
 /// orchestrator's `pricing`, whose in-process Rust side records the same operation.
 const SERVICE_NAME: &str = "pricing-service";
 /// How long shutdown waits for the last exports.
