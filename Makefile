@@ -22,7 +22,7 @@ test: deps generate-check collector-check fmt-check test-go test-rust example-ch
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
-	bash .ci/deps.sh prometheus chromium
+	bash .ci/deps.sh prometheus prometheus-alertmanager chromium
 
 schema-check:
 	$(SEAM) schema check schema

@@ -27,6 +27,11 @@ type Config struct {
 	RuleFiles []string
 	// Interval is the scrape and evaluation interval; 1s when zero.
 	Interval time.Duration
+	// HonorLabels keeps the job and instance labels the target exposes
+	// (honor_labels: true), as seam_prometheus's exposition needs.
+	HonorLabels bool
+	// Alertmanagers are host:port pairs Prometheus sends its alerts to.
+	Alertmanagers []string
 }
 
 // Server is a running Prometheus.
@@ -102,15 +107,29 @@ func render(cfg Config) (string, error) {
 			fmt.Fprintf(&b, "  - %q\n", abs)
 		}
 	}
-	b.WriteString("scrape_configs:\n  - job_name: seam\n    static_configs:\n      - targets: [")
-	for i, target := range cfg.Targets {
+	if len(cfg.Alertmanagers) > 0 {
+		b.WriteString("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ")
+		writeList(&b, cfg.Alertmanagers)
+	}
+	b.WriteString("scrape_configs:\n  - job_name: seam\n")
+	if cfg.HonorLabels {
+		b.WriteString("    honor_labels: true\n")
+	}
+	b.WriteString("    static_configs:\n      - targets: ")
+	writeList(&b, cfg.Targets)
+	return b.String(), nil
+}
+
+// writeList writes items as a YAML flow sequence and ends the line.
+func writeList(b *strings.Builder, items []string) {
+	b.WriteString("[")
+	for i, item := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%q", target)
+		fmt.Fprintf(b, "%q", item)
 	}
 	b.WriteString("]\n")
-	return b.String(), nil
 }
 
 func freeAddr(t testing.TB) string {
