@@ -29,13 +29,13 @@ type metricState struct {
 	// input streams' last values (fold.go).
 	folds        map[uint64]*foldedOutput
 	foldedInputs int
-	// overflowInputs are the inputs remembered past maxFoldedInputs, for
-	// the overflow series. forgottenSeen holds the two latest distinct last
-	// sightings of inputs forgotten so far (unix nanos, 0 while none was),
-	// and lastFoldSweep when forgotten inputs were last looked for.
-	overflowInputs int
-	forgottenSeen  [2]int64
-	lastFoldSweep  int64
+	// extraInputs are the inputs remembered past maxFoldedInputs (fold.go).
+	// forgottenSeen holds the two latest distinct last sightings of inputs
+	// forgotten so far (unix nanos, 0 while none was), and lastFoldSweep
+	// when forgotten inputs were last looked for.
+	extraInputs   int
+	forgottenSeen [2]int64
+	lastFoldSweep int64
 }
 
 // maxTrackedStreams bounds the (metric, resource) pairs with state of their

@@ -3,6 +3,7 @@ package schemaprocessor
 import (
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -16,13 +17,14 @@ import (
 
 // maxFoldedInputs bounds the input streams remembered per metric and
 // resource. Inputs unseen for the series TTL are forgotten first (their
-// contribution stays in the total). Past the bound, a new input is folded
-// into the metric's overflow series (otel.metric.overflow=true) instead,
-// where at most maxOverflowInputs more are remembered, the least recently
-// seen forgotten first to make room: no point is dropped.
+// contribution stays in the total). Past the bound, a new input is still
+// folded into its output series, and remembered among at most
+// maxExtraInputs more, of which the least recently seen are forgotten to
+// make room: no point is dropped, and the inputs within the bound stay
+// exact however many more come.
 const (
-	maxFoldedInputs   = 10000
-	maxOverflowInputs = 10000
+	maxFoldedInputs = 10000
+	maxExtraInputs  = 10000
 )
 
 // foldedInput is the last cumulative state of one input stream.
@@ -32,8 +34,8 @@ type foldedInput struct {
 	count   uint64
 	sum     float64
 	buckets []uint64
-	// overflow is set for an input remembered past maxFoldedInputs.
-	overflow bool
+	// extra is set for an input remembered past maxFoldedInputs.
+	extra bool
 	// baseline is set for a new input that may be a forgotten one coming
 	// back, whose contribution is in the total already: its first reading
 	// only says where it stands, and what it adds from there on counts.
@@ -84,26 +86,21 @@ func (s *metricState) input(out, in uint64, now, ttl int64, start pcommon.Timest
 	return fi
 }
 
-// overflowInput returns the state of input stream in of the overflow
-// series out, making room past maxOverflowInputs by forgetting the least
-// recently seen overflow inputs. The caller holds s.mu.
-func (s *metricState) overflowInput(out, in uint64, now, ttl int64, start pcommon.Timestamp) *foldedInput {
+// extraInput returns the state of input stream in of output out past
+// maxFoldedInputs, making room past maxExtraInputs by forgetting the least
+// recently seen extra inputs. The caller holds s.mu.
+func (s *metricState) extraInput(out, in uint64, now, ttl int64, start pcommon.Timestamp) *foldedInput {
 	o := s.output(out)
-	fi, ok := o.inputs[in]
-	if ok {
-		fi.seen = now
-		return fi
-	}
-	if s.overflowInputs >= maxOverflowInputs {
+	if s.extraInputs >= maxExtraInputs {
 		s.forgetFoldedInputs(now, ttl)
-		if s.overflowInputs >= maxOverflowInputs {
-			s.evictOverflowInputs()
+		if s.extraInputs >= maxExtraInputs {
+			s.evictExtraInputs()
 		}
 	}
-	fi = s.newInput(now, start)
-	fi.overflow = true
+	fi := s.newInput(now, start)
+	fi.extra = true
 	o.inputs[in] = fi
-	s.overflowInputs++
+	s.extraInputs++
 	return fi
 }
 
@@ -144,8 +141,8 @@ func (s *metricState) forgetFoldedInputs(now, ttl int64) {
 // forget removes one input; its contribution stays in its output's total.
 func (s *metricState) forget(o *foldedOutput, k uint64, fi *foldedInput) {
 	delete(o.inputs, k)
-	if fi.overflow {
-		s.overflowInputs--
+	if fi.extra {
+		s.extraInputs--
 	} else {
 		s.foldedInputs--
 	}
@@ -157,14 +154,13 @@ func (s *metricState) forget(o *foldedOutput, k uint64, fi *foldedInput) {
 	}
 }
 
-// evictOverflowInputs forgets the least recently seen eighth of the
-// overflow inputs (at least one), so that making room is not a scan per
-// new input.
-func (s *metricState) evictOverflowInputs() {
-	seen := make([]int64, 0, s.overflowInputs)
+// evictExtraInputs forgets the least recently seen eighth of the extra
+// inputs (at least one), so that making room is not a scan per new input.
+func (s *metricState) evictExtraInputs() {
+	seen := make([]int64, 0, s.extraInputs)
 	for _, o := range s.folds {
 		for _, fi := range o.inputs {
-			if fi.overflow {
+			if fi.extra {
 				seen = append(seen, fi.seen)
 			}
 		}
@@ -177,7 +173,7 @@ func (s *metricState) evictOverflowInputs() {
 	evict := max(len(seen)/8, 1)
 	for _, o := range s.folds {
 		for k, fi := range o.inputs {
-			if evict > 0 && fi.overflow && fi.seen <= limit {
+			if evict > 0 && fi.extra && fi.seen <= limit {
 				s.forget(o, k, fi)
 				evict--
 			}
@@ -194,8 +190,8 @@ type foldable interface {
 // foldPoints replaces each point's values with its output series' running
 // totals. Points are identified by index in folded (changed points, with
 // their input hash); unchanged points are their own input. A point whose
-// input finds no room is folded into the overflow series: its attributes
-// become otel.metric.overflow=true, and each such point is a
+// input finds no room within maxFoldedInputs is folded all the same, its
+// input remembered as an extra one, and every point of an extra input is a
 // series_overflow finding. add folds one point's new values into its
 // output and its input's last reading.
 func foldPoints[P foldable, S pointSlice[P]](p *schemaProcessor, dps S, folded map[int]uint64,
@@ -210,16 +206,16 @@ func foldPoints[P foldable, S pointSlice[P]](p *schemaProcessor, dps S, folded m
 		}
 		fi := state.input(out, in, mc.now, ttl, dp.StartTimestamp())
 		if fi == nil {
-			sub.add(RuleSeriesOverflow, "too many input series folded into one: folded into the overflow series")
-			attrs := dp.Attributes()
-			attrs.Clear()
-			attrs.PutBool(OverflowKey, true)
-			out = hashAttributes(attrs)
-			fi = state.overflowInput(out, in, mc.now, ttl, dp.StartTimestamp())
+			fi = state.extraInput(out, in, mc.now, ttl, dp.StartTimestamp())
+		}
+		if fi.extra {
+			sub.add(RuleSeriesOverflow, "more than ", maxFoldedInputsText, " input series folded into one: remembered past the bound")
 		}
 		add(dp, fi, state.folds[out])
 	}
 }
+
+var maxFoldedInputsText = strconv.Itoa(maxFoldedInputs)
 
 // foldNumberPoints folds sums and gauges.
 func (p *schemaProcessor) foldNumberPoints(dps pmetric.NumberDataPointSlice, folded map[int]uint64, monotonic bool, state *metricState, mc metricContext, sub subject) {

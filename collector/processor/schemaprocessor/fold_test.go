@@ -84,11 +84,10 @@ func TestFoldedCumulativeHistogramAcrossBatches(t *testing.T) {
 }
 
 // foldPods sends one seam.boundary.panics batch with a cumulative point of
-// value for each of pods pods (pod-first... pod-(first+pods-1)), started at
-// start. pod is not an attribute of the metric, so every pod is an input
-// of one folded series. It returns that series' value and the overflow
-// series' value.
-func foldPods(t *testing.T, h *harness, first, pods int, value int64, start pcommon.Timestamp) (folded, overflow int64) {
+// value for each of pods pods (p-first and on), started at start. pod is
+// not an attribute of the metric, so every pod is an input of one folded
+// series, whose value it returns.
+func foldPods(t *testing.T, h *harness, first, pods int, value int64, start pcommon.Timestamp) int64 {
 	t.Helper()
 	md, ms := newMetrics(serviceResource())
 	m := ms.AppendEmpty()
@@ -111,72 +110,59 @@ func foldPods(t *testing.T, h *harness, first, pods int, value int64, start pcom
 	out, ok := findMetric(t, h.processMetrics(md), semconv.SeamBoundaryPanicsName)
 	require.True(t, ok)
 	got := out.Sum().DataPoints()
-	require.LessOrEqual(t, got.Len(), 2, "the folded series and the overflow series")
-	for i := 0; i < got.Len(); i++ {
-		dp := got.At(i)
-		if v, ok := dp.Attributes().Get(OverflowKey); ok && v.Bool() {
-			require.Equal(t, 1, dp.Attributes().Len())
-			overflow = dp.IntValue()
-		} else {
-			folded = dp.IntValue()
-		}
-	}
-	return folded, overflow
+	require.Equal(t, 1, got.Len(), "one series once pod is dropped")
+	assert.Equal(t, map[string]any{"seam.operation": "a", "seam.boundary.kind": "ffi"}, got.At(0).Attributes().AsRaw())
+	return got.At(0).IntValue()
 }
 
 // Past maxFoldedInputs inputs, points were dropped, and the finding counted
-// batches: the overflow series now carries them, and each is a finding.
+// batches: they are folded like the others now, and each is a finding.
 func TestFoldPastTheInputBoundKeepsEveryPoint(t *testing.T) {
 	h := newHarness(t, ModeEnforce)
 	pods := maxFoldedInputs + 50
-	folded, overflow := foldPods(t, h, 0, pods, 1, 0)
-	assert.EqualValues(t, maxFoldedInputs, folded)
-	assert.EqualValues(t, 50, overflow, "the inputs past the bound are in the overflow series")
+	assert.EqualValues(t, pods, foldPods(t, h, 0, pods, 1, 0), "the 50 inputs past the bound count too")
 	assert.EqualValues(t, 50, h.findings(RuleSeriesOverflow, signalMetrics), "one finding per point, not per batch")
 
-	folded, overflow = foldPods(t, h, 0, pods, 3, 0)
-	assert.EqualValues(t, 3*maxFoldedInputs, folded)
-	assert.EqualValues(t, 3*50, overflow, "overflow inputs are remembered: their increase counts, once")
+	assert.EqualValues(t, 3*pods, foldPods(t, h, 0, pods, 3, 0), "and are remembered: their increase counts, once")
 	assert.EqualValues(t, 100, h.findings(RuleSeriesOverflow, signalMetrics))
 }
 
-// Past maxOverflowInputs too, the least recently seen overflow inputs are
+// Past maxExtraInputs too, the least recently seen extra inputs are
 // forgotten to make room. Their contribution stays; one coming back cannot
-// be told from a new input, so its first reading is a baseline: the
-// overflow series may miss part of an increase, but never counts one twice
-// and never goes down.
-func TestOverflowInputsPastTheirBoundNeverCountTwice(t *testing.T) {
+// be told from a new input, so its first reading is a baseline: the series
+// may miss part of an increase, but never counts one twice and never goes
+// down, and the inputs within the first bound stay exact.
+func TestFoldPastBothBoundsNeverCountsTwice(t *testing.T) {
 	h := newHarness(t, ModeEnforce)
-	extra := maxOverflowInputs + 500
+	extra := maxExtraInputs + 500
 	pods := maxFoldedInputs + extra
 	var last int64
 	for v := int64(1); v <= 3; v++ {
-		folded, overflow := foldPods(t, h, 0, pods, v, 0)
-		assert.EqualValues(t, v*maxFoldedInputs, folded, "the inputs within the bound stay exact")
+		got := foldPods(t, h, 0, pods, v, 0)
+		t.Logf("batch %d: %d of %d", v, got, v*int64(pods))
 		if v == 1 {
-			assert.EqualValues(t, extra, overflow, "every point of the first batch is counted")
+			assert.EqualValues(t, pods, got, "every point of the first batch is counted")
 		}
-		t.Logf("batch %d: overflow %d of %d", v, overflow, v*int64(extra))
-		assert.LessOrEqual(t, overflow, v*int64(extra), "never counted twice")
-		assert.GreaterOrEqual(t, overflow, last, "never down")
-		last = overflow
+		assert.GreaterOrEqual(t, got, v*maxFoldedInputs+(v-1)*int64(extra), "the inputs within the bound are exact")
+		assert.LessOrEqual(t, got, v*int64(pods), "never counted twice")
+		assert.GreaterOrEqual(t, got, last, "never down")
+		last = got
 	}
 
 	// Inputs that started after every forgotten one was last seen cannot
 	// be one of them: they count in full.
 	start := pcommon.NewTimestampFromTime(time.Now().Add(time.Second))
-	_, overflow := foldPods(t, h, pods, 100, 7, start)
-	assert.EqualValues(t, last+700, overflow)
+	assert.EqualValues(t, last+700, foldPods(t, h, pods, 100, 7, start))
 }
 
 // The same for histograms, through both bounds: every point of the first
-// batch is in the output, and the overflow series' count never goes down
-// nor past the inputs' total.
+// batch is in the output, and the count never goes down nor past the
+// inputs' total.
 func TestFoldedHistogramsPastTheBounds(t *testing.T) {
 	h := newHarness(t, ModeEnforce)
 	bounds := semconv.LatencyBoundaries
-	hosts := maxFoldedInputs + maxOverflowInputs + 100
-	send := func(n uint64) (folded, overflow pmetric.HistogramDataPoint) {
+	hosts := maxFoldedInputs + maxExtraInputs + 100
+	send := func(n uint64) pmetric.HistogramDataPoint {
 		md, ms := newMetrics(serviceResource())
 		m := ms.AppendEmpty()
 		m.SetName(semconv.SeamOperationDurationName)
@@ -196,28 +182,17 @@ func TestFoldedHistogramsPastTheBounds(t *testing.T) {
 		}
 		out, ok := findMetric(t, h.processMetrics(md), semconv.SeamOperationDurationName)
 		require.True(t, ok)
-		dps := out.Histogram().DataPoints()
-		require.Equal(t, 2, dps.Len(), "the folded series and the overflow series")
-		for i := 0; i < dps.Len(); i++ {
-			if _, ok := dps.At(i).Attributes().Get(OverflowKey); ok {
-				overflow = dps.At(i)
-			} else {
-				folded = dps.At(i)
-			}
-		}
-		return folded, overflow
+		require.Equal(t, 1, out.Histogram().DataPoints().Len())
+		return out.Histogram().DataPoints().At(0)
 	}
-	extra := uint64(maxOverflowInputs + 100)
-	folded, overflow := send(1)
-	assert.EqualValues(t, maxFoldedInputs, folded.Count())
-	assert.EqualValues(t, extra, overflow.Count(), "every point of the first batch")
-	assert.EqualValues(t, extra, overflow.BucketCounts().At(3))
-	assert.InDelta(t, float64(extra), overflow.Sum(), 1e-6)
-	assert.EqualValues(t, extra, h.findings(RuleSeriesOverflow, signalMetrics))
-	last := overflow.Count()
-	folded, overflow = send(2)
-	assert.EqualValues(t, 2*maxFoldedInputs, folded.Count())
-	assert.GreaterOrEqual(t, overflow.Count(), last)
-	assert.LessOrEqual(t, overflow.Count(), 2*extra)
-	assert.Equal(t, overflow.Count(), overflow.BucketCounts().At(3), "buckets and count agree")
+	first := send(1)
+	assert.EqualValues(t, hosts, first.Count(), "every point of the first batch")
+	assert.EqualValues(t, hosts, first.BucketCounts().At(3))
+	assert.InDelta(t, float64(hosts), first.Sum(), 1e-6)
+	assert.EqualValues(t, maxExtraInputs+100, h.findings(RuleSeriesOverflow, signalMetrics))
+	second := send(2)
+	assert.GreaterOrEqual(t, second.Count(), uint64(hosts+maxFoldedInputs))
+	assert.LessOrEqual(t, second.Count(), uint64(2*hosts))
+	assert.Equal(t, second.Count(), second.BucketCounts().At(3), "buckets and count agree")
+	assert.InDelta(t, float64(second.Count()), second.Sum(), 1e-6)
 }
