@@ -47,7 +47,8 @@ receivers:
         middlewares: [{id: seam_guard}]
         read_header_timeout: 2s
         read_timeout: 10s
-        idle_timeout: 10s
+        keepalive:
+          idle_timeout: 10s
 processors:
   memory_limiter:
     check_interval: 1s
