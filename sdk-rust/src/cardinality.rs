@@ -20,18 +20,22 @@ impl<V: Clone> Bounded<V> {
         }
     }
 
-    /// The cached `V` for `value`, creating it with `make` while fewer than
-    /// `limit` values are known; `None` once the limit is reached.
-    pub(crate) fn get_or_admit(&self, value: &str, make: impl FnOnce(&str) -> V) -> Option<V> {
+    /// The cached `V` for `value` if it was admitted already.
+    pub(crate) fn get(&self, value: &str) -> Option<V> {
         // A poisoned lock only means another thread panicked mid-insert;
         // the map itself is still consistent.
-        if let Some(v) = self
-            .values
+        self.values
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(value)
-        {
-            return Some(v.clone());
+            .cloned()
+    }
+
+    /// The cached `V` for `value`, creating it with `make` while fewer than
+    /// `limit` values are known; `None` once the limit is reached.
+    pub(crate) fn get_or_admit(&self, value: &str, make: impl FnOnce(&str) -> V) -> Option<V> {
+        if let Some(v) = self.get(value) {
+            return Some(v);
         }
         let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
         if let Some(v) = values.get(value) {

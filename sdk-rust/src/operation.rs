@@ -74,6 +74,11 @@ impl Operations {
     /// limit; the rest, and names outside the grammar, fold into the
     /// overflow value.
     fn kind(&self, name: &str) -> Arc<Kind> {
+        // Admitted names were valid when admitted: the grammar is checked
+        // only on a miss, off the steady-state path.
+        if let Some(kind) = self.names.get(name) {
+            return kind;
+        }
         if !valid_name(name) {
             if !self.warned_invalid.swap(true, Ordering::Relaxed) {
                 tracing::warn!(
