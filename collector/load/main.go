@@ -135,12 +135,11 @@ func run(duration time.Duration, workers, rounds int) error {
 	}
 	defer os.RemoveAll(dir)
 
-	var p ports
-	for _, addr := range []*string{&p.Plain, &p.Schema, &p.Health, &p.Telemetry} {
-		if *addr, err = stack.FreeAddr(); err != nil {
-			return err
-		}
+	addrs, err := stack.FreeAddrs(4)
+	if err != nil {
+		return err
 	}
+	p := ports{Plain: addrs[0], Schema: addrs[1], Health: addrs[2], Telemetry: addrs[3]}
 	cfgPath := filepath.Join(dir, "load.yaml")
 	f, err := os.Create(cfgPath)
 	if err != nil {

@@ -120,11 +120,9 @@ func startCollector(t *testing.T, opts ...func(*running)) *running {
 	for _, o := range opts {
 		o(r)
 	}
-	for _, addr := range []*string{&r.OTLPGRPC, &r.OTLPHTTP, &r.Prometheus, &r.Health, &r.Telemetry, &r.Down} {
-		a, err := stack.FreeAddr()
-		require.NoError(t, err)
-		*addr = a
-	}
+	addrs, err := stack.FreeAddrs(6)
+	require.NoError(t, err)
+	r.OTLPGRPC, r.OTLPHTTP, r.Prometheus, r.Health, r.Telemetry, r.Down = addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]
 	var cfg strings.Builder
 	require.NoError(t, testConfig.Execute(&cfg, r))
 	path := filepath.Join(r.Dir, "collector.yaml")

@@ -34,13 +34,11 @@ func (s *Stack) collectorArgs(cfg Config) ([]string, error) {
 		s.ports = collectorPorts{otlpGRPC: defaultOTLPGRPC, otlpHTTP: defaultOTLPHTTP, prometheus: defaultPrometheus, health: defaultHealth}
 		return nil, nil
 	}
-	for _, p := range []*string{&s.ports.otlpGRPC, &s.ports.otlpHTTP, &s.ports.prometheus, &s.ports.health, &s.ports.telemetry} {
-		addr, err := FreeAddr()
-		if err != nil {
-			return nil, err
-		}
-		*p = addr
+	addrs, err := FreeAddrs(5)
+	if err != nil {
+		return nil, err
 	}
+	s.ports = collectorPorts{otlpGRPC: addrs[0], otlpHTTP: addrs[1], prometheus: addrs[2], health: addrs[3], telemetry: addrs[4]}
 	raw, err := os.ReadFile(filepath.Join(cfg.Root, DefaultConfigPath))
 	if err != nil {
 		return nil, err

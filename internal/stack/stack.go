@@ -173,12 +173,18 @@ func waitHealthy(ctx context.Context, p *process.Process, url string) error {
 	}
 }
 
-// FreeAddr returns a loopback address with a port nothing listens on now.
-func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// FreeAddrs returns n distinct loopback addresses whose ports nothing
+// listens on now. Every listener stays open until all n are chosen: closing
+// each at once lets the kernel hand the same port out twice.
+func FreeAddrs(n int) ([]string, error) {
+	addrs := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return addrs, nil
 }
