@@ -17,6 +17,9 @@ const (
 	RoleBaseline Role = iota
 	RoleCandidate
 	RoleShadow
+	// RoleFallback is the baseline serving a call the candidate failed, so
+	// that fallback runs never mix with the baseline's own traffic.
+	RoleFallback
 	numRoles
 )
 
@@ -24,9 +27,10 @@ var roleAttrs = [numRoles]attribute.KeyValue{
 	RoleBaseline:  semconv.SeamRoleBaseline,
 	RoleCandidate: semconv.SeamRoleCandidate,
 	RoleShadow:    semconv.SeamRoleShadow,
+	RoleFallback:  semconv.SeamRoleFallback,
 }
 
-// String returns the schema value: "baseline", "candidate" or "shadow".
+// String returns the schema value: "baseline", "candidate", "shadow" or "fallback".
 func (r Role) String() string {
 	if r < numRoles {
 		return roleAttrs[r].Value.AsString()
@@ -41,7 +45,7 @@ func ParseRole(s string) (Role, error) {
 			return Role(r), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown role %q (want baseline, candidate or shadow)", s)
+	return 0, fmt.Errorf("unknown role %q (want baseline, candidate, shadow or fallback)", s)
 }
 
 type roleKey struct{}

@@ -97,10 +97,11 @@ func goLayouts(w func(string, ...any), r *schema.Registry) {
 	w("}\n\n")
 }
 
-// goInstrument says which otel-go instrument type records a metric.
+// goInstrument says which otel-go instrument type records a metric: float
+// for histograms, seconds and ratios (unit "1"), integers for the rest.
 func goInstrument(m schema.Metric) (string, error) {
 	num := "Int64"
-	if m.Instrument == "histogram" || m.Unit == "s" {
+	if m.Instrument == "histogram" || m.Unit == "s" || m.Unit == "1" {
 		num = "Float64"
 	}
 	switch m.Instrument {

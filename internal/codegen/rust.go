@@ -98,7 +98,7 @@ func rustMetrics(w func(string, ...any), r *schema.Registry) error {
 }
 
 // rustInstrument says which opentelemetry instrument records a metric, by
-// the same rule as goInstrument: f64 for histograms and anything in seconds,
+// the same rule as goInstrument: f64 for histograms, seconds and ratios,
 // otherwise u64 for counters and i64 for the rest.
 type rustInstrument struct {
 	num, kind string // "u64", "counter": Meter::u64_counter, Counter<u64>
@@ -108,7 +108,7 @@ type rustInstrument struct {
 
 func rustInstrumentOf(m schema.Metric) (rustInstrument, error) {
 	num := "i64"
-	if m.Instrument == "histogram" || m.Unit == "s" {
+	if m.Instrument == "histogram" || m.Unit == "s" || m.Unit == "1" {
 		num = "f64"
 	} else if m.Instrument == "counter" {
 		num = "u64"

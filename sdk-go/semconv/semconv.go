@@ -247,6 +247,42 @@ var (
 	SeamRoleBaseline  = SeamRoleKey.String("baseline")
 	SeamRoleCandidate = SeamRoleKey.String("candidate")
 	SeamRoleShadow    = SeamRoleKey.String("shadow")
+	SeamRoleFallback  = SeamRoleKey.String("fallback")
+)
+
+// SeamRolloutModeKey is the attribute key for "seam.rollout.mode": How an operation's calls are split between its baseline and its candidate.
+const SeamRolloutModeKey = attribute.Key("seam.rollout.mode")
+
+// Values of "seam.rollout.mode".
+var (
+	SeamRolloutModeBaseline  = SeamRolloutModeKey.String("baseline")
+	SeamRolloutModeShadow    = SeamRolloutModeKey.String("shadow")
+	SeamRolloutModeCanary    = SeamRolloutModeKey.String("canary")
+	SeamRolloutModeCandidate = SeamRolloutModeKey.String("candidate")
+)
+
+// SeamRolloutTripReasonKey is the attribute key for "seam.rollout.trip.reason": Why a guardrail dropped an operation back to its baseline.
+const SeamRolloutTripReasonKey = attribute.Key("seam.rollout.trip.reason")
+
+// Values of "seam.rollout.trip.reason".
+var (
+	SeamRolloutTripReasonPanics        = SeamRolloutTripReasonKey.String("panics")
+	SeamRolloutTripReasonErrorRatio    = SeamRolloutTripReasonKey.String("error_ratio")
+	SeamRolloutTripReasonMismatchRatio = SeamRolloutTripReasonKey.String("mismatch_ratio")
+	SeamRolloutTripReasonLatency       = SeamRolloutTripReasonKey.String("latency")
+)
+
+// SeamShadowOutcomeKey is the attribute key for "seam.shadow.outcome": What comparing one shadow run with its baseline found.
+const SeamShadowOutcomeKey = attribute.Key("seam.shadow.outcome")
+
+// Values of "seam.shadow.outcome".
+var (
+	SeamShadowOutcomeMatch          = SeamShadowOutcomeKey.String("match")
+	SeamShadowOutcomeMismatch       = SeamShadowOutcomeKey.String("mismatch")
+	SeamShadowOutcomeCandidateError = SeamShadowOutcomeKey.String("candidate_error")
+	SeamShadowOutcomeTimeout        = SeamShadowOutcomeKey.String("timeout")
+	SeamShadowOutcomePanic          = SeamShadowOutcomeKey.String("panic")
+	SeamShadowOutcomeSkipped        = SeamShadowOutcomeKey.String("skipped")
 )
 
 // SeamTelemetryReasonKey is the attribute key for "seam.telemetry.reason": Why telemetry was dropped.
@@ -643,6 +679,76 @@ func NewSeamOperationOverflows(m metric.Meter, opts ...metric.Int64CounterOption
 	return m.Int64Counter(SeamOperationOverflowsName, append([]metric.Int64CounterOption{metric.WithUnit(SeamOperationOverflowsUnit), metric.WithDescription(SeamOperationOverflowsDescription)}, opts...)...)
 }
 
+// SeamRolloutCandidateShareName is the gauge "seam.rollout.candidate.share": The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.
+const SeamRolloutCandidateShareName = "seam.rollout.candidate.share"
+
+// SeamRolloutCandidateShareUnit is the unit of "seam.rollout.candidate.share".
+const SeamRolloutCandidateShareUnit = "1"
+
+// SeamRolloutCandidateShareDescription describes "seam.rollout.candidate.share".
+const SeamRolloutCandidateShareDescription = "The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none."
+
+// NewSeamRolloutCandidateShare creates the "seam.rollout.candidate.share" instrument with its unit, description and buckets; opts may add more.
+func NewSeamRolloutCandidateShare(m metric.Meter, opts ...metric.Float64GaugeOption) (metric.Float64Gauge, error) {
+	return m.Float64Gauge(SeamRolloutCandidateShareName, append([]metric.Float64GaugeOption{metric.WithUnit(SeamRolloutCandidateShareUnit), metric.WithDescription(SeamRolloutCandidateShareDescription)}, opts...)...)
+}
+
+// SeamRolloutDecisionsName is the counter "seam.rollout.decisions": Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.
+const SeamRolloutDecisionsName = "seam.rollout.decisions"
+
+// SeamRolloutDecisionsUnit is the unit of "seam.rollout.decisions".
+const SeamRolloutDecisionsUnit = "{decision}"
+
+// SeamRolloutDecisionsDescription describes "seam.rollout.decisions".
+const SeamRolloutDecisionsDescription = "Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic."
+
+// NewSeamRolloutDecisions creates the "seam.rollout.decisions" instrument with its unit, description and buckets; opts may add more.
+func NewSeamRolloutDecisions(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(SeamRolloutDecisionsName, append([]metric.Int64CounterOption{metric.WithUnit(SeamRolloutDecisionsUnit), metric.WithDescription(SeamRolloutDecisionsDescription)}, opts...)...)
+}
+
+// SeamRolloutShadowComparisonsName is the counter "seam.rollout.shadow.comparisons": Shadow runs of the candidate compared with the baseline, by outcome.
+const SeamRolloutShadowComparisonsName = "seam.rollout.shadow.comparisons"
+
+// SeamRolloutShadowComparisonsUnit is the unit of "seam.rollout.shadow.comparisons".
+const SeamRolloutShadowComparisonsUnit = "{comparison}"
+
+// SeamRolloutShadowComparisonsDescription describes "seam.rollout.shadow.comparisons".
+const SeamRolloutShadowComparisonsDescription = "Shadow runs of the candidate compared with the baseline, by outcome."
+
+// NewSeamRolloutShadowComparisons creates the "seam.rollout.shadow.comparisons" instrument with its unit, description and buckets; opts may add more.
+func NewSeamRolloutShadowComparisons(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(SeamRolloutShadowComparisonsName, append([]metric.Int64CounterOption{metric.WithUnit(SeamRolloutShadowComparisonsUnit), metric.WithDescription(SeamRolloutShadowComparisonsDescription)}, opts...)...)
+}
+
+// SeamRolloutStateName is the gauge "seam.rollout.state": 1 for the mode an operation's rollout is in, 0 for the modes it is not.
+const SeamRolloutStateName = "seam.rollout.state"
+
+// SeamRolloutStateUnit is the unit of "seam.rollout.state".
+const SeamRolloutStateUnit = "1"
+
+// SeamRolloutStateDescription describes "seam.rollout.state".
+const SeamRolloutStateDescription = "1 for the mode an operation's rollout is in, 0 for the modes it is not."
+
+// NewSeamRolloutState creates the "seam.rollout.state" instrument with its unit, description and buckets; opts may add more.
+func NewSeamRolloutState(m metric.Meter, opts ...metric.Float64GaugeOption) (metric.Float64Gauge, error) {
+	return m.Float64Gauge(SeamRolloutStateName, append([]metric.Float64GaugeOption{metric.WithUnit(SeamRolloutStateUnit), metric.WithDescription(SeamRolloutStateDescription)}, opts...)...)
+}
+
+// SeamRolloutTripsName is the counter "seam.rollout.trips": Kill-switch trips that dropped an operation back to its baseline, by reason.
+const SeamRolloutTripsName = "seam.rollout.trips"
+
+// SeamRolloutTripsUnit is the unit of "seam.rollout.trips".
+const SeamRolloutTripsUnit = "{trip}"
+
+// SeamRolloutTripsDescription describes "seam.rollout.trips".
+const SeamRolloutTripsDescription = "Kill-switch trips that dropped an operation back to its baseline, by reason."
+
+// NewSeamRolloutTrips creates the "seam.rollout.trips" instrument with its unit, description and buckets; opts may add more.
+func NewSeamRolloutTrips(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(SeamRolloutTripsName, append([]metric.Int64CounterOption{metric.WithUnit(SeamRolloutTripsUnit), metric.WithDescription(SeamRolloutTripsDescription)}, opts...)...)
+}
+
 // SeamRustMemoryAllocatedName is the counter "seam.rust.memory.allocated": Bytes allocated by the Rust global allocator.
 const SeamRustMemoryAllocatedName = "seam.rust.memory.allocated"
 
@@ -723,6 +829,11 @@ var Metrics = []MetricDescriptor{
 	{Name: SeamGoCgoCallsName, Instrument: "counter", Unit: SeamGoCgoCallsUnit, Description: SeamGoCgoCallsDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamOperationDurationName, Instrument: "histogram", Unit: SeamOperationDurationUnit, Description: SeamOperationDurationDescription, Boundaries: LatencyBoundaries, Attributes: []string{"error.type", "seam.impl", "seam.operation", "seam.role"}, SeriesLimit: 2000},
 	{Name: SeamOperationOverflowsName, Instrument: "counter", Unit: SeamOperationOverflowsUnit, Description: SeamOperationOverflowsDescription, Boundaries: nil, Attributes: []string{"seam.impl", "seam.overflow.reason"}, SeriesLimit: 0},
+	{Name: SeamRolloutCandidateShareName, Instrument: "gauge", Unit: SeamRolloutCandidateShareUnit, Description: SeamRolloutCandidateShareDescription, Boundaries: nil, Attributes: []string{"seam.operation"}, SeriesLimit: 0},
+	{Name: SeamRolloutDecisionsName, Instrument: "counter", Unit: SeamRolloutDecisionsUnit, Description: SeamRolloutDecisionsDescription, Boundaries: nil, Attributes: []string{"seam.impl", "seam.operation", "seam.rollout.mode"}, SeriesLimit: 0},
+	{Name: SeamRolloutShadowComparisonsName, Instrument: "counter", Unit: SeamRolloutShadowComparisonsUnit, Description: SeamRolloutShadowComparisonsDescription, Boundaries: nil, Attributes: []string{"seam.operation", "seam.shadow.outcome"}, SeriesLimit: 0},
+	{Name: SeamRolloutStateName, Instrument: "gauge", Unit: SeamRolloutStateUnit, Description: SeamRolloutStateDescription, Boundaries: nil, Attributes: []string{"seam.operation", "seam.rollout.mode"}, SeriesLimit: 0},
+	{Name: SeamRolloutTripsName, Instrument: "counter", Unit: SeamRolloutTripsUnit, Description: SeamRolloutTripsDescription, Boundaries: nil, Attributes: []string{"seam.operation", "seam.rollout.trip.reason"}, SeriesLimit: 0},
 	{Name: SeamRustMemoryAllocatedName, Instrument: "counter", Unit: SeamRustMemoryAllocatedUnit, Description: SeamRustMemoryAllocatedDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamRustMemoryAllocationsName, Instrument: "counter", Unit: SeamRustMemoryAllocationsUnit, Description: SeamRustMemoryAllocationsDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: SeamRustMemoryUsedName, Instrument: "updowncounter", Unit: SeamRustMemoryUsedUnit, Description: SeamRustMemoryUsedDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},

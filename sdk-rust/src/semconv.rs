@@ -67,6 +67,12 @@ pub mod attribute {
     pub const SEAM_OVERFLOW_REASON: &str = "seam.overflow.reason";
     /// `seam.role`: The part the implementation plays in the migration.
     pub const SEAM_ROLE: &str = "seam.role";
+    /// `seam.rollout.mode`: How an operation's calls are split between its baseline and its candidate.
+    pub const SEAM_ROLLOUT_MODE: &str = "seam.rollout.mode";
+    /// `seam.rollout.trip.reason`: Why a guardrail dropped an operation back to its baseline.
+    pub const SEAM_ROLLOUT_TRIP_REASON: &str = "seam.rollout.trip.reason";
+    /// `seam.shadow.outcome`: What comparing one shadow run with its baseline found.
+    pub const SEAM_SHADOW_OUTCOME: &str = "seam.shadow.outcome";
     /// `seam.telemetry.reason`: Why telemetry was dropped.
     pub const SEAM_TELEMETRY_REASON: &str = "seam.telemetry.reason";
     /// `seam.telemetry.signal`: The telemetry signal an item belongs to.
@@ -129,6 +135,30 @@ pub mod enums {
         pub const BASELINE: &str = "baseline";
         pub const CANDIDATE: &str = "candidate";
         pub const SHADOW: &str = "shadow";
+        pub const FALLBACK: &str = "fallback";
+    }
+    /// Values of `seam.rollout.mode`.
+    pub mod seam_rollout_mode {
+        pub const BASELINE: &str = "baseline";
+        pub const SHADOW: &str = "shadow";
+        pub const CANARY: &str = "canary";
+        pub const CANDIDATE: &str = "candidate";
+    }
+    /// Values of `seam.rollout.trip.reason`.
+    pub mod seam_rollout_trip_reason {
+        pub const PANICS: &str = "panics";
+        pub const ERROR_RATIO: &str = "error_ratio";
+        pub const MISMATCH_RATIO: &str = "mismatch_ratio";
+        pub const LATENCY: &str = "latency";
+    }
+    /// Values of `seam.shadow.outcome`.
+    pub mod seam_shadow_outcome {
+        pub const MATCH: &str = "match";
+        pub const MISMATCH: &str = "mismatch";
+        pub const CANDIDATE_ERROR: &str = "candidate_error";
+        pub const TIMEOUT: &str = "timeout";
+        pub const PANIC: &str = "panic";
+        pub const SKIPPED: &str = "skipped";
     }
     /// Values of `seam.telemetry.reason`.
     pub mod seam_telemetry_reason {
@@ -195,6 +225,16 @@ pub mod metric {
     pub const SEAM_OPERATION_DURATION: &str = "seam.operation.duration";
     /// `seam.operation.overflows` (counter, `{operation}`): Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.
     pub const SEAM_OPERATION_OVERFLOWS: &str = "seam.operation.overflows";
+    /// `seam.rollout.candidate.share` (gauge, `1`): The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.
+    pub const SEAM_ROLLOUT_CANDIDATE_SHARE: &str = "seam.rollout.candidate.share";
+    /// `seam.rollout.decisions` (counter, `{decision}`): Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.
+    pub const SEAM_ROLLOUT_DECISIONS: &str = "seam.rollout.decisions";
+    /// `seam.rollout.shadow.comparisons` (counter, `{comparison}`): Shadow runs of the candidate compared with the baseline, by outcome.
+    pub const SEAM_ROLLOUT_SHADOW_COMPARISONS: &str = "seam.rollout.shadow.comparisons";
+    /// `seam.rollout.state` (gauge, `1`): 1 for the mode an operation's rollout is in, 0 for the modes it is not.
+    pub const SEAM_ROLLOUT_STATE: &str = "seam.rollout.state";
+    /// `seam.rollout.trips` (counter, `{trip}`): Kill-switch trips that dropped an operation back to its baseline, by reason.
+    pub const SEAM_ROLLOUT_TRIPS: &str = "seam.rollout.trips";
     /// `seam.rust.memory.allocated` (counter, `By`): Bytes allocated by the Rust global allocator.
     pub const SEAM_RUST_MEMORY_ALLOCATED: &str = "seam.rust.memory.allocated";
     /// `seam.rust.memory.allocations` (counter, `{allocation}`): Allocations made by the Rust global allocator.
@@ -438,6 +478,51 @@ pub const METRICS: &[MetricDescriptor] = &[
         series_limit: 0,
     },
     MetricDescriptor {
+        name: metric::SEAM_ROLLOUT_CANDIDATE_SHARE,
+        instrument: Instrument::Gauge,
+        unit: "1",
+        description: "The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.",
+        boundaries: &[],
+        attributes: &["seam.operation"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_ROLLOUT_DECISIONS,
+        instrument: Instrument::Counter,
+        unit: "{decision}",
+        description: "Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.",
+        boundaries: &[],
+        attributes: &["seam.impl", "seam.operation", "seam.rollout.mode"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_ROLLOUT_SHADOW_COMPARISONS,
+        instrument: Instrument::Counter,
+        unit: "{comparison}",
+        description: "Shadow runs of the candidate compared with the baseline, by outcome.",
+        boundaries: &[],
+        attributes: &["seam.operation", "seam.shadow.outcome"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_ROLLOUT_STATE,
+        instrument: Instrument::Gauge,
+        unit: "1",
+        description: "1 for the mode an operation's rollout is in, 0 for the modes it is not.",
+        boundaries: &[],
+        attributes: &["seam.operation", "seam.rollout.mode"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_ROLLOUT_TRIPS,
+        instrument: Instrument::Counter,
+        unit: "{trip}",
+        description: "Kill-switch trips that dropped an operation back to its baseline, by reason.",
+        boundaries: &[],
+        attributes: &["seam.operation", "seam.rollout.trip.reason"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
         name: metric::SEAM_RUST_MEMORY_ALLOCATED,
         instrument: Instrument::Counter,
         unit: "By",
@@ -486,7 +571,7 @@ pub fn metric(name: &str) -> Option<&'static MetricDescriptor> {
 /// One constructor per metric, as Go's `semconv.New<Metric>`: the instrument
 /// with the schema's unit, description and (histograms) bucket boundaries.
 pub mod instruments {
-    use opentelemetry::metrics::{Counter, Histogram, Meter, UpDownCounter};
+    use opentelemetry::metrics::{Counter, Gauge, Histogram, Meter, UpDownCounter};
 
     use super::{buckets, metric};
 
@@ -694,6 +779,51 @@ pub mod instruments {
             .build()
     }
 
+    /// `seam.rollout.candidate.share` (gauge, `1`): The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.
+    pub fn seam_rollout_candidate_share(meter: &Meter) -> Gauge<f64> {
+        meter
+            .f64_gauge(metric::SEAM_ROLLOUT_CANDIDATE_SHARE)
+            .with_unit("1")
+            .with_description("The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.")
+            .build()
+    }
+
+    /// `seam.rollout.decisions` (counter, `{decision}`): Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.
+    pub fn seam_rollout_decisions(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::SEAM_ROLLOUT_DECISIONS)
+            .with_unit("{decision}")
+            .with_description("Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.")
+            .build()
+    }
+
+    /// `seam.rollout.shadow.comparisons` (counter, `{comparison}`): Shadow runs of the candidate compared with the baseline, by outcome.
+    pub fn seam_rollout_shadow_comparisons(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::SEAM_ROLLOUT_SHADOW_COMPARISONS)
+            .with_unit("{comparison}")
+            .with_description("Shadow runs of the candidate compared with the baseline, by outcome.")
+            .build()
+    }
+
+    /// `seam.rollout.state` (gauge, `1`): 1 for the mode an operation's rollout is in, 0 for the modes it is not.
+    pub fn seam_rollout_state(meter: &Meter) -> Gauge<f64> {
+        meter
+            .f64_gauge(metric::SEAM_ROLLOUT_STATE)
+            .with_unit("1")
+            .with_description("1 for the mode an operation's rollout is in, 0 for the modes it is not.")
+            .build()
+    }
+
+    /// `seam.rollout.trips` (counter, `{trip}`): Kill-switch trips that dropped an operation back to its baseline, by reason.
+    pub fn seam_rollout_trips(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::SEAM_ROLLOUT_TRIPS)
+            .with_unit("{trip}")
+            .with_description("Kill-switch trips that dropped an operation back to its baseline, by reason.")
+            .build()
+    }
+
     /// `seam.rust.memory.allocated` (counter, `By`): Bytes allocated by the Rust global allocator.
     pub fn seam_rust_memory_allocated(meter: &Meter) -> Counter<u64> {
         meter
@@ -734,7 +864,7 @@ pub mod instruments {
 /// The observable form of every metric but the histograms: the builder with
 /// the schema's unit and description set; add `.with_callback(…)` and `.build()`.
 pub mod observable {
-    use opentelemetry::metrics::{AsyncInstrumentBuilder, Meter, ObservableCounter, ObservableUpDownCounter};
+    use opentelemetry::metrics::{AsyncInstrumentBuilder, Meter, ObservableCounter, ObservableGauge, ObservableUpDownCounter};
 
     use super::metric;
 
@@ -864,6 +994,46 @@ pub mod observable {
             .u64_observable_counter(metric::SEAM_OPERATION_OVERFLOWS)
             .with_unit("{operation}")
             .with_description("Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.")
+    }
+
+    /// `seam.rollout.candidate.share` (gauge, `1`): The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.
+    pub fn seam_rollout_candidate_share(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableGauge<f64>, f64> {
+        meter
+            .f64_observable_gauge(metric::SEAM_ROLLOUT_CANDIDATE_SHARE)
+            .with_unit("1")
+            .with_description("The share of calls the candidate serves now (0 to 1), after the kill switch; 0 in shadow mode, where it serves none.")
+    }
+
+    /// `seam.rollout.decisions` (counter, `{decision}`): Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.
+    pub fn seam_rollout_decisions(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::SEAM_ROLLOUT_DECISIONS)
+            .with_unit("{decision}")
+            .with_description("Routing decisions of a rollout, by the implementation chosen to serve; the candidate's real share of traffic.")
+    }
+
+    /// `seam.rollout.shadow.comparisons` (counter, `{comparison}`): Shadow runs of the candidate compared with the baseline, by outcome.
+    pub fn seam_rollout_shadow_comparisons(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::SEAM_ROLLOUT_SHADOW_COMPARISONS)
+            .with_unit("{comparison}")
+            .with_description("Shadow runs of the candidate compared with the baseline, by outcome.")
+    }
+
+    /// `seam.rollout.state` (gauge, `1`): 1 for the mode an operation's rollout is in, 0 for the modes it is not.
+    pub fn seam_rollout_state(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableGauge<f64>, f64> {
+        meter
+            .f64_observable_gauge(metric::SEAM_ROLLOUT_STATE)
+            .with_unit("1")
+            .with_description("1 for the mode an operation's rollout is in, 0 for the modes it is not.")
+    }
+
+    /// `seam.rollout.trips` (counter, `{trip}`): Kill-switch trips that dropped an operation back to its baseline, by reason.
+    pub fn seam_rollout_trips(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::SEAM_ROLLOUT_TRIPS)
+            .with_unit("{trip}")
+            .with_description("Kill-switch trips that dropped an operation back to its baseline, by reason.")
     }
 
     /// `seam.rust.memory.allocated` (counter, `By`): Bytes allocated by the Rust global allocator.
