@@ -73,8 +73,8 @@ typedef struct SeamConfig {
 } SeamConfig;
 
 // What crosses the C ABI with every call: the caller's span as W3C trace context, its
-// correlation id, and its deadline. It is passed by value, so the callee never holds a
-// pointer into the caller's span.
+// correlation id, its deadline and its `seam.role`. It is passed by value, so the callee
+// never holds a pointer into the caller's span.
 //
 // `tracestate` and `correlation_id` point to UTF-8 bytes (not NUL-terminated) owned by the
 // caller; they must stay readable for the duration of the call, and the callee copies what
@@ -88,6 +88,10 @@ typedef struct SeamContext {
   const uint8_t *correlation_id;
   size_t correlation_id_len;
   int64_t deadline_unix_nano;
+  // The caller's `seam.role` for this call: 0 unset (the callee's default role),
+  // 1 baseline, 2 candidate, 3 shadow, 4 fallback; any other value counts as unset.
+  // Last, so that the fields before it keep their offsets.
+  uint8_t role;
 } SeamContext;
 
 #ifdef __cplusplus

@@ -133,7 +133,7 @@ struct Kind {
     name: &'static str,
     /// For the overflow value: what `seam.operation.overflows` counts it by.
     overflow: Option<[KeyValue; 2]>,
-    roles: [PerRole; 3],
+    roles: [PerRole; Role::ALL.len()],
 }
 
 /// What one (operation, role) pair records.

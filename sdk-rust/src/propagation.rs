@@ -61,12 +61,21 @@ pub fn correlation_id(cx: &Context) -> Option<String> {
 
 /// `cx` with `id` as its `seam.correlation_id`, keeping the other baggage.
 pub fn with_correlation_id(cx: &Context, id: impl Into<String>) -> Context {
+    with_baggage_member(cx, correlation::BAGGAGE_KEY, id.into())
+}
+
+/// `cx` with the baggage member `key` set to `value`, keeping the others.
+pub(crate) fn with_baggage_member(
+    cx: &Context,
+    key: &'static str,
+    value: impl Into<String>,
+) -> Context {
     // Baggage is not Clone: copy its members into a new one.
     let mut baggage = Baggage::new();
-    for (key, (value, metadata)) in cx.baggage() {
-        baggage.insert_with_metadata(key.clone(), value.clone(), metadata.clone());
+    for (k, (v, metadata)) in cx.baggage() {
+        baggage.insert_with_metadata(k.clone(), v.clone(), metadata.clone());
     }
-    baggage.insert(correlation::BAGGAGE_KEY, id.into());
+    baggage.insert(key, value.into());
     cx.with_baggage(baggage)
 }
 

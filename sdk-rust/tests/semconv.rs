@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use opentelemetry::metrics::{Counter, Histogram, Meter, MeterProvider as _, UpDownCounter};
+use opentelemetry::metrics::{Counter, Gauge, Histogram, Meter, MeterProvider as _, UpDownCounter};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
@@ -192,6 +192,12 @@ impl RecordOne for UpDownCounter<i64> {
     }
 }
 
+impl RecordOne for Gauge<f64> {
+    fn record_one(&self) {
+        self.record(1.0, &[]);
+    }
+}
+
 impl RecordOne for Histogram<f64> {
     fn record_one(&self) {
         self.record(0.001, &[]);
@@ -222,8 +228,10 @@ fn every_constructor_builds_its_metric_as_the_schema_says() {
             process_cpu_time, process_memory_usage, process_memory_virtual,
             rpc_server_call_duration, seam_boundary_call_duration, seam_boundary_fallbacks,
             seam_boundary_panics, seam_collector_schema_findings, seam_go_cgo_calls,
-            seam_operation_duration, seam_operation_overflows, seam_rust_memory_allocated,
-            seam_rust_memory_allocations, seam_rust_memory_used, seam_telemetry_dropped,
+            seam_operation_duration, seam_operation_overflows, seam_rollout_candidate_share,
+            seam_rollout_decisions, seam_rollout_shadow_comparisons, seam_rollout_state,
+            seam_rollout_trips, seam_rust_memory_allocated, seam_rust_memory_allocations,
+            seam_rust_memory_used, seam_telemetry_dropped,
         );
     });
     let want: BTreeMap<String, Seen> = semconv::METRICS
@@ -249,8 +257,10 @@ fn every_observable_builder_carries_the_schemas_kind_unit_and_description() {
             go_memory_gc_goal, go_memory_limit, go_memory_used, go_processor_limit,
             process_cpu_time, process_memory_usage, process_memory_virtual,
             seam_boundary_fallbacks, seam_boundary_panics, seam_collector_schema_findings,
-            seam_go_cgo_calls, seam_operation_overflows, seam_rust_memory_allocated,
-            seam_rust_memory_allocations, seam_rust_memory_used, seam_telemetry_dropped,
+            seam_go_cgo_calls, seam_operation_overflows, seam_rollout_candidate_share,
+            seam_rollout_decisions, seam_rollout_shadow_comparisons, seam_rollout_state,
+            seam_rollout_trips, seam_rust_memory_allocated, seam_rust_memory_allocations,
+            seam_rust_memory_used, seam_telemetry_dropped,
         );
     });
     let want: BTreeMap<String, Seen> = semconv::METRICS

@@ -17,6 +17,7 @@ use super::parent::parent_context;
 use super::{SeamContext, SeamError, SeamStatus};
 use crate::boundary_panics::count_panic;
 use crate::pipeline::telemetry;
+use crate::role::Role;
 use crate::semconv::{attribute, enums};
 
 /// What the body of an entry point can see of the call it serves.
@@ -35,6 +36,11 @@ impl Call<'_> {
     /// The caller's correlation id, when it had one.
     pub fn correlation_id(&self) -> Option<&str> {
         self.inbound.correlation_id
+    }
+
+    /// The caller's `seam.role`, when it sent one; it is also the role of [`Call::context`].
+    pub fn role(&self) -> Option<Role> {
+        self.inbound.role
     }
 
     /// The caller's deadline, when it set one.
@@ -316,6 +322,7 @@ mod tests {
 
     use super::{call, call_in_parent};
     use crate::ffi::{SeamContext, SeamError, SeamStatus};
+    use crate::role::Role;
 
     const TRACE: [u8; 16] = [0xab; 16];
     const SPAN: [u8; 8] = [0xcd; 8];
@@ -344,6 +351,29 @@ mod tests {
         assert_eq!(status, SeamStatus::Ok);
         assert_eq!(error.message(), None);
         assert_eq!(seen.get(), Some(TraceId::from_bytes(TRACE)));
+    }
+
+    #[test]
+    fn the_callers_role_is_the_role_of_the_body() {
+        for role in Role::ALL {
+            let ctx = SeamContext::empty().with_role(role);
+            let status = call(ctx, "test.role", None, |c| -> Result<(), String> {
+                assert_eq!(c.role(), Some(role));
+                assert_eq!(Role::from_context(&Context::current()), Some(role));
+                Ok(())
+            });
+            assert_eq!(status, SeamStatus::Ok);
+        }
+        call(
+            SeamContext::empty(),
+            "test.role",
+            None,
+            |c| -> Result<(), String> {
+                assert_eq!(c.role(), None);
+                assert_eq!(Role::from_context(&Context::current()), None);
+                Ok(())
+            },
+        );
     }
 
     #[test]

@@ -7,9 +7,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
+use crate::role::Role;
+
 /// What crosses the C ABI with every call: the caller's span as W3C trace context, its
-/// correlation id, and its deadline. It is passed by value, so the callee never holds a
-/// pointer into the caller's span.
+/// correlation id, its deadline and its `seam.role`. It is passed by value, so the callee
+/// never holds a pointer into the caller's span.
 ///
 /// `tracestate` and `correlation_id` point to UTF-8 bytes (not NUL-terminated) owned by the
 /// caller; they must stay readable for the duration of the call, and the callee copies what
@@ -25,7 +27,19 @@ pub struct SeamContext {
     correlation_id: *const u8,
     correlation_id_len: usize,
     deadline_unix_nano: i64,
+    /// The caller's `seam.role` for this call: 0 unset (the callee's default role),
+    /// 1 baseline, 2 candidate, 3 shadow, 4 fallback; any other value counts as unset.
+    /// Last, so that the fields before it keep their offsets.
+    role: u8,
 }
+
+/// The `role` byte of a [`SeamContext`] for each role, in [`Role::ALL`] order; 0 is unset.
+const ROLE_CODES: [(u8, Role); Role::ALL.len()] = [
+    (1, Role::Baseline),
+    (2, Role::Candidate),
+    (3, Role::Shadow),
+    (4, Role::Fallback),
+];
 
 /// Why a [`SeamContext`] could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +83,8 @@ pub(crate) struct Inbound<'a> {
     pub(crate) correlation_id: Option<&'a str>,
     /// Nanoseconds since the Unix epoch; 0 means no deadline.
     pub(crate) deadline_unix_nano: i64,
+    /// The caller's role, when it sent a known one.
+    pub(crate) role: Option<Role>,
 }
 
 impl SeamContext {
@@ -83,6 +99,7 @@ impl SeamContext {
             correlation_id: ptr::null(),
             correlation_id_len: 0,
             deadline_unix_nano: 0,
+            role: 0,
         }
     }
 
@@ -115,6 +132,23 @@ impl SeamContext {
             Err(_) => -1,
         };
         self
+    }
+
+    /// Sets the caller's role, which operations in the callee record as `seam.role`.
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.role = ROLE_CODES
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map_or(0, |(code, _)| *code);
+        self
+    }
+
+    /// The caller's role, if it sent a known one.
+    pub fn role(&self) -> Option<Role> {
+        ROLE_CODES
+            .iter()
+            .find(|(code, _)| *code == self.role)
+            .map(|(_, role)| *role)
     }
 
     /// The caller's trace id (all zero without a parent span).
@@ -166,6 +200,7 @@ impl SeamContext {
             tracestate,
             correlation_id,
             deadline_unix_nano: self.deadline_unix_nano,
+            role: self.role(),
         })
     }
 
@@ -288,6 +323,21 @@ mod tests {
             .with_tracestate("no-equals-sign");
         let parent = ctx.inbound().expect("valid").parent().expect("parent");
         assert_eq!(parent.trace_state().header(), "");
+    }
+
+    #[test]
+    fn roles_by_code_and_out_of_range_as_unset() {
+        assert_eq!(SeamContext::empty().role(), None);
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let ctx = SeamContext::empty().with_role(role);
+            assert_eq!(ctx.role, i as u8 + 1);
+            assert_eq!(ctx.inbound().expect("valid").role, Some(role));
+        }
+        for code in [0, 5, 255] {
+            let mut ctx = SeamContext::empty();
+            ctx.role = code;
+            assert_eq!(ctx.inbound().expect("valid").role, None, "code {code}");
+        }
     }
 
     #[test]

@@ -15,12 +15,14 @@ use opentelemetry::Context;
 
 use super::context::Inbound;
 use crate::propagation::with_correlation_id;
+use crate::role::{with_role, Role};
 
 /// The last parent built on this thread, with what it was built from.
 struct Cached {
     span: Option<(TraceId, SpanId, TraceFlags)>,
     tracestate: Box<[u8]>,
     correlation_id: Box<str>,
+    role: Option<Role>,
     cx: Context,
 }
 
@@ -30,6 +32,7 @@ impl Cached {
         // which costs more here than everything else in the check.
         let correlation_id = inbound.correlation_id.unwrap_or("").as_bytes();
         self.span == inbound.span
+            && self.role == inbound.role
             && self.tracestate.len() == inbound.tracestate.len()
             && self.correlation_id.len() == correlation_id.len()
             && (self.tracestate.is_empty() || *self.tracestate == *inbound.tracestate)
@@ -42,7 +45,7 @@ thread_local! {
 }
 
 /// The caller's span as a remote parent (keeping its sampled flag and tracestate), with the
-/// correlation id in baggage.
+/// correlation id in baggage and the caller's role, if it sent one.
 pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
     let reused = LAST
         .try_with(|last| {
@@ -64,6 +67,7 @@ pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
                 span: inbound.span,
                 tracestate: inbound.tracestate.into(),
                 correlation_id: inbound.correlation_id.unwrap_or("").into(),
+                role: inbound.role,
                 cx: cx.clone(),
             });
         }
@@ -80,6 +84,9 @@ fn build(inbound: &Inbound<'_>) -> Context {
     if let Some(id) = inbound.correlation_id {
         cx = with_correlation_id(&cx, id);
     }
+    if let Some(role) = inbound.role {
+        cx = with_role(&cx, role);
+    }
     cx
 }
 
@@ -90,6 +97,7 @@ mod tests {
 
     use super::parent_context;
     use crate::ffi::SeamContext;
+    use crate::role::Role;
     use crate::semconv::correlation;
 
     const TRACE: [u8; 16] = [7; 16];
@@ -147,6 +155,19 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn the_callers_role_is_the_contexts_and_never_reused_for_another() {
+        let base = SeamContext::empty().with_parent(TRACE, [1; 8], 1);
+        let role = |ctx: SeamContext| {
+            let inbound = ctx.inbound().expect("valid");
+            Role::from_context(&parent_context(&inbound))
+        };
+        assert_eq!(role(base), None);
+        assert_eq!(role(base.with_role(Role::Shadow)), Some(Role::Shadow));
+        assert_eq!(role(base.with_role(Role::Fallback)), Some(Role::Fallback));
+        assert_eq!(role(base), None);
     }
 
     #[test]
