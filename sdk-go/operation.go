@@ -268,6 +268,10 @@ func (e panicError) ErrorType() string { return string(ErrorPanic) }
 // operationGrammar is the schema's grammar for seam.operation.
 var operationGrammar = regexp.MustCompile(semconv.SeamOperationValuePattern)
 
+// ValidOperationName reports whether name is within the schema's grammar
+// for seam.operation (and its length limit).
+func ValidOperationName(name string) bool { return validOperationName(name) }
+
 // validOperationName reports whether name is within the schema's grammar.
 func validOperationName(name string) bool {
 	return len(name) <= semconv.SeamOperationMaxLength && operationGrammar.MatchString(name)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/baggage"
 
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -51,17 +52,39 @@ func ParseRole(s string) (Role, error) {
 type roleKey struct{}
 
 // WithRole returns a context whose operations record role as seam.role.
+// The role also rides in the context's baggage (seam.role), so the
+// implementations it calls across HTTP, gRPC and queues record it too: a
+// shadow call's downstream work is shadow work.
 func WithRole(ctx context.Context, role Role) context.Context {
 	if role >= numRoles {
 		return ctx
 	}
-	return context.WithValue(ctx, roleKey{}, role)
+	ctx = context.WithValue(ctx, roleKey{}, role)
+	if m, err := baggage.NewMemberRaw(string(semconv.SeamRoleKey), role.String()); err == nil {
+		if b, err := baggage.FromContext(ctx).SetMember(m); err == nil {
+			ctx = baggage.ContextWithBaggage(ctx, b)
+		}
+	}
+	return ctx
 }
 
 // RoleFrom returns the role set by WithRole, or RoleBaseline.
 func RoleFrom(ctx context.Context) Role {
+	r, _ := LookupRole(ctx)
+	return r
+}
+
+// LookupRole returns the role set by WithRole in this process, or carried
+// in ctx's baggage from the caller's, and whether there was one. An unknown
+// value in the baggage counts as none.
+func LookupRole(ctx context.Context) (Role, bool) {
 	if r, ok := ctx.Value(roleKey{}).(Role); ok {
-		return r
+		return r, true
 	}
-	return RoleBaseline
+	if v := baggage.FromContext(ctx).Member(string(semconv.SeamRoleKey)).Value(); v != "" {
+		if r, err := ParseRole(v); err == nil {
+			return r, true
+		}
+	}
+	return RoleBaseline, false
 }

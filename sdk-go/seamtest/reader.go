@@ -1,10 +1,12 @@
 package seamtest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +56,33 @@ func Sum(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdata.Data
 	t.Helper()
 	s, _ := find(t, r, name).(metricdata.Sum[int64])
 	return s.DataPoints
+}
+
+// Gauge returns the data points of the float64 gauge name.
+func Gauge(t testing.TB, r *sdkmetric.ManualReader, name string) []metricdata.DataPoint[float64] {
+	t.Helper()
+	g, _ := find(t, r, name).(metricdata.Gauge[float64])
+	return g.DataPoints
+}
+
+// SyncBuffer is a bytes.Buffer that loggers on several goroutines can
+// share: what a test reads while the code under test still writes.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // find collects r and returns the data of the metric name, or nil.
