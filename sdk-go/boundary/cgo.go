@@ -94,6 +94,10 @@ func invoke(ctx context.Context, entry uintptr, flat bool, timeout time.Duration
 		c.correlation_id = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(correlationID)))
 		c.correlation_id_len = C.size_t(len(correlationID))
 	}
+	if role, ok := seam.LookupRole(ctx); ok {
+		// 0 is "unset" on the wire, so the callee keeps its own default.
+		c.role = C.uint8_t(role + 1)
+	}
 	deadline, ok := ctx.Deadline()
 	if timeout > 0 {
 		if own := time.Now().Add(timeout); !ok || own.Before(deadline) {
