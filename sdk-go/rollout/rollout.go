@@ -44,8 +44,12 @@ type Options[In, Out any] struct {
 	// the caller's deadline is sooner); past it the baseline serves. Zero
 	// means only the caller's deadline applies.
 	CandidateTimeout time.Duration
-	Shadow           ShadowOptions
-	Guardrails       Guardrails
+	// OnFallback, when set, is told of each candidate failure the baseline
+	// is about to serve: where the candidate crossed a boundary, count it
+	// there (seam.boundary.fallbacks) with the boundary's kind.
+	OnFallback func(ctx context.Context, err error)
+	Shadow     ShadowOptions
+	Guardrails Guardrails
 	// Logger receives route changes, trips and a sample of shadow
 	// mismatches (values redacted); nil means slog.Default().
 	Logger *slog.Logger
@@ -279,20 +283,56 @@ func (r *Rollout[In, Out]) trip(ctx context.Context, reason tripReason, detail s
 // it. in goes to both implementations in Shadow, concurrently: neither may
 // change it.
 func (r *Rollout[In, Out]) Do(ctx context.Context, in In) (Out, error) {
+	out, _, err := r.run(ctx, r.state.Load(), in)
+	return out, err
+}
+
+// Served says how a call was served.
+type Served struct {
+	// Route is the route the call followed.
+	Route Route
+	// Candidate says the candidate served; FellBack that it failed and
+	// the baseline served instead.
+	Candidate, FellBack bool
+	// Shadowed says the candidate also ran as a shadow.
+	Shadowed bool
+}
+
+// DoWith runs one call as Do does and says how it was served. A non-nil
+// route overrides the flags' for this call alone (a per-request override,
+// for tests and debugging); it is counted like any other call.
+func (r *Rollout[In, Out]) DoWith(ctx context.Context, in In, route *Route) (Out, Served, error) {
 	st := r.state.Load()
+	if route != nil {
+		basis, err := route.basis()
+		if err != nil {
+			var zero Out
+			return zero, Served{}, fmt.Errorf("rollout %s: route %s: %w", r.name, route, err)
+		}
+		st = &state{route: *route, basis: basis}
+	}
+	return r.run(ctx, st, in)
+}
+
+func (r *Rollout[In, Out]) run(ctx context.Context, st *state, in In) (Out, Served, error) {
 	a, shadow := r.decide(ctx, in, st)
 	r.tel.decision(ctx, st.route.Mode, a)
+	served := Served{Route: st.route, Candidate: a == armCandidate, Shadowed: shadow}
 	switch {
 	case a == armCandidate:
-		return r.serveCandidate(ctx, in)
+		out, fellBack, err := r.serveCandidate(ctx, in)
+		served.Candidate, served.FellBack = !fellBack, fellBack
+		return out, served, err
 	case shadow:
-		return r.shadow(ctx, in)
+		out, err := r.shadow(ctx, in)
+		return out, served, err
 	case st.route.Mode == Baseline:
-		return r.baseline(ctx, in)
+		out, err := r.baseline(ctx, in)
+		return out, served, err
 	}
 	out, err := r.baseline(ctx, in)
 	r.guard.baseline(err)
-	return out, err
+	return out, served, err
 }
 
 // decide picks the arm that serves a call, and whether the call is
@@ -323,7 +363,7 @@ func (r *Rollout[In, Out]) decide(ctx context.Context, in In, st *state) (a arm,
 
 // serveCandidate runs the candidate as the serving implementation, and the
 // baseline (as seam.role=fallback) when it fails while ctx has time left.
-func (r *Rollout[In, Out]) serveCandidate(ctx context.Context, in In) (Out, error) {
+func (r *Rollout[In, Out]) serveCandidate(ctx context.Context, in In) (out Out, fellBack bool, err error) {
 	cctx := seam.WithRole(ctx, seam.RoleCandidate)
 	if r.opts.CandidateTimeout > 0 {
 		var cancel context.CancelFunc
@@ -331,18 +371,21 @@ func (r *Rollout[In, Out]) serveCandidate(ctx context.Context, in In) (Out, erro
 		defer cancel()
 	}
 	start := r.opts.now()
-	out, err := call(r.candidate, cctx, in)
+	out, err = call(r.candidate, cctx, in)
 	if reason, detail, breach := r.guard.candidate(r.opts.now().Sub(start), err); breach {
 		r.trip(ctx, reason, detail)
 	}
 	if err == nil || ctx.Err() != nil {
-		return out, err
+		return out, false, err
+	}
+	if r.opts.OnFallback != nil {
+		r.opts.OnFallback(ctx, err)
 	}
 	fallback, ferr := r.baseline(seam.WithRole(ctx, seam.RoleFallback), in)
 	if ferr != nil {
-		return fallback, fmt.Errorf("%s: candidate: %w; fallback: %w", r.name, err, ferr)
+		return fallback, true, fmt.Errorf("%s: candidate: %w; fallback: %w", r.name, err, ferr)
 	}
-	return fallback, nil
+	return fallback, true, nil
 }
 
 // call runs f, turning a panic into an error of class panic: a candidate

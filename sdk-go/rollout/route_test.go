@@ -138,3 +138,28 @@ func TestStateGauge(t *testing.T) {
 		}
 	}
 }
+
+// DoWith overrides the flags for one call and says who served it; a
+// fallback is reported to OnFallback.
+func TestDoWithOverridesAndReports(t *testing.T) {
+	h := newHarness(t, nil)
+	var told []string
+	failing := func(context.Context, string) (string, error) { return "", errors.New("rust: boom") }
+	r := start(t, h, armFunc("go"), failing, func(o *rollout.Options[string, string]) {
+		o.OnFallback = func(_ context.Context, err error) { told = append(told, err.Error()) }
+		o.Guardrails = rollout.Guardrails{Panics: rollout.Off, ErrorRatioIncrease: rollout.Off, MismatchRatio: rollout.Off}
+	})
+	got, served, err := r.DoWith(context.Background(), "", &rollout.Route{Mode: rollout.Candidate, Percent: 100})
+	if err != nil || got != "go" || !served.FellBack || served.Candidate {
+		t.Fatalf("got %q, %+v, %v; want the fallback's answer, reported as a fallback", got, served, err)
+	}
+	if len(told) != 1 || told[0] != "rust: boom" {
+		t.Errorf("OnFallback told %q", told)
+	}
+	if _, _, err := r.DoWith(context.Background(), "", &rollout.Route{Mode: rollout.Canary, Percent: 101}); err == nil {
+		t.Error("a route of 101% was accepted")
+	}
+	if got, served, _ := r.DoWith(context.Background(), "", nil); got != "go" || served.Route.Mode != rollout.Baseline {
+		t.Errorf("without an override: %q, %+v; want the flags' baseline", got, served)
+	}
+}
