@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 
+	seam "github.com/seamtel/seam/sdk-go"
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -97,10 +98,24 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 	if f.fallback == nil || !f.op.FallBack(ctx, crossing.Status(status)) {
 		return err
 	}
-	if ferr := f.fallback(ctx, in, out); ferr != nil {
+	// The fallback is the baseline serving for the candidate: its own role
+	// keeps it apart from the baseline's traffic.
+	if ferr := f.fallback(seam.WithRole(ctx, seam.RoleFallback), in, out); ferr != nil {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
+}
+
+// CountFallback counts in seam.boundary.fallbacks a fallback the caller
+// runs itself after a Call without one failed with err (a rollout's), with
+// the call's error.type, under the same rule as Call: not once ctx's own
+// deadline has passed. It reports whether it counted.
+func (f *Func[In, Out]) CountFallback(ctx context.Context, err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return f.op.FallBack(ctx, crossing.Status(e.Status))
 }
 
 // pointerFree reports whether values of t hold no pointers of any kind (so

@@ -69,7 +69,8 @@ const scopeName = "github.com/seamtel/seam/sdk-go/seamhttp"
 // timeout, internal for anything else.
 //
 // When call fails and fallback is not nil, fallback serves the operation
-// with ctx and the use is counted in seam.boundary.fallbacks with that
+// with ctx as seam.role=fallback (apart from the baseline's own traffic),
+// and the use is counted in seam.boundary.fallbacks with that
 // error.type; not once ctx's own deadline has passed (there is no time
 // left to try again). Call returns nil when the fallback succeeds, and both
 // errors when it fails too.
@@ -84,10 +85,18 @@ func (c *Crossing) Call(ctx context.Context, call, fallback func(ctx context.Con
 	if fallback == nil || !c.op.FallBack(ctx, status) {
 		return err
 	}
-	if ferr := fallback(ctx); ferr != nil {
+	if ferr := fallback(seam.WithRole(ctx, seam.RoleFallback)); ferr != nil {
 		return fmt.Errorf("%w; fallback: %w", err, ferr)
 	}
 	return nil
+}
+
+// CountFallback counts in seam.boundary.fallbacks a fallback the caller
+// runs itself after a Call without one failed with err (a rollout's), with
+// err's error.type, under the same rule as Call: not once ctx's own
+// deadline has passed. It reports whether it counted.
+func (c *Crossing) CountFallback(ctx context.Context, err error) bool {
+	return err != nil && c.op.FallBack(ctx, statusOf(err))
 }
 
 // call runs call under the Crossing's timeout.

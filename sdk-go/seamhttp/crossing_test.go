@@ -91,8 +91,11 @@ func TestCrossingRecordsDurationAndFallbacks(t *testing.T) {
 		{"/down", true}, {"/unknown-type", true}, {"/slow", true},
 	} {
 		fellBack := false
-		err := c.Call(context.Background(), get(client, srv.URL+tc.path), func(context.Context) error {
+		err := c.Call(context.Background(), get(client, srv.URL+tc.path), func(ctx context.Context) error {
 			fellBack = true
+			if role := seam.RoleFrom(ctx); role != seam.RoleFallback {
+				t.Errorf("%s: the fallback ran as seam.role=%s, want fallback", tc.path, role)
+			}
 			return nil
 		})
 		if err != nil || fellBack != tc.fellBack {
