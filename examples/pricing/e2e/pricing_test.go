@@ -18,6 +18,9 @@ import (
 	"github.com/seamtel/seam/examples/pricing/internal/rustbuild"
 )
 
+// shadowCalls is how many requests the shadow subtest sends.
+const shadowCalls = 10
+
 const (
 	basket      = `{"region":"eu","items":[{"sku":"A1","qty":2,"unit_cents":1299}]}`
 	total       = 3144.0
@@ -231,13 +234,35 @@ func TestPricingExample(t *testing.T) {
 		}
 	})
 
+	t.Run("shadow answers with go and counts rust's wrong answers", func(t *testing.T) {
+		r := admin(t, "/admin/routes?quote=shadow&fingerprint=http:shadow")
+		if routes, _ := r.body["routes"].(map[string]any); routes["quote"] != "shadow" || routes["fingerprint"] != "http:shadow" {
+			t.Errorf("admin routes reply %v", r.body)
+		}
+		defer admin(t, "/admin/routes?quote=go&fingerprint=go")
+		admin(t, "/admin/faults?wrong=1")
+		defer admin(t, "/admin/faults?wrong=0")
+		for i := range shadowCalls {
+			r := post(t, quote, map[string]string{"baggage": fmt.Sprintf("seam.correlation_id=e2e-shadow-%d", i)}, basket)
+			q, f, fb := served(t, r)
+			if q != "go" || f != "go" || fb != nil || r.body["total_cents"] != total || r.body["fingerprint"] != fingerprint {
+				t.Fatalf("shadowed request %d: %v; want Go's right answer", i, r.body)
+			}
+		}
+		for _, op := range []string{"pricing.quote", "pricing.fingerprint"} {
+			if n := orch.waitLines(map[string]string{"msg": "seam: shadow mismatch", "seam.operation": op}, 1); n == 0 {
+				t.Errorf("no shadow mismatch logged for %s\n%s", op, orch.output())
+			}
+		}
+	})
+
 	t.Run("bad input is refused with what was wrong", func(t *testing.T) {
 		for _, c := range []struct {
 			path, header, body, want string
 		}{
 			{"/quote", "", `{"region":"eu","items":[{"sku":"A1","qty":0,"unit_cents":1}]}`, "items[0].qty: 0 (want 1 to 10000)"},
-			{"/quote", "quote=fast", basket, `X-Seam-Route: route quote="fast": want go, rust or a percentage 0-100`},
-			{"/admin/routes?fingerprint=200", "", "", `route fingerprint="200": want go, rust, http, a percentage 0-100 or http:PERCENT`},
+			{"/quote", "quote=fast", basket, `X-Seam-Route: route quote="fast": want go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT`},
+			{"/admin/routes?fingerprint=200", "", "", `route fingerprint="200": want go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT, each optionally after http:, or http`},
 			{"/admin/faults?slow=-1", "", "", `fault slow="-1": want a probability from 0 to 1`},
 		} {
 			r := post(t, base+c.path, map[string]string{"X-Seam-Route": c.header}, c.body)
@@ -316,6 +341,36 @@ func TestPricingExample(t *testing.T) {
 			if counted[want] <= 0 {
 				t.Errorf("no %s: %v", want, counted)
 			}
+		}
+	})
+
+	t.Run("shadow runs and fallbacks keep their roles on both sides", func(t *testing.T) {
+		// Each export repeats the cumulative points: the largest is the total.
+		mismatches := map[string]int64{}
+		for _, s := range sums(otlp, "seam.rollout.shadow.comparisons") {
+			if op := s.attrs["seam.operation"]; s.attrs["seam.shadow.outcome"] == "mismatch" {
+				mismatches[op] = max(mismatches[op], s.value)
+			}
+		}
+		if mismatches["pricing.quote"] != shadowCalls || mismatches["pricing.fingerprint"] != shadowCalls {
+			t.Errorf("shadow mismatches %v, want %d for each operation", mismatches, shadowCalls)
+		}
+		roles := map[string]uint64{}
+		for _, h := range histograms(otlp, "seam.operation.duration") {
+			if h.attrs["error.type"] == "" {
+				key := h.service + "/" + h.attrs["seam.impl"] + "/" + h.attrs["seam.role"] + "/" + h.attrs["seam.operation"]
+				roles[key] = max(roles[key], h.count)
+			}
+		}
+		// The role crossed the FFI (SeamContext) and HTTP (baggage); the
+		// panic and slow subtests' fallbacks are apart from the baseline.
+		for _, want := range []string{"pricing/rust/shadow/pricing.quote", "pricing-service/rust/shadow/pricing.fingerprint"} {
+			if roles[want] != shadowCalls {
+				t.Errorf("%s: %d shadow runs, want %d: %v", want, roles[want], shadowCalls, roles)
+			}
+		}
+		if roles["pricing/go/fallback/pricing.quote"] == 0 || roles["pricing/go/fallback/pricing.fingerprint"] == 0 {
+			t.Errorf("no Go runs recorded as seam.role=fallback: %v", roles)
 		}
 	})
 

@@ -1,5 +1,5 @@
-// Package faults describes the Rust candidate's deliberate faults (a panic
-// and a slow path, each with a probability) in the one text form the
+// Package faults describes the Rust candidate's deliberate faults (a panic,
+// a slow path and a wrong answer, each with a probability) in the one text form the
 // orchestrator's --fault flag, its admin endpoint, the Rust FFI setter and
 // pricing-service's X-Pricing-Fault header share.
 package faults
@@ -18,17 +18,20 @@ const DefaultSlowMS = 50
 const maxSlowMS = 10_000
 
 // Faults are the Rust candidate's deliberate faults: the probability that
-// an operation panics, the probability that it first waits SlowMS.
+// an operation panics, that it first waits SlowMS, and that it answers
+// wrong (a quote a cent off, a fingerprint with its first digit changed),
+// which only a shadow comparison sees.
 type Faults struct {
 	Panic  float64
 	Slow   float64
 	SlowMS uint64
+	Wrong  float64
 }
 
 // None injects nothing.
 var None = Faults{SlowMS: DefaultSlowMS}
 
-// Parse reads "panic=P,slow=P,slow_ms=N" (any subset, any order;
+// Parse reads "panic=P,slow=P,slow_ms=N,wrong=P" (any subset, any order;
 // the rest keep base's values), the format the Rust side parses too.
 func Parse(s string, base Faults) (Faults, error) {
 	f := base
@@ -48,18 +51,21 @@ func Parse(s string, base Faults) (Faults, error) {
 	return f, nil
 }
 
-// Set sets one fault by name: panic, slow or slow_ms.
+// Set sets one fault by name: panic, slow, slow_ms or wrong.
 func (f *Faults) Set(key, value string) error {
 	switch key {
-	case "panic", "slow":
+	case "panic", "slow", "wrong":
 		p, err := strconv.ParseFloat(value, 64)
 		if err != nil || math.IsNaN(p) || p < 0 || p > 1 {
 			return fmt.Errorf("fault %s=%q: want a probability from 0 to 1", key, value)
 		}
-		if key == "panic" {
+		switch key {
+		case "panic":
 			f.Panic = p
-		} else {
+		case "slow":
 			f.Slow = p
+		default:
+			f.Wrong = p
 		}
 	case "slow_ms":
 		ms, err := strconv.ParseUint(value, 10, 64)
@@ -68,13 +74,14 @@ func (f *Faults) Set(key, value string) error {
 		}
 		f.SlowMS = ms
 	default:
-		return fmt.Errorf("fault %q: unknown (want panic, slow or slow_ms)", key)
+		return fmt.Errorf("fault %q: unknown (want panic, slow, slow_ms or wrong)", key)
 	}
 	return nil
 }
 
 // String is the form Parse reads, and the X-Pricing-Fault header's.
 func (f Faults) String() string {
-	return fmt.Sprintf("panic=%s,slow=%s,slow_ms=%d",
-		strconv.FormatFloat(f.Panic, 'g', -1, 64), strconv.FormatFloat(f.Slow, 'g', -1, 64), f.SlowMS)
+	return fmt.Sprintf("panic=%s,slow=%s,slow_ms=%d,wrong=%s",
+		strconv.FormatFloat(f.Panic, 'g', -1, 64), strconv.FormatFloat(f.Slow, 'g', -1, 64), f.SlowMS,
+		strconv.FormatFloat(f.Wrong, 'g', -1, 64))
 }

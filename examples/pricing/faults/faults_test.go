@@ -7,14 +7,14 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	f, err := faults.Parse("panic=0.2, slow=1,slow_ms=5", faults.None)
+	f, err := faults.Parse("panic=0.2, slow=1,slow_ms=5,wrong=0.25", faults.None)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (faults.Faults{Panic: 0.2, Slow: 1, SlowMS: 5}); f != want {
+	if want := (faults.Faults{Panic: 0.2, Slow: 1, SlowMS: 5, Wrong: 0.25}); f != want {
 		t.Fatalf("Parse = %+v, want %+v", f, want)
 	}
-	if got := f.String(); got != "panic=0.2,slow=1,slow_ms=5" {
+	if got := f.String(); got != "panic=0.2,slow=1,slow_ms=5,wrong=0.25" {
 		t.Errorf("String = %q", got)
 	}
 	back, err := faults.Parse(f.String(), faults.None)
@@ -22,7 +22,7 @@ func TestParse(t *testing.T) {
 		t.Errorf("round trip = %+v, %v", back, err)
 	}
 	kept, err := faults.Parse("slow=0.5", f)
-	if err != nil || kept != (faults.Faults{Panic: 0.2, Slow: 0.5, SlowMS: 5}) {
+	if err != nil || kept != (faults.Faults{Panic: 0.2, Slow: 0.5, SlowMS: 5, Wrong: 0.25}) {
 		t.Errorf("partial update = %+v, %v", kept, err)
 	}
 	for in, want := range map[string]string{
@@ -30,7 +30,7 @@ func TestParse(t *testing.T) {
 		"slow=x":        `fault slow="x": want a probability from 0 to 1`,
 		"panic=NaN":     `fault panic="NaN": want a probability from 0 to 1`,
 		"slow_ms=20000": `fault slow_ms="20000": want 0 to 10000 milliseconds`,
-		"boom=1":        `fault "boom": unknown (want panic, slow or slow_ms)`,
+		"boom=1":        `fault "boom": unknown (want panic, slow, slow_ms or wrong)`,
 		"panic":         `fault "panic": want key=value`,
 	} {
 		if _, err := faults.Parse(in, faults.None); err == nil || err.Error() != want {

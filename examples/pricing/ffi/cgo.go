@@ -125,9 +125,9 @@ func fingerprintToC(hex string, out *cFingerprint) {
 }
 
 func faultsToC(f faults.Faults) cFaults {
-	return cFaults{panic_probability: C.double(f.Panic), slow_probability: C.double(f.Slow), slow_ms: C.uint64_t(f.SlowMS)}
+	return cFaults{panic_probability: C.double(f.Panic), slow_probability: C.double(f.Slow), slow_ms: C.uint64_t(f.SlowMS), wrong_probability: C.double(f.Wrong)}
 }
 
 func faultsFromC(c *cFaults) faults.Faults {
-	return faults.Faults{Panic: float64(c.panic_probability), Slow: float64(c.slow_probability), SlowMS: uint64(c.slow_ms)}
+	return faults.Faults{Panic: float64(c.panic_probability), Slow: float64(c.slow_probability), SlowMS: uint64(c.slow_ms), Wrong: float64(c.wrong_probability)}
 }

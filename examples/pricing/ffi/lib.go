@@ -12,6 +12,12 @@ import (
 	"github.com/seamtel/seam/sdk-go/boundary"
 )
 
+// The operations the library serves.
+const (
+	operationQuote       = "pricing.quote"
+	operationFingerprint = "pricing.fingerprint"
+)
+
 // Served says which implementation produced a result.
 type Served uint8
 
@@ -81,10 +87,10 @@ func Open(opts Options) (*Lib, error) {
 		}
 	}
 	l := &Lib{}
-	if l.quote, err = boundary.NewFunc(b, "pricing.quote", entryQuote, quoteOpts); err != nil {
+	if l.quote, err = boundary.NewFunc(b, operationQuote, entryQuote, quoteOpts); err != nil {
 		return nil, err
 	}
-	if l.fingerprint, err = boundary.NewFunc(b, "pricing.fingerprint", entryFingerprint, fingerprintOpts); err != nil {
+	if l.fingerprint, err = boundary.NewFunc(b, operationFingerprint, entryFingerprint, fingerprintOpts); err != nil {
 		return nil, err
 	}
 	if l.setFaults, err = boundary.NewFunc(b, "pricing.set_faults", entrySetFaults, boundary.FuncOptions[cFaults, cFaults]{}); err != nil {
@@ -137,6 +143,23 @@ func markFallback(ctx context.Context) {
 	if p, ok := ctx.Value(fallbackKey{}).(*bool); ok {
 		*p = true
 	}
+}
+
+// CountFallback counts in seam.boundary.fallbacks{seam.boundary.kind=ffi}
+// a fallback the caller serves itself after Quote or Fingerprint failed
+// with err (a rollout's); false when err is not theirs.
+func (l *Lib) CountFallback(ctx context.Context, err error) bool {
+	var e *boundary.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Operation {
+	case operationQuote:
+		return l.quote.CountFallback(ctx, err)
+	case operationFingerprint:
+		return l.fingerprint.CountFallback(ctx, err)
+	}
+	return false
 }
 
 // SetFaults installs the Rust side's faults and returns what it installed.

@@ -42,6 +42,7 @@ type options struct {
 	listen         string
 	pricingService string
 	routes         routes
+	routesSet      bool // --route given: its routes override SEAM_ROLLOUT's
 	faults         faults.Faults
 	rustTimeout    time.Duration
 	requestTimeout time.Duration
@@ -53,7 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to serve on")
 	fs.StringVar(&o.pricingService, "pricing-service", "", "base URL of pricing-service, for fingerprint over http")
-	fs.Var(routeFlag{&o.routes}, "route", "op=ROUTE, repeatable: quote=go|rust|PCT, fingerprint=go|rust|http|PCT|http:PCT (PCT: percent to Rust)")
+	fs.Var(routeFlag{&o.routes}, "route", "op=ROUTE, repeatable: quote=go|rust|PCT|shadow[:PCT]|canary:PCT, fingerprint=the same, or http or http:ROUTE (PCT: percent to Rust); overrides SEAM_ROLLOUT")
 	fs.Func("fault", "Rust faults: panic=P,slow=P,slow_ms=N (probabilities 0-1)", func(v string) (err error) {
 		o.faults, err = faults.Parse(v, o.faults)
 		return err
@@ -69,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.routes.usesHTTP() && o.pricingService == "" {
 		return o, errors.New("--route fingerprint over http needs --pricing-service")
 	}
+	fs.Visit(func(f *flag.Flag) { o.routesSet = o.routesSet || f.Name == "route" })
 	if o.rustTimeout < 0 || o.requestTimeout <= 0 {
 		return o, errors.New("--rust-timeout must not be negative and --request-timeout must be positive")
 	}
@@ -120,10 +122,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		log.WarnContext(ctx, "rust telemetry disabled", "error", err.Error())
 	}
 	g := baseline{log: log}
-	lib, err := ffi.Open(ffi.Options{
-		Timeout:   o.rustTimeout,
-		Fallbacks: ffi.Fallbacks{Quote: g.quote, Fingerprint: g.fingerprint},
-	})
+	// No fallbacks in the library: the rollouts serve them, as
+	// seam.role=fallback, and count them at the boundary.
+	lib, err := ffi.Open(ffi.Options{Timeout: o.rustTimeout})
 	if err != nil {
 		return err
 	}
@@ -133,15 +134,20 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 	}()
 
-	s := &server{log: log, baseline: g, rust: lib, requestTimeout: o.requestTimeout, routes: o.routes}
+	s := &server{log: log, baseline: g, rust: lib, requestTimeout: o.requestTimeout}
 	if s.faults, err = lib.SetFaults(ctx, o.faults); err != nil {
 		return fmt.Errorf("--fault: %w", err)
 	}
 	if o.pricingService != "" {
-		if s.service, err = newServiceClient(o.pricingService, o.rustTimeout, g.fingerprint); err != nil {
+		if s.service, err = newServiceClient(o.pricingService, o.rustTimeout); err != nil {
 			return err
 		}
 	}
+	closeRollouts, err := s.startRollouts(o, log)
+	if err != nil {
+		return err
+	}
+	defer closeRollouts()
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {

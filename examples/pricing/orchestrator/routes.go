@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/seamtel/seam/sdk-go/rollout"
 )
 
 // via is how a Rust call crosses the boundary.
@@ -15,72 +16,90 @@ const (
 	viaHTTP
 )
 
-// route decides, per request, which implementation serves one operation:
-// Rust for rustPercent of the requests (through via), Go for the rest.
+// route is one operation's routing: its rollout route (the mode and the
+// candidate's share, which live in the flag provider) and, for
+// fingerprint, how Rust is reached.
 type route struct {
-	rustPercent int
-	via         via
+	rollout.Route
+	via via
 }
 
-// String is the form parseRoute reads.
-func (r route) String() string {
-	prefix := ""
-	if r.via == viaHTTP {
-		if r.rustPercent == 100 {
-			return "http"
-		}
-		prefix = "http:"
-	}
-	switch r.rustPercent {
-	case 0:
-		return "go"
-	case 100:
-		return "rust"
-	}
-	return prefix + strconv.Itoa(r.rustPercent)
-}
-
-// pick rolls for one request: true means Rust serves.
-func (r route) pick() bool {
-	return r.rustPercent >= 100 || r.rustPercent > 0 && rand.IntN(100) < r.rustPercent
-}
-
-// operations the routes name.
+// operations the routes name, and their seam.operation.
 const (
 	opQuote       = "quote"
 	opFingerprint = "fingerprint"
 )
 
-// parseRoute reads one operation's route: go, rust, or a percentage 0-100
-// routed to Rust; fingerprint also takes http (all Rust, over HTTP) and
-// http:PCT (that share of Rust, over HTTP).
+var operationOf = map[string]string{opQuote: operationQuote, opFingerprint: operationFingerprint}
+
+// String is the form parseRoute reads: go, rust, a percentage, or a
+// rollout route (shadow, canary:25), with http: in front for fingerprint
+// over HTTP.
+func (r route) String() string {
+	var s string
+	switch {
+	case r.Mode == rollout.Baseline:
+		return "go"
+	case r.Mode == rollout.Candidate:
+		s = "rust"
+		if r.via == viaHTTP {
+			return "http"
+		}
+	case r.Mode == rollout.Canary:
+		s = strconv.FormatFloat(r.Percent, 'f', -1, 64)
+	default:
+		s = r.Route.String()
+	}
+	if r.via == viaHTTP {
+		return "http:" + s
+	}
+	return s
+}
+
+// parseRoute reads one operation's route: go (the baseline), rust (the
+// candidate), a percentage 0-100 sent to Rust (a sticky canary), or any
+// rollout route: baseline, shadow, shadow:PCT, canary:PCT, candidate.
+// fingerprint also takes http (all Rust, over HTTP) and http: before any
+// of the others (that route, over HTTP).
 func parseRoute(op, value string) (route, error) {
 	v := strings.TrimSpace(value)
 	r := route{}
 	if op == opFingerprint {
 		if v == "http" {
-			return route{rustPercent: 100, via: viaHTTP}, nil
+			return route{Route: rollout.Route{Mode: rollout.Candidate, Percent: 100}, via: viaHTTP}, nil
 		}
-		if pct, ok := strings.CutPrefix(v, "http:"); ok {
-			v, r.via = pct, viaHTTP
+		if rest, ok := strings.CutPrefix(v, "http:"); ok {
+			v, r.via = rest, viaHTTP
 		}
 	}
 	switch v {
 	case "go":
-		return route{}, nil
+		v = "baseline"
 	case "rust":
-		r.rustPercent = 100
-		return r, nil
+		v = "candidate"
 	}
-	pct, err := strconv.Atoi(v)
-	if err != nil || pct < 0 || pct > 100 {
-		want := "go, rust or a percentage 0-100"
+	if pct, err := strconv.ParseFloat(v, 64); err == nil {
+		switch pct {
+		case 0:
+			v = "baseline"
+		case 100:
+			v = "candidate"
+		default:
+			v = "canary:" + v
+		}
+	}
+	routes, err := rollout.ParseSpec(operationOf[op] + "=" + v)
+	if err != nil {
+		want := "go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT"
 		if op == opFingerprint {
-			want = "go, rust, http, a percentage 0-100 or http:PERCENT"
+			want += ", each optionally after http:, or http"
 		}
 		return route{}, fmt.Errorf("route %s=%q: want %s", op, value, want)
 	}
-	r.rustPercent = pct
+	r.Route = routes[operationOf[op]]
+	if r.Mode == rollout.Baseline {
+		r.via = viaFFI
+	}
 	return r, nil
 }
 
@@ -91,9 +110,7 @@ type routes struct {
 
 // set parses and sets one operation's route.
 func (rs *routes) set(op, value string) error {
-	switch op {
-	case opQuote, opFingerprint:
-	default:
+	if _, ok := operationOf[op]; !ok {
 		return fmt.Errorf("route %q: unknown operation (want quote or fingerprint)", op)
 	}
 	r, err := parseRoute(op, value)
@@ -101,6 +118,9 @@ func (rs *routes) set(op, value string) error {
 		return err
 	}
 	if op == opQuote {
+		if r.via == viaHTTP {
+			return fmt.Errorf("route quote=%q: quote has no HTTP service", value)
+		}
 		rs.quote = r
 	} else {
 		rs.fingerprint = r
@@ -129,7 +149,7 @@ func (rs routes) overridden(list string) (routes, error) {
 
 // usesHTTP says whether any request could be sent to pricing-service.
 func (rs routes) usesHTTP() bool {
-	return rs.fingerprint.via == viaHTTP && rs.fingerprint.rustPercent > 0
+	return rs.fingerprint.via == viaHTTP && rs.fingerprint.Mode != rollout.Baseline
 }
 
 // routeFlag collects repeated --route op=value flags.

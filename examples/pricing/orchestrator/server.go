@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/seamtel/seam/examples/pricing/faults"
 	"github.com/seamtel/seam/examples/pricing/ffi"
 	"github.com/seamtel/seam/examples/pricing/pricing"
+	"github.com/seamtel/seam/sdk-go/rollout"
+	"github.com/seamtel/seam/sdk-go/rollout/flags"
 )
 
 const (
@@ -44,8 +47,23 @@ type server struct {
 	service        *serviceClient // nil without --pricing-service
 	requestTimeout time.Duration
 
-	mu     sync.Mutex // guards routes and faults
-	routes routes
+	// The rollouts route each operation by the flags' mode and share;
+	// flags holds them (SEAM_ROLLOUT, SEAM_ROLLOUT_FILE, --route and
+	// POST /admin/routes).
+	flags        *flags.Env
+	quotes       *rollout.Rollout[*pricing.Basket, pricing.Quote]
+	fingerprints *rollout.Rollout[fingerprintCall, string]
+
+	mu             sync.Mutex // guards fingerprintVia and faults
+	fingerprintVia via
+	faults         faults.Faults
+}
+
+// fingerprintCall is one fingerprint call: the basket, and how to reach
+// Rust for it (with the faults pricing-service is to apply).
+type fingerprintCall struct {
+	basket *pricing.Basket
+	via    via
 	faults faults.Faults
 }
 
@@ -63,10 +81,18 @@ func (s *server) handler() http.Handler {
 	return mux
 }
 
+// current is the routing the flags give now, with the orchestrator's own
+// part (fingerprint's via), and the faults.
 func (s *server) current() (routes, faults.Faults) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.routes, s.faults
+	via, fs := s.fingerprintVia, s.faults
+	s.mu.Unlock()
+	served := s.flags.Routes()
+	rs := routes{quote: route{Route: served[operationQuote]}, fingerprint: route{Route: served[operationFingerprint], via: via}}
+	if rs.fingerprint.Mode == rollout.Baseline {
+		rs.fingerprint.via = viaFFI
+	}
+	return rs, fs
 }
 
 type quoteResponse struct {
@@ -86,7 +112,8 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(correlationHeader, seam.CorrelationID(ctx))
 
 	rs, fs := s.current()
-	if override := r.Header.Get(routeHeader); override != "" {
+	override := r.Header.Get(routeHeader)
+	if override != "" {
 		var err error
 		if rs, err = rs.overridden(override); err != nil {
 			s.fail(ctx, w, http.StatusBadRequest, fmt.Errorf("%s: %w", routeHeader, err))
@@ -104,34 +131,25 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 	}
 
 	resp := quoteResponse{Impl: map[string]string{}}
-	var q pricing.Quote
-	if rs.quote.pick() {
-		var served ffi.Served
-		q, served, err = s.rust.Quote(ctx, &basket)
-		resp.record(opQuote, implRust, served == ffi.ServedByFallback)
-	} else {
-		q, err = s.baseline.quote(ctx, &basket)
-		resp.record(opQuote, implGo, false)
+	// With an override, the header's routes serve this request alone.
+	var quoteRoute, fingerprintRoute *rollout.Route
+	if override != "" {
+		quoteRoute, fingerprintRoute = &rs.quote.Route, &rs.fingerprint.Route
 	}
+	q, served, err := s.quotes.DoWith(ctx, &basket, quoteRoute)
+	resp.record(opQuote, served, implRust)
 	if err != nil {
 		s.failOperation(ctx, w, operationQuote, err)
 		return
 	}
 	resp.TotalCents = q.TotalCents
 
-	switch {
-	case !rs.fingerprint.pick():
-		resp.Fingerprint, err = s.baseline.fingerprint(ctx, &basket)
-		resp.record(opFingerprint, implGo, false)
-	case rs.fingerprint.via == viaHTTP:
-		var fellBack bool
-		resp.Fingerprint, fellBack, err = s.service.fingerprint(ctx, &basket, fs)
-		resp.record(opFingerprint, implRustHTTP, fellBack)
-	default:
-		var served ffi.Served
-		resp.Fingerprint, served, err = s.rust.Fingerprint(ctx, &basket)
-		resp.record(opFingerprint, implRustFFI, served == ffi.ServedByFallback)
+	rustFingerprint := implRustFFI
+	if rs.fingerprint.via == viaHTTP {
+		rustFingerprint = implRustHTTP
 	}
+	resp.Fingerprint, served, err = s.fingerprints.DoWith(ctx, fingerprintCall{basket: &basket, via: rs.fingerprint.via, faults: fs}, fingerprintRoute)
+	resp.record(opFingerprint, served, rustFingerprint)
 	if err != nil {
 		s.failOperation(ctx, w, operationFingerprint, err)
 		return
@@ -149,11 +167,15 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// record notes who served op: impl, or the Go fallback after impl failed.
-func (r *quoteResponse) record(op, impl string, fellBack bool) {
-	if fellBack {
-		impl = implGo
+// record notes who served op: rust (as rustImpl names it), or Go, as the
+// baseline or as the fallback after Rust failed.
+func (r *quoteResponse) record(op string, served rollout.Served, rustImpl string) {
+	impl := implGo
+	switch {
+	case served.FellBack:
 		r.Fallbacks = append(r.Fallbacks, op)
+	case served.Candidate:
+		impl = rustImpl
 	}
 	r.Impl[op] = impl
 }
@@ -191,11 +213,12 @@ func (s *server) state() adminState {
 	}
 }
 
-// setRoutes serves POST /admin/routes?quote=rust&fingerprint=50.
+// setRoutes serves POST /admin/routes?quote=shadow&fingerprint=http:50:
+// the modes and shares go to the flag provider, which every rollout
+// follows at once; fingerprint's via is the orchestrator's own.
 func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	s.mu.Lock()
-	next := s.routes
+	next, _ := s.current()
 	var err error
 	for op, values := range r.URL.Query() {
 		for _, v := range values {
@@ -208,9 +231,8 @@ func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 		err = errors.New("fingerprint over http needs the orchestrator's --pricing-service")
 	}
 	if err == nil {
-		s.routes = next
+		err = s.apply(next)
 	}
-	s.mu.Unlock()
 	if err != nil {
 		s.fail(ctx, w, http.StatusBadRequest, err)
 		return
@@ -220,33 +242,50 @@ func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, state)
 }
 
+// apply installs rs: the rollout routes in the flag provider, the via here.
+func (s *server) apply(rs routes) error {
+	s.mu.Lock()
+	s.fingerprintVia = rs.fingerprint.via
+	s.mu.Unlock()
+	if err := s.flags.Set(operationQuote, rs.quote.Route); err != nil {
+		return err
+	}
+	return s.flags.Set(operationFingerprint, rs.fingerprint.Route)
+}
+
 // setFaults serves POST /admin/faults?panic=0.2&slow=0&slow_ms=50: the
 // Rust side in this process gets them through the FFI setter,
 // pricing-service with each request.
 func (s *server) setFaults(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	installed, status, err := s.installFaults(ctx, r.URL.Query())
+	if err != nil {
+		s.fail(ctx, w, status, err)
+		return
+	}
+	s.log.InfoContext(ctx, "faults set", slog.String("faults", installed.String()))
+	writeJSON(w, http.StatusOK, s.state())
+}
+
+// installFaults applies the query's faults over the current ones, in Rust
+// and here, under s.mu so that two admin calls cannot interleave.
+func (s *server) installFaults(ctx context.Context, query url.Values) (faults.Faults, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := s.faults
-	for key, values := range r.URL.Query() {
+	for key, values := range query {
 		for _, v := range values {
 			if err := next.Set(key, v); err != nil {
-				s.fail(ctx, w, http.StatusBadRequest, err)
-				return
+				return next, http.StatusBadRequest, err
 			}
 		}
 	}
 	installed, err := s.rust.SetFaults(ctx, next)
 	if err != nil {
-		s.fail(ctx, w, http.StatusBadGateway, err)
-		return
+		return next, http.StatusBadGateway, err
 	}
 	s.faults = installed
-	s.log.InfoContext(ctx, "faults set", slog.String("faults", installed.String()))
-	writeJSON(w, http.StatusOK, adminState{
-		Routes: map[string]string{opQuote: s.routes.quote.String(), opFingerprint: s.routes.fingerprint.String()},
-		Faults: installed.String(),
-	})
+	return installed, http.StatusOK, nil
 }
 
 // rsString writes routes as the --route flag and X-Seam-Route header take them.

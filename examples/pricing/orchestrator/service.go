@@ -26,16 +26,15 @@ const (
 // serviceClient calls pricing-service's POST /fingerprint, the Rust
 // candidate over HTTP, through Seam's client transport (a client span, and
 // the trace context and correlation ID in the headers), as a
-// seamhttp.Crossing: the call has its own budget, is recorded as the HTTP
-// kind of boundary, and falls back to Go when it fails.
+// seamhttp.Crossing: the call has its own budget and is recorded as the
+// HTTP kind of boundary. The rollout serves the Go fallback when it fails.
 type serviceClient struct {
 	endpoint string
 	client   *http.Client
 	crossing *seamhttp.Crossing
-	fallback func(context.Context, *pricing.Basket) (string, error)
 }
 
-func newServiceClient(base string, timeout time.Duration, fallback func(context.Context, *pricing.Basket) (string, error)) (*serviceClient, error) {
+func newServiceClient(base string, timeout time.Duration) (*serviceClient, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--pricing-service %q: want a URL like http://127.0.0.1:8081", base)
@@ -48,25 +47,16 @@ func newServiceClient(base string, timeout time.Duration, fallback func(context.
 		endpoint: u.JoinPath("fingerprint").String(),
 		client:   &http.Client{Transport: seamhttp.Transport(nil)},
 		crossing: crossing,
-		fallback: fallback,
 	}, nil
 }
 
-// fingerprint returns the Rust service's fingerprint, or Go's when the call
-// failed and ctx still has time; fellBack says which.
-func (c *serviceClient) fingerprint(ctx context.Context, b *pricing.Basket, f faults.Faults) (hex string, fellBack bool, err error) {
+// fingerprint returns the Rust service's fingerprint.
+func (c *serviceClient) fingerprint(ctx context.Context, b *pricing.Basket, f faults.Faults) (hex string, err error) {
 	err = c.crossing.Call(ctx, func(ctx context.Context) (err error) {
 		hex, err = c.call(ctx, b, f)
 		return err
-	}, func(ctx context.Context) (err error) {
-		fellBack = true
-		hex, err = c.fallback(ctx, b)
-		return err
-	})
-	if err != nil {
-		return "", fellBack, err
-	}
-	return hex, fellBack, nil
+	}, nil)
+	return hex, err
 }
 
 // call makes one request under ctx, which carries the call's budget.

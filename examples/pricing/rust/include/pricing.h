@@ -46,6 +46,7 @@ typedef struct PricingFaults {
   double panic_probability;
   double slow_probability;
   uint64_t slow_ms;
+  double wrong_probability;
 } PricingFaults;
 
 /* pricing.quote */

@@ -1,5 +1,6 @@
-//! The deliberate, switchable faults of the Rust candidate: a panic and a slow path, each
-//! with a probability, so fallbacks, panics and tail latency show in telemetry.
+//! The deliberate, switchable faults of the Rust candidate: a panic, a slow path and a
+//! wrong answer, each with a probability, so fallbacks, panics, tail latency and shadow
+//! mismatches show in telemetry.
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,6 +22,8 @@ pub struct Faults {
     pub slow: f64,
     /// How long the slow path waits, in milliseconds.
     pub slow_ms: u64,
+    /// Probability (0 to 1) that an operation answers wrong (and says nothing about it).
+    pub wrong: f64,
 }
 
 impl Default for Faults {
@@ -29,6 +32,7 @@ impl Default for Faults {
             panic: 0.0,
             slow: 0.0,
             slow_ms: DEFAULT_SLOW_MS,
+            wrong: 0.0,
         }
     }
 }
@@ -40,7 +44,11 @@ pub struct TimedOut;
 impl Faults {
     /// Checks every value, naming the one that is out of range.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, p) in [("panic", self.panic), ("slow", self.slow)] {
+        for (name, p) in [
+            ("panic", self.panic),
+            ("slow", self.slow),
+            ("wrong", self.wrong),
+        ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("fault {name}={p}: want a probability from 0 to 1"));
             }
@@ -79,6 +87,35 @@ impl Faults {
     }
 }
 
+impl Faults {
+    /// Rolls the dice for a wrong answer: `right` off by one cent.
+    pub fn garble_cents(&self, right: i64) -> i64 {
+        if self.rolls(self.wrong) {
+            right.wrapping_add(1)
+        } else {
+            right
+        }
+    }
+
+    /// Rolls the dice for a wrong answer: `right` (hex digits) with its first digit changed.
+    pub fn garble_hex(&self, right: String) -> String {
+        if !self.rolls(self.wrong) {
+            return right;
+        }
+        let mut chars = right.chars();
+        let first = match chars.next() {
+            Some('0') => '1',
+            Some(_) => '0',
+            None => return right,
+        };
+        std::iter::once(first).chain(chars).collect()
+    }
+
+    fn rolls(&self, p: f64) -> bool {
+        p > 0.0 && rand::random::<f64>() < p
+    }
+}
+
 /// How every injected panic message starts.
 const INJECTED: &str = "injected fault:";
 
@@ -89,7 +126,7 @@ fn quiet_injected_panics() {
     seam::panic::quiet_when(|message| message.starts_with(INJECTED));
 }
 
-/// `panic=P,slow=P,slow_ms=N`, any subset, in any order: the format of the orchestrator's
+/// `panic=P,slow=P,slow_ms=N,wrong=P`, any subset, in any order: the format of the orchestrator's
 /// `--fault` flag and of the `X-Pricing-Fault` header.
 impl FromStr for Faults {
     type Err = String;
@@ -113,9 +150,14 @@ impl FromStr for Faults {
                         .map_err(|_| number("a probability from 0 to 1"))?
                 }
                 "slow_ms" => faults.slow_ms = value.parse().map_err(|_| number("milliseconds"))?,
+                "wrong" => {
+                    faults.wrong = value
+                        .parse()
+                        .map_err(|_| number("a probability from 0 to 1"))?
+                }
                 _ => {
                     return Err(format!(
-                        "fault {key:?}: unknown (want panic, slow or slow_ms)"
+                        "fault {key:?}: unknown (want panic, slow, slow_ms or wrong)"
                     ))
                 }
             }
@@ -129,8 +171,8 @@ impl fmt::Display for Faults {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "panic={},slow={},slow_ms={}",
-            self.panic, self.slow, self.slow_ms
+            "panic={},slow={},slow_ms={},wrong={}",
+            self.panic, self.slow, self.slow_ms, self.wrong
         )
     }
 }
@@ -139,6 +181,7 @@ impl fmt::Display for Faults {
 static PANIC: AtomicU64 = AtomicU64::new(0); // f64 bits of 0.0
 static SLOW: AtomicU64 = AtomicU64::new(0);
 static SLOW_MS: AtomicU64 = AtomicU64::new(DEFAULT_SLOW_MS);
+static WRONG: AtomicU64 = AtomicU64::new(0);
 
 /// The faults set with [`set_current`].
 pub fn current() -> Faults {
@@ -146,6 +189,7 @@ pub fn current() -> Faults {
         panic: f64::from_bits(PANIC.load(Relaxed)),
         slow: f64::from_bits(SLOW.load(Relaxed)),
         slow_ms: SLOW_MS.load(Relaxed),
+        wrong: f64::from_bits(WRONG.load(Relaxed)),
     }
 }
 
@@ -155,6 +199,7 @@ pub fn set_current(faults: Faults) -> Result<(), String> {
     PANIC.store(faults.panic.to_bits(), Relaxed);
     SLOW.store(faults.slow.to_bits(), Relaxed);
     SLOW_MS.store(faults.slow_ms, Relaxed);
+    WRONG.store(faults.wrong.to_bits(), Relaxed);
     Ok(())
 }
 
@@ -164,13 +209,16 @@ mod tests {
 
     #[test]
     fn parse() {
-        let f: Faults = "panic=0.2, slow=1,slow_ms=5".parse().expect("valid");
+        let f: Faults = "panic=0.2, slow=1,slow_ms=5,wrong=0.5"
+            .parse()
+            .expect("valid");
         assert_eq!(
             f,
             Faults {
                 panic: 0.2,
                 slow: 1.0,
-                slow_ms: 5
+                slow_ms: 5,
+                wrong: 0.5
             }
         );
         assert_eq!("".parse::<Faults>(), Ok(Faults::default()));
@@ -184,7 +232,7 @@ mod tests {
         );
         assert_eq!(
             "boom=1".parse::<Faults>(),
-            Err("fault \"boom\": unknown (want panic, slow or slow_ms)".to_owned())
+            Err("fault \"boom\": unknown (want panic, slow, slow_ms or wrong)".to_owned())
         );
         assert!("panic=NaN".parse::<Faults>().is_err());
     }
@@ -208,5 +256,16 @@ mod tests {
         assert_eq!(slow.inject("t", || true), Ok(()));
         assert!(started.elapsed() >= Duration::from_millis(20));
         assert_eq!(slow.inject("t", || false), Err(TimedOut));
+        let wrong = Faults {
+            wrong: 1.0,
+            ..Faults::default()
+        };
+        assert_eq!(wrong.garble_cents(3144), 3145);
+        assert_eq!(
+            wrong.garble_hex("6980b2d8cf5f7622".into()),
+            "0980b2d8cf5f7622"
+        );
+        assert_eq!(wrong.garble_hex("0980".into()), "1980");
+        assert_eq!(never.garble_cents(3144), 3144);
     }
 }

@@ -58,6 +58,7 @@ pub struct PricingFaults {
     panic_probability: f64,
     slow_probability: f64,
     slow_ms: u64,
+    wrong_probability: f64,
 }
 
 /// Reads `len` bytes at `data`, or names `field` when the pointer is null with a length.
@@ -150,7 +151,7 @@ pub extern "C" fn pricing_quote(
             subtotal_cents: q.subtotal_cents,
             discount_cents: q.discount_cents,
             tax_cents: q.tax_cents,
-            total_cents: q.total_cents,
+            total_cents: faults::current().garble_cents(q.total_cents),
         };
         Ok::<(), Failure>(())
     })
@@ -170,7 +171,7 @@ pub extern "C" fn pricing_fingerprint(
         let basket = basket.view()?;
         let hex = measure::run("pricing.fingerprint", || {
             inject_faults(c)?;
-            Ok(fingerprint::fingerprint(&basket)?)
+            Ok(faults::current().garble_hex(fingerprint::fingerprint(&basket)?))
         })?;
         out.hex.copy_from_slice(hex.as_bytes());
         Ok::<(), Failure>(())
@@ -191,12 +192,14 @@ pub extern "C" fn pricing_set_faults(
             panic: input.panic_probability,
             slow: input.slow_probability,
             slow_ms: input.slow_ms,
+            wrong: input.wrong_probability,
         })?;
         let now = faults::current();
         *out = PricingFaults {
             panic_probability: now.panic,
             slow_probability: now.slow,
             slow_ms: now.slow_ms,
+            wrong_probability: now.wrong,
         };
         tracing::info!(faults = %now, "rust faults set");
         Ok::<(), String>(())

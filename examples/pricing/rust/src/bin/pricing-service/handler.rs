@@ -20,7 +20,7 @@ use tower_service::Service;
 
 /// The largest request body read, well above a basket at the item limit.
 const MAX_BODY: usize = 1 << 20;
-/// Header with the faults to apply to this request (`panic=P,slow=P,slow_ms=N`).
+/// Header with the faults to apply to this request (`panic=P,slow=P,slow_ms=N,wrong=P`).
 pub const FAULT_HEADER: &str = "x-pricing-fault";
 /// Header with the caller's remaining time in milliseconds; the slow path stops there.
 pub const TIMEOUT_HEADER: &str = "x-pricing-timeout-ms";
@@ -159,7 +159,7 @@ fn compute(body: &[u8], faults: Faults, deadline: Option<Instant>) -> Result<Str
     let basket = json.basket();
     measure::run(OPERATION, || {
         faults.inject(OPERATION, || deadline.map_or(true, |d| Instant::now() < d))?;
-        Ok(fingerprint(&basket)?)
+        Ok(faults.garble_hex(fingerprint(&basket)?))
     })
 }
 
