@@ -54,12 +54,19 @@ pub fn quiet_when(expected: fn(&str) -> bool) {
     let _ = QUIET.set(expected);
 }
 
+/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
+pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "non-string panic payload"
+    }
+}
+
 fn note(payload: &(dyn Any + Send), location: Option<&Location<'_>>) -> String {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "non-string panic payload".to_owned());
+    let message = payload_message(payload).to_owned();
     let (file, line) = location.map_or((String::new(), 0), |l| (l.file().to_owned(), l.line()));
     // try_with: a panic while the thread's locals are being torn down is
     // still handed on, just not noted.

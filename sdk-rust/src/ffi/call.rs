@@ -3,7 +3,6 @@
 //! Over 400 lines with its unit tests, which exercise the private
 //! `Outcome` and the deadline rules beside the code they test.
 
-use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
@@ -203,7 +202,10 @@ where
                 count_panic(operation, enums::seam_boundary_kind::FFI);
                 let message = match crate::panic::take_caught() {
                     Some(report) => format!("{operation} panicked: {report}"),
-                    None => format!("{operation} panicked: {}", panic_message(payload.as_ref())),
+                    None => format!(
+                        "{operation} panicked: {}",
+                        crate::panic::payload_message(payload.as_ref())
+                    ),
                 };
                 Outcome::failed(SeamStatus::Panic, message)
             }
@@ -299,17 +301,6 @@ fn end_span(cx: &Context, outcome: &Outcome) {
         span.set_status(Status::error(Cow::Owned(message.clone())));
     }
     span.end();
-}
-
-/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "non-string panic payload"
-    }
 }
 
 #[cfg(test)]
