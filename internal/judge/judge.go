@@ -23,6 +23,15 @@ func Judge(c Comparison, cfg Config) (Result, error) {
 		Candidate: summarize(c.Candidate, cfg.Alpha),
 		Robust:    len(c.Intervals) >= cfg.MinIntervals,
 		Intervals: len(c.Intervals),
+
+		CandidateFrom: "served",
+	}
+	if c.FromShadow {
+		r.CandidateFrom = "shadow"
+	}
+	if c.Decisions != nil {
+		share := Num(c.Decisions.Share())
+		r.CandidateShare = &share
 	}
 	r.Ratios = ratios(r.Baseline.Quantiles, r.Candidate.Quantiles)
 	if c.Baseline.Calls == 0 || c.Candidate.Calls == 0 {
@@ -223,7 +232,8 @@ func decide(c Comparison, cfg Config, tests []Test) (Verdict, string) {
 		return Fail, fmt.Sprintf("%d boundary panic(s) on the candidate side", n)
 	}
 	if n := c.Candidate.Mismatches; n > 0 {
-		return Fail, fmt.Sprintf("%d shadow mismatch(es)", n)
+		// A wrong answer is a failure whatever the latency: no margin.
+		return Fail, fmt.Sprintf("%d shadow mismatch(es): the candidate answered differently from the baseline", n)
 	}
 	describe := func(t Test) string {
 		for _, st := range statisticsFor(c, cfg) {
@@ -255,8 +265,12 @@ func decide(c Comparison, cfg Config, tests []Test) (Verdict, string) {
 	case len(open) > 0:
 		return Inconclusive, strings.Join(open, "; ")
 	}
-	return Pass, fmt.Sprintf("every test rules out a regression beyond its margin (%d tests, margin %g%%)",
-		len(tests), 100*cfg.margin(c.Operation))
+	from := ""
+	if c.FromShadow {
+		from = ", on shadow runs of the same calls"
+	}
+	return Pass, fmt.Sprintf("every test rules out a regression beyond its margin (%d tests, margin %g%%%s)",
+		len(tests), 100*cfg.margin(c.Operation), from)
 }
 
 // statisticsFor are the tests of c, in the order they are reported:

@@ -1,5 +1,7 @@
 package judge
 
+import "math"
+
 // Arm is one implementation's side of an operation over a window.
 type Arm struct {
 	// Latency is the durations of the calls that succeeded: a fast failure
@@ -32,6 +34,26 @@ type Comparison struct {
 	// MinIntervals of them); the standard errors then come from a
 	// delete-one-interval jackknife instead of assuming independent calls.
 	Intervals []Interval
+	// FromShadow says the candidate's arm is its shadow runs (seam.role=
+	// shadow): it served nothing in the window, and ran beside the
+	// baseline on the same calls instead.
+	FromShadow bool
+	// Decisions counts the rollout's routing decisions per arm, when the
+	// operation runs through one (seam.rollout.decisions).
+	Decisions *Decisions
+}
+
+// Decisions are a rollout's routing decisions over the window.
+type Decisions struct {
+	Baseline, Candidate uint64
+}
+
+// Share is the candidate's share of the decisions, or NaN without any.
+func (d Decisions) Share() float64 {
+	if n := d.Baseline + d.Candidate; n > 0 {
+		return float64(d.Candidate) / float64(n)
+	}
+	return math.NaN()
 }
 
 // Config sets the margins and the error rate.
@@ -169,4 +191,10 @@ type Result struct {
 	// Robust says the standard errors came from the per-interval jackknife.
 	Robust    bool `json:"robust"`
 	Intervals int  `json:"intervals"`
+	// CandidateFrom is "served" or "shadow": which of the candidate's runs
+	// were compared (see Comparison.FromShadow).
+	CandidateFrom string `json:"candidate_from"`
+	// CandidateShare is the candidate's share of the rollout's decisions,
+	// null when the operation has no rollout.
+	CandidateShare *Num `json:"candidate_share"`
 }

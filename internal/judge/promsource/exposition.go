@@ -106,14 +106,13 @@ func (s *Snapshot) Comparisons(since *Snapshot, arms Arms) (comps []judge.Compar
 		}
 	}
 	byGroup := map[group]*judge.Comparison{}
+	shadows := map[group]*judge.Arm{}
 	seen := map[group]map[string]bool{}
 	var order []group
 	for _, m := range fam.GetMetric() {
-		if label(m, "seam_role") == "shadow" {
-			continue // shadow runs never mix with served traffic
-		}
 		impl := label(m, "seam_impl")
-		if impl != arms.Baseline && impl != arms.Candidate {
+		cls := roleClassOf(label(m, "seam_role"))
+		if (impl != arms.Baseline && impl != arms.Candidate) || cls == roleFallback || (cls == roleShadow && impl != arms.Candidate) {
 			continue
 		}
 		h, count, err := histogram(m)
@@ -138,7 +137,15 @@ func (s *Snapshot) Comparisons(since *Snapshot, arms Arms) (comps []judge.Compar
 		}
 		seen[g][impl] = true
 		arm := &c.Baseline
-		if impl == arms.Candidate {
+		switch {
+		case cls == roleShadow:
+			// Shadow runs never mix with served traffic: they are the
+			// candidate's arm only when it served nothing.
+			if shadows[g] == nil {
+				shadows[g] = &judge.Arm{}
+			}
+			arm = shadows[g]
+		case impl == arms.Candidate:
 			arm = &c.Candidate
 		}
 		arm.Calls += count
@@ -152,8 +159,29 @@ func (s *Snapshot) Comparisons(since *Snapshot, arms Arms) (comps []judge.Compar
 		}
 		arm.Latency = sum
 	}
-	s.addCounter(since, panicsMetric, byGroup, func(c *judge.Comparison, v uint64) { c.Candidate.Panics += v })
-	s.addCounter(since, fallbacksMetric, byGroup, func(c *judge.Comparison, v uint64) { c.Candidate.Fallbacks += v })
+	for g, sh := range shadows {
+		if c := byGroup[g]; c.Candidate.Calls == 0 && sh.Calls > 0 {
+			c.Candidate, c.FromShadow = *sh, true
+		}
+	}
+	s.addCounter(since, panicsMetric, byGroup, func(c *judge.Comparison, _ *dto.Metric, v uint64) { c.Candidate.Panics += v })
+	s.addCounter(since, fallbacksMetric, byGroup, func(c *judge.Comparison, _ *dto.Metric, v uint64) { c.Candidate.Fallbacks += v })
+	s.addCounter(since, comparisonsMetric, byGroup, func(c *judge.Comparison, m *dto.Metric, v uint64) {
+		if label(m, "seam_shadow_outcome") == "mismatch" {
+			c.Candidate.Mismatches += v
+		}
+	})
+	s.addCounter(since, decisionsMetric, byGroup, func(c *judge.Comparison, m *dto.Metric, v uint64) {
+		if c.Decisions == nil {
+			c.Decisions = &judge.Decisions{}
+		}
+		switch label(m, "seam_impl") {
+		case arms.Candidate:
+			c.Decisions.Candidate += v
+		case arms.Baseline:
+			c.Decisions.Baseline += v
+		}
+	})
 	for _, g := range order {
 		for _, impl := range []string{arms.Baseline, arms.Candidate} {
 			if !seen[g][impl] {
@@ -178,8 +206,9 @@ func sortComparisons(cs []judge.Comparison) {
 	})
 }
 
-// addCounter adds a per-operation boundary counter to the groups.
-func (s *Snapshot) addCounter(since *Snapshot, name string, groups map[group]*judge.Comparison, add func(*judge.Comparison, uint64)) {
+// addCounter adds a per-operation counter to the groups, each series
+// through add.
+func (s *Snapshot) addCounter(since *Snapshot, name string, groups map[group]*judge.Comparison, add func(*judge.Comparison, *dto.Metric, uint64)) {
 	fam := s.families[name]
 	if fam == nil {
 		return
@@ -199,7 +228,7 @@ func (s *Snapshot) addCounter(since *Snapshot, name string, groups map[group]*ju
 		}
 		for g, c := range groups {
 			if g.operation == label(m, "seam_operation") && (g.service == label(m, "service_name") || label(m, "service_name") == "") {
-				add(c, uint64(math.Round(v)))
+				add(c, m, uint64(math.Round(v)))
 			}
 		}
 	}

@@ -22,8 +22,15 @@ type testSeries struct {
 	count                 uint64
 }
 
+// testCounter is one counter series of an exposition the test writes.
+type testCounter struct {
+	name   string
+	labels map[string]string
+	value  float64
+}
+
 // exposition writes a real text exposition through client_golang.
-func exposition(t *testing.T, op string, ss []testSeries, panics float64) string {
+func exposition(t *testing.T, op string, ss []testSeries, panics float64, counters ...testCounter) string {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
 	desc := prometheus.NewDesc(durationMetric, "Duration of one logical operation.",
@@ -35,6 +42,15 @@ func exposition(t *testing.T, op string, ss []testSeries, panics float64) string
 	if panics > 0 {
 		pd := prometheus.NewDesc(panicsMetric, "Boundary panics.", []string{"service_name", "seam_operation"}, nil)
 		metrics = append(metrics, prometheus.MustNewConstMetric(pd, prometheus.CounterValue, panics, "pricing", op))
+	}
+	for _, c := range counters {
+		names := []string{"service_name", "seam_operation"}
+		values := []string{"pricing", op}
+		for k, v := range c.labels {
+			names, values = append(names, k), append(values, v)
+		}
+		d := prometheus.NewDesc(c.name, "A counter.", names, nil)
+		metrics = append(metrics, prometheus.MustNewConstMetric(d, prometheus.CounterValue, c.value, values...))
 	}
 	reg.MustRegister(collectorOf(metrics))
 	fams, err := reg.Gather()
@@ -113,6 +129,42 @@ func TestComparisons(t *testing.T) {
 	}
 	if c.Candidate.Calls != 99 || c.Candidate.Panics != 3 {
 		t.Errorf("candidate %+v (the shadow series must not count)", c.Candidate)
+	}
+}
+
+// Fallback runs are in neither arm; a candidate that served nothing is
+// judged on its shadow runs; mismatches and the rollout's decisions are read.
+func TestComparisonsRoles(t *testing.T) {
+	text := exposition(t, "pricing.quote", []testSeries{
+		{"go", "baseline", "", map[float64]uint64{0.001: 60, 0.002: 90}, 100},
+		{"go", "fallback", "", map[float64]uint64{0.001: 1, 0.002: 1}, 500},
+		{"rust", "shadow", "", map[float64]uint64{0.001: 70, 0.002: 95}, 98},
+	}, 0,
+		testCounter{comparisonsMetric, map[string]string{"seam_shadow_outcome": "mismatch"}, 4},
+		testCounter{comparisonsMetric, map[string]string{"seam_shadow_outcome": "match"}, 94},
+		testCounter{decisionsMetric, map[string]string{"seam_impl": "go", "seam_rollout_mode": "shadow"}, 100},
+		testCounter{decisionsMetric, map[string]string{"seam_impl": "rust", "seam_rollout_mode": "canary"}, 25},
+	)
+	comps, _, err := read(t, text).Comparisons(nil, DefaultArms)
+	if err != nil || len(comps) != 1 {
+		t.Fatalf("%d comparisons, %v", len(comps), err)
+	}
+	c := comps[0]
+	if c.Baseline.Calls != 100 {
+		t.Errorf("baseline calls %d: the fallback runs were counted in", c.Baseline.Calls)
+	}
+	if !c.FromShadow || c.Candidate.Calls != 98 || c.Candidate.Mismatches != 4 {
+		t.Errorf("candidate %+v from shadow %v; want the 98 shadow runs with 4 mismatches", c.Candidate, c.FromShadow)
+	}
+	if c.Decisions == nil || c.Decisions.Baseline != 100 || c.Decisions.Candidate != 25 || c.Decisions.Share() != 0.2 {
+		t.Errorf("decisions %+v", c.Decisions)
+	}
+	r, err := judge.Judge(c, judge.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != judge.Fail || !strings.Contains(r.Reason, "4 shadow mismatch") || r.CandidateFrom != "shadow" {
+		t.Errorf("verdict %s (%s) from %s; want a fail on the mismatches", r.Verdict, r.Reason, r.CandidateFrom)
 	}
 }
 

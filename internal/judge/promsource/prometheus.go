@@ -30,23 +30,34 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 	start := end.Add(-window + step)
 	rng := fmt.Sprintf("[%ds]", int(step.Seconds()))
 	q := func(promql string) ([]series, error) { return queryRange(ctx, server, promql, start, end, step) }
-	sel := `seam_role!="shadow",seam_impl=~"` + arms.Baseline + "|" + arms.Candidate + `"`
-	buckets, err := q(`sum by (service_name, seam_operation, seam_impl, le) (increase(` + durationMetric + `_bucket{error_type="",` + sel + `}` + rng + `))`)
+	// Fallback runs are neither arm's traffic; shadow runs are kept apart
+	// by seam_role, and stand for the candidate only where it served none.
+	sel := `seam_role!="fallback",seam_impl=~"` + arms.Baseline + "|" + arms.Candidate + `"`
+	by := "service_name, seam_operation, seam_impl, seam_role"
+	buckets, err := q(`sum by (` + by + `, le) (increase(` + durationMetric + `_bucket{error_type="",` + sel + `}` + rng + `))`)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(buckets) == 0 {
 		return nil, nil, ErrNoHistogram
 	}
-	calls, err := q(`sum by (service_name, seam_operation, seam_impl) (increase(` + durationMetric + `_count{` + sel + `}` + rng + `))`)
+	calls, err := q(`sum by (` + by + `) (increase(` + durationMetric + `_count{` + sel + `}` + rng + `))`)
 	if err != nil {
 		return nil, nil, err
 	}
-	errs, err := q(`sum by (service_name, seam_operation, seam_impl) (increase(` + durationMetric + `_count{error_type!="",` + sel + `}` + rng + `))`)
+	errs, err := q(`sum by (` + by + `) (increase(` + durationMetric + `_count{error_type!="",` + sel + `}` + rng + `))`)
 	if err != nil {
 		return nil, nil, err
 	}
 	panics, err := q(`sum by (service_name, seam_operation) (increase(` + panicsMetric + rng + `))`)
+	if err != nil {
+		return nil, nil, err
+	}
+	mismatches, err := q(`sum by (service_name, seam_operation) (increase(` + comparisonsMetric + `{seam_shadow_outcome="mismatch"}` + rng + `))`)
+	if err != nil {
+		return nil, nil, err
+	}
+	decisions, err := q(`sum by (service_name, seam_operation, seam_impl) (increase(` + decisionsMetric + rng + `))`)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +66,10 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 	type armKey struct {
 		group
 		impl string
+		cls  roleClass
 	}
+	// anyRole matches every role class in counts.
+	const anyRole = roleClass(255)
 	// cum[arm][step][le] is the cumulative bucket count.
 	cum := map[armKey][]map[float64]float64{}
 	stepOf := func(t float64) int { return int(math.Round((t - float64(start.Unix())) / step.Seconds())) }
@@ -64,7 +78,10 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 		if err != nil {
 			continue
 		}
-		k := armKey{group{s.metric["service_name"], s.metric["seam_operation"]}, s.metric["seam_impl"]}
+		k := armKey{group{s.metric["service_name"], s.metric["seam_operation"]}, s.metric["seam_impl"], roleClassOf(s.metric["seam_role"])}
+		if k.cls == roleShadow && k.impl != arms.Candidate {
+			continue
+		}
 		if cum[k] == nil {
 			cum[k] = make([]map[float64]float64, steps)
 		}
@@ -80,7 +97,8 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 	counts := func(ss []series, k armKey) []float64 {
 		out := make([]float64, steps)
 		for _, s := range ss {
-			if s.metric["service_name"] == k.service && s.metric["seam_operation"] == k.operation && (s.metric["seam_impl"] == k.impl || k.impl == "") {
+			if s.metric["service_name"] == k.service && s.metric["seam_operation"] == k.operation && (s.metric["seam_impl"] == k.impl || k.impl == "") &&
+				(k.cls == anyRole || roleClassOf(s.metric["seam_role"]) == k.cls) {
 				for _, v := range s.values {
 					if i := stepOf(v.t); i >= 0 && i < steps {
 						out[i] += v.v
@@ -93,7 +111,20 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 
 	byGroup := map[group]*judge.Comparison{}
 	seen := map[group]map[string]bool{}
+	// served says a group's candidate served calls in the window: its
+	// shadow runs then stay out.
+	served := map[group]bool{}
+	for k := range cum {
+		if k.impl == arms.Candidate && k.cls == roleServed {
+			for _, n := range counts(calls, k) {
+				served[k.group] = served[k.group] || n > 0
+			}
+		}
+	}
 	for k, perStep := range cum {
+		if k.cls == roleShadow && served[k.group] {
+			continue
+		}
 		c := byGroup[k.group]
 		if c == nil {
 			c = &judge.Comparison{Operation: k.operation, Service: k.service, Intervals: make([]judge.Interval, steps)}
@@ -101,6 +132,7 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 			seen[k.group] = map[string]bool{}
 		}
 		seen[k.group][k.impl] = true
+		c.FromShadow = c.FromShadow || k.cls == roleShadow
 		callsPerStep, errsPerStep := counts(calls, k), counts(errs, k)
 		for i, les := range perStep {
 			h, err := fromCumulative(les)
@@ -134,8 +166,28 @@ func Window(ctx context.Context, server string, window, step time.Duration, arms
 				return nil, nil, fmt.Errorf("%s %s: %w", g.service, g.operation, err)
 			}
 		}
-		for _, p := range counts(panics, armKey{g, ""}) {
+		for _, p := range counts(panics, armKey{g, "", anyRole}) {
 			c.Candidate.Panics += round(p)
+		}
+		for _, m := range counts(mismatches, armKey{g, "", anyRole}) {
+			c.Candidate.Mismatches += round(m)
+		}
+		for _, impl := range []string{arms.Baseline, arms.Candidate} {
+			var n uint64
+			for _, d := range counts(decisions, armKey{g, impl, anyRole}) {
+				n += round(d)
+			}
+			if n == 0 {
+				continue
+			}
+			if c.Decisions == nil {
+				c.Decisions = &judge.Decisions{}
+			}
+			if impl == arms.Candidate {
+				c.Decisions.Candidate = n
+			} else {
+				c.Decisions.Baseline = n
+			}
 		}
 		comps = append(comps, *c)
 	}

@@ -173,7 +173,10 @@ type opView struct {
 	VerdictClass, Verdict string
 	Reason                string
 	Standard              string
-	Arms                  []armView
+	// Traffic says what the rollout sent the candidate, and whether its
+	// arm is its shadow runs.
+	Traffic string
+	Arms    []armView
 	// QuantileLabels head the arms' quantile columns; an arm without
 	// latencies has a dash in each.
 	QuantileLabels []string
@@ -213,7 +216,11 @@ func views(rep judge.Report) (string, []opView, error) {
 		id := fmt.Sprintf("op-%d", i)
 		ps := plots(id, o)
 		data.Operations = append(data.Operations, ps)
-		arms := []armView{armOf("baseline", o.Baseline, false), armOf("candidate", o.Candidate, true)}
+		candidate := "candidate"
+		if o.CandidateFrom == "shadow" {
+			candidate = "candidate (shadow runs)"
+		}
+		arms := []armView{armOf("baseline", o.Baseline, false), armOf(candidate, o.Candidate, true)}
 		var labels []string
 		for _, a := range arms {
 			if len(a.Quantiles) > len(labels) {
@@ -236,6 +243,7 @@ func views(rep judge.Report) (string, []opView, error) {
 			Verdict:        verdictLabel(o.Verdict),
 			Reason:         o.Reason,
 			Standard:       standardErrors(o.Result),
+			Traffic:        traffic(o.Result),
 			Arms:           arms,
 			QuantileLabels: labels,
 			Ratios:         ratioViews(o.Ratios),
@@ -259,6 +267,17 @@ func standardErrors(r judge.Result) string {
 		return fmt.Sprintf("standard errors assume independent calls (%d intervals, too few for the jackknife)", r.Intervals)
 	}
 	return "standard errors assume independent calls (no per-interval data)"
+}
+
+func traffic(r judge.Result) string {
+	var parts []string
+	if r.CandidateShare != nil && !math.IsNaN(float64(*r.CandidateShare)) {
+		parts = append(parts, "the rollout sent the candidate "+percent(float64(*r.CandidateShare))+" of the calls")
+	}
+	if r.CandidateFrom == "shadow" {
+		parts = append(parts, "the candidate served none: its arm is its shadow runs beside the baseline, on the same calls")
+	}
+	return strings.Join(parts, "; ")
 }
 
 func armOf(name string, a judge.ArmResult, candidate bool) armView {

@@ -259,3 +259,23 @@ func TestArmsTableColumns(t *testing.T) {
 		}
 	}
 }
+
+// An operation judged on shadow runs says so, with the rollout's share.
+func TestTrafficLine(t *testing.T) {
+	rep, _, err := reporttest.Sample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	share := judge.Num(0.25)
+	rep.Operations[0].CandidateFrom, rep.Operations[0].CandidateShare = "shadow", &share
+	var buf bytes.Buffer
+	if err := Render(&buf, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{"candidate (shadow runs)", "the rollout sent the candidate 25", "its arm is its shadow runs"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+}
