@@ -135,3 +135,23 @@ where
         fallback: err,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn panics() -> Result<u64, String> {
+        panic!("injected")
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_any_poll_is_returned() {
+        let got = run_candidate(panics(), Some(Duration::from_secs(1))).await;
+        assert!(
+            matches!(got, Err(CandidateError::Panic(ref m)) if m.starts_with("injected")),
+            "{got:?}"
+        );
+        let got = run_candidate(panics(), None).await;
+        assert!(matches!(got, Err(CandidateError::Panic(_))), "{got:?}");
+    }
+}
