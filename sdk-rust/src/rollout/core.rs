@@ -195,8 +195,9 @@ impl Core {
     pub(crate) fn record(&self, event: Event) {
         let mut state = self.lock();
         let now = self.cell.load();
-        // Runs that end after a trip (late shadows) change nothing.
-        if now.tripped {
+        // Runs that end after a trip, or after the flags went back to the baseline
+        // (late shadows), change nothing.
+        if now.tripped || now.route.mode() == Mode::Baseline {
             return;
         }
         let Some(trip) = state.window.record(event) else {
