@@ -160,9 +160,12 @@ pricing.fingerprint is CPU work that Rust does faster; in pricing.quote the work
 is not faster. No pass or fail comes before 500 calls per arm, and a pass on an operation without
 errors needs about 2,400 (about a minute at the default rate).
 
-Turn a fault on and watch panics and fallbacks: curl -X POST '%[1]s/admin/faults?panic=0.2'
+Turn a fault on and watch panics, fallbacks and the kill switch: curl -X POST '%[1]s/admin/faults?panic=0.2'
 Slow the Rust side down and watch the judge fail it: curl -X POST '%[1]s/admin/faults?slow=0.2'
-Switch them off again: curl -X POST '%[1]s/admin/faults?panic=0&slow=0'
+Shadow pricing.quote (both run, Go answers): curl -X POST '%[1]s/admin/routes?quote=shadow'
+  then make Rust answer wrong and watch the mismatches: curl -X POST '%[1]s/admin/faults?wrong=0.1'
+Switch them off again: curl -X POST '%[1]s/admin/faults?panic=0&slow=0&wrong=0'
+Setting a route again re-enables an operation the kill switch tripped.
 Ctrl-C stops everything; the verdicts over the whole run are printed last.
 
 `, st.OrchestratorURL, st.MetricsURL)

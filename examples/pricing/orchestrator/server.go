@@ -203,19 +203,29 @@ func (s *server) fail(ctx context.Context, w http.ResponseWriter, status int, er
 type adminState struct {
 	Routes map[string]string `json:"routes"`
 	Faults string            `json:"faults"`
+	// Tripped names the operations the kill switch holds on Go.
+	Tripped []string `json:"tripped,omitempty"`
 }
 
 func (s *server) state() adminState {
 	rs, fs := s.current()
-	return adminState{
+	st := adminState{
 		Routes: map[string]string{opQuote: rs.quote.String(), opFingerprint: rs.fingerprint.String()},
 		Faults: fs.String(),
 	}
+	if _, tripped := s.quotes.Route(); tripped {
+		st.Tripped = append(st.Tripped, opQuote)
+	}
+	if _, tripped := s.fingerprints.Route(); tripped {
+		st.Tripped = append(st.Tripped, opFingerprint)
+	}
+	return st
 }
 
 // setRoutes serves POST /admin/routes?quote=shadow&fingerprint=http:50:
 // the modes and shares go to the flag provider, which every rollout
-// follows at once; fingerprint's via is the orchestrator's own.
+// follows at once; fingerprint's via is the orchestrator's own. Naming an
+// operation re-enables it if the kill switch had tripped.
 func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	next, _ := s.current()
@@ -236,6 +246,16 @@ func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(ctx, w, http.StatusBadRequest, err)
 		return
+	}
+	// Setting an operation's route is the operator's word: it re-enables
+	// a rollout the kill switch tripped, even on the same route.
+	if r.URL.Query().Has(opQuote) {
+		s.quotes.Refresh(ctx)
+		s.quotes.Reset(ctx)
+	}
+	if r.URL.Query().Has(opFingerprint) {
+		s.fingerprints.Refresh(ctx)
+		s.fingerprints.Reset(ctx)
 	}
 	state := s.state()
 	s.log.InfoContext(ctx, "routes set", slog.String("routes", rsString(state.Routes)))
