@@ -53,6 +53,9 @@ var (
 	lSignal       = promname.Label(string(semconv.SeamTelemetrySignalKey))
 	lReason       = promname.Label(string(semconv.SeamTelemetryReasonKey))
 	lOverflow     = promname.Label(string(semconv.SeamOverflowReasonKey))
+	lMode         = promname.Label(string(semconv.SeamRolloutModeKey))
+	lOutcome      = promname.Label(string(semconv.SeamShadowOutcomeKey))
+	lTripReason   = promname.Label(string(semconv.SeamRolloutTripReasonKey))
 	lMemoryType   = promname.Label(string(semconv.GoMemoryTypeKey))
 	lCPUMode      = promname.Label(string(semconv.CPUModeKey))
 	lInstance     = "instance"
