@@ -3,6 +3,9 @@ package rollout
 import (
 	"context"
 	"testing"
+	"time"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
 	seam "github.com/seamtel/seam/sdk-go"
 )
@@ -52,6 +55,37 @@ func BenchmarkDecide(b *testing.B) {
 				st := r.state.Load()
 				a, _ := r.decide(ctx, i, st)
 				sinkArm = a
+			}
+		})
+	}
+}
+
+// BenchmarkDo is a whole call through a rollout, its decision counted by
+// the real metric SDK, against calling the baseline directly.
+func BenchmarkDo(b *testing.B) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	defer func() { _ = mp.Shutdown(context.Background()) }()
+	ctx := seam.WithCorrelationID(context.Background(), seam.NewCorrelationID())
+	b.Run("direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			n, _ := plainCall(ctx, i)
+			sinkArm = arm(n)
+		}
+	})
+	for _, route := range []Route{{Mode: Baseline}, {Mode: Canary, Percent: 25}} {
+		b.Run("rollout_"+route.Mode.String(), func(b *testing.B) {
+			r, err := New("pricing.quote", plainCall, plainCall, Options[int, int]{MeterProvider: mp, Refresh: time.Hour})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			basis, _ := route.basis()
+			r.state.Store(&state{route: route, basis: basis, flags: Route{Mode: Baseline}})
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				n, _ := r.Do(ctx, i)
+				sinkArm = arm(n)
 			}
 		})
 	}

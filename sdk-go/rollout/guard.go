@@ -89,13 +89,16 @@ const minLatencyCalls = 100
 // slots divide the window, so it slides in tenths rather than jumping.
 const slots = 10
 
-// tally is what one slot counts for one arm; latency counts calls per
-// bucket of the schema's latency layout (the last is the overflow).
+// tally is what one slot, or the whole window, counts for one arm;
+// latency counts calls per bucket of the schema's latency layout (the last
+// is the overflow).
 type tally struct {
 	calls, errors, panics int
 	compared, mismatched  int
 	latency               []int
 }
+
+func newTally() tally { return tally{latency: make([]int, len(semconv.LatencyBoundaries)+1)} }
 
 func (t *tally) clear() {
 	lat := t.latency
@@ -103,39 +106,57 @@ func (t *tally) clear() {
 	*t = tally{latency: lat}
 }
 
-type slot struct {
-	epoch               int64
-	baseline, candidate tally
+// sub takes o's counts out of t: o's slot leaves the window.
+func (t *tally) sub(o *tally) {
+	t.calls -= o.calls
+	t.errors -= o.errors
+	t.panics -= o.panics
+	t.compared -= o.compared
+	t.mismatched -= o.mismatched
+	for i, n := range o.latency {
+		t.latency[i] -= n
+	}
 }
 
-// guard keeps the window's tallies and judges them after each outcome.
+type slot struct{ baseline, candidate tally }
+
+// guard keeps the window's tallies and judges them after each outcome. The
+// window's totals are kept as slots come and go, so that judging an
+// outcome reads them rather than summing every slot.
 type guard struct {
 	limits Guardrails
 	now    func() time.Time
 
-	mu    sync.Mutex
-	slots [slots]slot
-	// sum is judge's scratch space, kept to spare an allocation per call.
-	sum tally
+	mu     sync.Mutex
+	slots  [slots]slot
+	epoch  int64 // the slot width's multiple now is in
+	totals slot  // the sums over slots
 }
 
 func newGuard(limits Guardrails, now func() time.Time) *guard {
 	g := &guard{limits: limits.withDefaults(), now: now}
-	g.sum.latency = make([]int, len(semconv.LatencyBoundaries)+1)
 	for i := range g.slots {
-		g.slots[i].candidate.latency = make([]int, len(semconv.LatencyBoundaries)+1)
+		g.slots[i] = slot{baseline: newTally(), candidate: newTally()}
 	}
+	g.totals = slot{baseline: newTally(), candidate: newTally()}
 	return g
 }
 
-// current returns the slot of now, emptied if it last held an older epoch.
+// current returns the slot of now, first retiring the slots that left the
+// window since the last call; g.mu is held.
 func (g *guard) current() *slot {
 	epoch := g.now().UnixNano() / int64(g.limits.Window/slots)
-	s := &g.slots[epoch%slots]
-	if s.epoch != epoch {
-		s.clear(epoch)
+	if epoch != g.epoch {
+		for i := int64(1); i <= min(epoch-g.epoch, slots); i++ {
+			s := &g.slots[(g.epoch+i)%slots]
+			g.totals.baseline.sub(&s.baseline)
+			g.totals.candidate.sub(&s.candidate)
+			s.baseline.clear()
+			s.candidate.clear()
+		}
+		g.epoch = epoch
 	}
-	return s
+	return &g.slots[epoch%slots]
 }
 
 // reset forgets everything, so that failures from before a re-enable
@@ -143,8 +164,11 @@ func (g *guard) current() *slot {
 func (g *guard) reset() {
 	g.mu.Lock()
 	for i := range g.slots {
-		g.slots[i].clear(0)
+		g.slots[i].baseline.clear()
+		g.slots[i].candidate.clear()
 	}
+	g.totals.baseline.clear()
+	g.totals.candidate.clear()
 	g.mu.Unlock()
 }
 
@@ -160,11 +184,13 @@ func counts(err error) bool {
 
 // baseline records one call of the baseline.
 func (g *guard) baseline(err error) {
+	failed := err != nil && counts(err)
 	g.mu.Lock()
-	t := &g.current().baseline
-	t.calls++
-	if err != nil && counts(err) {
-		t.errors++
+	for _, t := range [2]*tally{&g.current().baseline, &g.totals.baseline} {
+		t.calls++
+		if failed {
+			t.errors++
+		}
 	}
 	g.mu.Unlock()
 }
@@ -172,17 +198,21 @@ func (g *guard) baseline(err error) {
 // candidate records one candidate call that took d and ended with err,
 // and returns the breach it caused, if any.
 func (g *guard) candidate(d time.Duration, err error) (tripReason, string, bool) {
+	failed := err != nil && counts(err)
+	panicked := failed && seam.ErrorType(err) == string(seam.ErrorPanic)
+	b := latencyBucket(d)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	t := &g.current().candidate
-	t.calls++
-	if err != nil && counts(err) {
-		t.errors++
-		if seam.ErrorType(err) == string(seam.ErrorPanic) {
+	for _, t := range [2]*tally{&g.current().candidate, &g.totals.candidate} {
+		t.calls++
+		if failed {
+			t.errors++
+		}
+		if panicked {
 			t.panics++
 		}
+		t.latency[b]++
 	}
-	t.latency[latencyBucket(d)]++
 	return g.judge()
 }
 
@@ -191,28 +221,18 @@ func (g *guard) candidate(d time.Duration, err error) (tripReason, string, bool)
 func (g *guard) comparison(mismatch bool) (tripReason, string, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	t := &g.current().candidate
-	t.compared++
-	if mismatch {
-		t.mismatched++
+	for _, t := range [2]*tally{&g.current().candidate, &g.totals.candidate} {
+		t.compared++
+		if mismatch {
+			t.mismatched++
+		}
 	}
 	return g.judge()
 }
 
-// judge sums the live slots and checks each limit; g.mu is held.
+// judge checks the window's totals against each limit; g.mu is held.
 func (g *guard) judge() (tripReason, string, bool) {
-	oldest := g.now().UnixNano()/int64(g.limits.Window/slots) - slots + 1
-	var base tally
-	cand := &g.sum
-	cand.clear()
-	for i := range g.slots {
-		s := &g.slots[i]
-		if s.epoch < oldest {
-			continue
-		}
-		base.add(&s.baseline)
-		cand.add(&s.candidate)
-	}
+	base, cand := &g.totals.baseline, &g.totals.candidate
 	l := g.limits
 	if l.Panics != Off && cand.panics > l.Panics {
 		return tripPanics, fmt.Sprintf("%d candidate panics in %v (limit %d)", cand.panics, l.Window, l.Panics), true
@@ -240,25 +260,6 @@ func (g *guard) judge() (tripReason, string, bool) {
 		}
 	}
 	return 0, "", false
-}
-
-func (s *slot) clear(epoch int64) {
-	s.epoch = epoch
-	s.baseline.clear()
-	s.candidate.clear()
-}
-
-func (t *tally) add(o *tally) {
-	t.calls += o.calls
-	t.errors += o.errors
-	t.panics += o.panics
-	t.compared += o.compared
-	t.mismatched += o.mismatched
-	for i, n := range o.latency {
-		if i < len(t.latency) {
-			t.latency[i] += n
-		}
-	}
 }
 
 // latencyBucket is the index of the schema bucket holding d.

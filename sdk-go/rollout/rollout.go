@@ -190,7 +190,8 @@ func (r *Rollout[In, Out]) poll() {
 	}
 }
 
-// Close stops following the flags. Shadow runs in flight finish on their own.
+// Close stops following the flags and reporting the decisions. Shadow runs
+// in flight finish on their own.
 func (r *Rollout[In, Out]) Close() {
 	r.mu.Lock()
 	select {
@@ -204,6 +205,7 @@ func (r *Rollout[In, Out]) Close() {
 	r.flags.RemoveHandler(openfeature.ProviderConfigChange, r.onChange)
 	r.flags.RemoveHandler(openfeature.ProviderReady, r.onChange)
 	r.done.Wait()
+	r.tel.close()
 }
 
 // Route returns the route calls follow now, and whether the kill switch
@@ -316,7 +318,7 @@ func (r *Rollout[In, Out]) DoWith(ctx context.Context, in In, route *Route) (Out
 
 func (r *Rollout[In, Out]) run(ctx context.Context, st *state, in In) (Out, Served, error) {
 	a, shadow := r.decide(ctx, in, st)
-	r.tel.decision(ctx, st.route.Mode, a)
+	r.tel.decision(st.route.Mode, a)
 	served := Served{Route: st.route, Candidate: a == armCandidate, Shadowed: shadow}
 	switch {
 	case a == armCandidate:
