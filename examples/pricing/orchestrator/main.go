@@ -170,5 +170,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	log.Info("pricing-orchestrator shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// A client that keeps a connection open past the grace period
+		// (a new one counts as busy for 5 s) is cut off: the stop is still
+		// clean, and the telemetry below still flushes.
+		log.Warn("pricing-orchestrator: connections still open at the shutdown deadline; closing them", "error", err.Error())
+		return srv.Close()
+	}
+	return nil
 }

@@ -25,6 +25,7 @@ type Process struct {
 	LogPath string
 
 	cmd  *exec.Cmd
+	spec Spec
 	done chan struct{}
 	err  error
 }
@@ -89,7 +90,7 @@ func Launch(ctx context.Context, spec Spec) (*Process, error) {
 		closeFiles()
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
-	p := &Process{Name: spec.Name, LogPath: spec.LogPath, cmd: cmd, done: make(chan struct{})}
+	p := &Process{Name: spec.Name, LogPath: spec.LogPath, cmd: cmd, spec: spec, done: make(chan struct{})}
 	addr := make(chan string, 1)
 	var copying sync.WaitGroup
 	copyLines := func(r io.Reader, to io.Writer) {
@@ -176,7 +177,8 @@ func (p *Process) exitErr() error {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM {
 			return nil
 		}
-		return fmt.Errorf("%s: %v", p.Name, p.err)
+		// What it said last is why, most of the time.
+		return fmt.Errorf("%s: %v; the end of its output:\n%s", p.Name, p.err, p.spec.tails())
 	}
 	return p.err
 }
