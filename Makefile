@@ -58,6 +58,7 @@ test-rust:
 # make, lint every PromQL expression against the schema, and run promtool.
 .PHONY: dashboards-generate dashboards-check alerts-check
 PROMTOOL ?= promtool
+AMTOOL   ?= amtool
 
 dashboards-generate:
 	$(GO) run ./dashboards/cmd/gen
@@ -69,6 +70,8 @@ dashboards-check:
 alerts-check:
 	$(PROMTOOL) check rules alerts/*.rules.yaml
 	$(PROMTOOL) test rules alerts/tests/*.yaml
+	$(PROMTOOL) check config deploy/prometheus/prometheus.yml
+	$(AMTOOL) check-config deploy/alertmanager/alertmanager.yml
 	cd dashboards && $(GO) test -count=1 ./slo/ ./lint/
 
 include collector/collector.mk

@@ -116,13 +116,20 @@ func TestAlertRulesOnDemoTraffic(t *testing.T) {
 	t.Cleanup(hook.Close)
 
 	st := startStack(t, "quote=50", "fingerprint=50")
-	am := promtest.StartAlertmanager(t, promtest.AlertmanagerConfig{WebhookURL: hook.URL + "/alerts"})
+	// docker-compose.yml's very configuration files, pointed at this test's
+	// processes through their target files and webhook URL.
+	am := promtest.StartAlertmanager(t, promtest.AlertmanagerConfig{
+		File:           filepath.Join(root, "deploy", "alertmanager", "alertmanager.yml"),
+		FileWebhookURL: "http://alert-webhook:9095/alerts",
+		WebhookURL:     hook.URL + "/alerts",
+	})
 	prom := promtest.Start(t, promtest.Config{
-		Targets:       []string{strings.TrimSuffix(strings.TrimPrefix(st.MetricsURL, "http://"), "/metrics")},
-		RuleFiles:     ruleFiles,
-		Interval:      time.Second,
-		HonorLabels:   true,
-		Alertmanagers: []string{am.Addr},
+		File: filepath.Join(root, "deploy", "prometheus", "prometheus.yml"),
+		FileSD: map[string][]string{
+			"targets/seam.json":         {strings.TrimSuffix(strings.TrimPrefix(st.MetricsURL, "http://"), "/metrics")},
+			"targets/collector.json":    {st.CollectorTelemetryAddr()},
+			"targets/alertmanager.json": {am.Addr},
+		},
 	})
 	t.Logf("stack, alertmanager and prometheus up after %s", time.Since(start).Round(time.Millisecond))
 	fail := func(format string, args ...any) {

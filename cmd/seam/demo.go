@@ -167,6 +167,8 @@ Shadow pricing.quote (both run, Go answers): curl -X POST '%[1]s/admin/routes?qu
 Switch them off again: curl -X POST '%[1]s/admin/faults?panic=0&slow=0&wrong=0'
 Setting a route again re-enables an operation the kill switch tripped.
 Ctrl-C stops everything; the verdicts over the whole run are printed last.
+Where Docker runs, the full stack (Grafana, Prometheus with the alerts, Alertmanager, Jaeger):
+  docker compose up --build
 
 `, st.OrchestratorURL, st.MetricsURL)
 }

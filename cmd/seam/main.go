@@ -57,6 +57,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return conformanceCommand(args[1:], stdout, stderr)
 	case "judge":
 		return judgeCommand(args[1:], stdout, stderr)
+	case "load":
+		return loadCommand(args[1:], stdout, stderr)
+	case "alerts":
+		return alertsCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 		return nil

@@ -21,6 +21,8 @@ var commands = []struct {
 		func(fs *flag.FlagSet) { conformanceFlags(fs) }},
 	{"judge", "", "a verdict per operation, Rust candidate against Go baseline: exit 0 all pass, 1 a fail, 2 bad input, 3 inconclusive or no data",
 		func(fs *flag.FlagSet) { judgeFlags(fs) }},
+	{"load", "", "send the demo's traffic to a pricing orchestrator until stopped", func(fs *flag.FlagSet) { loadFlags(fs) }},
+	{"alerts", "", "receive Alertmanager's webhook and print one line per alert", func(fs *flag.FlagSet) { alertsFlags(fs) }},
 }
 
 // usage is the help text, built from the commands' flag sets.

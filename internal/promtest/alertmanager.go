@@ -16,6 +16,10 @@ type AlertmanagerConfig struct {
 	// WebhookURL receives every alert (one route, one webhook receiver),
 	// grouped by alertname and sent after a 1s group wait.
 	WebhookURL string
+	// File, when set, is a committed configuration used instead, with its
+	// one occurrence of FileWebhookURL replaced by WebhookURL and nothing
+	// else changed.
+	File, FileWebhookURL string
 }
 
 // Alertmanager is a running Alertmanager (Debian's prometheus-alertmanager).
@@ -48,7 +52,18 @@ func StartAlertmanager(t testing.TB, cfg AlertmanagerConfig) *Alertmanager {
 	}
 	dir := t.TempDir()
 	configPath := filepath.Join(dir, "alertmanager.yml")
-	if err := os.WriteFile(configPath, []byte(renderAlertmanager(cfg)), 0o644); err != nil {
+	config := renderAlertmanager(cfg)
+	if cfg.File != "" {
+		raw, err := os.ReadFile(cfg.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(raw), cfg.FileWebhookURL); cfg.FileWebhookURL == "" || n != 1 {
+			t.Fatalf("%s: %d occurrences of the webhook URL %q, want exactly one to replace", cfg.File, n, cfg.FileWebhookURL)
+		}
+		config = strings.Replace(string(raw), cfg.FileWebhookURL, cfg.WebhookURL, 1)
+	}
+	if err := os.WriteFile(configPath, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t)

@@ -32,6 +32,13 @@ type Config struct {
 	HonorLabels bool
 	// Alertmanagers are host:port pairs Prometheus sends its alerts to.
 	Alertmanagers []string
+
+	// File, when set, is a committed configuration Prometheus runs
+	// unchanged instead of one generated from the fields above: see
+	// mirror. FileSD fills its file_sd target files, by their paths
+	// relative to it.
+	File   string
+	FileSD map[string][]string
 }
 
 // Server is a running Prometheus.
@@ -62,13 +69,20 @@ func Start(t testing.TB, cfg Config) *Server {
 		cfg.Interval = time.Second
 	}
 	dir := t.TempDir()
-	config, err := render(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	configPath := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(configPath, []byte(config), 0o644); err != nil {
-		t.Fatal(err)
+	if cfg.File != "" {
+		var err error
+		if configPath, err = mirror(filepath.Join(dir, "root"), cfg.File, cfg.FileSD); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		config, err := render(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(configPath, []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	addr := freeAddr(t)
 	logFile, err := os.Create(filepath.Join(dir, "prometheus.log"))
@@ -92,6 +106,92 @@ func Start(t testing.TB, cfg Config) *Server {
 		t.Fatalf("%v\n%s", err, s.Log())
 	}
 	return s
+}
+
+// mirror makes a tree under root in which file (a committed configuration)
+// is copied byte for byte, beside it the target files of targets, and
+// everything else of the repository file lives in is a symbolic link to the
+// original: paths the file gives relative to itself (rule files, target
+// files) reach what they reach in the repository, except the targets,
+// which are the test's. It returns the copy's path.
+func mirror(root, file string, targets map[string][]string) (string, error) {
+	file, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	repo, err := repoRoot(filepath.Dir(file))
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(repo, file)
+	if err != nil {
+		return "", err
+	}
+	// Down from the repository to the file's directory, link every entry
+	// off the path.
+	src, dst := repo, root
+	for _, part := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
+		if err := linkSiblings(src, dst, part); err != nil {
+			return "", err
+		}
+		src, dst = filepath.Join(src, part), filepath.Join(dst, part)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return "", err
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	copied := filepath.Join(dst, filepath.Base(file))
+	if err := os.WriteFile(copied, raw, 0o644); err != nil {
+		return "", err
+	}
+	for name, addrs := range targets {
+		path := filepath.Join(dst, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", err
+		}
+		sd, err := json.Marshal([]map[string][]string{{"targets": addrs}})
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(path, sd, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return copied, nil
+}
+
+// linkSiblings creates dst and links each entry of src but keep into it.
+func linkSiblings(src, dst, keep string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != keep {
+			if err := os.Symlink(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// repoRoot is the nearest directory at or above dir holding go.work.
+func repoRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%s is not inside the repository (no go.work above it)", dir)
+		}
+	}
 }
 
 func render(cfg Config) (string, error) {

@@ -92,6 +92,10 @@ func rewriteEndpoints(v any, addrs map[string]string) any {
 	return v
 }
 
+// CollectorTelemetryAddr is host:port of the collector's own metrics
+// (otelcol_*), or "" when the collector runs its embedded default.
+func (s *Stack) CollectorTelemetryAddr() string { return s.ports.telemetry }
+
 // setTelemetryPort moves the collector's own metrics endpoint off its fixed
 // default port, so two runs never collide.
 func setTelemetryPort(doc map[string]any, addr string) {
