@@ -1,6 +1,6 @@
 // Package runtimemetrics produces the Go SDK's runtime metrics: the
 // semconv go.* instruments of the contrib runtime instrumentation,
-// seam.go.cgo.calls, and the histograms go.schedule.duration and
+// seam.go.cgo.calls, process.cpu.time and process.memory.usage, and the histograms go.schedule.duration and
 // go.memory.gc.pause.duration, re-bucketed from the runtime's own onto the
 // schema's layout by a metric producer the readers are given.
 package runtimemetrics
@@ -45,6 +45,9 @@ func Start(mp metric.MeterProvider, scope instrumentation.Scope, interval time.D
 		return err
 	}
 	meter := mp.Meter(scope.Name, metric.WithInstrumentationVersion(scope.Version), metric.WithSchemaURL(scope.SchemaURL))
+	if err := startProcess(meter); err != nil {
+		return err
+	}
 	sample := []metrics.Sample{{Name: runtimeCgoCalls}}
 	var mu sync.Mutex
 	_, err := meter.Int64ObservableCounter(semconv.SeamGoCgoCallsName,
