@@ -151,11 +151,14 @@ func TestPipeline(t *testing.T) {
 		})
 		assert.Zero(t, prometheustest.CounterSum(tel[promFindings], map[string]string{"service_name": "checkout", "seam_telemetry_signal": "metrics"}),
 			"conformant data has no findings")
-		accepted := tel.WithPrefix("otelcol_receiver_accepted_metric_points")
+		// The exact names the dashboards and alert rules use
+		// (dashboards/promname/otelcol.go): no suffixes on this endpoint.
+		accepted := tel["otelcol_receiver_accepted_metric_points"]
 		require.NotNil(t, accepted, "accepted points are visible")
 		assert.Positive(t, prometheustest.CounterSum(accepted, nil))
-		assert.NotNil(t, tel.WithPrefix("otelcol_receiver_refused_metric_points"), "refused points are visible")
-		assert.NotNil(t, tel.WithPrefix("otelcol_exporter_queue_size"), "the sending queue's size is visible")
+		for _, name := range []string{"otelcol_receiver_refused_metric_points", "otelcol_exporter_queue_size", "otelcol_exporter_queue_capacity", "otelcol_process_uptime"} {
+			assert.NotNil(t, tel[name], "%s is exposed under that name", name)
+		}
 	})
 
 	t.Run("traces redacted and renamed", func(t *testing.T) {

@@ -3,27 +3,28 @@ package promname
 // The collector's own telemetry (service.telemetry.metrics, :8888 in the
 // default configuration) is not part of Seam's schema: these are the
 // otelcol_* series the dashboards and rules may use, named as the collector
-// v0.161 exposes them (exporterhelper's and receiverhelper's
-// documentation.md, turned into Prometheus names by the same suffix rule).
+// v0.161 exposes them on its pull endpoint: without the _total and unit
+// suffixes the schema's own metrics get, as a real scrape showed (the e2e
+// test queries every one of them on a running collector).
 const (
-	OtelcolReceiverAcceptedSpans        = "otelcol_receiver_accepted_spans_total"
-	OtelcolReceiverAcceptedMetricPoints = "otelcol_receiver_accepted_metric_points_total"
-	OtelcolReceiverAcceptedLogRecords   = "otelcol_receiver_accepted_log_records_total"
-	OtelcolReceiverRefusedSpans         = "otelcol_receiver_refused_spans_total"
-	OtelcolReceiverRefusedMetricPoints  = "otelcol_receiver_refused_metric_points_total"
-	OtelcolReceiverRefusedLogRecords    = "otelcol_receiver_refused_log_records_total"
-	OtelcolExporterSentSpans            = "otelcol_exporter_sent_spans_total"
-	OtelcolExporterSentMetricPoints     = "otelcol_exporter_sent_metric_points_total"
-	OtelcolExporterSentLogRecords       = "otelcol_exporter_sent_log_records_total"
-	OtelcolExporterSendFailedSpans      = "otelcol_exporter_send_failed_spans_total"
-	OtelcolExporterSendFailedPoints     = "otelcol_exporter_send_failed_metric_points_total"
-	OtelcolExporterSendFailedLogRecords = "otelcol_exporter_send_failed_log_records_total"
-	OtelcolExporterEnqueueFailedSpans   = "otelcol_exporter_enqueue_failed_spans_total"
-	OtelcolExporterEnqueueFailedPoints  = "otelcol_exporter_enqueue_failed_metric_points_total"
-	OtelcolExporterEnqueueFailedLogs    = "otelcol_exporter_enqueue_failed_log_records_total"
+	OtelcolReceiverAcceptedSpans        = "otelcol_receiver_accepted_spans"
+	OtelcolReceiverAcceptedMetricPoints = "otelcol_receiver_accepted_metric_points"
+	OtelcolReceiverAcceptedLogRecords   = "otelcol_receiver_accepted_log_records"
+	OtelcolReceiverRefusedSpans         = "otelcol_receiver_refused_spans"
+	OtelcolReceiverRefusedMetricPoints  = "otelcol_receiver_refused_metric_points"
+	OtelcolReceiverRefusedLogRecords    = "otelcol_receiver_refused_log_records"
+	OtelcolExporterSentSpans            = "otelcol_exporter_sent_spans"
+	OtelcolExporterSentMetricPoints     = "otelcol_exporter_sent_metric_points"
+	OtelcolExporterSentLogRecords       = "otelcol_exporter_sent_log_records"
+	OtelcolExporterSendFailedSpans      = "otelcol_exporter_send_failed_spans"
+	OtelcolExporterSendFailedPoints     = "otelcol_exporter_send_failed_metric_points"
+	OtelcolExporterSendFailedLogRecords = "otelcol_exporter_send_failed_log_records"
+	OtelcolExporterEnqueueFailedSpans   = "otelcol_exporter_enqueue_failed_spans"
+	OtelcolExporterEnqueueFailedPoints  = "otelcol_exporter_enqueue_failed_metric_points"
+	OtelcolExporterEnqueueFailedLogs    = "otelcol_exporter_enqueue_failed_log_records"
 	OtelcolExporterQueueSize            = "otelcol_exporter_queue_size"
 	OtelcolExporterQueueCapacity        = "otelcol_exporter_queue_capacity"
-	OtelcolProcessUptime                = "otelcol_process_uptime_seconds_total"
+	OtelcolProcessUptime                = "otelcol_process_uptime"
 )
 
 // Labels the collector puts on its own series, besides job and instance.

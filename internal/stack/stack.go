@@ -112,8 +112,11 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	if cfg.Faults != "" {
 		orchArgs = append(orchArgs, "--fault", cfg.Faults)
 	}
+	// A soft memory limit, as a Go service in a container should have: the
+	// runtime then reports go.memory.limit, which the Runtime dashboard draws.
+	orchEnv := append([]string{"GOMEMLIMIT=256MiB"}, env...)
 	st.orchestrator = process.Spec{Name: "orchestrator", Path: filepath.Join(cfg.Root, OrchestratorBin),
-		Args: orchArgs, Env: env, WaitListening: true,
+		Args: orchArgs, Env: orchEnv, WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-orchestrator.log"), StderrPath: filepath.Join(logDir, "pricing-orchestrator.stderr"),
 		Echo: cfg.Echo}
 	if st.Orchestrator, err = process.Launch(ctx, st.orchestrator); err != nil {
