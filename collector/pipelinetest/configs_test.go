@@ -24,7 +24,7 @@ func TestComponentsListsTheDistribution(t *testing.T) {
 	require.NoError(t, err, out)
 	for _, name := range []string{
 		"otlp", "memory_limiter", "batch", "seam_schema",
-		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "seam_prometheus",
+		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "load_balancing", "seam_prometheus",
 		"health_check", "pprof", "zpages", "file_storage", "seam_guard",
 	} {
 		assert.Contains(t, out, "- name: "+name+"\n", "component %s", name)
@@ -47,6 +47,7 @@ func TestValidateExampleConfigs(t *testing.T) {
 		"UPSTREAM_OTLP_INSECURE=true",
 		"SEAM_QUEUE_DIR=" + t.TempDir(),
 		"REMOTE_WRITE_URL=http://127.0.0.1:9090/api/v1/write",
+		"SEAM_GATEWAYS=[127.0.0.1:4317, 127.0.0.1:14317]",
 	}
 	for _, cfg := range configs {
 		t.Run(filepath.Base(cfg), func(t *testing.T) {

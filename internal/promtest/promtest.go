@@ -33,6 +33,10 @@ type Config struct {
 	// Alertmanagers are host:port pairs Prometheus sends its alerts to.
 	Alertmanagers []string
 
+	// RemoteWriteReceiver accepts remote write on /api/v1/write
+	// (--web.enable-remote-write-receiver).
+	RemoteWriteReceiver bool
+
 	// File, when set, is a committed configuration Prometheus runs
 	// unchanged instead of one generated from the fields above: see
 	// mirror. FileSD fills its file_sd target files, by their paths
@@ -89,13 +93,17 @@ func Start(t testing.TB, cfg Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin,
-		"--config.file="+configPath,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
+	args := []string{
+		"--config.file=" + configPath,
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr,
 		"--web.enable-lifecycle",
 		"--log.level=warn",
-	)
+	}
+	if cfg.RemoteWriteReceiver {
+		args = append(args, "--web.enable-remote-write-receiver")
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start prometheus: %v", err)

@@ -38,7 +38,10 @@ type Config struct {
 	Routes  []string // orchestrator --route values
 	Faults  string   // orchestrator --fault value
 	Env     []string // extra environment for the emitters
-	Echo    io.Writer
+	// ServiceEnv is extra environment for pricing-service alone, after Env:
+	// a service on another host, sending elsewhere.
+	ServiceEnv []string
+	Echo       io.Writer
 }
 
 // Stack is a running collector, Rust service and Go orchestrator.
@@ -99,7 +102,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		// their Rust series never collide.
 	}, cfg.Env...)
 	st.Service, err = process.Launch(ctx, process.Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
-		Args: []string{"--listen", "127.0.0.1:0"}, Env: env, WaitListening: true,
+		Args: []string{"--listen", "127.0.0.1:0"}, Env: append(append([]string{}, env...), cfg.ServiceEnv...), WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-service.log"), StderrPath: filepath.Join(logDir, "pricing-service.stderr"),
 		Echo: cfg.Echo})
 	if err != nil {
