@@ -44,9 +44,11 @@ func WithCorrelationID(ctx context.Context, id string) context.Context {
 
 // EnsureCorrelationID is for ingress points (a request or message entering
 // the system): it keeps the ID ctx already carries and mints one only when
-// there is none. It never touches trace IDs: those come from the incoming
+// there is none, and adopts the caller's seam.role from the baggage (see
+// WithRole). It never touches trace IDs: those come from the incoming
 // trace context or from a new span, never from here.
 func EnsureCorrelationID(ctx context.Context) (context.Context, string) {
+	ctx = adoptRole(ctx)
 	if id := CorrelationID(ctx); id != "" {
 		return ctx, id
 	}

@@ -88,6 +88,7 @@ func TestMetricDescriptorsConformance(t *testing.T) {
 		semconv.SeamOperationDurationName, semconv.SeamOperationOverflowsName, semconv.SeamTelemetryDroppedName,
 		semconv.SeamGoCgoCallsName, semconv.GoScheduleDurationName, semconv.GoMemoryGCPauseDurationName,
 		semconv.GoMemoryUsedName, semconv.GoGoroutineCountName,
+		semconv.ProcessCPUTimeName, semconv.ProcessMemoryUsageName,
 	} {
 		if !seen[name] {
 			t.Errorf("%s was not produced", name)
@@ -101,6 +102,14 @@ func attrKeys(kvs []attribute.KeyValue) []string {
 		keys[i] = string(kv.Key)
 	}
 	return keys
+}
+
+// checkSum fails unless a sum's monotonicity is the schema instrument's.
+func checkSum(t *testing.T, name string, d descriptor, monotonic bool) {
+	t.Helper()
+	if want := d.Instrument == "counter"; monotonic != want || (d.Instrument != "counter" && d.Instrument != "updowncounter") {
+		t.Errorf("%s: monotonic=%v, the schema says %s", name, monotonic, d.Instrument)
+	}
 }
 
 func checkData(t *testing.T, m metricdata.Metrics, d descriptor) {
@@ -118,9 +127,12 @@ func checkData(t *testing.T, m metricdata.Metrics, d descriptor) {
 			attrSets = append(attrSets, attrKeys(dp.Attributes.ToSlice()))
 		}
 	case metricdata.Sum[int64]:
-		if want := d.Instrument == "counter"; data.IsMonotonic != want || (d.Instrument != "counter" && d.Instrument != "updowncounter") {
-			t.Errorf("%s: monotonic=%v, the schema says %s", m.Name, data.IsMonotonic, d.Instrument)
+		checkSum(t, m.Name, d, data.IsMonotonic)
+		for _, dp := range data.DataPoints {
+			attrSets = append(attrSets, attrKeys(dp.Attributes.ToSlice()))
 		}
+	case metricdata.Sum[float64]: // counters in seconds: process.cpu.time
+		checkSum(t, m.Name, d, data.IsMonotonic)
 		for _, dp := range data.DataPoints {
 			attrSets = append(attrSets, attrKeys(dp.Attributes.ToSlice()))
 		}

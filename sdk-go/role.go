@@ -54,7 +54,8 @@ type roleKey struct{}
 // WithRole returns a context whose operations record role as seam.role.
 // The role also rides in the context's baggage (seam.role), so the
 // implementations it calls across HTTP, gRPC and queues record it too: a
-// shadow call's downstream work is shadow work.
+// shadow call's downstream work is shadow work. Seam's ingress points
+// (seamhttp.Handler, seamgrpc's server interceptors, Extract) adopt it.
 func WithRole(ctx context.Context, role Role) context.Context {
 	if role >= numRoles {
 		return ctx
@@ -74,17 +75,24 @@ func RoleFrom(ctx context.Context) Role {
 	return r
 }
 
-// LookupRole returns the role set by WithRole in this process, or carried
-// in ctx's baggage from the caller's, and whether there was one. An unknown
-// value in the baggage counts as none.
+// LookupRole returns the role set by WithRole, or adopted at ingress from
+// the caller's baggage (see EnsureCorrelationID), and whether there was one.
 func LookupRole(ctx context.Context) (Role, bool) {
-	if r, ok := ctx.Value(roleKey{}).(Role); ok {
-		return r, true
+	r, ok := ctx.Value(roleKey{}).(Role)
+	return r, ok
+}
+
+// adoptRole makes the seam.role in ctx's baggage, the caller's, the role
+// of ctx. Ingress does it once per request, so an operation reads one
+// context value rather than the baggage; an unknown value is ignored.
+func adoptRole(ctx context.Context) context.Context {
+	if _, ok := LookupRole(ctx); ok {
+		return ctx
 	}
 	if v := baggage.FromContext(ctx).Member(string(semconv.SeamRoleKey)).Value(); v != "" {
 		if r, err := ParseRole(v); err == nil {
-			return r, true
+			return context.WithValue(ctx, roleKey{}, r)
 		}
 	}
-	return RoleBaseline, false
+	return ctx
 }

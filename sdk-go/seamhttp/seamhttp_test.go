@@ -53,3 +53,32 @@ func TestHandlerAndTransport(t *testing.T) {
 		"http.route": "/quote/{sku}", "url.scheme": "http",
 	})
 }
+
+// A caller's seam.role crosses HTTP in the baggage: the server's
+// operations record the role the client ran under.
+func TestRoleCrossesHTTP(t *testing.T) {
+	seamtest.Start(t)
+	seen := make(chan seam.Role, 2)
+	srv := httptest.NewServer(seamhttp.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- seam.RoleFrom(r.Context())
+	}), "role"))
+	defer srv.Close()
+	client := &http.Client{Transport: seamhttp.Transport(nil)}
+	for _, ctx := range []context.Context{seam.WithRole(context.Background(), seam.RoleShadow), context.Background()} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if got := <-seen; got != seam.RoleShadow {
+		t.Errorf("the server ran as %s, want the client's shadow", got)
+	}
+	if got := <-seen; got != seam.RoleBaseline {
+		t.Errorf("without a role the server ran as %s, want baseline", got)
+	}
+}
