@@ -39,7 +39,7 @@ func WithCorrelationID(ctx context.Context, id string) context.Context {
 	if err != nil {
 		return ctx
 	}
-	return baggage.ContextWithBaggage(ctx, b)
+	return correlation.With(baggage.ContextWithBaggage(ctx, b), id)
 }
 
 // EnsureCorrelationID is for ingress points (a request or message entering
@@ -49,7 +49,10 @@ func WithCorrelationID(ctx context.Context, id string) context.Context {
 // trace context or from a new span, never from here.
 func EnsureCorrelationID(ctx context.Context) (context.Context, string) {
 	ctx = adoptRole(ctx)
-	if id := CorrelationID(ctx); id != "" {
+	if id := correlation.FromBaggage(ctx); id != "" {
+		if correlation.ID(ctx) != id {
+			ctx = correlation.With(ctx, id)
+		}
 		return ctx, id
 	}
 	id := NewCorrelationID()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -132,5 +133,24 @@ func TestCarriers(t *testing.T) {
 	zero.Set("k", "v")
 	if zero.Get("k") != "" || zero.Keys() != nil {
 		t.Error("zero FuncCarrier is not inert")
+	}
+}
+
+// The ID remembered beside the baggage never outlives the baggage's at
+// ingress: baggage replaced by other code is adopted again there.
+func TestEnsureCorrelationIDFollowsReplacedBaggage(t *testing.T) {
+	ctx := WithCorrelationID(context.Background(), "order-1")
+	m, err := baggage.NewMemberRaw("seam.correlation_id", "order-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := baggage.New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = baggage.ContextWithBaggage(ctx, b)
+	ctx, id := EnsureCorrelationID(ctx)
+	if id != "order-2" || CorrelationID(ctx) != "order-2" {
+		t.Errorf("EnsureCorrelationID gave %q and CorrelationID %q, want the baggage's order-2", id, CorrelationID(ctx))
 	}
 }
