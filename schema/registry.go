@@ -132,7 +132,7 @@ type RedactionPattern struct {
 	Name        string `json:"name"`
 	Regex       string `json:"regex"`
 	Replacement string `json:"replacement"`
-	Validate    string `json:"validate,omitempty"` // luhn
+	Validate    string `json:"validate,omitempty"` // card
 }
 
 // Attribute returns the definition with the given id, or nil.

@@ -184,7 +184,7 @@ func goRedaction(w func(string, ...any), r *schema.Registry) {
 	w("// RedactionReplacement replaces the value of a sensitive key.\nconst RedactionReplacement = %q\n\n", red.Replacement)
 	w("// SensitiveKeys are attributes whose values are always replaced.\nvar SensitiveKeys = []string{%s}\n\n", quoteAll(red.SensitiveKeys))
 	w("// SensitiveKeyPatterns match keys case-insensitively; '*' matches any run of characters.\nvar SensitiveKeyPatterns = []string{%s}\n\n", quoteAll(red.KeyPatterns))
-	w("// RedactionPattern replaces Regex matches in string values with Replacement;\n// with Validate \"luhn\", only matches whose digits pass the Luhn check.\n")
+	w("// RedactionPattern replaces Regex matches in string values with Replacement,\n// in which ${name} is what the group (?P<name>...) matched; with Validate\n// \"card\", only the card numbers in a match (see registry/seam-redaction.yaml).\n")
 	w("type RedactionPattern struct {\n\tName, Regex, Replacement, Validate string\n}\n\n")
 	w("// RedactionPatterns apply in order, each to the previous one's output.\nvar RedactionPatterns = []RedactionPattern{\n")
 	for _, p := range red.ValuePatterns {

@@ -247,7 +247,7 @@ func rustRedaction(w func(string, ...any), r *schema.Registry) {
 	w("    /// Replaces the value of a sensitive key.\n    pub const REPLACEMENT: &str = %s;\n", rustStr(red.Replacement))
 	w("    /// Attributes whose values are always replaced.\n    pub const SENSITIVE_KEYS: &[&str] = &[%s];\n", rustStrs(red.SensitiveKeys))
 	w("    /// Key patterns, matched case-insensitively; `*` matches any run of characters.\n    pub const KEY_PATTERNS: &[&str] = &[%s];\n\n", rustStrs(red.KeyPatterns))
-	w("    /// Replaces `regex` matches in string values; with `validate` `luhn`, only\n    /// matches whose digits pass the Luhn check.\n")
+	w("    /// Replaces `regex` matches in string values with `replacement`, in which\n    /// `${name}` is what the group `(?P<name>...)` matched; with `validate`\n    /// `card`, only the card numbers in a match (see registry/seam-redaction.yaml).\n")
 	w("    #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n    pub struct Pattern {\n        pub name: &'static str,\n        pub regex: &'static str,\n        pub replacement: &'static str,\n        pub validate: Option<&'static str>,\n    }\n\n")
 	w("    /// Applied in order, each to the previous one's output.\n    pub const PATTERNS: &[Pattern] = &[\n")
 	for _, p := range red.ValuePatterns {

@@ -13,7 +13,7 @@ var (
 	requirementLevels = []string{"required", "conditionally_required", "recommended", "opt_in"}
 	deprecateReasons  = []string{"renamed", "obsoleted", "uncategorized"}
 	simpleTypes       = []string{"string", "int", "double", "boolean", "any", "string[]", "int[]", "double[]", "boolean[]"}
-	validators        = []string{"luhn"}
+	validators        = []string{"card"}
 )
 
 // Check validates a loaded registry and returns every defect it finds.
@@ -343,8 +343,18 @@ func (c *checker) redaction(spec *RedactionSpec, pos Pos) {
 		if p.Name == "" || p.Replacement == "" {
 			c.add(p.Pos, RuleMissingField, "redaction pattern %q needs a name and a replacement", p.Name)
 		}
-		if _, err := regexp.Compile(p.Regex); err != nil {
+		re, err := regexp.Compile(p.Regex)
+		if err != nil {
 			c.add(p.Pos, RuleRegex, "redaction pattern %q does not compile: %v", p.Name, err)
+		} else if !isASCII(p.Regex) {
+			// The SDKs' engines agree on ASCII patterns only.
+			c.add(p.Pos, RuleRegex, "redaction pattern %q is not ASCII", p.Name)
+		} else {
+			for _, g := range replacementGroups(p.Replacement) {
+				if re.SubexpIndex(g) < 0 {
+					c.add(p.Pos, RuleInvalidValue, "redaction pattern %q: its replacement names ${%s}, which the regex has no group for", p.Name, g)
+				}
+			}
 		}
 		if p.Validate != "" && !contains(validators, p.Validate) {
 			c.add(p.Pos, RuleInvalidValue, "redaction pattern %q has validate %q; want one of %s", p.Name, p.Validate, strings.Join(validators, ", "))
@@ -355,6 +365,32 @@ func (c *checker) redaction(spec *RedactionSpec, pos Pos) {
 			c.add(pos, RuleInvalidValue, "redaction key pattern %q would match every key", k)
 		}
 	}
+}
+
+// replacementGroups returns the group names a replacement refers to as ${name}.
+func replacementGroups(replacement string) []string {
+	var names []string
+	for rest := replacement; ; {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			return names
+		}
+		end := strings.IndexByte(rest[i:], '}')
+		if end < 0 {
+			return names
+		}
+		names = append(names, rest[i+2:i+end])
+		rest = rest[i+end+1:]
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // singletons checks what the whole registry must have exactly once.

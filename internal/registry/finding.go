@@ -20,7 +20,7 @@ const (
 	RuleBuckets       = "buckets"        // bucket boundaries are missing or not strictly ascending
 	RuleEnum          = "enum"           // enum members are empty or not unique
 	RuleExamples      = "examples"       // a string attribute has no examples
-	RuleRegex         = "regex"          // a redaction pattern does not compile
+	RuleRegex         = "regex"          // a redaction pattern does not compile or is not ASCII
 	RuleManifest      = "manifest"       // manifest.yaml is missing or incomplete
 	RuleLog           = "log"            // the canonical log record is incomplete
 	RuleRequirement   = "requirement"    // a requirement level is malformed

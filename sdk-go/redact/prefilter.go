@@ -2,6 +2,7 @@ package redact
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,10 +14,9 @@ import (
 // that does.
 type prefilter struct {
 	minLen int
-	req    requirement
-	// minHits is, for a class requirement, how many bytes of the class
-	// every match contains at least (13 digits for a card number).
-	minHits int
+	// reqs are what every match contains, all of them: a value missing
+	// one cannot match. The most selective come first.
+	reqs []requirement
 }
 
 type reqKind uint8
@@ -24,7 +24,7 @@ type reqKind uint8
 const (
 	reqNone  reqKind = iota // nothing known: always run the regexp
 	reqLits                 // one of lits occurs in every match
-	reqClass                // a byte of class occurs in every match
+	reqClass                // minHits bytes of class occur in every match
 )
 
 type literal struct {
@@ -33,47 +33,113 @@ type literal struct {
 }
 
 type requirement struct {
-	kind  reqKind
-	lits  []literal
+	kind reqKind
+	lits []literal
+	// byFirst, set when lits has folded ones, lists them by the bytes
+	// they start with, both cases of folded ones: they are looked for in
+	// one pass over the value instead of one pass each.
+	byFirst *[256][]literal
 	class *[256]bool
+	// minHits is, for a class, how many of its bytes every match holds at
+	// least (13 digits for a card number).
+	minHits int
 }
+
+// maxReqs bounds how many requirements mayMatch checks: each is a pass
+// over the value.
+const maxReqs = 3
+
+// broadClass is the size from which a class requirement is dropped:
+// nearly every value has such bytes, so checking costs more than it saves.
+// Next to a literal requirement, classes over narrowClass bytes are.
+const broadClass, narrowClass = 128, 16
 
 func newPrefilter(expr string) (prefilter, error) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return prefilter{}, err
 	}
-	p := prefilter{minLen: minLen(re), req: required(re)}
-	if p.req.kind == reqClass {
-		p.minHits = max(1, minHits(re, p.req.class))
+	p := prefilter{minLen: minLen(re), reqs: required(re)}
+	for i := range p.reqs {
+		switch r := &p.reqs[i]; r.kind {
+		case reqClass:
+			r.minHits = max(1, minHits(re, r.class))
+		case reqLits:
+			if slices.ContainsFunc(r.lits, func(l literal) bool { return l.fold }) {
+				r.byFirst = literalsByFirst(r.lits)
+			}
+		}
 	}
+	// Literals are fast searches and a class one pass that stops early:
+	// both go before a scan for folded literals.
+	slices.SortStableFunc(p.reqs, func(a, b requirement) int { return a.checkCost() - b.checkCost() })
 	return p, nil
+}
+
+// literalsByFirst indexes lits by first byte, nil if one is empty (it
+// occurs anywhere).
+func literalsByFirst(lits []literal) *[256][]literal {
+	by := new([256][]literal)
+	for _, l := range lits {
+		if l.s == "" {
+			return nil
+		}
+		by[l.s[0]] = append(by[l.s[0]], l)
+		if u := upper(l.s[0]); l.fold && u != l.s[0] {
+			by[u] = append(by[u], l)
+		}
+	}
+	return by
+}
+
+func (r *requirement) checkCost() int {
+	switch {
+	case r.kind == reqClass:
+		return 1
+	case r.byFirst != nil:
+		return 2
+	}
+	return 0
 }
 
 func (p *prefilter) mayMatch(s string) bool {
 	if len(s) < p.minLen {
 		return false
 	}
-	switch p.req.kind {
+	for i := range p.reqs {
+		if !p.reqs[i].in(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// in reports whether s meets r. Folded literals fold ASCII only, as the
+// compiled patterns do (see compileRegexp).
+func (r *requirement) in(s string) bool {
+	switch r.kind {
 	case reqLits:
-		for _, l := range p.req.lits {
-			if l.fold {
-				if indexFold(s, l.s) >= 0 {
+		if r.byFirst == nil {
+			for _, l := range r.lits {
+				if strings.Contains(s, l.s) {
 					return true
 				}
-			} else if strings.Contains(s, l.s) {
-				return true
+			}
+			return false
+		}
+		for i := 0; i < len(s); i++ {
+			for _, l := range r.byFirst[s[i]] {
+				if l.fold && hasPrefixFold(s[i:], l.s) || !l.fold && strings.HasPrefix(s[i:], l.s) {
+					return true
+				}
 			}
 		}
-		// Unicode case folding maps some non-ASCII runes onto ASCII letters
-		// (K and the Kelvin sign, s and the long s), which the ASCII fold
-		// above does not see: such input goes to the regexp.
-		return p.req.hasFold() && !isASCII(s)
+		return false
 	case reqClass:
-		hits := 0
-		for i := 0; i < len(s); i++ {
-			if p.req.class[s[i]] {
-				if hits++; hits >= p.minHits {
+		// Stop when the bytes left could no longer make up minHits.
+		for i, need := 0, r.minHits; i <= len(s)-need; i++ {
+			if r.class[s[i]] {
+				if need--; need == 0 {
 					return true
 				}
 			}
@@ -81,15 +147,6 @@ func (p *prefilter) mayMatch(s string) bool {
 		return false
 	}
 	return true
-}
-
-func (r requirement) hasFold() bool {
-	for _, l := range r.lits {
-		if l.fold {
-			return true
-		}
-	}
-	return false
 }
 
 func isASCII(s string) bool {
@@ -112,32 +169,50 @@ func (r requirement) score() int {
 		}
 		return 100 + 10*shortest - len(r.lits)
 	case reqClass:
-		n := 0
-		for _, in := range r.class {
-			if in {
-				n++
-			}
-		}
-		return 100 - min(n, 99)
+		return 100 - min(r.size(), 99)
 	}
 	return 0
 }
 
-// required returns what every match of re must contain.
-func required(re *syntax.Regexp) requirement {
+func (r requirement) size() int {
+	n := 0
+	for _, in := range r.class {
+		if in {
+			n++
+		}
+	}
+	return n
+}
+
+func (r requirement) equal(o requirement) bool {
+	if r.kind != o.kind {
+		return false
+	}
+	if r.kind == reqClass {
+		return *r.class == *o.class
+	}
+	return slices.Equal(r.lits, o.lits)
+}
+
+// required returns what every match of re must contain: all of it.
+func required(re *syntax.Regexp) []requirement {
 	switch re.Op {
 	case syntax.OpLiteral:
 		fold := re.Flags&syntax.FoldCase != 0
 		s := string(re.Rune)
 		if fold {
 			if !isASCII(s) {
-				return requirement{}
+				return nil
 			}
 			s = strings.ToLower(s)
 		}
-		return requirement{kind: reqLits, lits: []literal{{s: s, fold: fold}}}
+		return []requirement{{kind: reqLits, lits: []literal{{s: s, fold: fold}}}}
 	case syntax.OpCharClass:
-		return requirement{kind: reqClass, class: classBytes(re.Rune)}
+		r := requirement{kind: reqClass, class: classBytes(re.Rune)}
+		if r.size() >= broadClass {
+			return nil
+		}
+		return []requirement{r}
 	case syntax.OpCapture, syntax.OpPlus:
 		return required(re.Sub[0])
 	case syntax.OpRepeat:
@@ -145,31 +220,42 @@ func required(re *syntax.Regexp) requirement {
 			return required(re.Sub[0])
 		}
 	case syntax.OpConcat:
-		var best requirement
+		var all []requirement
 		for _, sub := range re.Sub {
-			if r := required(sub); r.score() > best.score() {
-				best = r
+			for _, r := range required(sub) {
+				if !slices.ContainsFunc(all, r.equal) {
+					all = append(all, r)
+				}
 			}
 		}
-		return best
+		if slices.ContainsFunc(all, func(r requirement) bool { return r.kind == reqLits }) {
+			// Next to a literal, a class of many bytes rejects little.
+			all = slices.DeleteFunc(all, func(r requirement) bool { return r.kind == reqClass && r.size() > narrowClass })
+		}
+		slices.SortStableFunc(all, func(a, b requirement) int { return b.score() - a.score() })
+		return all[:min(len(all), maxReqs)]
 	case syntax.OpAlternate:
-		return alternation(re.Sub)
+		if r := alternation(re.Sub); r.kind != reqNone {
+			return []requirement{r}
+		}
 	}
-	return requirement{}
+	return nil
 }
 
-// alternation: every branch must require something, and the union of those
-// requirements is required. A literal that must occur implies its first
-// byte does, which lets literal and class branches merge.
+// alternation: every branch must require something, and the union of
+// what each branch requires first is required. A literal that must occur
+// implies its first byte does, which lets literal and class branches
+// merge.
 func alternation(subs []*syntax.Regexp) requirement {
 	reqs := make([]requirement, len(subs))
 	allLits := true
 	for i, sub := range subs {
-		reqs[i] = required(sub)
-		switch reqs[i].kind {
-		case reqNone:
+		rs := required(sub)
+		if len(rs) == 0 {
 			return requirement{}
-		case reqClass:
+		}
+		reqs[i] = rs[0]
+		if reqs[i].kind == reqClass {
 			allLits = false
 		}
 	}
@@ -195,8 +281,7 @@ func alternation(subs []*syntax.Regexp) requirement {
 			c := l.s[0]
 			class[c] = true
 			if l.fold {
-				class[strings.ToUpper(string(c))[0]] = true
-				markNonASCII(class) // folded non-ASCII forms
+				class[upper(c)] = true
 			}
 		}
 	}
@@ -319,16 +404,41 @@ func classWithin(ranges []rune, class *[256]bool) bool {
 }
 
 // triggers marks the bytes of which at least one occurs in every value
-// that passes mayMatch: one byte per required literal, the rarest in
-// ordinary text, or the whole class. One pass over a value then tells
-// which patterns are worth a closer look.
+// that passes mayMatch: those of the requirement rarest in ordinary text,
+// one byte per literal (its rarest) or the whole class. One pass over a
+// value then tells which patterns are worth a closer look.
 func (p *prefilter) triggers() *[256]bool {
+	var best *[256]bool
+	bestCost := 0
+	for i := range p.reqs {
+		t := p.reqs[i].triggers()
+		if t == nil {
+			continue
+		}
+		cost := 0
+		for b, on := range t {
+			if on {
+				cost += commonness(byte(b))
+			}
+		}
+		if best == nil || cost < bestCost {
+			best, bestCost = t, cost
+		}
+	}
+	if best == nil {
+		return allBytes()
+	}
+	return best
+}
+
+// triggers is r's part of prefilter.triggers, nil if it has none.
+func (r *requirement) triggers() *[256]bool {
 	t := new([256]bool)
-	switch p.req.kind {
+	switch r.kind {
 	case reqLits:
-		for _, l := range p.req.lits {
+		for _, l := range r.lits {
 			if l.s == "" {
-				return allBytes()
+				return nil
 			}
 			best := l.s[0]
 			for i := 1; i < len(l.s); i++ {
@@ -339,13 +449,12 @@ func (p *prefilter) triggers() *[256]bool {
 			t[best] = true
 			if l.fold {
 				t[upper(best)] = true
-				markNonASCII(t) // see mayMatch: non-ASCII input may fold
 			}
 		}
 	case reqClass:
-		*t = *p.req.class
+		*t = *r.class
 	default:
-		return allBytes()
+		return nil
 	}
 	return t
 }

@@ -41,9 +41,9 @@ func SchemaRules() Rules {
 	}
 }
 
-// ValidateLuhn is the RedactionPattern.Validate value that keeps a match
-// unless its digits pass the Luhn checksum.
-const ValidateLuhn = "luhn"
+// ValidateCard is the RedactionPattern.Validate value that replaces only
+// the card numbers in a match: see cardStart.
+const ValidateCard = "card"
 
 // keyCacheLimit bounds how many distinct keys Key remembers; keys past it
 // are still answered, just without the cache, so memory never grows with
@@ -75,8 +75,18 @@ type pattern struct {
 	name        string
 	re          *regexp.Regexp
 	replacement string
-	luhn        bool
-	pre         prefilter
+	// template is the replacement split at its ${name} references; nil
+	// when it has none and is written as it is.
+	template []templatePart
+	card     bool
+	pre      prefilter
+}
+
+// templatePart is a literal piece of a replacement, or, when group is
+// positive, the text of that capture group.
+type templatePart struct {
+	lit   string
+	group int
 }
 
 // Compile builds a Redactor from rules, reporting every rule it cannot use.
@@ -118,14 +128,18 @@ func Compile(rules Rules) (*Redactor, error) {
 }
 
 func compilePattern(p semconv.RedactionPattern) (pattern, error) {
-	re, err := regexp.Compile(p.Regex)
+	re, err := compileRegexp(p.Regex)
 	if err != nil {
 		return pattern{}, fmt.Errorf("redact: pattern %q: %w", p.Name, err)
 	}
 	switch p.Validate {
-	case "", ValidateLuhn:
+	case "", ValidateCard:
 	default:
 		return pattern{}, fmt.Errorf("redact: pattern %q: unknown validate %q", p.Name, p.Validate)
+	}
+	template, err := parseTemplate(p.Replacement, re)
+	if err != nil {
+		return pattern{}, fmt.Errorf("redact: pattern %q: %w", p.Name, err)
 	}
 	pre, err := newPrefilter(p.Regex)
 	if err != nil {
@@ -135,9 +149,45 @@ func compilePattern(p semconv.RedactionPattern) (pattern, error) {
 		name:        p.Name,
 		re:          re,
 		replacement: p.Replacement,
-		luhn:        p.Validate == ValidateLuhn,
+		template:    template,
+		card:        p.Validate == ValidateCard,
 		pre:         pre,
 	}, nil
+}
+
+// parseTemplate splits a replacement at its ${name} references, each of
+// which must name a group of re. It returns nil for a replacement without
+// any: the common case, written as it is.
+func parseTemplate(replacement string, re *regexp.Regexp) ([]templatePart, error) {
+	var parts []templatePart
+	rest := replacement
+	for {
+		i := strings.Index(rest, "${")
+		end := -1
+		if i >= 0 {
+			end = strings.IndexByte(rest[i:], '}')
+		}
+		if end < 0 {
+			break
+		}
+		name := rest[i+2 : i+end]
+		g := re.SubexpIndex(name)
+		if g < 0 {
+			return nil, fmt.Errorf("replacement refers to ${%s}, which is no group of the regex", name)
+		}
+		if i > 0 {
+			parts = append(parts, templatePart{lit: rest[:i]})
+		}
+		parts = append(parts, templatePart{group: g})
+		rest = rest[i+end+1:]
+	}
+	if parts == nil {
+		return nil, nil
+	}
+	if rest != "" {
+		parts = append(parts, templatePart{lit: rest})
+	}
+	return parts, nil
 }
 
 var defaultRedactor = sync.OnceValue(func() *Redactor {
@@ -279,42 +329,136 @@ func (r *Redactor) Value(key, s string) (v string, changed bool) {
 }
 
 func (p *pattern) apply(s string) string {
-	if !p.pre.mayMatch(s) || !p.re.MatchString(s) {
+	if !p.pre.mayMatch(s) {
 		return s
 	}
-	if !p.luhn {
-		return p.re.ReplaceAllLiteralString(s, p.replacement)
-	}
-	out := p.re.ReplaceAllStringFunc(s, func(m string) string {
-		if luhnValid(m) {
-			return p.replacement
-		}
-		return m
-	})
-	if out == s {
-		return s // every match failed the checksum: keep the original
-	}
-	return out
+	return p.replace(s)
 }
 
-// luhnValid reports whether the digits in s (separators ignored) pass the
-// Luhn checksum.
-func luhnValid(s string) bool {
-	sum, n := 0, 0
-	for i := len(s) - 1; i >= 0; i-- {
-		c := s[i]
-		if c < '0' || c > '9' {
+// replace applies the pattern to s, which the prefilter let through.
+func (p *pattern) replace(s string) string {
+	switch {
+	case p.card:
+		return p.replaceCards(s)
+	case p.template != nil:
+		return p.expand(s)
+	case !p.re.MatchString(s):
+		return s
+	}
+	return p.re.ReplaceAllLiteralString(s, p.replacement)
+}
+
+// expand writes the template in place of each match.
+func (p *pattern) expand(s string) string {
+	matches := p.re.FindAllStringSubmatchIndex(s, -1)
+	if matches == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range matches {
+		b.WriteString(s[last:m[0]])
+		for _, part := range p.template {
+			if part.group == 0 {
+				b.WriteString(part.lit)
+			} else if lo, hi := m[2*part.group], m[2*part.group+1]; lo >= 0 {
+				b.WriteString(s[lo:hi])
+			}
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// replaceCards replaces, in each match, the card it holds and what follows
+// the card in the match; matches without a card stay.
+func (p *pattern) replaceCards(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range p.re.FindAllStringIndex(s, -1) {
+		at := cardStart(s[m[0]:m[1]])
+		if at < 0 {
 			continue
 		}
-		d := int(c - '0')
-		if n%2 == 1 {
+		b.WriteString(s[last : m[0]+at])
+		b.WriteString(p.replacement)
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// Card numbers hold 13 to 19 digits.
+const minCardDigits, maxCardDigits = 13, 19
+
+// cardStart returns where the first card in run begins, or -1. run is
+// digit groups separated by single spaces or dashes. A card is a window of
+// whole groups with 13 to 19 digits that starts with 2 to 6 (the card
+// networks' first digits; timestamps and most ids start with 1), passes
+// the Luhn check, and is one group or starts with a group of four, as
+// cards are written (4-4-4-4, 4-6-5). Trying windows finds a card followed
+// by its CVV or preceded by other numbers; the grouping rules keep lists
+// of short numbers from being read as cards.
+func cardStart(run string) int {
+	for start := 0; start < len(run); {
+		first := groupEnd(run, start) - start
+		if c := run[start]; c >= '2' && c <= '6' && cardWindow(run[start:], first) {
+			return start
+		}
+		start += first + 1 // past the separator
+	}
+	return -1
+}
+
+// cardWindow reports whether some window of whole groups at the start of
+// run, whose first group has first digits, is a card.
+func cardWindow(run string, first int) bool {
+	var digits [maxCardDigits]byte
+	n := 0
+	for i := 0; i < len(run); i++ {
+		c := run[i]
+		if c < '0' || c > '9' {
+			if first != 4 {
+				return false // only a single group can be the window
+			}
+			continue
+		}
+		if n == maxCardDigits {
+			return false
+		}
+		digits[n] = c - '0'
+		n++
+		if end := i + 1; (end == len(run) || run[end] < '0' || run[end] > '9') && n >= minCardDigits && luhn(digits[:n]) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupEnd returns the index after the digit group that starts at i.
+func groupEnd(run string, i int) int {
+	for i < len(run) && run[i] >= '0' && run[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// luhn reports whether digits (values 0 to 9) pass the Luhn checksum.
+func luhn(digits []byte) bool {
+	sum := 0
+	for i := range digits {
+		d := int(digits[len(digits)-1-i])
+		if i%2 == 1 {
 			d *= 2
 			if d > 9 {
 				d -= 9
 			}
 		}
 		sum += d
-		n++
 	}
-	return n > 1 && sum%10 == 0
+	return len(digits) > 1 && sum%10 == 0
 }

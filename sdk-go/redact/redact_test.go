@@ -3,7 +3,6 @@ package redact
 import (
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -75,7 +74,8 @@ func TestStringPatterns(t *testing.T) {
 		{"basic short", "basic short"}, // under eight characters is not a credential
 		{"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefgh", "jwt [REDACTED:jwt]"},
 		{"key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED:aws_key] here"},
-		{"-----BEGIN RSA PRIVATE KEY-----\nMIIE", "[REDACTED:private_key]\nMIIE"},
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIE", "[REDACTED:private_key]"}, // cut off before END: to the end
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nnext", "[REDACTED:private_key]\nnext"},
 		{"ghp_" + strings.Repeat("a", 36), "[REDACTED:github_token]"},
 		{"xoxb-1234567890-abc", "[REDACTED:slack_token]"},
 		{"card 4111-1111-1111-1111 ok", "card [REDACTED:card] ok"},
@@ -84,12 +84,98 @@ func TestStringPatterns(t *testing.T) {
 		{"https://bob:s3cr3t@git.example.com/x", "https://[REDACTED]@git.example.com/x"},
 		{"nothing to see here", "nothing to see here"},
 		{"", ""},
-		// Unicode case folding: the long s folds to s, so this is "basic".
-		{"baſic dXNlcjpwYXNzd29yZA==", "Basic [REDACTED]"},
+		// Case folding is ASCII only, as in the Rust SDK: the long s is no s
+		// and the Kelvin sign no k.
+		{"baſic dXNlcjpwYXNzd29yZA==", "baſic dXNlcjpwYXNzd29yZA=="},
+		{"to\u212aen=abc", "to\u212aen=abc"},
+		{"TOKEN=abc", "TOKEN=[REDACTED]"},
 	} {
 		if got := r.String(c.in); got != c.want {
 			t.Errorf("String(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
+	}
+}
+
+// The Go engine folds case as the Rust one does: ASCII letters only.
+func TestCompileRegexpFoldsASCIIOnly(t *testing.T) {
+	for _, c := range []struct {
+		expr, s string
+		want    bool
+	}{
+		{`(?i)k`, "K", true},
+		{`(?i)k`, "\u212a", false},
+		{`(?i)s`, "\u017f", false},
+		{`(?i)[^k]`, "\u212a", true},
+		{`(?i)[^k]`, "K", false},
+		{`(?i)[^s]`, "\u017f", true},
+		{`(?i)\w`, "\u212a", false},
+		{`(?i)\W`, "\u212a", true},
+		{`(?i)[a-z]`, "\u017f", false},
+		{`(?i)[a-z]`, "Q", true},
+		{`(?i)[Kk]x`, "\u212aX", false},
+		{`(?i)passwd|password`, "PassWord", true},
+		{`(?i)(?P<k>ab)c`, "ABC", true},
+	} {
+		re, err := compileRegexp(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := re.MatchString(c.s); got != c.want {
+			t.Errorf("%s on %q: %v, want %v (compiled as %s)", c.expr, c.s, got, c.want, re)
+		}
+	}
+	if _, err := compileRegexp(`(?i)é`); err == nil {
+		t.Error("a pattern that is not ASCII compiled")
+	}
+}
+
+// ${name} in a replacement is the group's text, empty when the group took
+// no part; nothing else is special.
+func TestReplacementTemplate(t *testing.T) {
+	r, err := Compile(Rules{Replacement: "X", Patterns: []semconv.RedactionPattern{
+		{Name: "kv", Regex: `(?P<k>[a-z]+=)(?:(?P<q>")[^"]*|[^ ]+)`, Replacement: "${k}${q}<$1 $$>"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.String(`a=1 b="two" c`), `a=<$1 $$> b="<$1 $$>" c`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if _, err := Compile(Rules{Replacement: "X", Patterns: []semconv.RedactionPattern{
+		{Name: "kv", Regex: `(?P<k>a)`, Replacement: "${nope}"},
+	}}); err == nil || !strings.Contains(err.Error(), "${nope}") {
+		t.Errorf("a reference to no group: %v", err)
+	}
+}
+
+// What a redactor wrote stays as it is when redacted again, as it is
+// when the collector redacts what an SDK already did.
+func TestStringIsIdempotent(t *testing.T) {
+	fragments := []string{
+		"password=", "hunter2", " ", "token: ", "Bearer abc", "postgres://u:p@h/db", "redis://:pw@c",
+		"alice@example.com", "4111 1111 1111 1111", " 123", "-----BEGIN PRIVATE KEY-----", "x",
+		"-----END PRIVATE KEY-----", "\"", "{\"api_key\":", "'", "AKIAIOSFODNN7EXAMPLE", "&", ";",
+		"https://bob@git.example.com", ":", "=", "ghp_" + strings.Repeat("a", 36),
+	}
+	r := Default()
+	mixes(5, 8, fragments, func(s string) {
+		once := r.String(s)
+		if twice := r.String(once); twice != once {
+			t.Fatalf("String(%q) = %q, and again %q", s, once, twice)
+		}
+	})
+}
+
+// mixes calls fn with 20000 strings of up to parts+1 random fragments,
+// the same ones for the same seed.
+func mixes(seed uint64, parts int, fragments []string, fn func(string)) {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	for range 20000 {
+		var b strings.Builder
+		for n := rng.IntN(parts); n >= 0; n-- {
+			b.WriteString(fragments[rng.IntN(len(fragments))])
+		}
+		fn(b.String())
 	}
 }
 
@@ -163,14 +249,39 @@ func TestFailClosed(t *testing.T) {
 
 func TestLuhn(t *testing.T) {
 	for s, want := range map[string]bool{
-		"4111 1111 1111 1111": true,
-		"4111 1111 1111 1112": false,
-		"5500-0000-0000-0004": true,
-		"79927398713":         true,
-		"0":                   false,
+		"4111111111111111": true,
+		"4111111111111112": false,
+		"5500000000000004": true,
+		"79927398713":      true,
+		"0":                false,
 	} {
-		if got := luhnValid(s); got != want {
-			t.Errorf("luhnValid(%q) = %v", s, got)
+		digits := []byte(s)
+		for i := range digits {
+			digits[i] -= '0'
+		}
+		if got := luhn(digits); got != want {
+			t.Errorf("luhn(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestCardStart(t *testing.T) {
+	for run, want := range map[string]int{
+		"4111 1111 1111 1111":         0,
+		"4111111111111111":            0,
+		"4111 1111 1111 1111 123":     0,  // a CVV after the card
+		"55 4111 1111 1111 1111":      3,  // a number before it
+		"4111111111111111 123":        0,  // one group of 16
+		"3782 822463 10005":           0,  // 4-6-5
+		"4111 1111 1111 1112":         -1, // fails the Luhn check
+		"1733085051123456789":         -1, // starts with 1
+		"2345678901234567890123":      -1, // one group of 22
+		"250 500 1000 2000 4000 8000": -1, // a window starting with 250 would pass, but 250 is no group of four
+		"4111111111111111111111":      -1, // 22 digits in one group: no window inside it
+		"0000 4111 1111 1111 1111":    5,
+	} {
+		if got := cardStart(run); got != want {
+			t.Errorf("cardStart(%q) = %d, want %d", run, got, want)
 		}
 	}
 }
@@ -181,53 +292,45 @@ func TestLuhn(t *testing.T) {
 func TestPrefilterNeverHidesAMatch(t *testing.T) {
 	fragments := []string{
 		"bearer ", "BEARER\t", "Basic ", "baſic ", "eyJ", "abcde", ".", "AKIA", "ASIA", "ABIA",
-		"ACCA", "ABCDEFGHIJKLMNOP", "-----BEGIN ", "RSA ", "PRIVATE KEY-----", "ghp_", "gho_",
-		"xoxb-", "4111", " ", "-", "1111", "://", "user", ":", "pw", "@", "/", "é", "K", "\u212a",
-		"0123456789", "token=", "=",
+		"ACCA", "ABCDEFGHIJKLMNOP", "-----BEGIN ", "RSA ", "PRIVATE KEY-----", "-----END ", " BLOCK",
+		"ghp_", "gho_", "xoxb-", "4111", " ", "-", "1111", "://", "user", ":", "pw", "@", "/", "é",
+		"K", "\u212a", "0123456789", "token=", "=", "Password", "pwd", "api-key", "\"", "'", "\\",
+		"example.com", "x.io", "ſecret",
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
 	for _, p := range semconv.RedactionPatterns {
-		re := regexp.MustCompile(p.Regex)
+		re, err := compileRegexp(p.Regex)
+		if err != nil {
+			t.Fatal(err)
+		}
 		pre, err := newPrefilter(p.Regex)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for range 20000 {
-			var b strings.Builder
-			for n := rng.IntN(12); n >= 0; n-- {
-				b.WriteString(fragments[rng.IntN(len(fragments))])
-			}
-			s := b.String()
+		mixes(1, 12, fragments, func(s string) {
 			if re.MatchString(s) && !pre.mayMatch(s) {
 				t.Fatalf("pattern %s: prefilter rejected %q, which matches", p.Name, s)
 			}
-		}
+		})
 	}
 }
 
-var naiveRegexps = sync.OnceValue(func() []*regexp.Regexp {
-	var res []*regexp.Regexp
+var naivePatterns = sync.OnceValue(func() []pattern {
+	var ps []pattern
 	for _, p := range semconv.RedactionPatterns {
-		res = append(res, regexp.MustCompile(p.Regex))
+		cp, err := compilePattern(p)
+		if err != nil {
+			panic(err)
+		}
+		ps = append(ps, cp)
 	}
-	return res
+	return ps
 })
 
 // naiveString applies the patterns as the schema states them, with no
 // prefilter or trigger: what String must always agree with.
 func naiveString(s string) string {
-	for i, p := range semconv.RedactionPatterns {
-		re := naiveRegexps()[i]
-		if p.Validate == ValidateLuhn {
-			s = re.ReplaceAllStringFunc(s, func(m string) string {
-				if luhnValid(m) {
-					return p.Replacement
-				}
-				return m
-			})
-			continue
-		}
-		s = re.ReplaceAllLiteralString(s, p.Replacement)
+	for _, p := range naivePatterns() {
+		s = p.replace(s)
 	}
 	return s
 }
@@ -237,19 +340,14 @@ func TestStringAgreesWithNaiveChain(t *testing.T) {
 		"Bearer ", "basic ", "baſic ", "dXNlcjpwYXNzd29yZA==", "eyJhbGciOi", ".abcdef", "AKIAIOSFODNN7EXAMPLE",
 		"-----BEGIN RSA PRIVATE KEY-----", "ghp_", strings.Repeat("a1", 20), "xoxb-", "1234567890",
 		"4111 1111 1111 1111", "4111", " ", "https://", "bob:pw@", "host/", "é", "\u212a", "token=", "=",
+		"password", ": ", "\"", "hunter2", "@example.com", "-----END RSA PRIVATE KEY-----", "123",
 	}
 	r := Default()
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 20000 {
-		var b strings.Builder
-		for n := rng.IntN(10); n >= 0; n-- {
-			b.WriteString(fragments[rng.IntN(len(fragments))])
-		}
-		s := b.String()
+	mixes(3, 10, fragments, func(s string) {
 		if got, want := r.String(s), naiveString(s); got != want {
 			t.Fatalf("String(%q)\n got %q\nwant %q", s, got, want)
 		}
-	}
+	})
 }
 
 // FuzzPrefilter checks the same property on fuzzer-made input.
@@ -257,18 +355,7 @@ func FuzzPrefilter(f *testing.F) {
 	for _, s := range []string{"Bearer x", "baſic abcdefgh", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "a://b:c@d"} {
 		f.Add(s)
 	}
-	type compiled struct {
-		re  *regexp.Regexp
-		pre prefilter
-	}
-	var pats []compiled
-	for _, p := range semconv.RedactionPatterns {
-		pre, err := newPrefilter(p.Regex)
-		if err != nil {
-			f.Fatal(err)
-		}
-		pats = append(pats, compiled{regexp.MustCompile(p.Regex), pre})
-	}
+	pats := naivePatterns()
 	r := Default()
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, p := range pats {

@@ -886,10 +886,11 @@ const RedactionReplacement = "[REDACTED]"
 var SensitiveKeys = []string{"http.request.header.authorization", "http.request.header.cookie", "user.email"}
 
 // SensitiveKeyPatterns match keys case-insensitively; '*' matches any run of characters.
-var SensitiveKeyPatterns = []string{"*password*", "*passwd*", "*token*", "*secret*", "*api_key*", "*apikey*", "*credential*", "*private_key*"}
+var SensitiveKeyPatterns = []string{"*password*", "*passwd*", "*token*", "*secret*", "*api_key*", "*apikey*", "*api-key*", "*credential*", "*private_key*", "*cookie*", "*authorization*"}
 
-// RedactionPattern replaces Regex matches in string values with Replacement;
-// with Validate "luhn", only matches whose digits pass the Luhn check.
+// RedactionPattern replaces Regex matches in string values with Replacement,
+// in which ${name} is what the group (?P<name>...) matched; with Validate
+// "card", only the card numbers in a match (see registry/seam-redaction.yaml).
 type RedactionPattern struct {
 	Name, Regex, Replacement, Validate string
 }
@@ -900,9 +901,11 @@ var RedactionPatterns = []RedactionPattern{
 	{Name: "basic_auth", Regex: `(?i)\bbasic\s+[a-z0-9+/]{8,}=*`, Replacement: "Basic [REDACTED]", Validate: ""},
 	{Name: "jwt", Regex: `\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}`, Replacement: "[REDACTED:jwt]", Validate: ""},
 	{Name: "aws_access_key_id", Regex: `\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`, Replacement: "[REDACTED:aws_key]", Validate: ""},
-	{Name: "private_key_block", Regex: `-----BEGIN [A-Z ]*PRIVATE KEY-----`, Replacement: "[REDACTED:private_key]", Validate: ""},
+	{Name: "private_key_block", Regex: `-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\z)`, Replacement: "[REDACTED:private_key]", Validate: ""},
 	{Name: "github_token", Regex: `\bgh[pousr]_[A-Za-z0-9]{36,}\b`, Replacement: "[REDACTED:github_token]", Validate: ""},
 	{Name: "slack_token", Regex: `\bxox[abprs]-[A-Za-z0-9-]{10,}`, Replacement: "[REDACTED:slack_token]", Validate: ""},
-	{Name: "card_number", Regex: `\b(?:[0-9][ -]?){12,18}[0-9]\b`, Replacement: "[REDACTED:card]", Validate: "luhn"},
-	{Name: "url_credentials", Regex: `://[^/\s:@]+:[^/\s@]+@`, Replacement: "://[REDACTED]@", Validate: ""},
+	{Name: "card_number", Regex: `\b[0-9](?:[ -]?[0-9]){12,}\b`, Replacement: "[REDACTED:card]", Validate: "card"},
+	{Name: "url_credentials", Regex: `://(?:[^\s/?#@:"<>\\]*:(?:[^\s/"<>\\]*|[^\s/@"<>\\]*[^\s/@"<>\\0-9][^\s/@"<>\\]*/[^\s@"<>\\]*)|[^\s/?#@:"<>\\]+)@`, Replacement: "://[REDACTED]@", Validate: ""},
+	{Name: "secret_assignment", Regex: `(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|[^\s"'&,;\[][^\s"'&,;]*)`, Replacement: "${key}${dq}${eq}${sq}[REDACTED]", Validate: ""},
+	{Name: "email", Regex: `\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`, Replacement: "[REDACTED:email]", Validate: ""},
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use regex::bytes::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Captures, Match, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::semconv::redaction;
 
@@ -24,8 +24,16 @@ pub struct Redactor {
 #[derive(Debug)]
 struct ValuePattern {
     regex: Regex,
-    replacement: &'static str,
-    luhn: bool,
+    /// The replacement split at its `${name}` references.
+    template: Vec<TemplatePart>,
+    card: bool,
+}
+
+/// A literal piece of a replacement, or the text of a capture group.
+#[derive(Debug)]
+enum TemplatePart {
+    Literal(&'static str),
+    Group(usize),
 }
 
 /// A rule from the schema that this SDK cannot apply.
@@ -72,27 +80,33 @@ impl Redactor {
     ) -> Result<Redactor, RuleError> {
         let mut value_patterns = Vec::with_capacity(patterns.len());
         for p in patterns {
-            let luhn = match p.validate {
+            let err = |reason: String| RuleError {
+                pattern: p.name,
+                reason,
+            };
+            let card = match p.validate {
                 None => false,
-                Some("luhn") => true,
+                Some("card") => true,
                 Some(other) => {
-                    return Err(RuleError {
-                        pattern: p.name,
-                        reason: format!("unknown validator {other:?} (known: \"luhn\")"),
-                    })
+                    return Err(err(format!(
+                        "unknown validator {other:?} (known: \"card\")"
+                    )))
                 }
             };
+            if !p.regex.is_ascii() {
+                // Go's engine cannot fold a non-ASCII pattern as this one
+                // does, so both accept ASCII patterns only.
+                return Err(err("the regex is not ASCII".to_owned()));
+            }
             let regex = RegexBuilder::new(p.regex)
                 .unicode(false)
                 .build()
-                .map_err(|e| RuleError {
-                    pattern: p.name,
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| err(e.to_string()))?;
+            let template = parse_template(p.replacement, &regex).map_err(err)?;
             value_patterns.push(ValuePattern {
                 regex,
-                replacement: p.replacement,
-                luhn,
+                template,
+                card,
             });
         }
         let any_value_pattern = RegexSetBuilder::new(patterns.iter().map(|p| p.regex))
@@ -154,15 +168,7 @@ impl Redactor {
         }
         let mut current: Vec<u8> = text.as_bytes().to_vec();
         for p in &self.value_patterns {
-            let replaced = p.regex.replace_all(&current, |caps: &Captures<'_>| {
-                let matched = caps.get(0).map_or(&[][..], |m| m.as_bytes());
-                if p.luhn && !luhn_valid(matched) {
-                    matched.to_vec()
-                } else {
-                    p.replacement.as_bytes().to_vec()
-                }
-            });
-            if let Cow::Owned(next) = replaced {
+            if let Some(next) = p.apply(&current) {
                 current = next;
             }
         }
@@ -172,22 +178,159 @@ impl Redactor {
     }
 }
 
-/// The Luhn check over the ASCII digits of `text`.
-pub(crate) fn luhn_valid(text: &[u8]) -> bool {
+impl ValuePattern {
+    /// `text` with this pattern applied, or `None` if nothing changed.
+    fn apply(&self, text: &[u8]) -> Option<Vec<u8>> {
+        if !self
+            .template
+            .iter()
+            .any(|p| matches!(p, TemplatePart::Group(_)))
+        {
+            // No group to copy: the faster search for the match alone.
+            return self.replace(text, self.regex.find_iter(text).map(|m| (m, None)));
+        }
+        self.replace(
+            text,
+            self.regex.captures_iter(text).map(|caps| {
+                let m = caps.get(0).expect("group 0 is the match");
+                (m, Some(caps))
+            }),
+        )
+    }
+
+    fn replace<'t>(
+        &self,
+        text: &'t [u8],
+        matches: impl Iterator<Item = (Match<'t>, Option<Captures<'t>>)>,
+    ) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut last = 0;
+        let mut changed = false;
+        for (m, caps) in matches {
+            let at = if self.card {
+                match card_start(m.as_bytes()) {
+                    Some(at) => m.start() + at,
+                    None => continue,
+                }
+            } else {
+                m.start()
+            };
+            out.extend_from_slice(&text[last..at]);
+            for part in &self.template {
+                match part {
+                    TemplatePart::Literal(lit) => out.extend_from_slice(lit.as_bytes()),
+                    TemplatePart::Group(g) => {
+                        if let Some(group) = caps.as_ref().and_then(|c| c.get(*g)) {
+                            out.extend_from_slice(group.as_bytes());
+                        }
+                    }
+                }
+            }
+            last = m.end();
+            changed = true;
+        }
+        if !changed {
+            return None;
+        }
+        out.extend_from_slice(&text[last..]);
+        Some(out)
+    }
+}
+
+/// Splits a replacement at its `${name}` references, each of which must name
+/// a group of `regex`; nothing else in a replacement is special.
+fn parse_template(replacement: &'static str, regex: &Regex) -> Result<Vec<TemplatePart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = replacement;
+    while let Some(i) = rest.find("${") {
+        let Some(end) = rest[i..].find('}') else {
+            break;
+        };
+        let name = &rest[i + 2..i + end];
+        let group = regex
+            .capture_names()
+            .position(|n| n == Some(name))
+            .ok_or_else(|| {
+                format!("replacement refers to ${{{name}}}, which is no group of the regex")
+            })?;
+        if i > 0 {
+            parts.push(TemplatePart::Literal(&rest[..i]));
+        }
+        parts.push(TemplatePart::Group(group));
+        rest = &rest[i + end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest));
+    }
+    Ok(parts)
+}
+
+/// Card numbers hold 13 to 19 digits.
+const MIN_CARD_DIGITS: usize = 13;
+const MAX_CARD_DIGITS: usize = 19;
+
+/// Where the first card in `run` begins, if any. `run` is digit groups
+/// separated by single spaces or dashes. A card is a window of whole groups
+/// with 13 to 19 digits that starts with 2 to 6 (the card networks' first
+/// digits; timestamps and most ids start with 1), passes the Luhn check,
+/// and is one group or starts with a group of four, as cards are written
+/// (4-4-4-4, 4-6-5). Trying windows finds a card followed by its CVV or
+/// preceded by other numbers; the grouping rules keep lists of short
+/// numbers from being read as cards. As in the Go engine (sdk-go/redact).
+pub(crate) fn card_start(run: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    while start < run.len() {
+        let first = run[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if (b'2'..=b'6').contains(&run[start]) && card_window(&run[start..], first) {
+            return Some(start);
+        }
+        start += first + 1; // past the separator
+    }
+    None
+}
+
+/// Whether some window of whole groups at the start of `run`, whose first
+/// group has `first` digits, is a card.
+fn card_window(run: &[u8], first: usize) -> bool {
+    let mut digits = [0u8; MAX_CARD_DIGITS];
+    let mut n = 0;
+    for (i, &c) in run.iter().enumerate() {
+        if !c.is_ascii_digit() {
+            if first != 4 {
+                return false; // only a single group can be the window
+            }
+            continue;
+        }
+        if n == MAX_CARD_DIGITS {
+            return false;
+        }
+        digits[n] = c - b'0';
+        n += 1;
+        let group_ends = !matches!(run.get(i + 1), Some(b) if b.is_ascii_digit());
+        if group_ends && n >= MIN_CARD_DIGITS && luhn(&digits[..n]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The Luhn check over `digits` (values 0 to 9).
+pub(crate) fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;
-    let mut count = 0usize;
-    for d in text.iter().rev().filter(|b| b.is_ascii_digit()) {
-        let mut v = u32::from(d - b'0');
-        if count % 2 == 1 {
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d);
+        if i % 2 == 1 {
             v *= 2;
             if v > 9 {
                 v -= 9;
             }
         }
         sum += v;
-        count += 1;
     }
-    count > 0 && sum % 10 == 0
+    digits.len() > 1 && sum % 10 == 0
 }
 
 /// One regex for a set of key globs: `*` matches any run of bytes
@@ -286,18 +429,66 @@ mod tests {
             "key [REDACTED:github_token] é"
         );
         assert_eq!(
-            r.value("-----BEGIN RSA PRIVATE KEY-----"),
-            "[REDACTED:private_key]"
+            r.value("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nnext"),
+            "[REDACTED:private_key]\nnext"
         );
         assert_eq!(r.value("café://u:p@h"), "café://[REDACTED]@h");
     }
 
     #[test]
-    fn luhn() {
-        assert!(luhn_valid(b"4111 1111 1111 1111"));
-        assert!(!luhn_valid(b"4111 1111 1111 1112"));
-        assert!(luhn_valid(b"79927398713"));
-        assert!(!luhn_valid(b""));
+    fn luhn_checksum() {
+        let digits = |s: &str| s.bytes().map(|b| b - b'0').collect::<Vec<_>>();
+        assert!(luhn(&digits("4111111111111111")));
+        assert!(!luhn(&digits("4111111111111112")));
+        assert!(luhn(&digits("79927398713")));
+        assert!(!luhn(&digits("0")));
+        assert!(!luhn(&[]));
+    }
+
+    #[test]
+    fn card_windows() {
+        for (run, want) in [
+            ("4111 1111 1111 1111", Some(0)),
+            ("4111111111111111", Some(0)),
+            ("4111 1111 1111 1111 123", Some(0)), // a CVV after the card
+            ("55 4111 1111 1111 1111", Some(3)),  // a number before it
+            ("4111111111111111 123", Some(0)),
+            ("3782 822463 10005", Some(0)), // 4-6-5
+            ("4111 1111 1111 1112", None),  // fails the Luhn check
+            ("1733085051123456789", None),  // starts with 1
+            ("2345678901234567890123", None),
+            ("250 500 1000 2000 4000 8000", None),
+            ("0000 4111 1111 1111 1111", Some(5)),
+        ] {
+            assert_eq!(card_start(run.as_bytes()), want, "{run}");
+        }
+    }
+
+    #[test]
+    fn replacement_templates() {
+        static PATTERNS: &[redaction::Pattern] = &[redaction::Pattern {
+            name: "kv",
+            regex: r#"(?P<k>[a-z]+=)(?:(?P<q>")[^"]*|[^ ]+)"#,
+            replacement: "${k}${q}<$1 $$>",
+            validate: None,
+        }];
+        let r = Redactor::new(&[], &[], PATTERNS).expect("compiles");
+        assert_eq!(r.value(r#"a=1 b="two" c"#), r#"a=<$1 $$> b="<$1 $$>" c"#);
+        static BAD: &[redaction::Pattern] = &[redaction::Pattern {
+            name: "kv",
+            regex: "(?P<k>a)",
+            replacement: "${nope}",
+            validate: None,
+        }];
+        let err = Redactor::new(&[], &[], BAD).expect_err("a reference to no group");
+        assert!(err.reason.contains("${nope}"), "{err}");
+        static WIDE: &[redaction::Pattern] = &[redaction::Pattern {
+            name: "wide",
+            regex: "(?i)é",
+            replacement: "x",
+            validate: None,
+        }];
+        assert!(Redactor::new(&[], &[], WIDE).is_err());
     }
 
     #[test]

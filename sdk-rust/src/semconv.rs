@@ -1159,10 +1159,11 @@ pub mod redaction {
     /// Attributes whose values are always replaced.
     pub const SENSITIVE_KEYS: &[&str] = &["http.request.header.authorization", "http.request.header.cookie", "user.email"];
     /// Key patterns, matched case-insensitively; `*` matches any run of characters.
-    pub const KEY_PATTERNS: &[&str] = &["*password*", "*passwd*", "*token*", "*secret*", "*api_key*", "*apikey*", "*credential*", "*private_key*"];
+    pub const KEY_PATTERNS: &[&str] = &["*password*", "*passwd*", "*token*", "*secret*", "*api_key*", "*apikey*", "*api-key*", "*credential*", "*private_key*", "*cookie*", "*authorization*"];
 
-    /// Replaces `regex` matches in string values; with `validate` `luhn`, only
-    /// matches whose digits pass the Luhn check.
+    /// Replaces `regex` matches in string values with `replacement`, in which
+    /// `${name}` is what the group `(?P<name>...)` matched; with `validate`
+    /// `card`, only the card numbers in a match (see registry/seam-redaction.yaml).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct Pattern {
         pub name: &'static str,
@@ -1199,7 +1200,7 @@ pub mod redaction {
         },
         Pattern {
             name: "private_key_block",
-            regex: r#"-----BEGIN [A-Z ]*PRIVATE KEY-----"#,
+            regex: r#"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\z)"#,
             replacement: "[REDACTED:private_key]",
             validate: None,
         },
@@ -1217,14 +1218,26 @@ pub mod redaction {
         },
         Pattern {
             name: "card_number",
-            regex: r#"\b(?:[0-9][ -]?){12,18}[0-9]\b"#,
+            regex: r#"\b[0-9](?:[ -]?[0-9]){12,}\b"#,
             replacement: "[REDACTED:card]",
-            validate: Some("luhn"),
+            validate: Some("card"),
         },
         Pattern {
             name: "url_credentials",
-            regex: r#"://[^/\s:@]+:[^/\s@]+@"#,
+            regex: r#"://(?:[^\s/?#@:"<>\\]*:(?:[^\s/"<>\\]*|[^\s/@"<>\\]*[^\s/@"<>\\0-9][^\s/@"<>\\]*/[^\s@"<>\\]*)|[^\s/?#@:"<>\\]+)@"#,
             replacement: "://[REDACTED]@",
+            validate: None,
+        },
+        Pattern {
+            name: "secret_assignment",
+            regex: r#"(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|[^\s"'&,;\[][^\s"'&,;]*)"#,
+            replacement: "${key}${dq}${eq}${sq}[REDACTED]",
+            validate: None,
+        },
+        Pattern {
+            name: "email",
+            regex: r#"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"#,
+            replacement: "[REDACTED:email]",
             validate: None,
         },
     ];
