@@ -379,7 +379,7 @@ func TestCheckRejects(t *testing.T) {
 		`rate(seam_boundary_panics_total{error_type="x"}[5m])`:         "has no label error_type",
 		`sum by (seam_role) (rate(seam_boundary_panics_total[5m]))`:    "names label seam_role",
 		`sum(rate(seam_operation_duration_seconds_count{le="1"}[5m]))`: "has no label le",
-		`rate(otelcol_receiver_refused_points[5m])`:              "neither a series",
+		`rate(otelcol_receiver_refused_points[5m])`:                    "neither a series",
 		`rate(seam_operation_duration_seconds_count[5m]`:               "does not parse",
 	} {
 		problems := strings.Join(c.Check(expr), "; ")
