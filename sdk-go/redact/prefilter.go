@@ -39,7 +39,7 @@ type requirement struct {
 	// they start with, both cases of folded ones: they are looked for in
 	// one pass over the value instead of one pass each.
 	byFirst *[256][]literal
-	class *[256]bool
+	class   *[256]bool
 	// minHits is, for a class, how many of its bytes every match holds at
 	// least (13 digits for a card number).
 	minHits int
