@@ -66,7 +66,7 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 	drops := &pipeline.DropCounter{}
 	t.drops = drops
 
-	mp, err := t.startMetrics(ctx, s, extensions, drops)
+	mp, err := t.startMetrics(ctx, s, extensions, drops, red)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,10 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 			return nil, err
 		}
 		proc := pipeline.NewLogProcessor(exp, s.Logs, s.OTLP.Timeout, drops)
-		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(proc))
+		// Records written to this provider directly (bridges of other
+		// logging libraries) are redacted on their way in, like the
+		// logger's.
+		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(pipeline.Redacting(proc, red)))
 		t.logs, t.logProvider = lp, lp
 		// The bridge's records reach the SDK with unique keys (see
 		// internal/loghandler's contextAttrsHandler), so its provider
@@ -135,9 +138,10 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 }
 
 // startMetrics builds the meter provider: the OTLP exporter on a periodic
-// reader, the extensions' readers and the caller's readers, all with the
-// schema's views, and the runtime histograms on the first two.
-func (t *Telemetry) startMetrics(ctx context.Context, s *settings.Settings, extensions []Extension, drops *pipeline.DropCounter) (*sdkmetric.MeterProvider, error) {
+// reader, its points redacted by red, the extensions' readers and the
+// caller's readers, all with the schema's views, and the runtime
+// histograms on the first two.
+func (t *Telemetry) startMetrics(ctx context.Context, s *settings.Settings, extensions []Extension, drops *pipeline.DropCounter, red *redact.Redactor) (*sdkmetric.MeterProvider, error) {
 	var producer sdkmetric.Producer
 	if !s.Runtime.Disabled {
 		producer = runtimemetrics.NewHistograms(s.Runtime.Interval, ownScope)
@@ -157,7 +161,7 @@ func (t *Telemetry) startMetrics(ctx context.Context, s *settings.Settings, exte
 			return nil, err
 		}
 		opts = append(opts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(
-			pipeline.CountDrops(exp, drops),
+			pipeline.CountDrops(pipeline.RedactMetrics(exp, red), drops),
 			append(readerOpts,
 				sdkmetric.WithInterval(s.MetricInterval),
 				sdkmetric.WithTimeout(s.OTLP.Timeout),

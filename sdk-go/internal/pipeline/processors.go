@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -92,6 +93,44 @@ func (p *logProcessor) OnEmit(_ context.Context, r *sdklog.Record) error {
 	// The SDK reuses r after OnEmit returns; the queue keeps a copy.
 	p.queue.Add(r.Clone())
 	return nil
+}
+
+// Redacting redacts each record's body, attributes and event name before
+// p sees it. It is for the provider third-party bridges write to
+// (Telemetry.LoggerProvider); Seam's own logger redacts its records
+// before they reach the SDK.
+func Redacting(p sdklog.Processor, red *redact.Redactor) sdklog.Processor {
+	return redactingLogProcessor{Processor: p, red: red}
+}
+
+type redactingLogProcessor struct {
+	sdklog.Processor
+	red *redact.Redactor
+}
+
+func (p redactingLogProcessor) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	if body, changed := redactValue(p.red, "", r.Body()); changed {
+		r.SetBody(body)
+	}
+	if name := p.red.String(r.EventName()); name != r.EventName() {
+		r.SetEventName(name)
+	}
+	changed := false
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		_, changed = redactKeyValue(p.red, kv)
+		return !changed
+	})
+	if changed {
+		// Looked at without copying first: most records have nothing to hide.
+		attrs := make([]attribute.KeyValue, 0, r.AttributesLen())
+		r.WalkAttributes(func(kv attribute.KeyValue) bool {
+			clean, _ := redactKeyValue(p.red, kv)
+			attrs = append(attrs, clean)
+			return true
+		})
+		r.SetAttributes(attrs...)
+	}
+	return p.Processor.OnEmit(ctx, r)
 }
 
 // Shared lets a second logger provider feed p, whose lifecycle the first
