@@ -46,6 +46,10 @@ type Env struct {
 	log  *slog.Logger
 
 	last []byte // the file's content the routes come from
+	// seen is a content read once and not yet applied: a change applies
+	// when two polls in a row read it, so a file caught half-written (a
+	// truncate before the write) is never taken for its new content.
+	seen []byte
 	bad  string // the last error logged, to log each once
 	stop chan struct{}
 	done sync.WaitGroup
@@ -78,7 +82,7 @@ func FromEnv(opts EnvOptions) (*Env, error) {
 	if e.path == "" {
 		return e, nil
 	}
-	if err := e.reload(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := e.reload(false); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	e.done.Add(1)
@@ -108,7 +112,7 @@ func (e *Env) watch(every time.Duration) {
 		case <-e.stop:
 			return
 		case <-t.C:
-			if err := e.reload(); err != nil && err.Error() != e.bad {
+			if err := e.reload(true); err != nil && err.Error() != e.bad {
 				e.bad = err.Error()
 				e.log.Warn("seam: rollout file not used; the routes last read stay", "error", err.Error())
 			}
@@ -117,15 +121,23 @@ func (e *Env) watch(every time.Duration) {
 }
 
 // reload serves the file's routes over the environment's when the file
-// changed; only watch (or FromEnv, before it starts) calls it.
-func (e *Env) reload() error {
+// changed, once the change has settled (read the same twice) when settle
+// is set; only watch (or FromEnv, before it starts) calls it.
+func (e *Env) reload(settle bool) error {
 	raw, err := os.ReadFile(e.path)
 	if err != nil {
+		e.seen = nil
 		return fmt.Errorf("%s=%s: %w", EnvFile, e.path, err)
 	}
 	if e.last != nil && bytes.Equal(raw, e.last) {
+		e.seen = nil
 		return nil
 	}
+	if settle && (e.seen == nil || !bytes.Equal(raw, e.seen)) {
+		e.seen = raw
+		return nil
+	}
+	e.seen = nil
 	fromFile, err := rollout.ParseSpec(string(raw))
 	if err != nil {
 		return fmt.Errorf("%s=%s: %w", EnvFile, e.path, err)
