@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use open_feature::provider::ProviderMetadata;
 use open_feature::Value;
@@ -70,7 +70,14 @@ struct FileState {
     routes: BTreeMap<String, Route>,
     /// The last problem logged, so that a file that stays bad is logged once.
     problem: Option<String>,
+    /// A stamp seen but not yet read, and when it was first seen: a change
+    /// is read once it has held for [`SETTLE`], so a file caught between
+    /// its truncate and its write is never taken for its new content.
+    pending: Option<((Option<SystemTime>, u64), Instant)>,
 }
+
+/// How long a changed file must stay unchanged before it is read.
+const SETTLE: Duration = Duration::from_millis(100);
 
 impl EnvProvider {
     /// Reads `SEAM_ROLLOUT` and `SEAM_ROLLOUT_FILE` (both optional). A bad spec in either
@@ -126,7 +133,18 @@ impl EnvProvider {
     fn refresh(&self, path: &Path, state: &mut FileState) {
         let result = stamp(path).and_then(|now| {
             if state.stamp == Some(now) {
+                state.pending = None;
                 return Ok(());
+            }
+            match state.pending {
+                Some((seen, since)) if seen == now && since.elapsed() >= SETTLE => {
+                    state.pending = None
+                }
+                Some((seen, _)) if seen == now => return Ok(()),
+                _ => {
+                    state.pending = Some((now, Instant::now()));
+                    return Ok(());
+                }
             }
             let routes = read(path, &self.env)?;
             state.stamp = Some(now);
