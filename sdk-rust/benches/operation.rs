@@ -1,6 +1,7 @@
 //! `seam::operation` against the same work done with the raw OpenTelemetry
 //! API on the same SDK providers: a span (made current) plus a histogram
-//! record with the same three attributes.
+//! record with the same three attributes; and a third-party histogram's
+//! record through the SDK's meter and through the global, redacting one.
 
 use std::hint::black_box;
 use std::net::TcpListener;
@@ -73,6 +74,31 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
     });
     let handle = OperationHandle::new("checkout.price");
     group.bench_function("seam_handle", |b| b.iter(|| black_box(handle.start())));
+    group.finish();
+
+    // One measurement of another library's histogram, from the SDK's meter
+    // and from the global one, whose instruments redact their attributes.
+    let mut group = c.benchmark_group("histogram_record");
+    let sdk = guard
+        .meter_provider()
+        .expect("meter provider")
+        .meter("third-party")
+        .f64_histogram("third_party.sdk.duration")
+        .build();
+    let global = opentelemetry::global::meter("third-party")
+        .f64_histogram("third_party.global.duration")
+        .build();
+    let attributes = [
+        KeyValue::new("http.route", "/quote/{sku}"),
+        KeyValue::new("http.response.status_code", 200),
+        KeyValue::new("cache.hit", true),
+    ];
+    group.bench_function("sdk_meter", |b| {
+        b.iter(|| sdk.record(black_box(0.002), &attributes))
+    });
+    group.bench_function("global_meter", |b| {
+        b.iter(|| global.record(black_box(0.002), &attributes))
+    });
     group.finish();
     let _ = guard.shutdown(Duration::from_secs(1));
 }

@@ -42,11 +42,13 @@ mod cardinality;
 mod config;
 mod error;
 mod error_class;
+
 mod export;
 #[cfg(feature = "ffi")]
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod log;
+mod metrics_redact;
 mod operation;
 pub mod panic;
 mod pipeline;

@@ -3,6 +3,9 @@
 //! string values are replaced.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use regex::bytes::{Captures, Match, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -13,10 +16,8 @@ use crate::semconv::redaction;
 #[derive(Debug)]
 pub struct Redactor {
     sensitive_keys: &'static [&'static str],
-    /// Every key pattern in one case-insensitive, anchored regex: its
-    /// literal prefilter scans a key once for all patterns. `None` fails
-    /// closed: every key is sensitive.
-    key_patterns: Option<Regex>,
+    /// The key patterns. `None` fails closed: every key is sensitive.
+    key_patterns: Option<KeyPatterns>,
     any_value_pattern: RegexSet,
     value_patterns: Vec<ValuePattern>,
 }
@@ -116,7 +117,7 @@ impl Redactor {
                 pattern: "(set)",
                 reason: e.to_string(),
             })?;
-        let key_patterns = globs_regex(key_patterns).map_err(|e| RuleError {
+        let key_patterns = KeyPatterns::new(key_patterns).map_err(|e| RuleError {
             pattern: "(key patterns)",
             reason: e.to_string(),
         })?;
@@ -144,12 +145,127 @@ impl Redactor {
         let Some(key_patterns) = &self.key_patterns else {
             return true;
         };
+        if !std::ptr::eq(self, Redactor::schema()) {
+            return self.match_key(key_patterns, key);
+        }
+        // The schema's answers are remembered per thread: a service uses a
+        // few hundred keys, asked for at every measurement of a metric.
+        KEY_CACHE.with(|cache| {
+            if let Some(&sensitive) = cache.borrow().get(key) {
+                return sensitive;
+            }
+            let sensitive = self.match_key(key_patterns, key);
+            let mut cache = cache.borrow_mut();
+            if cache.len() < KEY_CACHE_LIMIT {
+                cache.insert(key.into(), sensitive);
+            }
+            sensitive
+        })
+    }
+
+    fn match_key(&self, key_patterns: &KeyPatterns, key: &str) -> bool {
         self.sensitive_keys
             .iter()
             .any(|k| k.eq_ignore_ascii_case(key))
             || key_patterns.is_match(key.as_bytes())
     }
+}
 
+/// How many keys each thread remembers; keys past it are still answered,
+/// so memory never grows with the variety of keys.
+const KEY_CACHE_LIMIT: usize = 512;
+
+/// A hash map keyed by short strings, hashed with [`FxHasher`].
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+thread_local! {
+    static KEY_CACHE: RefCell<FxHashMap<Box<str>, bool>> = RefCell::new(HashMap::default());
+}
+
+/// The Fx hash (rustc's): a multiply and a rotate per word, enough for a
+/// cache of short keys and several times faster than SipHash.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Key globs: the `*word*` ones, which most are, as words looked for in
+/// one pass over a key (a regex of `.*word.*` alternatives costs several
+/// times more, and metric attributes are checked at every measurement);
+/// any others in one anchored regex.
+#[derive(Debug)]
+struct KeyPatterns {
+    /// The words, lower-cased; at most 64.
+    words: Vec<Box<[u8]>>,
+    /// For each byte, the words that start with it in either case, as bits.
+    starting: Box<[u64; 256]>,
+    others: Option<Regex>,
+}
+
+impl KeyPatterns {
+    fn new(globs: &[&str]) -> Result<KeyPatterns, regex::Error> {
+        let mut words: Vec<Box<[u8]>> = Vec::new();
+        let mut starting = Box::new([0u64; 256]);
+        let mut others = Vec::new();
+        for glob in globs {
+            match glob.strip_prefix('*').and_then(|g| g.strip_suffix('*')) {
+                Some(word) if !word.is_empty() && !word.contains('*') && words.len() < 64 => {
+                    let word = word.to_ascii_lowercase().into_bytes();
+                    let bit = 1u64 << words.len();
+                    starting[usize::from(word[0])] |= bit;
+                    starting[usize::from(word[0].to_ascii_uppercase())] |= bit;
+                    words.push(word.into());
+                }
+                _ => others.push(*glob),
+            }
+        }
+        let others = if others.is_empty() {
+            None
+        } else {
+            Some(globs_regex(&others)?)
+        };
+        Ok(KeyPatterns {
+            words,
+            starting,
+            others,
+        })
+    }
+
+    fn is_match(&self, key: &[u8]) -> bool {
+        for (i, &b) in key.iter().enumerate() {
+            let mut candidates = self.starting[usize::from(b)];
+            while candidates != 0 {
+                let word = &self.words[candidates.trailing_zeros() as usize];
+                candidates &= candidates - 1;
+                if key[i..]
+                    .get(..word.len())
+                    .is_some_and(|k| k.eq_ignore_ascii_case(word))
+                {
+                    return true;
+                }
+            }
+        }
+        self.others.as_ref().is_some_and(|re| re.is_match(key))
+    }
+}
+
+impl Redactor {
     /// The value to write for `key`: the replacement for a sensitive key,
     /// otherwise the value with its secrets replaced.
     pub fn attribute<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
@@ -489,6 +605,19 @@ mod tests {
             validate: None,
         }];
         assert!(Redactor::new(&[], &[], WIDE).is_err());
+    }
+
+    #[test]
+    fn key_patterns() {
+        let kp = KeyPatterns::new(&["*token*", "a*b*c", "exact", "*Pass*"]).expect("globs");
+        assert!(kp.is_match(b"X-TOKEN-id"));
+        assert!(kp.is_match(b"my_password"));
+        assert!(kp.is_match(b"aXXbYYc"));
+        assert!(!kp.is_match(b"aXXbYY"));
+        assert!(kp.is_match(b"EXACT"));
+        assert!(!kp.is_match(b"exactly"));
+        assert!(!kp.is_match(b"toke"));
+        assert!(!kp.is_match(b""));
     }
 
     #[test]

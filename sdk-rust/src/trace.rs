@@ -1,6 +1,7 @@
 //! Span redaction: a span processor that applies the schema's redaction
-//! rules to attributes, event attributes and the status message before the
-//! spans reach the exporting processor.
+//! rules to the span's name, attributes, event names and attributes, link
+//! attributes and the status message before the spans reach the exporting
+//! processor.
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -44,15 +45,28 @@ pub(crate) fn redact_attributes(redactor: &Redactor, attributes: &mut [KeyValue]
     }
 }
 
+/// Redacts a span's or an event's name in place: a name built from a
+/// request or an error can hold a secret too.
+fn redact_name(redactor: &Redactor, name: &mut Cow<'static, str>) {
+    if let Cow::Owned(redacted) = redactor.value(name) {
+        *name = Cow::Owned(redacted);
+    }
+}
+
 impl<P: SpanProcessor> SpanProcessor for RedactingSpanProcessor<P> {
     fn on_start(&self, span: &mut Span, cx: &Context) {
         self.inner.on_start(span, cx);
     }
 
     fn on_end(&self, mut span: SpanData) {
+        redact_name(self.redactor, &mut span.name);
         redact_attributes(self.redactor, &mut span.attributes);
         for event in span.events.events.iter_mut() {
+            redact_name(self.redactor, &mut event.name);
             redact_attributes(self.redactor, &mut event.attributes);
+        }
+        for link in span.links.links.iter_mut() {
+            redact_attributes(self.redactor, &mut link.attributes);
         }
         if let Status::Error { description } = &span.status {
             if let Cow::Owned(redacted) = self.redactor.value(description) {

@@ -85,13 +85,34 @@ pub(crate) struct SchemaLogRecord {
 
 impl SchemaLogRecord {
     fn redact_value(&self, value: AnyValue) -> AnyValue {
-        match value {
-            AnyValue::String(s) => match self.redactor.value(s.as_str()) {
-                Cow::Borrowed(_) => AnyValue::String(s),
-                Cow::Owned(redacted) => AnyValue::from(redacted),
-            },
-            other => other,
-        }
+        redact_any(self.redactor, value)
+    }
+}
+
+/// `value` with the value patterns applied to its strings, in lists and maps
+/// too; a map's keys are matched as keys, as attribute keys are.
+fn redact_any(redactor: &Redactor, value: AnyValue) -> AnyValue {
+    match value {
+        AnyValue::String(s) => match redactor.value(s.as_str()) {
+            Cow::Borrowed(_) => AnyValue::String(s),
+            Cow::Owned(redacted) => AnyValue::from(redacted),
+        },
+        AnyValue::ListAny(list) => AnyValue::ListAny(Box::new(
+            list.into_iter().map(|v| redact_any(redactor, v)).collect(),
+        )),
+        AnyValue::Map(map) => AnyValue::Map(Box::new(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = if redactor.is_sensitive_key(k.as_str()) {
+                        AnyValue::from(redaction::REPLACEMENT)
+                    } else {
+                        redact_any(redactor, v)
+                    };
+                    (k, v)
+                })
+                .collect(),
+        )),
+        other => other,
     }
 }
 

@@ -19,6 +19,7 @@ use super::providers::Telemetry;
 use crate::config::Config;
 use crate::error::Error;
 use crate::log::Attributes;
+use crate::metrics_redact::RedactingMeterProvider;
 use crate::propagation;
 use crate::settings::Settings;
 
@@ -65,7 +66,11 @@ pub fn init(config: Config) -> Result<Guard, Error> {
         }
     }
     global::set_tracer_provider(telemetry.tracer_provider.clone());
-    global::set_meter_provider(telemetry.meter_provider.clone());
+    // Others' instruments get the attributes they record redacted; Seam's
+    // own, whose attributes the schema fixes, use the SDK's provider.
+    global::set_meter_provider(RedactingMeterProvider::new(
+        telemetry.meter_provider.clone(),
+    ));
     global::set_text_map_propagator(propagation::new_propagator());
     // Cannot fail: the INIT lock is held and TELEMETRY was empty.
     let _ = TELEMETRY.set(telemetry);
@@ -105,7 +110,9 @@ impl Guard {
         telemetry().map(|t| t.tracer_provider.clone())
     }
 
-    /// The meter provider behind the global one.
+    /// The meter provider behind the global one. Instruments made from it
+    /// directly record their attributes as given: the global one redacts
+    /// them.
     pub fn meter_provider(&self) -> Option<SdkMeterProvider> {
         telemetry().map(|t| t.meter_provider.clone())
     }
