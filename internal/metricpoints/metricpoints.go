@@ -44,6 +44,21 @@ func ForEachAttributes(m pmetric.Metric, fn func(pcommon.Map)) {
 	}
 }
 
+// ForEachExemplarAttributes calls fn with the filtered attributes of every
+// exemplar of every data point (summaries have no exemplars).
+func ForEachExemplarAttributes(m pmetric.Metric, fn func(pcommon.Map)) {
+	switch m.Type() {
+	case pmetric.MetricTypeSum:
+		eachExemplar(m.Sum().DataPoints(), fn)
+	case pmetric.MetricTypeGauge:
+		eachExemplar(m.Gauge().DataPoints(), fn)
+	case pmetric.MetricTypeHistogram:
+		eachExemplar(m.Histogram().DataPoints(), fn)
+	case pmetric.MetricTypeExponentialHistogram:
+		eachExemplar(m.ExponentialHistogram().DataPoints(), fn)
+	}
+}
+
 // points is what every pdata data point slice offers.
 type points[P interface{ Attributes() pcommon.Map }] interface {
 	Len() int
@@ -53,5 +68,21 @@ type points[P interface{ Attributes() pcommon.Map }] interface {
 func each[P interface{ Attributes() pcommon.Map }, S points[P]](dps S, fn func(pcommon.Map)) {
 	for i := 0; i < dps.Len(); i++ {
 		fn(dps.At(i).Attributes())
+	}
+}
+
+// pointsWithExemplars is what the data point slices of every type but
+// summaries offer.
+type pointsWithExemplars[P interface{ Exemplars() pmetric.ExemplarSlice }] interface {
+	Len() int
+	At(int) P
+}
+
+func eachExemplar[P interface{ Exemplars() pmetric.ExemplarSlice }, S pointsWithExemplars[P]](dps S, fn func(pcommon.Map)) {
+	for i := 0; i < dps.Len(); i++ {
+		exs := dps.At(i).Exemplars()
+		for j := 0; j < exs.Len(); j++ {
+			fn(exs.At(j).FilteredAttributes())
+		}
 	}
 }

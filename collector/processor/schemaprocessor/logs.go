@@ -40,7 +40,17 @@ func (p *schemaProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.L
 			p.normalizeAttributes(sl.Scope().Attributes(), nil, subject{&f, service, sl.Scope().Name()})
 			records := sl.LogRecords()
 			for k := 0; k < records.Len(); k++ {
-				p.processLogRecord(records.At(k), subject{&f, service, logSubject(records.At(k), sl)})
+				lr := records.At(k)
+				// Findings name the record by its event name as it leaves.
+				name := p.redactor.String(lr.EventName())
+				sub := subject{&f, service, logSubject(name, sl)}
+				if name != lr.EventName() {
+					sub.add(RuleRedacted, "event name redacted")
+					if p.enforce {
+						lr.SetEventName(name)
+					}
+				}
+				p.processLogRecord(lr, sub)
 			}
 		}
 	}
@@ -50,9 +60,9 @@ func (p *schemaProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.L
 
 // logSubject names where a record comes from: its event name, else its
 // scope (the logger), else a generic name.
-func logSubject(lr plog.LogRecord, sl plog.ScopeLogs) string {
-	if name := lr.EventName(); name != "" {
-		return name
+func logSubject(eventName string, sl plog.ScopeLogs) string {
+	if eventName != "" {
+		return eventName
 	}
 	if name := sl.Scope().Name(); name != "" {
 		return name

@@ -55,6 +55,13 @@ func (p *schemaProcessor) processMetrics(ctx context.Context, md pmetric.Metrics
 // false when the metric must be dropped.
 func (p *schemaProcessor) processMetric(m pmetric.Metric, mc metricContext) bool {
 	sub := subject{mc.f, mc.service, m.Name()}
+	// Exemplars carry the attributes a view filtered out of their point:
+	// as sensitive as the point's, whatever becomes of the metric.
+	metricpoints.ForEachExemplarAttributes(m, func(attrs pcommon.Map) {
+		for k, v := range attrs.All() {
+			p.redactValue(k, v, sub)
+		}
+	})
 	spec := p.schema.metrics[m.Name()]
 	if spec == nil {
 		sub.add(RuleMissingMetric, "metric is not in the schema")

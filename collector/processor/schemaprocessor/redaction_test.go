@@ -1,14 +1,20 @@
 package schemaprocessor
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	seamschema "github.com/seamtel/seam/schema"
+	"github.com/seamtel/seam/sdk-go/redact"
+	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
 // secretShape is a value that must not leave the collector: secret is the
@@ -120,4 +126,109 @@ func TestNoFalseRedactionOfSchemaExamples(t *testing.T) {
 		assert.Equal(t, e.value, v.Str(), "schema example of %s", e.key)
 	}
 	assert.Zero(t, h.findings(RuleRedacted, signalTraces))
+}
+
+// vectorCase is one case of the redaction vectors both SDKs pass.
+type vectorCase struct{ Key, Value, Want string }
+
+// nameVectors returns the shared vectors that the value patterns decide:
+// what a name, which has no key, must become.
+func nameVectors(t *testing.T) []vectorCase {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "schema", "testdata", "parity", "redaction.json"))
+	require.NoError(t, err)
+	var file struct{ Cases []vectorCase }
+	require.NoError(t, json.Unmarshal(raw, &file))
+	var cases []vectorCase
+	for _, c := range file.Cases {
+		if c.Value != "" && !redact.Default().Key(c.Key) {
+			cases = append(cases, c)
+		}
+	}
+	require.Greater(t, len(cases), 80)
+	return cases
+}
+
+// Span names and span event names are scanned as values are: one span per
+// shared vector, named by it, with one event named by it.
+func TestSpanAndEventNamesRedacted(t *testing.T) {
+	cases := nameVectors(t)
+	for _, mode := range []Mode{ModeEnforce, ModeReport} {
+		t.Run(string(mode), func(t *testing.T) {
+			h := newHarness(t, mode)
+			td, _ := newTraces(map[string]any{"service.name": "checkout"}, nil)
+			spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+			spans.RemoveIf(func(ptrace.Span) bool { return true })
+			changed := 0
+			for _, c := range cases {
+				s := spans.AppendEmpty()
+				s.SetName(c.Value)
+				s.Events().AppendEmpty().SetName(c.Value)
+				if c.Want != c.Value {
+					changed++
+				}
+			}
+			out := h.processTraces(td).ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+			require.Equal(t, len(cases), out.Len())
+			for i, c := range cases {
+				want := c.Want
+				if mode == ModeReport {
+					want = c.Value
+				}
+				assert.Equal(t, want, out.At(i).Name(), "span named %q", c.Value)
+				assert.Equal(t, want, out.At(i).Events().At(0).Name(), "event named %q", c.Value)
+			}
+			assert.EqualValues(t, 2*changed, h.findings(RuleRedacted, signalTraces))
+		})
+	}
+}
+
+// A log record's event name is scanned too, and the findings never name a
+// record by its secret.
+func TestLogEventNameRedacted(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	ld, rs := newLogs(serviceResource())
+	record(rs, "INFO", semconv.SeverityInfo, "signed in").SetEventName("login alice@example.com")
+	out := h.processLogs(ld)
+	assert.Equal(t, "login [REDACTED:email]", out.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).EventName())
+	assert.EqualValues(t, 1, h.findings(RuleRedacted, signalLogs))
+}
+
+// Exemplars' filtered attributes (what a view dropped from the point) are
+// redacted in every metric, in the schema or not.
+func TestExemplarFilteredAttributesRedacted(t *testing.T) {
+	for _, mode := range []Mode{ModeEnforce, ModeReport} {
+		t.Run(string(mode), func(t *testing.T) {
+			h := newHarness(t, mode)
+			md, ms := newMetrics(serviceResource())
+			dp := addHistogram(ms, semconv.SeamOperationDurationName, "s", semconv.LatencyBoundaries, counts(len(semconv.LatencyBoundaries)), operationAttrs())
+			putAttrs(dp.Exemplars().AppendEmpty().FilteredAttributes(), map[string]any{
+				"db.password": "hunter2", "db.query.text": "SELECT 1 -- token=abc123", "http.route": "/quote",
+			})
+			sum := addSum(ms, "app.logins", "{login}", true, map[string]any{"outcome": "ok"})
+			putAttrs(sum.Sum().DataPoints().At(0).Exemplars().AppendEmpty().FilteredAttributes(), map[string]any{
+				"user.email": "alice@example.com", "note": "mail bob@example.com",
+			})
+
+			out := h.processMetrics(md)
+			hist, ok := findMetric(t, out, semconv.SeamOperationDurationName)
+			require.True(t, ok)
+			logins, ok := findMetric(t, out, "app.logins")
+			require.True(t, ok)
+			gotHist := hist.Histogram().DataPoints().At(0).Exemplars().At(0).FilteredAttributes().AsRaw()
+			gotSum := logins.Sum().DataPoints().At(0).Exemplars().At(0).FilteredAttributes().AsRaw()
+			if mode == ModeReport {
+				assert.Equal(t, "hunter2", gotHist["db.password"])
+				assert.Equal(t, "alice@example.com", gotSum["user.email"])
+			} else {
+				assert.Equal(t, map[string]any{
+					"db.password": semconv.RedactionReplacement, "db.query.text": "SELECT 1 -- token=[REDACTED]", "http.route": "/quote",
+				}, gotHist)
+				assert.Equal(t, map[string]any{
+					"user.email": semconv.RedactionReplacement, "note": "mail [REDACTED:email]",
+				}, gotSum)
+			}
+			assert.EqualValues(t, 4, h.findings(RuleRedacted, signalMetrics))
+		})
+	}
 }

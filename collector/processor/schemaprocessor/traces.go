@@ -24,7 +24,17 @@ func (p *schemaProcessor) processTraces(ctx context.Context, td ptrace.Traces) (
 			p.normalizeAttributes(ss.Scope().Attributes(), nil, subject{&f, service, ss.Scope().Name()})
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				p.processSpan(spans.At(k), subject{&f, service, spans.At(k).Name()})
+				span := spans.At(k)
+				// Findings name the span: by its name as it leaves.
+				name := p.redactor.String(span.Name())
+				sub := subject{&f, service, name}
+				if name != span.Name() {
+					sub.add(RuleRedacted, "span name redacted")
+					if p.enforce {
+						span.SetName(name)
+					}
+				}
+				p.processSpan(span, sub)
 			}
 		}
 	}
@@ -36,7 +46,14 @@ func (p *schemaProcessor) processSpan(span ptrace.Span, sub subject) {
 	p.normalizeAttributes(span.Attributes(), nil, sub)
 	events := span.Events()
 	for i := 0; i < events.Len(); i++ {
-		p.normalizeAttributes(events.At(i).Attributes(), nil, sub)
+		e := events.At(i)
+		if name := p.redactor.String(e.Name()); name != e.Name() {
+			sub.add(RuleRedacted, "event name redacted")
+			if p.enforce {
+				e.SetName(name)
+			}
+		}
+		p.normalizeAttributes(e.Attributes(), nil, sub)
 	}
 	links := span.Links()
 	for i := 0; i < links.Len(); i++ {
