@@ -61,6 +61,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return loadCommand(args[1:], stdout, stderr)
 	case "alerts":
 		return alertsCommand(args[1:], stdout, stderr)
+	case "certs":
+		return certsCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 		return nil

@@ -23,6 +23,7 @@ var commands = []struct {
 		func(fs *flag.FlagSet) { judgeFlags(fs) }},
 	{"load", "", "send the demo's traffic to a pricing orchestrator until stopped", func(fs *flag.FlagSet) { loadFlags(fs) }},
 	{"alerts", "", "receive Alertmanager's webhook and print one line per alert", func(fs *flag.FlagSet) { alertsFlags(fs) }},
+	{"certs", "", "issue a CA, a server and a client certificate for the gateway's TLS and mTLS", func(fs *flag.FlagSet) { certsFlags(fs) }},
 }
 
 // usage is the help text, built from the commands' flag sets.
