@@ -4,6 +4,22 @@
 // Both use the global providers that seam.Start installs. The server
 // records the semconv rpc.server.call.duration, which Start's views give
 // the schema's buckets and attributes.
+//
+// A Crossing marks the client's calls to one operation as crossings of the
+// Go/Rust boundary (a Rust gRPC service that took over the operation), as
+// seamhttp.Crossing does over HTTP: it records
+// seam.boundary.call.duration{seam.operation, seam.boundary.kind=grpc,
+// error.type} and, when the Go fallback serves a failed call,
+// seam.boundary.fallbacks:
+//
+//	conn, err := grpc.NewClient(addr, append(seamgrpc.DialOptions(),
+//		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+//	quote, err := seamgrpc.NewCrossing("pricing.quote",
+//		seamgrpc.CrossingOptions{Timeout: 100 * time.Millisecond})
+//	err = quote.Call(ctx, func(ctx context.Context) (err error) {
+//		reply, err = client.Quote(ctx, req) // panic, timeout, invalid_input or internal
+//		return err
+//	}, quoteInGo) // optional fallback
 package seamgrpc
 
 import (
@@ -31,9 +47,15 @@ func ServerOptions(opts ...otelgrpc.Option) []grpc.ServerOption {
 
 // DialOptions instrument a client: each call gets a client span and
 // carries the trace context and baggage, and so the correlation ID, of its
-// context. It never mints an ID: that is for ingress only.
+// context. It never mints an ID: that is for ingress only. A unary call
+// that fails with an outcome the server named in ErrorTypeKey (a Rust
+// handler's panic) returns a *StatusError, which a Crossing records as
+// that outcome.
 func DialOptions(opts ...otelgrpc.Option) []grpc.DialOption {
-	return []grpc.DialOption{grpc.WithStatsHandler(otelgrpc.NewClientHandler(withSeam(opts)...))}
+	return []grpc.DialOption{
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(withSeam(opts)...)),
+		grpc.WithChainUnaryInterceptor(namedOutcome),
+	}
 }
 
 func withSeam(opts []otelgrpc.Option) []otelgrpc.Option {

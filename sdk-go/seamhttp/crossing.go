@@ -1,8 +1,6 @@
 package seamhttp
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,7 +8,6 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 
-	seam "github.com/seamtel/seam/sdk-go"
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -37,93 +34,48 @@ type CrossingOptions struct {
 // the same seam.boundary.call.duration and seam.boundary.fallbacks with
 // seam.boundary.kind=http, with the same attribute sets (built once) and
 // the same fallback rules.
+//
+// Call(ctx, call, fallback) makes one call: call sends the request
+// (through a client with Transport, so the other side continues the trace)
+// with the context it is given, and reads the reply, checking the response
+// with CheckResponse. The call's duration is recorded with the error.type
+// of call's error: the boundary's outcomes (see CheckResponse), timeout for
+// a timeout, internal for anything else.
+//
+// When call fails and fallback is not nil, fallback serves the operation
+// with ctx as seam.role=fallback (apart from the baseline's own traffic),
+// and the use is counted in seam.boundary.fallbacks with that error.type;
+// not once ctx's own deadline has passed (there is no time left to try
+// again). Call returns nil when the fallback succeeds, and both errors when
+// it fails too. CountFallback(ctx, err) counts a fallback the caller runs
+// itself after a Call without one failed with err (a rollout's), under the
+// same rule, and reports whether it counted.
 type Crossing struct {
-	op      crossing.Operation
-	timeout time.Duration
+	*remote
 }
+
+// remote is embedded unexported: its Call and CountFallback are Crossing's.
+type remote = crossing.Remote
 
 // NewCrossing binds operation (seam.operation, the name the other side
 // records its own work under) to the instruments.
 func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
-	switch {
-	case operation == "":
-		return nil, errors.New("seamhttp: operation name is empty")
-	case opts.Timeout < 0:
-		return nil, fmt.Errorf("seamhttp: negative Timeout %v for %s", opts.Timeout, operation)
-	}
-	instruments, err := crossing.New(opts.MeterProvider, scopeName)
+	r, err := crossing.NewRemote(opts.MeterProvider, scopeName, operation, semconv.SeamBoundaryKindHTTP, opts.Timeout, statusOf)
 	if err != nil {
 		return nil, fmt.Errorf("seamhttp: %w", err)
 	}
-	return &Crossing{op: instruments.Operation(operation, semconv.SeamBoundaryKindHTTP), timeout: opts.Timeout}, nil
+	return &Crossing{remote: r}, nil
 }
 
 // scopeName is the instrumentation scope of the boundary instruments.
 const scopeName = "github.com/seamtel/seam/sdk-go/seamhttp"
 
-// Call makes one call: call sends the request (through a client with
-// Transport, so the other side continues the trace) with the context it is
-// given, and reads the reply, checking the response with CheckResponse.
-// Call records the call's duration with the error.type of call's error:
-// the boundary's outcomes (see CheckResponse), timeout for a
-// timeout, internal for anything else.
-//
-// When call fails and fallback is not nil, fallback serves the operation
-// with ctx as seam.role=fallback (apart from the baseline's own traffic),
-// and the use is counted in seam.boundary.fallbacks with that
-// error.type; not once ctx's own deadline has passed (there is no time
-// left to try again). Call returns nil when the fallback succeeds, and both
-// errors when it fails too.
-func (c *Crossing) Call(ctx context.Context, call, fallback func(ctx context.Context) error) error {
-	start := c.op.Start(ctx)
-	err := c.call(ctx, call)
-	status := statusOf(err)
-	c.op.End(ctx, start, status)
-	if err == nil {
-		return nil
-	}
-	if fallback == nil || !c.op.FallBack(ctx, status) {
-		return err
-	}
-	if ferr := fallback(seam.WithRole(ctx, seam.RoleFallback)); ferr != nil {
-		return fmt.Errorf("%w; fallback: %w", err, ferr)
-	}
-	return nil
-}
-
-// CountFallback counts in seam.boundary.fallbacks a fallback the caller
-// runs itself after a Call without one failed with err (a rollout's), with
-// err's error.type, under the same rule as Call: not once ctx's own
-// deadline has passed. It reports whether it counted.
-func (c *Crossing) CountFallback(ctx context.Context, err error) bool {
-	return err != nil && c.op.FallBack(ctx, statusOf(err))
-}
-
-// call runs call under the Crossing's timeout.
-func (c *Crossing) call(ctx context.Context, call func(ctx context.Context) error) error {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
-	return call(ctx)
-}
-
 // statusOf is the outcome err stands for: the error.type class of err's
 // chain (seam.ErrorType) when it names one of the boundary's outcomes, a
 // timeout as timeout, anything else as internal.
 func statusOf(err error) crossing.Status {
-	if err == nil {
-		return crossing.OK
-	}
-	if s, ok := crossing.ParseErrorType(seam.ErrorType(err)); ok {
-		return s
-	}
-	var timeout interface{ Timeout() bool }
-	if errors.As(err, &timeout) && timeout.Timeout() {
-		return crossing.DeadlineExceeded
-	}
-	return crossing.Error
+	s, _ := crossing.Classify(err)
+	return s
 }
 
 // ResponseError is a response whose status code says the call failed.

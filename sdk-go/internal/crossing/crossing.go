@@ -1,9 +1,10 @@
 // Package crossing records calls across the Go/Rust boundary, whatever
 // carries them: the instruments seam.boundary.call.duration and
 // seam.boundary.fallbacks, each operation's attribute sets built once, and
-// when a fallback serves a call. sdk-go/boundary (FFI) and sdk-go/seamhttp
-// (HTTP) both record through it, so the two kinds of crossing have one set
-// of semantics. It has no cgo: importing it links no Rust.
+// when a fallback serves a call. sdk-go/boundary (FFI), sdk-go/seamhttp
+// (HTTP) and sdk-go/seamgrpc (gRPC) all record through it, the last two as
+// a Remote, so the kinds of crossing have one set of semantics. It has no
+// cgo: importing it links no Rust.
 package crossing
 
 import (

@@ -1,0 +1,200 @@
+package seamgrpc_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/seamgrpc"
+	"github.com/seamtel/seam/sdk-go/seamtest"
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// rustLike answers Check as a service on the far side of the boundary
+// does: each requested service name one outcome.
+type rustLike struct {
+	healthpb.UnimplementedHealthServer
+}
+
+func (rustLike) Check(ctx context.Context, req *healthpb.HealthCheckRequest) (*healthpb.HealthCheckResponse, error) {
+	switch req.Service {
+	case "ok":
+		return &healthpb.HealthCheckResponse{Status: healthpb.HealthCheckResponse_SERVING}, nil
+	case "panic", "unknown-type":
+		value := req.Service
+		if value == "unknown-type" {
+			value = "gremlins"
+		}
+		// As seam::tower's gRPC ingress answers a panic: a trailers-only INTERNAL.
+		_ = grpc.SetTrailer(ctx, metadata.Pairs(seamgrpc.ErrorTypeKey, value))
+		return nil, status.Error(codes.Internal, "handler panicked")
+	case "bad":
+		return nil, status.Error(codes.InvalidArgument, "no such basket")
+	case "slow":
+		select {
+		case <-ctx.Done():
+		case <-time.After(5 * time.Second):
+		}
+		return nil, status.FromContextError(ctx.Err()).Err()
+	}
+	return nil, status.Error(codes.Unavailable, "down")
+}
+
+// dial serves rustLike on loopback and returns a client through DialOptions.
+func dial(t *testing.T) healthpb.HealthClient {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := grpc.NewServer()
+	healthpb.RegisterHealthServer(gs, rustLike{})
+	go func() { _ = gs.Serve(ln) }()
+	t.Cleanup(gs.Stop)
+	conn, err := grpc.NewClient(ln.Addr().String(),
+		append(seamgrpc.DialOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return healthpb.NewHealthClient(conn)
+}
+
+func check(client healthpb.HealthClient, service string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := client.Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+		return err
+	}
+}
+
+func newCrossing(t *testing.T, op string, opts seamgrpc.CrossingOptions) *seamgrpc.Crossing {
+	t.Helper()
+	c, err := seamgrpc.NewCrossing(op, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestCrossingRecordsDurationAndFallbacks(t *testing.T) {
+	_, reader := seamtest.Start(t)
+	client := dial(t)
+	c := newCrossing(t, "test.op", seamgrpc.CrossingOptions{Timeout: 50 * time.Millisecond})
+
+	for _, tc := range []struct {
+		service  string
+		fellBack bool
+	}{
+		{"ok", false}, {"panic", true}, {"bad", true}, {"down", true},
+		{"unknown-type", true}, {"slow", true},
+	} {
+		fellBack := false
+		start := time.Now()
+		err := c.Call(context.Background(), check(client, tc.service), func(ctx context.Context) error {
+			fellBack = true
+			if role := seam.RoleFrom(ctx); role != seam.RoleFallback {
+				t.Errorf("%s: the fallback ran as seam.role=%s, want fallback", tc.service, role)
+			}
+			return nil
+		})
+		if err != nil || fellBack != tc.fellBack {
+			t.Errorf("%s: err %v, fell back %v; want nil, %v", tc.service, err, fellBack, tc.fellBack)
+		}
+		if tc.service == "slow" && time.Since(start) > time.Second {
+			t.Errorf("slow: the fallback served after %v, want about the 50ms budget", time.Since(start))
+		}
+	}
+
+	durations := map[string]uint64{}
+	for _, dp := range seamtest.Histogram(t, reader, semconv.SeamBoundaryCallDurationName) {
+		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
+		want := map[string]string{"seam.operation": "test.op", "seam.boundary.kind": "grpc"}
+		if errorType.AsString() != "" {
+			want["error.type"] = errorType.AsString()
+		}
+		seamtest.CheckPoint(t, dp, semconv.LatencyBoundaries, want)
+		durations[errorType.AsString()] += dp.Count
+	}
+	wantDurations := map[string]uint64{"": 1, "panic": 1, "invalid_input": 1, "timeout": 1, "internal": 2}
+	if fmt.Sprint(durations) != fmt.Sprint(wantDurations) {
+		t.Errorf("%s by error.type = %v, want %v", semconv.SeamBoundaryCallDurationName, durations, wantDurations)
+	}
+	wantFallbacks := map[string]int64{"panic": 1, "invalid_input": 1, "timeout": 1, "internal": 2}
+	if got := fallbacks(t, reader); fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
+		t.Errorf("%s = %v, want %v", semconv.SeamBoundaryFallbacksName, got, wantFallbacks)
+	}
+}
+
+// fallbacks reads seam.boundary.fallbacks of test.op over grpc by error.type.
+func fallbacks(t *testing.T, reader *sdkmetric.ManualReader) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, dp := range seamtest.Sum(t, reader, semconv.SeamBoundaryFallbacksName) {
+		op, _ := dp.Attributes.Value(semconv.SeamOperationKey)
+		kind, _ := dp.Attributes.Value(semconv.SeamBoundaryKindKey)
+		if op.AsString() != "test.op" || kind.AsString() != "grpc" || dp.Attributes.Len() != 3 {
+			t.Errorf("fallback recorded with %v", dp.Attributes.ToSlice())
+		}
+		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
+		out[errorType.AsString()] += dp.Value
+	}
+	return out
+}
+
+// A panic the server names stays a gRPC status error to the caller, and
+// reads as a panic to seam.ErrorType.
+func TestPanicIsAStatusErrorNamingThePanic(t *testing.T) {
+	seamtest.Start(t)
+	client := dial(t)
+	c := newCrossing(t, "test.op", seamgrpc.CrossingOptions{})
+	err := c.Call(context.Background(), check(client, "panic"), nil)
+	var named *seamgrpc.StatusError
+	if !errors.As(err, &named) || status.Code(err) != codes.Internal || seam.ErrorType(err) != "panic" {
+		t.Errorf("err = %v (code %v, error.type %q), want INTERNAL as a panic", err, status.Code(err), seam.ErrorType(err))
+	}
+	// A plain INTERNAL is no panic.
+	err = check(client, "down")(context.Background())
+	if errors.As(err, &named) || status.Code(err) != codes.Unavailable {
+		t.Errorf("err = %v, want the plain UNAVAILABLE", err)
+	}
+}
+
+func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
+	_, reader := seamtest.Start(t)
+	client := dial(t)
+	c := newCrossing(t, "test.op", seamgrpc.CrossingOptions{Timeout: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := c.Call(ctx, check(client, "slow"), func(context.Context) error {
+		t.Error("the fallback ran after the caller's deadline")
+		return nil
+	})
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Errorf("err = %v, want DEADLINE_EXCEEDED", err)
+	}
+	if got := fallbacks(t, reader); len(got) != 0 {
+		t.Errorf("%s = %v, want none", semconv.SeamBoundaryFallbacksName, got)
+	}
+}
+
+func TestNewCrossingRejectsBadArguments(t *testing.T) {
+	if _, err := seamgrpc.NewCrossing("", seamgrpc.CrossingOptions{}); err == nil || !strings.Contains(err.Error(), "seamgrpc: operation name is empty") {
+		t.Errorf("empty operation: %v", err)
+	}
+	if _, err := seamgrpc.NewCrossing("op", seamgrpc.CrossingOptions{Timeout: -time.Second}); err == nil || !strings.Contains(err.Error(), "negative Timeout -1s for op") {
+		t.Errorf("negative timeout: %v", err)
+	}
+}
