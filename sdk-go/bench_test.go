@@ -4,7 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync/atomic"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -15,10 +16,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/seamtel/seam/sdk-go/internal/batch"
-	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
-	"github.com/seamtel/seam/sdk-go/redact"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
 
@@ -122,16 +120,19 @@ func BenchmarkLog(b *testing.B) {
 	defer done()
 
 	// seam: redaction, then the canonical line with trace_id, span_id and
-	// seam.correlation_id, plus the OpenTelemetry bridge into the SDK.
+	// seam.correlation_id, plus the record built for and emitted into the
+	// OpenTelemetry log SDK, whose export queue drops it (the collector is
+	// down; counted).
 	b.Run("seam", func(b *testing.B) {
-		l := tel.Logger()
-		before := tel.drops.Snapshot()[pipeline.Logs]
-		loopWithCPU(b, func() {
-			logCall(ctx, l)
-		})
-		// Records the bridge's queue dropped skipped the bridge's cost:
-		// say how many there were (BenchmarkLogParts prices the rest).
-		b.ReportMetric(float64(tel.drops.Snapshot()[pipeline.Logs]-before)/float64(b.N), "bridge-dropped/op")
+		benchSeamLog(b, tel, ctx)
+	})
+	// seam_exported: the same, every record exported over OTLP/HTTP to a
+	// receiver in this process that reads each request and answers 200
+	// without decoding it: the export's transform, marshalling and
+	// sending are in cpu-ns/op too, with the receiver's read.
+	b.Run("seam_exported", func(b *testing.B) {
+		exported := startForBench(b, Config{Endpoint: discardingEndpoint(b)})
+		benchSeamLog(b, exported, ctx)
 	})
 	// slog_json_otelslog: what a service would assemble from upstream
 	// parts for the same outputs: slog's JSON handler and the otelslog
@@ -156,44 +157,37 @@ func BenchmarkLog(b *testing.B) {
 	})
 }
 
-// BenchmarkLogParts splits the Seam log path: what the caller pays, and
-// what the background goroutine pays per record to bridge it to the
-// OpenTelemetry log SDK.
+// benchSeamLog logs in a tight loop through tel's logger, flushes, and
+// reports the records dropped per call: all the background work a record
+// causes happens before the CPU time is read.
+func benchSeamLog(b *testing.B, tel *Telemetry, ctx context.Context) {
+	l := tel.Logger()
+	before := tel.drops.Snapshot()[pipeline.Logs]
+	loopWithCPU(b, func() {
+		logCall(ctx, l)
+	}, func() { _ = tel.ForceFlush(context.Background()) })
+	b.ReportMetric(float64(tel.drops.Snapshot()[pipeline.Logs]-before)/float64(b.N), "dropped/op")
+}
+
+// discardingEndpoint is an OTLP/HTTP endpoint that reads each request and
+// accepts it without decoding it.
+func discardingEndpoint(b *testing.B) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		w.WriteHeader(http.StatusOK)
+	}))
+	b.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// BenchmarkLogParts prices the canonical line alone: the Seam logger with
+// its OTLP export switched off.
 func BenchmarkLogParts(b *testing.B) {
-	tel := startForBench(b, Config{})
-	ctx, done := benchContext(tel)
-	defer done()
-	b.Run("seam_bridge_background", func(b *testing.B) {
-		// One record as the caller queued it: redacted, with its context.
-		r := slog.NewRecord(time.Now(), slog.LevelInfo, "quote computed", 0)
-		r.AddAttrs(slog.String("seam.operation", "checkout.price"), slog.Int("http.response.status_code", 200),
-			slog.Bool("cache.hit", true), slog.Float64("discount.ratio", 0.125))
-		loopWithCPU(b, func() {
-			tel.bridge.HandOver(ctx, r)
-		})
-	})
-
-	// seam_caller is what the calling goroutine pays: the logger exactly
-	// as Start builds it, with a bridge queue whose background goroutine
-	// takes the queued records and does nothing with them.
-	b.Run("seam_caller", func(b *testing.B) {
-		s, err := resolve(Config{ServiceName: "pricing", LogWriter: io.Discard}, func(string) string { return "" })
-		if err != nil {
-			b.Fatal(err)
-		}
-		json := loghandler.NewJSON(io.Discard, s.LogLevel, "pricing", "go")
-		var dropped atomic.Int64
-		bridge := loghandler.NewDrainingBridge(s.Logs.QueueSize, s.Logs.Delay, func(_ batch.Reason, n int) { dropped.Add(int64(n)) })
-		defer bridge.Shutdown(context.Background())
-		l := loghandler.New(redact.Default(), s.LogLevel, json, bridge, s.LogHandlers)
-		loopWithCPU(b, func() {
-			logCall(ctx, l)
-		})
-		b.ReportMetric(float64(dropped.Load())/float64(b.N), "bridge-dropped/op")
-	})
-
 	b.Setenv("OTEL_LOGS_EXPORTER", "none")
 	lineOnly := startForBench(b, Config{})
+	ctx, done := benchContext(lineOnly)
+	defer done()
 	b.Run("seam_line_only", func(b *testing.B) {
 		l := lineOnly.Logger() // redaction and the canonical line, no bridge
 		loopWithCPU(b, func() {

@@ -62,8 +62,8 @@ func (t *Telemetry) shutdownSpansAndLogs(ctx context.Context) []error {
 	if t.traceProvider != nil {
 		wg.Go(func() { traceErr = t.traceProvider.Shutdown(ctx) })
 	}
-	if t.bridge != nil {
-		logErrs = append(logErrs, t.bridge.Shutdown(ctx), t.bridgeProvider.Shutdown(ctx))
+	if t.bridgeProvider != nil {
+		logErrs = append(logErrs, t.bridgeProvider.Shutdown(ctx))
 	}
 	if t.logProvider != nil {
 		logErrs = append(logErrs, t.logProvider.Shutdown(ctx))

@@ -103,7 +103,7 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 		if err != nil {
 			return nil, err
 		}
-		proc := pipeline.NewLogProcessor(exp, s.Logs, s.OTLP.Timeout, drops)
+		proc := pipeline.NewLogProcessor(exp, s.Logs, s.OTLP.Timeout, pipeline.LogWait, drops)
 		// Records written to this provider directly (bridges of other
 		// logging libraries) are redacted on their way in, like the
 		// logger's.
@@ -118,8 +118,7 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 			sdklog.WithProcessor(pipeline.Shared(proc)),
 			sdklog.WithAllowKeyDuplication(),
 		)
-		t.bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, s.Logs.QueueSize, s.Logs.Delay, drops.Reporter(pipeline.Logs))
-		bridge = t.bridge
+		bridge = loghandler.NewBridge(t.bridgeProvider, ownScope)
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}

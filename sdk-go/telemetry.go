@@ -15,7 +15,6 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/seamtel/seam/sdk-go/internal/loghandler"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 )
 
@@ -37,7 +36,6 @@ type Telemetry struct {
 	// others flush are exported too. Nil ones are skipped.
 	extensions     []Extension
 	traceProvider  *sdktrace.TracerProvider
-	bridge         *loghandler.Bridge
 	bridgeProvider *sdklog.LoggerProvider
 	logProvider    *sdklog.LoggerProvider
 	meterProvider  *sdkmetric.MeterProvider
@@ -73,9 +71,6 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	var errs []error
 	if t.traceProvider != nil {
 		errs = append(errs, t.traceProvider.ForceFlush(ctx))
-	}
-	if t.bridge != nil {
-		errs = append(errs, t.bridge.Flush(ctx))
 	}
 	if t.logProvider != nil {
 		errs = append(errs, t.logProvider.ForceFlush(ctx))

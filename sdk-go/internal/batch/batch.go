@@ -1,6 +1,8 @@
-// Package batch is a bounded export queue that never blocks its producers:
-// items past the bound are dropped and reported, and exports run on one
-// background goroutine with a timeout each.
+// Package batch is a bounded export queue whose producers never wait on a
+// failing or stuck exporter: items past the bound are dropped and
+// reported, and exports run on one background goroutine with a timeout
+// each. While exports succeed, a producer may wait a bounded time for room
+// instead (Config.Wait), so a healthy exporter loses nothing to a burst.
 package batch
 
 import (
@@ -37,6 +39,12 @@ type Config[T any] struct {
 	Export func(ctx context.Context, batch []T) error
 	// Dropped is told of every item that will never be exported.
 	Dropped func(reason Reason, n int)
+	// Wait is how long Add waits for room in a full queue while the
+	// exporter is healthy. Optional: 0 drops at once. An export that
+	// fails, or a wait that runs out, marks the exporter unhealthy, and
+	// Add then drops at once until an export succeeds again: a collector
+	// that is down or stuck costs the service at most one Wait.
+	Wait time.Duration
 }
 
 // Queue batches items for export. Its methods are safe for concurrent use.
@@ -47,6 +55,12 @@ type Queue[T any] struct {
 	items   []T
 	spare   []T // the buffer being exported, swapped back afterwards
 	stopped bool
+	// unhealthy is set by a failed export or a wait that ran out, and
+	// cleared by a successful export.
+	unhealthy bool
+	// room, when not nil, is closed once the export goroutine takes the
+	// queued items: producers waiting for room wait on it.
+	room chan struct{}
 
 	kick  chan struct{}
 	flush chan flushRequest
@@ -92,7 +106,7 @@ func (q *Queue[T]) Add(item T) {
 		q.mu.Unlock()
 		return
 	}
-	if len(q.items) >= q.cfg.Size {
+	if len(q.items) >= q.cfg.Size && !q.waitForRoom() {
 		q.mu.Unlock()
 		q.cfg.Dropped(QueueFull, 1)
 		return
@@ -106,6 +120,41 @@ func (q *Queue[T]) Add(item T) {
 		default: // an export is already due
 		}
 	}
+}
+
+// waitForRoom waits, with q.mu held on entry and on return, until the
+// queue has room or Config.Wait runs out, and reports whether it has.
+func (q *Queue[T]) waitForRoom() bool {
+	if q.cfg.Wait <= 0 || q.unhealthy {
+		return false
+	}
+	timer := time.NewTimer(q.cfg.Wait)
+	defer timer.Stop()
+	for len(q.items) >= q.cfg.Size && !q.stopped && !q.unhealthy {
+		if q.room == nil {
+			q.room = make(chan struct{})
+		}
+		room := q.room
+		q.mu.Unlock()
+		select {
+		case q.kick <- struct{}{}:
+		default: // an export is already due
+		}
+		select {
+		case <-room:
+			q.mu.Lock()
+		case <-timer.C:
+			q.mu.Lock()
+			q.unhealthy = true
+			if q.room != nil {
+				// The other waiters stop waiting too.
+				close(q.room)
+				q.room = nil
+			}
+			return false
+		}
+	}
+	return len(q.items) < q.cfg.Size && !q.stopped
 }
 
 func (q *Queue[T]) run() {
@@ -133,9 +182,14 @@ func (q *Queue[T]) exportQueued(ctx context.Context) error {
 	q.mu.Lock()
 	batch := q.items
 	q.items = q.spare[:0]
+	if q.room != nil {
+		close(q.room)
+		q.room = nil
+	}
 	q.mu.Unlock()
 
 	var errs []error
+	exported := false
 	for start := 0; start < len(batch); start += q.cfg.BatchSize {
 		end := min(start+q.cfg.BatchSize, len(batch))
 		if err := ctx.Err(); err != nil {
@@ -146,11 +200,18 @@ func (q *Queue[T]) exportQueued(ctx context.Context) error {
 		if err := q.exportOne(ctx, batch[start:end]); err != nil {
 			q.cfg.Dropped(ExportFailed, end-start)
 			errs = append(errs, err)
+		} else {
+			exported = true
 		}
 	}
 	clear(batch) // let the exported items be collected
 	q.mu.Lock()
 	q.spare = batch[:0]
+	if len(errs) > 0 {
+		q.unhealthy = true
+	} else if exported {
+		q.unhealthy = false
+	}
 	q.mu.Unlock()
 	return errors.Join(errs...)
 }

@@ -144,3 +144,84 @@ func TestExportErrorCountsBatch(t *testing.T) {
 		t.Errorf("Flush after Shutdown = %v", err)
 	}
 }
+
+// A producer faster than a healthy exporter waits for room instead of
+// dropping: every item is exported.
+func TestWaitsForRoomWhileExportsSucceed(t *testing.T) {
+	var d drops
+	var exported atomic.Int64
+	q := New(Config[int]{
+		Size: 4, BatchSize: 4, Delay: time.Hour, Timeout: time.Second, Wait: time.Minute,
+		Export: func(_ context.Context, b []int) error {
+			time.Sleep(2 * time.Millisecond) // slower than the producer
+			exported.Add(int64(len(b)))
+			return nil
+		},
+		Dropped: d.add,
+	})
+	const n = 200
+	for i := range n {
+		q.Add(i)
+	}
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := exported.Load(); got != n || d.get(QueueFull) != 0 {
+		t.Errorf("exported %d of %d, %d dropped as queue full", got, n, d.get(QueueFull))
+	}
+}
+
+// Once an export has failed, a full queue drops at once: a collector that
+// is down never makes a producer wait.
+func TestDropsAtOnceAfterAFailedExport(t *testing.T) {
+	var d drops
+	failed := make(chan struct{})
+	var once sync.Once
+	q := New(Config[int]{
+		Size: 4, BatchSize: 4, Delay: time.Hour, Timeout: time.Second, Wait: time.Hour,
+		Export: func(context.Context, []int) error {
+			once.Do(func() { close(failed) })
+			return errors.New("connection refused")
+		},
+		Dropped: d.add,
+	})
+	defer q.Shutdown(context.Background())
+	for i := range 4 {
+		q.Add(i) // the fourth fills a batch and kicks the export
+	}
+	<-failed
+	// Whatever the export goroutine has taken by now, these overflow the
+	// queue; with Wait an hour, the test ends only if none of them waits.
+	for i := range 12 {
+		q.Add(i)
+	}
+	if got := d.get(QueueFull); got < 4 {
+		t.Errorf("%d items dropped as queue full, want at least 4", got)
+	}
+}
+
+// An export that hangs makes the first producer to find the queue full
+// wait Wait, no longer; the others then drop at once (were each to wait,
+// the 1,000 adds would outlast the test binary's timeout).
+func TestStuckExportCostsOneWait(t *testing.T) {
+	var d drops
+	release := make(chan struct{})
+	q := New(Config[int]{
+		Size: 4, BatchSize: 4, Delay: time.Hour, Timeout: time.Hour, Wait: time.Second,
+		Export: func(ctx context.Context, _ []int) error {
+			<-release
+			return nil
+		},
+		Dropped: d.add,
+	})
+	defer q.Shutdown(context.Background())
+	defer close(release)
+	const n = 1000
+	for i := range n {
+		q.Add(i)
+	}
+	// At most one batch is in the hung export and one queued.
+	if got := d.get(QueueFull); got < n-8 {
+		t.Errorf("%d of %d items dropped as queue full, want at least %d", got, n, n-8)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/config/configgrpc"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
@@ -35,8 +36,9 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startCollector runs a receiver until the test ends.
-func startCollector(t *testing.T) *collector {
+// startCollector runs a receiver until the test ends. Logs go to logs if
+// given, in place of the in-memory sink (for runs too long to keep them).
+func startCollector(t *testing.T, logs ...consumer.Logs) *collector {
 	t.Helper()
 	c := &collector{
 		grpcAddr: freeAddr(t),
@@ -69,7 +71,11 @@ func startCollector(t *testing.T) *collector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lr, err := factory.CreateLogs(ctx, set, cfg, c.logs)
+	var logSink consumer.Logs = c.logs
+	if len(logs) > 0 {
+		logSink = logs[0]
+	}
+	lr, err := factory.CreateLogs(ctx, set, cfg, logSink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,11 @@ func Parse(name string) (slog.Level, error) {
 // Name returns the schema name for l: that of the highest schema level at
 // or below it (slog.LevelInfo+2 is still INFO), or the lowest.
 func Name(l slog.Level) string {
-	return SeverityName(int(l) + severityOffset)
+	return SeverityName(Severity(l))
 }
+
+// Severity is l's OpenTelemetry severity number.
+func Severity(l slog.Level) int { return int(l) + severityOffset }
 
 // SeverityName is Name for an OpenTelemetry severity number.
 func SeverityName(severity int) string {

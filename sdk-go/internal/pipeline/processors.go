@@ -36,11 +36,11 @@ type exportQueue[T any] struct {
 	shutdownExporter func(context.Context) error
 }
 
-func newExportQueue[T any](export func(context.Context, []T) error, shutdown func(context.Context) error, sig Signal, b Batching, timeout time.Duration, drops *DropCounter) exportQueue[T] {
+func newExportQueue[T any](export func(context.Context, []T) error, shutdown func(context.Context) error, sig Signal, b Batching, timeout, wait time.Duration, drops *DropCounter) exportQueue[T] {
 	return exportQueue[T]{
 		shutdownExporter: shutdown,
 		queue: batch.New(batch.Config[T]{
-			Size: b.QueueSize, BatchSize: b.BatchSize, Delay: b.Delay, Timeout: timeout,
+			Size: b.QueueSize, BatchSize: b.BatchSize, Delay: b.Delay, Timeout: timeout, Wait: wait,
 			Export:  reportErrors(export),
 			Dropped: drops.Reporter(sig),
 		}),
@@ -63,7 +63,7 @@ type spanProcessor struct {
 // export is bounded by timeout, and what is dropped is counted in drops.
 func NewSpanProcessor(exp sdktrace.SpanExporter, b Batching, timeout time.Duration, drops *DropCounter, red *redact.Redactor) sdktrace.SpanProcessor {
 	return &spanProcessor{
-		exportQueue: newExportQueue(exp.ExportSpans, exp.Shutdown, Traces, b, timeout, drops),
+		exportQueue: newExportQueue(exp.ExportSpans, exp.Shutdown, Traces, b, timeout, 0, drops),
 		red:         red,
 	}
 }
@@ -81,10 +81,19 @@ type logProcessor struct {
 	exportQueue[sdklog.Record]
 }
 
+// LogWait is how long a record waits for room in a full log queue while
+// exports succeed. Records come in bursts faster than one exporter sends
+// them (a tight logging loop outruns it); the export of a full queue to a
+// healthy collector takes milliseconds, so a burst loses nothing, and a
+// collector that is down or stuck costs at most one LogWait before
+// records are dropped (and counted) at once.
+const LogWait = 500 * time.Millisecond
+
 // NewLogProcessor queues log records for exp; each export is bounded by
-// timeout, and what is dropped is counted in drops.
-func NewLogProcessor(exp sdklog.Exporter, b Batching, timeout time.Duration, drops *DropCounter) sdklog.Processor {
-	return &logProcessor{newExportQueue(exp.Export, exp.Shutdown, Logs, b, timeout, drops)}
+// timeout, a record finding the queue full waits up to wait while exports
+// succeed, and what is dropped is counted in drops.
+func NewLogProcessor(exp sdklog.Exporter, b Batching, timeout, wait time.Duration, drops *DropCounter) sdklog.Processor {
+	return &logProcessor{newExportQueue(exp.Export, exp.Shutdown, Logs, b, timeout, wait, drops)}
 }
 
 func (p *logProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
