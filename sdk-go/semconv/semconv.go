@@ -144,6 +144,54 @@ const HTTPStatusCodeKey = attribute.Key("http.status_code")
 // Deprecated: use HTTPResponseStatusCodeKey.
 func HTTPStatusCode(val int) attribute.KeyValue { return HTTPStatusCodeKey.Int(val) }
 
+// MessagingConsumerGroupNameKey is the attribute key for "messaging.consumer.group.name": The consumer group, or durable consumer, a message is delivered to.
+const MessagingConsumerGroupNameKey = attribute.Key("messaging.consumer.group.name")
+
+// MessagingConsumerGroupName returns the "messaging.consumer.group.name" attribute.
+func MessagingConsumerGroupName(val string) attribute.KeyValue {
+	return MessagingConsumerGroupNameKey.String(val)
+}
+
+// MessagingDestinationNameKey is the attribute key for "messaging.destination.name": The destination a message was published to, a subject or queue name.
+const MessagingDestinationNameKey = attribute.Key("messaging.destination.name")
+
+// MessagingDestinationName returns the "messaging.destination.name" attribute.
+func MessagingDestinationName(val string) attribute.KeyValue {
+	return MessagingDestinationNameKey.String(val)
+}
+
+// MessagingMessageIDKey is the attribute key for "messaging.message.id": The identifier of the message, as the system assigns it.
+const MessagingMessageIDKey = attribute.Key("messaging.message.id")
+
+// MessagingMessageID returns the "messaging.message.id" attribute.
+func MessagingMessageID(val string) attribute.KeyValue { return MessagingMessageIDKey.String(val) }
+
+// MessagingOperationNameKey is the attribute key for "messaging.operation.name": The system-specific name of the messaging operation.
+const MessagingOperationNameKey = attribute.Key("messaging.operation.name")
+
+// MessagingOperationName returns the "messaging.operation.name" attribute.
+func MessagingOperationName(val string) attribute.KeyValue {
+	return MessagingOperationNameKey.String(val)
+}
+
+// MessagingOperationTypeKey is the attribute key for "messaging.operation.type": The kind of messaging operation.
+const MessagingOperationTypeKey = attribute.Key("messaging.operation.type")
+
+// Values of "messaging.operation.type".
+var (
+	MessagingOperationTypeCreate  = MessagingOperationTypeKey.String("create")
+	MessagingOperationTypeSend    = MessagingOperationTypeKey.String("send")
+	MessagingOperationTypeReceive = MessagingOperationTypeKey.String("receive")
+	MessagingOperationTypeProcess = MessagingOperationTypeKey.String("process")
+	MessagingOperationTypeSettle  = MessagingOperationTypeKey.String("settle")
+)
+
+// MessagingSystemKey is the attribute key for "messaging.system": The messaging system, as the client identifies it.
+const MessagingSystemKey = attribute.Key("messaging.system")
+
+// MessagingSystem returns the "messaging.system" attribute.
+func MessagingSystem(val string) attribute.KeyValue { return MessagingSystemKey.String(val) }
+
 // RPCMethodKey is the attribute key for "rpc.method": The fully qualified RPC method.
 const RPCMethodKey = attribute.Key("rpc.method")
 
@@ -211,6 +259,14 @@ var (
 	SeamImplGo   = SeamImplKey.String("go")
 	SeamImplRust = SeamImplKey.String("rust")
 )
+
+// SeamMessagingDeliveryCountKey is the attribute key for "seam.messaging.delivery.count": How many times the broker has delivered this message, 1 for the first delivery; above 1 it is a redelivery.
+const SeamMessagingDeliveryCountKey = attribute.Key("seam.messaging.delivery.count")
+
+// SeamMessagingDeliveryCount returns the "seam.messaging.delivery.count" attribute.
+func SeamMessagingDeliveryCount(val int) attribute.KeyValue {
+	return SeamMessagingDeliveryCountKey.Int(val)
+}
 
 // SeamOperationKey is the attribute key for "seam.operation": The logical operation, the unit of comparison between implementations.
 const SeamOperationKey = attribute.Key("seam.operation")
@@ -355,8 +411,10 @@ var HistogramBoundaries = map[string][]float64{
 	GoMemoryGCPauseDurationName:   RuntimeBoundaries,
 	GoScheduleDurationName:        RuntimeBoundaries,
 	HTTPServerRequestDurationName: LatencyBoundaries,
+	MessagingProcessDurationName:  LatencyBoundaries,
 	RPCServerCallDurationName:     LatencyBoundaries,
 	SeamBoundaryCallDurationName:  LatencyBoundaries,
+	SeamMessagingLagName:          LatencyBoundaries,
 	SeamOperationDurationName:     LatencyBoundaries,
 }
 
@@ -525,6 +583,48 @@ func NewHTTPServerRequestDuration(m metric.Meter, opts ...metric.Float64Histogra
 	return m.Float64Histogram(HTTPServerRequestDurationName, append([]metric.Float64HistogramOption{metric.WithUnit(HTTPServerRequestDurationUnit), metric.WithDescription(HTTPServerRequestDurationDescription), metric.WithExplicitBucketBoundaries(LatencyBoundaries...)}, opts...)...)
 }
 
+// MessagingClientConsumedMessagesName is the counter "messaging.client.consumed.messages": Messages delivered to a consumer, redeliveries included.
+const MessagingClientConsumedMessagesName = "messaging.client.consumed.messages"
+
+// MessagingClientConsumedMessagesUnit is the unit of "messaging.client.consumed.messages".
+const MessagingClientConsumedMessagesUnit = "{message}"
+
+// MessagingClientConsumedMessagesDescription describes "messaging.client.consumed.messages".
+const MessagingClientConsumedMessagesDescription = "Messages delivered to a consumer, redeliveries included."
+
+// NewMessagingClientConsumedMessages creates the "messaging.client.consumed.messages" instrument with its unit, description and buckets; opts may add more.
+func NewMessagingClientConsumedMessages(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(MessagingClientConsumedMessagesName, append([]metric.Int64CounterOption{metric.WithUnit(MessagingClientConsumedMessagesUnit), metric.WithDescription(MessagingClientConsumedMessagesDescription)}, opts...)...)
+}
+
+// MessagingClientSentMessagesName is the counter "messaging.client.sent.messages": Messages a producer attempted to send to the broker.
+const MessagingClientSentMessagesName = "messaging.client.sent.messages"
+
+// MessagingClientSentMessagesUnit is the unit of "messaging.client.sent.messages".
+const MessagingClientSentMessagesUnit = "{message}"
+
+// MessagingClientSentMessagesDescription describes "messaging.client.sent.messages".
+const MessagingClientSentMessagesDescription = "Messages a producer attempted to send to the broker."
+
+// NewMessagingClientSentMessages creates the "messaging.client.sent.messages" instrument with its unit, description and buckets; opts may add more.
+func NewMessagingClientSentMessages(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(MessagingClientSentMessagesName, append([]metric.Int64CounterOption{metric.WithUnit(MessagingClientSentMessagesUnit), metric.WithDescription(MessagingClientSentMessagesDescription)}, opts...)...)
+}
+
+// MessagingProcessDurationName is the histogram "messaging.process.duration": Duration of processing one delivered message, in the consumer's own code.
+const MessagingProcessDurationName = "messaging.process.duration"
+
+// MessagingProcessDurationUnit is the unit of "messaging.process.duration".
+const MessagingProcessDurationUnit = "s"
+
+// MessagingProcessDurationDescription describes "messaging.process.duration".
+const MessagingProcessDurationDescription = "Duration of processing one delivered message, in the consumer's own code."
+
+// NewMessagingProcessDuration creates the "messaging.process.duration" instrument with its unit, description and buckets; opts may add more.
+func NewMessagingProcessDuration(m metric.Meter, opts ...metric.Float64HistogramOption) (metric.Float64Histogram, error) {
+	return m.Float64Histogram(MessagingProcessDurationName, append([]metric.Float64HistogramOption{metric.WithUnit(MessagingProcessDurationUnit), metric.WithDescription(MessagingProcessDurationDescription), metric.WithExplicitBucketBoundaries(LatencyBoundaries...)}, opts...)...)
+}
+
 // ProcessCPUTimeName is the counter "process.cpu.time": Total CPU seconds broken down by different CPU modes.
 const ProcessCPUTimeName = "process.cpu.time"
 
@@ -649,6 +749,34 @@ const SeamGoCgoCallsDescription = "Calls from Go into C (and so into Rust) made 
 // NewSeamGoCgoCalls creates the "seam.go.cgo.calls" instrument with its unit, description and buckets; opts may add more.
 func NewSeamGoCgoCalls(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
 	return m.Int64Counter(SeamGoCgoCallsName, append([]metric.Int64CounterOption{metric.WithUnit(SeamGoCgoCallsUnit), metric.WithDescription(SeamGoCgoCallsDescription)}, opts...)...)
+}
+
+// SeamMessagingLagName is the histogram "seam.messaging.lag": Time a message waited between its publication and the start of its processing, the wait before each redelivery included.
+const SeamMessagingLagName = "seam.messaging.lag"
+
+// SeamMessagingLagUnit is the unit of "seam.messaging.lag".
+const SeamMessagingLagUnit = "s"
+
+// SeamMessagingLagDescription describes "seam.messaging.lag".
+const SeamMessagingLagDescription = "Time a message waited between its publication and the start of its processing, the wait before each redelivery included."
+
+// NewSeamMessagingLag creates the "seam.messaging.lag" instrument with its unit, description and buckets; opts may add more.
+func NewSeamMessagingLag(m metric.Meter, opts ...metric.Float64HistogramOption) (metric.Float64Histogram, error) {
+	return m.Float64Histogram(SeamMessagingLagName, append([]metric.Float64HistogramOption{metric.WithUnit(SeamMessagingLagUnit), metric.WithDescription(SeamMessagingLagDescription), metric.WithExplicitBucketBoundaries(LatencyBoundaries...)}, opts...)...)
+}
+
+// SeamMessagingRedeliveriesName is the counter "seam.messaging.redeliveries": Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).
+const SeamMessagingRedeliveriesName = "seam.messaging.redeliveries"
+
+// SeamMessagingRedeliveriesUnit is the unit of "seam.messaging.redeliveries".
+const SeamMessagingRedeliveriesUnit = "{message}"
+
+// SeamMessagingRedeliveriesDescription describes "seam.messaging.redeliveries".
+const SeamMessagingRedeliveriesDescription = "Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time)."
+
+// NewSeamMessagingRedeliveries creates the "seam.messaging.redeliveries" instrument with its unit, description and buckets; opts may add more.
+func NewSeamMessagingRedeliveries(m metric.Meter, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return m.Int64Counter(SeamMessagingRedeliveriesName, append([]metric.Int64CounterOption{metric.WithUnit(SeamMessagingRedeliveriesUnit), metric.WithDescription(SeamMessagingRedeliveriesDescription)}, opts...)...)
 }
 
 // SeamOperationDurationName is the histogram "seam.operation.duration": Duration of one logical operation, per implementation.
@@ -818,6 +946,9 @@ var Metrics = []MetricDescriptor{
 	{Name: GoProcessorLimitName, Instrument: "updowncounter", Unit: GoProcessorLimitUnit, Description: GoProcessorLimitDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: GoScheduleDurationName, Instrument: "histogram", Unit: GoScheduleDurationUnit, Description: GoScheduleDurationDescription, Boundaries: RuntimeBoundaries, Attributes: []string{}, SeriesLimit: 0},
 	{Name: HTTPServerRequestDurationName, Instrument: "histogram", Unit: HTTPServerRequestDurationUnit, Description: HTTPServerRequestDurationDescription, Boundaries: LatencyBoundaries, Attributes: []string{"error.type", "http.request.method", "http.response.status_code", "http.route", "url.scheme"}, SeriesLimit: 2000},
+	{Name: MessagingClientConsumedMessagesName, Instrument: "counter", Unit: MessagingClientConsumedMessagesUnit, Description: MessagingClientConsumedMessagesDescription, Boundaries: nil, Attributes: []string{"error.type", "messaging.consumer.group.name", "messaging.destination.name", "messaging.operation.name", "messaging.system"}, SeriesLimit: 0},
+	{Name: MessagingClientSentMessagesName, Instrument: "counter", Unit: MessagingClientSentMessagesUnit, Description: MessagingClientSentMessagesDescription, Boundaries: nil, Attributes: []string{"error.type", "messaging.destination.name", "messaging.operation.name", "messaging.system"}, SeriesLimit: 0},
+	{Name: MessagingProcessDurationName, Instrument: "histogram", Unit: MessagingProcessDurationUnit, Description: MessagingProcessDurationDescription, Boundaries: LatencyBoundaries, Attributes: []string{"error.type", "messaging.consumer.group.name", "messaging.destination.name", "messaging.operation.name", "messaging.system"}, SeriesLimit: 2000},
 	{Name: ProcessCPUTimeName, Instrument: "counter", Unit: ProcessCPUTimeUnit, Description: ProcessCPUTimeDescription, Boundaries: nil, Attributes: []string{"cpu.mode"}, SeriesLimit: 0},
 	{Name: ProcessMemoryUsageName, Instrument: "updowncounter", Unit: ProcessMemoryUsageUnit, Description: ProcessMemoryUsageDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
 	{Name: ProcessMemoryVirtualName, Instrument: "updowncounter", Unit: ProcessMemoryVirtualUnit, Description: ProcessMemoryVirtualDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
@@ -827,6 +958,8 @@ var Metrics = []MetricDescriptor{
 	{Name: SeamBoundaryPanicsName, Instrument: "counter", Unit: SeamBoundaryPanicsUnit, Description: SeamBoundaryPanicsDescription, Boundaries: nil, Attributes: []string{"seam.boundary.kind", "seam.operation"}, SeriesLimit: 0},
 	{Name: SeamCollectorSchemaFindingsName, Instrument: "counter", Unit: SeamCollectorSchemaFindingsUnit, Description: SeamCollectorSchemaFindingsDescription, Boundaries: nil, Attributes: []string{"seam.finding.rule", "seam.telemetry.signal", "service.name"}, SeriesLimit: 0},
 	{Name: SeamGoCgoCallsName, Instrument: "counter", Unit: SeamGoCgoCallsUnit, Description: SeamGoCgoCallsDescription, Boundaries: nil, Attributes: []string{}, SeriesLimit: 0},
+	{Name: SeamMessagingLagName, Instrument: "histogram", Unit: SeamMessagingLagUnit, Description: SeamMessagingLagDescription, Boundaries: LatencyBoundaries, Attributes: []string{"messaging.consumer.group.name", "messaging.destination.name", "messaging.system"}, SeriesLimit: 2000},
+	{Name: SeamMessagingRedeliveriesName, Instrument: "counter", Unit: SeamMessagingRedeliveriesUnit, Description: SeamMessagingRedeliveriesDescription, Boundaries: nil, Attributes: []string{"messaging.consumer.group.name", "messaging.destination.name", "messaging.system"}, SeriesLimit: 0},
 	{Name: SeamOperationDurationName, Instrument: "histogram", Unit: SeamOperationDurationUnit, Description: SeamOperationDurationDescription, Boundaries: LatencyBoundaries, Attributes: []string{"error.type", "seam.impl", "seam.operation", "seam.role"}, SeriesLimit: 2000},
 	{Name: SeamOperationOverflowsName, Instrument: "counter", Unit: SeamOperationOverflowsUnit, Description: SeamOperationOverflowsDescription, Boundaries: nil, Attributes: []string{"seam.impl", "seam.overflow.reason"}, SeriesLimit: 0},
 	{Name: SeamRolloutCandidateShareName, Instrument: "gauge", Unit: SeamRolloutCandidateShareUnit, Description: SeamRolloutCandidateShareDescription, Boundaries: nil, Attributes: []string{"seam.operation"}, SeriesLimit: 0},

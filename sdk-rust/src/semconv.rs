@@ -44,6 +44,18 @@ pub mod attribute {
     /// `http.status_code`: Deprecated, use http.response.status_code.
     #[deprecated(note = "use HTTP_RESPONSE_STATUS_CODE")]
     pub const HTTP_STATUS_CODE: &str = "http.status_code";
+    /// `messaging.consumer.group.name`: The consumer group, or durable consumer, a message is delivered to.
+    pub const MESSAGING_CONSUMER_GROUP_NAME: &str = "messaging.consumer.group.name";
+    /// `messaging.destination.name`: The destination a message was published to, a subject or queue name.
+    pub const MESSAGING_DESTINATION_NAME: &str = "messaging.destination.name";
+    /// `messaging.message.id`: The identifier of the message, as the system assigns it.
+    pub const MESSAGING_MESSAGE_ID: &str = "messaging.message.id";
+    /// `messaging.operation.name`: The system-specific name of the messaging operation.
+    pub const MESSAGING_OPERATION_NAME: &str = "messaging.operation.name";
+    /// `messaging.operation.type`: The kind of messaging operation.
+    pub const MESSAGING_OPERATION_TYPE: &str = "messaging.operation.type";
+    /// `messaging.system`: The messaging system, as the client identifies it.
+    pub const MESSAGING_SYSTEM: &str = "messaging.system";
     /// `rpc.method`: The fully qualified RPC method.
     pub const RPC_METHOD: &str = "rpc.method";
     /// `rpc.response.status_code`: The RPC status code, as a string.
@@ -61,6 +73,8 @@ pub mod attribute {
     pub const SEAM_FINDING_RULE: &str = "seam.finding.rule";
     /// `seam.impl`: Which implementation served the work.
     pub const SEAM_IMPL: &str = "seam.impl";
+    /// `seam.messaging.delivery.count`: How many times the broker has delivered this message, 1 for the first delivery; above 1 it is a redelivery.
+    pub const SEAM_MESSAGING_DELIVERY_COUNT: &str = "seam.messaging.delivery.count";
     /// `seam.operation`: The logical operation, the unit of comparison between implementations.
     pub const SEAM_OPERATION: &str = "seam.operation";
     /// `seam.overflow.reason`: Why an operation was recorded under the overflow name.
@@ -112,6 +126,14 @@ pub mod enums {
     pub mod go_memory_type {
         pub const STACK: &str = "stack";
         pub const OTHER: &str = "other";
+    }
+    /// Values of `messaging.operation.type`.
+    pub mod messaging_operation_type {
+        pub const CREATE: &str = "create";
+        pub const SEND: &str = "send";
+        pub const RECEIVE: &str = "receive";
+        pub const PROCESS: &str = "process";
+        pub const SETTLE: &str = "settle";
     }
     /// Values of `seam.boundary.kind`.
     pub mod seam_boundary_kind {
@@ -203,6 +225,12 @@ pub mod metric {
     pub const GO_SCHEDULE_DURATION: &str = "go.schedule.duration";
     /// `http.server.request.duration` (histogram, `s`): Duration of HTTP server requests.
     pub const HTTP_SERVER_REQUEST_DURATION: &str = "http.server.request.duration";
+    /// `messaging.client.consumed.messages` (counter, `{message}`): Messages delivered to a consumer, redeliveries included.
+    pub const MESSAGING_CLIENT_CONSUMED_MESSAGES: &str = "messaging.client.consumed.messages";
+    /// `messaging.client.sent.messages` (counter, `{message}`): Messages a producer attempted to send to the broker.
+    pub const MESSAGING_CLIENT_SENT_MESSAGES: &str = "messaging.client.sent.messages";
+    /// `messaging.process.duration` (histogram, `s`): Duration of processing one delivered message, in the consumer's own code.
+    pub const MESSAGING_PROCESS_DURATION: &str = "messaging.process.duration";
     /// `process.cpu.time` (counter, `s`): Total CPU seconds broken down by different CPU modes.
     pub const PROCESS_CPU_TIME: &str = "process.cpu.time";
     /// `process.memory.usage` (updowncounter, `By`): The amount of physical memory in use.
@@ -221,6 +249,10 @@ pub mod metric {
     pub const SEAM_COLLECTOR_SCHEMA_FINDINGS: &str = "seam.collector.schema.findings";
     /// `seam.go.cgo.calls` (counter, `{call}`): Calls from Go into C (and so into Rust) made by the process.
     pub const SEAM_GO_CGO_CALLS: &str = "seam.go.cgo.calls";
+    /// `seam.messaging.lag` (histogram, `s`): Time a message waited between its publication and the start of its processing, the wait before each redelivery included.
+    pub const SEAM_MESSAGING_LAG: &str = "seam.messaging.lag";
+    /// `seam.messaging.redeliveries` (counter, `{message}`): Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).
+    pub const SEAM_MESSAGING_REDELIVERIES: &str = "seam.messaging.redeliveries";
     /// `seam.operation.duration` (histogram, `s`): Duration of one logical operation, per implementation.
     pub const SEAM_OPERATION_DURATION: &str = "seam.operation.duration";
     /// `seam.operation.overflows` (counter, `{operation}`): Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.
@@ -379,6 +411,33 @@ pub const METRICS: &[MetricDescriptor] = &[
         series_limit: 2000,
     },
     MetricDescriptor {
+        name: metric::MESSAGING_CLIENT_CONSUMED_MESSAGES,
+        instrument: Instrument::Counter,
+        unit: "{message}",
+        description: "Messages delivered to a consumer, redeliveries included.",
+        boundaries: &[],
+        attributes: &["error.type", "messaging.consumer.group.name", "messaging.destination.name", "messaging.operation.name", "messaging.system"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::MESSAGING_CLIENT_SENT_MESSAGES,
+        instrument: Instrument::Counter,
+        unit: "{message}",
+        description: "Messages a producer attempted to send to the broker.",
+        boundaries: &[],
+        attributes: &["error.type", "messaging.destination.name", "messaging.operation.name", "messaging.system"],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::MESSAGING_PROCESS_DURATION,
+        instrument: Instrument::Histogram,
+        unit: "s",
+        description: "Duration of processing one delivered message, in the consumer's own code.",
+        boundaries: buckets::LATENCY,
+        attributes: &["error.type", "messaging.consumer.group.name", "messaging.destination.name", "messaging.operation.name", "messaging.system"],
+        series_limit: 2000,
+    },
+    MetricDescriptor {
         name: metric::PROCESS_CPU_TIME,
         instrument: Instrument::Counter,
         unit: "s",
@@ -457,6 +516,24 @@ pub const METRICS: &[MetricDescriptor] = &[
         description: "Calls from Go into C (and so into Rust) made by the process.",
         boundaries: &[],
         attributes: &[],
+        series_limit: 0,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_MESSAGING_LAG,
+        instrument: Instrument::Histogram,
+        unit: "s",
+        description: "Time a message waited between its publication and the start of its processing, the wait before each redelivery included.",
+        boundaries: buckets::LATENCY,
+        attributes: &["messaging.consumer.group.name", "messaging.destination.name", "messaging.system"],
+        series_limit: 2000,
+    },
+    MetricDescriptor {
+        name: metric::SEAM_MESSAGING_REDELIVERIES,
+        instrument: Instrument::Counter,
+        unit: "{message}",
+        description: "Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).",
+        boundaries: &[],
+        attributes: &["messaging.consumer.group.name", "messaging.destination.name", "messaging.system"],
         series_limit: 0,
     },
     MetricDescriptor {
@@ -677,6 +754,34 @@ pub mod instruments {
             .build()
     }
 
+    /// `messaging.client.consumed.messages` (counter, `{message}`): Messages delivered to a consumer, redeliveries included.
+    pub fn messaging_client_consumed_messages(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::MESSAGING_CLIENT_CONSUMED_MESSAGES)
+            .with_unit("{message}")
+            .with_description("Messages delivered to a consumer, redeliveries included.")
+            .build()
+    }
+
+    /// `messaging.client.sent.messages` (counter, `{message}`): Messages a producer attempted to send to the broker.
+    pub fn messaging_client_sent_messages(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::MESSAGING_CLIENT_SENT_MESSAGES)
+            .with_unit("{message}")
+            .with_description("Messages a producer attempted to send to the broker.")
+            .build()
+    }
+
+    /// `messaging.process.duration` (histogram, `s`): Duration of processing one delivered message, in the consumer's own code.
+    pub fn messaging_process_duration(meter: &Meter) -> Histogram<f64> {
+        meter
+            .f64_histogram(metric::MESSAGING_PROCESS_DURATION)
+            .with_unit("s")
+            .with_description("Duration of processing one delivered message, in the consumer's own code.")
+            .with_boundaries(buckets::LATENCY.to_vec())
+            .build()
+    }
+
     /// `process.cpu.time` (counter, `s`): Total CPU seconds broken down by different CPU modes.
     pub fn process_cpu_time(meter: &Meter) -> Counter<f64> {
         meter
@@ -757,6 +862,25 @@ pub mod instruments {
             .u64_counter(metric::SEAM_GO_CGO_CALLS)
             .with_unit("{call}")
             .with_description("Calls from Go into C (and so into Rust) made by the process.")
+            .build()
+    }
+
+    /// `seam.messaging.lag` (histogram, `s`): Time a message waited between its publication and the start of its processing, the wait before each redelivery included.
+    pub fn seam_messaging_lag(meter: &Meter) -> Histogram<f64> {
+        meter
+            .f64_histogram(metric::SEAM_MESSAGING_LAG)
+            .with_unit("s")
+            .with_description("Time a message waited between its publication and the start of its processing, the wait before each redelivery included.")
+            .with_boundaries(buckets::LATENCY.to_vec())
+            .build()
+    }
+
+    /// `seam.messaging.redeliveries` (counter, `{message}`): Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).
+    pub fn seam_messaging_redeliveries(meter: &Meter) -> Counter<u64> {
+        meter
+            .u64_counter(metric::SEAM_MESSAGING_REDELIVERIES)
+            .with_unit("{message}")
+            .with_description("Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).")
             .build()
     }
 
@@ -932,6 +1056,22 @@ pub mod observable {
             .with_description("The number of OS threads that can execute user-level Go code simultaneously.")
     }
 
+    /// `messaging.client.consumed.messages` (counter, `{message}`): Messages delivered to a consumer, redeliveries included.
+    pub fn messaging_client_consumed_messages(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::MESSAGING_CLIENT_CONSUMED_MESSAGES)
+            .with_unit("{message}")
+            .with_description("Messages delivered to a consumer, redeliveries included.")
+    }
+
+    /// `messaging.client.sent.messages` (counter, `{message}`): Messages a producer attempted to send to the broker.
+    pub fn messaging_client_sent_messages(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::MESSAGING_CLIENT_SENT_MESSAGES)
+            .with_unit("{message}")
+            .with_description("Messages a producer attempted to send to the broker.")
+    }
+
     /// `process.cpu.time` (counter, `s`): Total CPU seconds broken down by different CPU modes.
     pub fn process_cpu_time(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<f64>, f64> {
         meter
@@ -986,6 +1126,14 @@ pub mod observable {
             .u64_observable_counter(metric::SEAM_GO_CGO_CALLS)
             .with_unit("{call}")
             .with_description("Calls from Go into C (and so into Rust) made by the process.")
+    }
+
+    /// `seam.messaging.redeliveries` (counter, `{message}`): Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).
+    pub fn seam_messaging_redeliveries(meter: &Meter) -> AsyncInstrumentBuilder<'_, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(metric::SEAM_MESSAGING_REDELIVERIES)
+            .with_unit("{message}")
+            .with_description("Deliveries of a message the broker had delivered before, unacknowledged (a consumer stopped, failed, or ran out of time).")
     }
 
     /// `seam.operation.overflows` (counter, `{operation}`): Operations recorded under the overflow name, past the cardinality limit or with a name outside the grammar.
