@@ -3,6 +3,7 @@ package guardextension
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,13 +23,30 @@ import (
 	"github.com/seamtel/seam/collector/extension/guardextension/internal/metadata"
 )
 
+// Why a request was refused: the reason attribute of refused_requests.
+const (
+	reasonNesting     = "nesting"
+	reasonUTF8        = "utf8"
+	reasonBodySize    = "body_size"
+	reasonInFlight    = "in_flight_bytes"
+	reasonConcurrency = "concurrency"
+)
+
+// readChunk is how much of a body is reserved from the in-flight budget
+// at a time, so a large body is refused before it is all in memory.
+const readChunk = 64 << 10
+
 // guard is a server middleware for the OTLP receiver's HTTP and gRPC
-// servers that refuses a request before the receiver decodes it when its
-// values nest too deep: pdata's decoders recurse, and a million nested
-// key-value lists overflow the stack and crash the process.
+// servers. It refuses a request before the receiver decodes it when its
+// values nest too deep (pdata's decoders recurse, and a million nested
+// key-value lists overflow the stack and crash the process), and when it
+// would pass the bounds on bytes and requests in flight (decoded requests
+// take memory before memory_limiter sees them).
 type guard struct {
-	cfg     *Config
-	refused metric.Int64Counter
+	cfg      *Config
+	refused  metric.Int64Counter
+	inFlight budget
+	requests budget
 }
 
 var (
@@ -43,14 +61,18 @@ func newGuard(cfg *Config, set component.TelemetrySettings) (*guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guard{cfg: cfg, refused: refused}, nil
+	return &guard{
+		cfg: cfg, refused: refused,
+		inFlight: budget{limit: cfg.MaxInFlightBytes},
+		requests: budget{limit: cfg.MaxConcurrentRequests},
+	}, nil
 }
 
 func (g *guard) Start(context.Context, component.Host) error { return nil }
 func (g *guard) Shutdown(context.Context) error              { return nil }
 
-func (g *guard) count(ctx context.Context, transport string) {
-	g.refused.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "nesting"), attribute.String("transport", transport)))
+func (g *guard) count(ctx context.Context, reason, transport string) {
+	g.refused.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", reason), attribute.String("transport", transport)))
 }
 
 // GetHTTPHandler wraps the receiver's handler: the body it sees is already
@@ -62,10 +84,18 @@ func (g *guard) GetHTTPHandler(context.Context) (extensionmiddleware.WrapHTTPHan
 				next.ServeHTTP(w, r)
 				return
 			}
-			body, err := io.ReadAll(r.Body)
+			if !g.requests.take(1) {
+				r.Body.Close()
+				g.count(r.Context(), reasonConcurrency, "http")
+				refuse(w, http.StatusServiceUnavailable, fmt.Sprintf("request refused: %d requests in flight (seam_guard max_concurrent_requests); retry later", g.cfg.MaxConcurrentRequests))
+				return
+			}
+			defer g.requests.give(1)
+			body, held, err := g.read(r.Body)
+			defer g.inFlight.give(held)
 			r.Body.Close()
 			if err != nil {
-				http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
+				g.refuseRead(w, r, err)
 				return
 			}
 			check := checkProto
@@ -74,14 +104,14 @@ func (g *guard) GetHTTPHandler(context.Context) (extensionmiddleware.WrapHTTPHan
 				// the bytes around it, and fails to encode them (answering 500,
 				// "failed to marshal error message") when they are not.
 				if at := invalidUTF8(body); at >= 0 {
-					g.refused.Add(r.Context(), 1, metric.WithAttributes(attribute.String("reason", "utf8"), attribute.String("transport", "http")))
+					g.count(r.Context(), reasonUTF8, "http")
 					http.Error(w, fmt.Sprintf("request refused: the JSON body is not valid UTF-8 (at byte %d)", at), http.StatusBadRequest)
 					return
 				}
 				check = checkJSON
 			}
 			if err := check(body, g.cfg.MaxNestingDepth); err != nil {
-				g.count(r.Context(), "http")
+				g.count(r.Context(), reasonNesting, "http")
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
@@ -92,14 +122,76 @@ func (g *guard) GetHTTPHandler(context.Context) (extensionmiddleware.WrapHTTPHan
 	}, nil
 }
 
+// errInFlight is a body refused because the bytes in flight would pass
+// max_in_flight_bytes.
+var errInFlight = errors.New("in-flight bytes")
+
+// read reads body, reserving its bytes from the in-flight budget as they
+// come; held is what was reserved, to give back once the request is done.
+func (g *guard) read(body io.Reader) (b []byte, held int64, err error) {
+	var buf bytes.Buffer
+	for {
+		if !g.inFlight.take(readChunk) {
+			return nil, held, errInFlight
+		}
+		held += readChunk
+		n, err := io.CopyN(&buf, body, readChunk)
+		if err == io.EOF {
+			// Give back the part of the last chunk the body did not fill.
+			g.inFlight.give(readChunk - n)
+			held -= readChunk - n
+			return buf.Bytes(), held, nil
+		}
+		if err != nil {
+			return nil, held, err
+		}
+	}
+}
+
+func (g *guard) refuseRead(w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, errInFlight):
+		g.count(r.Context(), reasonInFlight, "http")
+		refuse(w, http.StatusServiceUnavailable, fmt.Sprintf("request refused: %d bytes of requests in flight (seam_guard max_in_flight_bytes); retry later", g.cfg.MaxInFlightBytes))
+	case errors.As(err, &tooLarge):
+		g.count(r.Context(), reasonBodySize, "http")
+		http.Error(w, fmt.Sprintf("request refused: the body is larger than %d bytes decompressed (max_request_body_size)", tooLarge.Limit), http.StatusRequestEntityTooLarge)
+	default:
+		http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
+	}
+}
+
+// refuse answers a retryable refusal: OTLP clients retry 503 after
+// Retry-After.
+func refuse(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, msg, code)
+}
+
 // GetGRPCServerOptions replaces the server's codec with one that checks
-// the message's bytes before the codec it wraps decodes them.
+// the message's bytes before the codec it wraps decodes them, and bounds
+// the requests in flight. gRPC reads a whole message (at most
+// max_recv_msg_size_mib) before any codec sees it, so over gRPC the bytes
+// in flight are bounded by that times max_concurrent_requests.
 func (g *guard) GetGRPCServerOptions(context.Context) ([]grpc.ServerOption, error) {
 	inner := encoding.GetCodecV2("proto")
 	if inner == nil {
 		return nil, fmt.Errorf("seam_guard: no proto codec registered")
 	}
-	return []grpc.ServerOption{grpc.ForceServerCodecV2(guardCodec{inner: inner, g: g})}, nil
+	return []grpc.ServerOption{
+		grpc.ForceServerCodecV2(guardCodec{inner: inner, g: g}),
+		grpc.ChainUnaryInterceptor(g.limitUnary),
+	}, nil
+}
+
+func (g *guard) limitUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if !g.requests.take(1) {
+		g.count(ctx, reasonConcurrency, "grpc")
+		return nil, status.Errorf(codes.Unavailable, "request refused: %d requests in flight (seam_guard max_concurrent_requests); retry later", g.cfg.MaxConcurrentRequests)
+	}
+	defer g.requests.give(1)
+	return handler(ctx, req)
 }
 
 type guardCodec struct {
@@ -126,7 +218,7 @@ func (c guardCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
 	defer buf.Free()
 	if err := checkProto(buf.ReadOnlyData(), c.g.cfg.MaxNestingDepth); err != nil {
-		c.g.count(context.Background(), "grpc")
+		c.g.count(context.Background(), reasonNesting, "grpc")
 		return status.Error(codes.InvalidArgument, err.Error())
 	}
 	return c.inner.Unmarshal(data, v)

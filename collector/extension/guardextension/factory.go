@@ -15,7 +15,11 @@ func NewFactory() extension.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{MaxNestingDepth: defaultMaxNestingDepth}
+	return &Config{
+		MaxNestingDepth:       defaultMaxNestingDepth,
+		MaxInFlightBytes:      defaultMaxInFlightBytes,
+		MaxConcurrentRequests: defaultMaxConcurrentRequests,
+	}
 }
 
 func create(_ context.Context, set extension.Settings, cfg component.Config) (extension.Extension, error) {
