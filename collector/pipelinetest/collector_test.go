@@ -28,7 +28,9 @@ type running struct {
 	Dir          string
 	MaxBodyBytes int
 	MaxRecvMiB   int
-	proc         *process.Process
+	// Guard is seam_guard's settings, YAML under it; empty keeps the defaults.
+	Guard string
+	proc  *process.Process
 }
 
 // testConfig is the default pipeline on free ports, with traces and logs
@@ -80,7 +82,8 @@ exporters:
     path: {{.Dir}}/logs.jsonl
     flush_interval: 50ms
 extensions:
-  seam_guard:
+  seam_guard:{{if .Guard}}
+{{.Guard}}{{end}}
   health_check:
     endpoint: {{.Health}}
 service:

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seamtel/seam/internal/certs"
 )
 
 func run(t *testing.T, env []string, args ...string) (string, error) {
@@ -25,7 +27,7 @@ func TestComponentsListsTheDistribution(t *testing.T) {
 	for _, name := range []string{
 		"otlp", "memory_limiter", "batch", "seam_schema",
 		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "load_balancing", "seam_prometheus",
-		"health_check", "pprof", "zpages", "file_storage", "seam_guard",
+		"health_check", "pprof", "zpages", "file_storage", "seam_guard", "bearertokenauth",
 	} {
 		assert.Contains(t, out, "- name: "+name+"\n", "component %s", name)
 	}
@@ -42,7 +44,12 @@ func TestValidateExampleConfigs(t *testing.T) {
 	configs, err := filepath.Glob(filepath.Join(root, "collector", "config", "*.yaml"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(configs), 3)
+	tlsDir := t.TempDir()
+	require.NoError(t, certs.Write(tlsDir, certs.Options{Hosts: []string{"127.0.0.1"}}))
 	env := []string{
+		"SEAM_TLS_CERT=" + filepath.Join(tlsDir, certs.ServerFile),
+		"SEAM_TLS_KEY=" + filepath.Join(tlsDir, certs.ServerKeyFile),
+		"SEAM_BEARER_TOKEN=token",
 		"UPSTREAM_OTLP_ENDPOINT=127.0.0.1:4317",
 		"UPSTREAM_OTLP_INSECURE=true",
 		"SEAM_QUEUE_DIR=" + t.TempDir(),
@@ -55,6 +62,18 @@ func TestValidateExampleConfigs(t *testing.T) {
 			require.NoError(t, err, out)
 		})
 	}
+}
+
+// The gateway fails closed: without its certificate, key and token it
+// does not start, and says what is missing.
+func TestGatewayWithoutCertificatesOrTokenDoesNotStart(t *testing.T) {
+	root, err := repoRoot()
+	require.NoError(t, err)
+	out, err := run(t, []string{"UPSTREAM_OTLP_ENDPOINT=127.0.0.1:4317", "SEAM_QUEUE_DIR=" + t.TempDir()},
+		"validate", "--config", filepath.Join(root, "collector", "config", "gateway.yaml"))
+	require.Error(t, err)
+	assert.Contains(t, out, "TLS configuration must include both certificate and key")
+	assert.Contains(t, out, "bearertokenauth: no bearer token provided")
 }
 
 func TestValidateNamesTheBadSetting(t *testing.T) {
