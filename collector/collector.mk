@@ -5,15 +5,20 @@
 #   make collector-generate  regenerate them (OCB) and the components' mdatagen code
 #   make collector-check     fail if the generated code differs from what the
 #                            generators make of the work tree (regenerated in a copy)
-#   make collector-load      telemetrygen load: spans/s and points/s with and
-#                            without the schema processor (BENCHMARKS.md)
+#   make bench-collector     side by side on one pinned core: seam-collector
+#                            (passthrough, seam_schema on conformant and foreign
+#                            data) against an upstream otelcol of the same
+#                            release (transform + redaction), BENCHMARKS.md;
+#                            BENCH_ARGS='-duration 8s -rounds 2 ...' go to the
+#                            generator (go run ./collector/load -h)
+#   make collector-load      the same
 
 GO ?= go
 # The distribution and the tools are modules of their own, outside go.work.
 COLLECTOR_GO   := GOWORK=off $(GO)
 COLLECTOR_TOOL := cd collector && GOWORK=off $(GO) tool -modfile=tools/go.mod
 
-.PHONY: collector collector-generate collector-check collector-load
+.PHONY: collector collector-generate collector-check collector-load bench-collector
 
 collector:
 	cd collector/cmd/seam-collector && $(COLLECTOR_GO) build -trimpath -ldflags='-s -w' -o ../../../bin/seam-collector .
@@ -27,5 +32,19 @@ collector-generate:
 collector-check:
 	bash collector/check-generated.sh
 
-collector-load: collector
-	bash collector/load/run.sh
+# The upstream collector is built by OCB outside git (build/ is ignored),
+# only here: never in the test suite.
+BENCH_DIR         := build/bench
+UPSTREAM_OTELCOL  := $(BENCH_DIR)/otelcol-upstream/otelcol-upstream
+BENCH_ARGS        ?=
+
+$(UPSTREAM_OTELCOL): collector/load/upstream-manifest.yaml collector/tools/go.mod
+	$(COLLECTOR_TOOL) builder --config load/upstream-manifest.yaml
+
+# The collector runs on CPU 1 (the generator pins it there), the generator
+# on CPU 0.
+bench-collector: collector $(UPSTREAM_OTELCOL)
+	$(GO) build -o $(BENCH_DIR)/load ./collector/load
+	taskset -c 0 $(BENCH_DIR)/load -seam bin/seam-collector -upstream $(UPSTREAM_OTELCOL) -collector-cpu 1 $(BENCH_ARGS)
+
+collector-load: bench-collector

@@ -1,261 +1,269 @@
-// Command load measures the collector's throughput with telemetrygen
-// v0.161.0: spans/s and metric points/s through (a) OTLP → batch → nop and
-// (b) OTLP → seam_schema → batch → nop, both pipelines in one collector
-// process, alternating rounds so both see the same machine.
+// Command load measures collectors side by side with a closed-loop
+// OTLP/gRPC generator of its own: bin/seam-collector passing through
+// (otlp → batch → nop) and enforcing the schema (→ seam_schema →) on
+// conformant and on foreign batches, and an upstream otelcol of the same
+// release doing the same fixes with contrib's transform and redaction
+// processors, for traces, metrics and logs.
 //
-//	go run ./collector/load [-duration 15s] [-workers 2] [-rounds 2]
+//	make bench-collector   # builds both collectors, then runs this
+//	go run ./collector/load -seam bin/seam-collector [-upstream PATH] \
+//	    [-workers 4] [-items 500] [-duration 8s] [-rounds 2] [-collector-cpu 1]
 //
-// It expects bin/seam-collector (make collector) and builds telemetrygen
-// from collector/tools into bin/telemetrygen.
+// Each measurement starts its own collector, pinned with taskset to
+// -collector-cpu (run the generator itself on another core: `taskset -c 0`),
+// warms it up, then keeps -workers pre-marshalled requests of -items items
+// in flight for -duration. It prints items/s, the collector's CPU-seconds
+// per million items (/proc/PID/stat), its peak RSS (VmHWM) and the ratios.
 package main
 
 import (
-	"github.com/seamtel/seam/sdk-go/seamtest/process"
-
 	"context"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"text/template"
+	"slices"
 	"time"
 
-	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
+	"github.com/seamtel/seam/collector/internal/loaddata"
 	"github.com/seamtel/seam/internal/stack"
+	"github.com/seamtel/seam/sdk-go/seamtest/process"
 )
 
-// loadConfig has one receiver and one pipeline per variant and signal.
-var loadConfig = template.Must(template.New("load").Parse(`
-receivers:
-  otlp/plain:
-    protocols:
-      grpc:
-        endpoint: {{.Plain}}
-  otlp/schema:
-    protocols:
-      grpc:
-        endpoint: {{.Schema}}
-processors:
-  batch:
-  seam_schema:
-    mode: enforce
-exporters:
-  nop/plain:
-  nop/schema:
-extensions:
-  health_check:
-    endpoint: {{.Health}}
-service:
-  extensions: [health_check]
-  telemetry:
-    logs:
-      level: warn
-    metrics:
-      level: normal
-      readers:
-        - pull:
-            exporter:
-              prometheus:
-                host: 127.0.0.1
-                port: {{.TelemetryPort}}
-  pipelines:
-    traces/plain:
-      receivers: [otlp/plain]
-      processors: [batch]
-      exporters: [nop/plain]
-    traces/schema:
-      receivers: [otlp/schema]
-      processors: [seam_schema, batch]
-      exporters: [nop/schema]
-    metrics/plain:
-      receivers: [otlp/plain]
-      processors: [batch]
-      exporters: [nop/plain]
-    metrics/schema:
-      receivers: [otlp/schema]
-      processors: [seam_schema, batch]
-      exporters: [nop/schema]
-`))
-
-type ports struct {
-	Plain, Schema, Health, Telemetry string
-}
-
-func (p ports) TelemetryPort() string { return p.Telemetry[strings.LastIndex(p.Telemetry, ":")+1:] }
-
-// signal is what telemetrygen sends and how the collector counts it.
-type signal struct {
-	name    string // telemetrygen subcommand
-	unit    string
-	counter string // the receiver's accepted-items counter
-	args    []string
-}
-
-var signals = []signal{
-	{
-		name: "traces", unit: "spans/s", counter: "otelcol_receiver_accepted_spans",
-		args: []string{"--child-spans", "4", "--telemetry-attributes", `http.request.method="GET"`, "--telemetry-attributes", `url.scheme="https"`},
-	},
-	{
-		name: "metrics", unit: "points/s", counter: "otelcol_receiver_accepted_metric_points",
-		args: []string{"--metric-type", "Sum", "--telemetry-attributes", `seam.operation="checkout.price"`, "--telemetry-attributes", `seam.boundary.kind="ffi"`},
-	},
+// options say what to measure and how.
+type options struct {
+	seam, upstream string // collector binaries; upstream "" skips its cases
+	workers, items int
+	duration       time.Duration
+	warmup         time.Duration
+	rounds         int
+	collectorCPU   string // taskset's CPU list; "" leaves the collector unpinned
+	signals        []string
 }
 
 func main() {
-	duration := flag.Duration("duration", 15*time.Second, "how long telemetrygen sends per measurement")
-	workers := flag.Int("workers", 2, "telemetrygen workers")
-	rounds := flag.Int("rounds", 2, "alternating rounds per variant")
+	var o options
+	flag.StringVar(&o.seam, "seam", "bin/seam-collector", "the Seam collector binary")
+	flag.StringVar(&o.upstream, "upstream", "", "an upstream otelcol with the transform and redaction processors; empty skips its cases")
+	flag.IntVar(&o.workers, "workers", 4, "requests in flight (one connection each)")
+	flag.IntVar(&o.items, "items", 500, "spans, data points or log records per request")
+	flag.DurationVar(&o.duration, "duration", 8*time.Second, "how long each measurement sends")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "how long each collector is loaded before a measurement starts")
+	flag.IntVar(&o.rounds, "rounds", 2, "rounds over all cases; figures are the median")
+	flag.StringVar(&o.collectorCPU, "collector-cpu", "1", "the CPU list the collector is pinned to (taskset -c); empty: not pinned")
+	signals := flag.String("signals", "traces,metrics,logs", "comma-separated signals to measure")
+	jsonOut := flag.String("json", "", "also write the figures as JSON to this file")
 	flag.Parse()
-	if err := run(*duration, *workers, *rounds); err != nil {
+	o.signals = splitList(*signals)
+	if err := o.validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(2)
+	}
+	results, err := run(context.Background(), o, os.Stdout)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
-}
-
-func run(duration time.Duration, workers, rounds int) error {
-	root, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	collector := filepath.Join(root, "bin", "seam-collector")
-	if _, err := os.Stat(collector); err != nil {
-		return fmt.Errorf("%s is not built: run `make collector` first", collector)
-	}
-	telemetrygen, err := buildTelemetrygen(root)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "seam-load-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-
-	addrs, err := stack.FreeAddrs(4)
-	if err != nil {
-		return err
-	}
-	p := ports{Plain: addrs[0], Schema: addrs[1], Health: addrs[2], Telemetry: addrs[3]}
-	cfgPath := filepath.Join(dir, "load.yaml")
-	f, err := os.Create(cfgPath)
-	if err != nil {
-		return err
-	}
-	if err := loadConfig.Execute(f, p); err != nil {
-		f.Close()
-		return err
-	}
-	f.Close()
-
-	ctx := context.Background()
-	proc, err := process.Launch(ctx, process.Spec{Name: "seam-collector", Path: collector, Args: []string{"--config", cfgPath}, LogPath: filepath.Join(dir, "collector.log")})
-	if err != nil {
-		return err
-	}
-	defer proc.Stop(10 * time.Second)
-	if err := waitUp(p.Telemetry); err != nil {
-		return err
-	}
-
-	fmt.Printf("duration %s per measurement, %d telemetrygen workers, %d rounds\n\n", duration, workers, rounds)
-	type total struct{ items, seconds, cpu float64 }
-	results := map[string]map[string]*total{}
-	for _, s := range signals {
-		results[s.name] = map[string]*total{"plain": {}, "schema": {}}
-		for r := 0; r < rounds; r++ {
-			for _, v := range []struct{ name, endpoint string }{{"plain", p.Plain}, {"schema", p.Schema}} {
-				m, err := measure(telemetrygen, s, v.name, v.endpoint, p.Telemetry, duration, workers)
-				if err != nil {
-					return err
-				}
-				fmt.Printf("round %d %-7s %-6s %8.0f %s, %8.0f per collector CPU-second\n", r+1, s.name, v.name, m.items/m.seconds, s.unit, m.items/m.cpu)
-				t := results[s.name][v.name]
-				t.items += m.items
-				t.seconds += m.seconds
-				t.cpu += m.cpu
-			}
+	printReport(os.Stdout, o, results)
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(*jsonOut, b, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
 		}
 	}
-	fmt.Println()
-	fmt.Println("| signal | (a) batch → nop | (b) seam_schema → batch → nop | (b)/(a) throughput | (b)/(a) per collector CPU-second |")
-	fmt.Println("| --- | --- | --- | --- | --- |")
-	for _, s := range signals {
-		a, b := results[s.name]["plain"], results[s.name]["schema"]
-		fmt.Printf("| %s | %.0f %s (%.0f per CPU-s) | %.0f %s (%.0f per CPU-s) | %.3f | %.3f |\n", s.name,
-			a.items/a.seconds, s.unit, a.items/a.cpu, b.items/b.seconds, s.unit, b.items/b.cpu,
-			(b.items/b.seconds)/(a.items/a.seconds), (b.items/b.cpu)/(a.items/a.cpu))
+}
+
+func (o options) validate() error {
+	if _, err := os.Stat(o.seam); err != nil {
+		return fmt.Errorf("-seam %s: %w (make collector builds it)", o.seam, err)
+	}
+	if o.upstream != "" {
+		if _, err := os.Stat(o.upstream); err != nil {
+			return fmt.Errorf("-upstream %s: %w (make bench-collector builds it)", o.upstream, err)
+		}
+	}
+	if o.workers < 1 || o.items < 1 || o.rounds < 1 || o.duration <= 0 {
+		return fmt.Errorf("-workers %d, -items %d, -rounds %d and -duration %s must all be positive", o.workers, o.items, o.rounds, o.duration)
+	}
+	for _, s := range o.signals {
+		if _, ok := signals[s]; !ok {
+			return fmt.Errorf("-signals: unknown signal %q (traces, metrics, logs)", s)
+		}
+	}
+	if o.collectorCPU != "" {
+		if _, err := exec.LookPath("taskset"); err != nil {
+			return fmt.Errorf("-collector-cpu %s needs taskset (util-linux): %w", o.collectorCPU, err)
+		}
 	}
 	return nil
 }
 
-func buildTelemetrygen(root string) (string, error) {
-	bin := filepath.Join(root, "bin", "telemetrygen")
-	cmd := exec.Command("go", "build", "-modfile=tools/go.mod", "-o", bin, "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen")
-	cmd.Dir = filepath.Join(root, "collector")
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building telemetrygen: %v\n%s", err, out)
-	}
-	return bin, nil
+// variant is one collector binary running one pipeline.
+type variant struct {
+	Name     string `json:"name"`
+	binary   string
+	pipeline pipeline
 }
 
-func waitUp(telemetry string) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if _, err := prometheustest.Scrape(telemetry); err == nil {
-			return nil
+// testCase is one variant fed one kind of batch of one signal.
+type testCase struct {
+	Signal  string        `json:"signal"`
+	Variant variant       `json:"variant"`
+	Kind    loaddata.Kind `json:"-"`
+	KindStr string        `json:"kind"`
+}
+
+func (o options) cases() []testCase {
+	seamPass := variant{"seam batch", o.seam, passthrough}
+	seamSchema := variant{"seam seam_schema", o.seam, enforce}
+	upPass := variant{"upstream batch", o.upstream, passthrough}
+	upFix := variant{"upstream transform+redaction", o.upstream, upstreamFixes}
+	var out []testCase
+	add := func(s string, v variant, k loaddata.Kind) {
+		out = append(out, testCase{Signal: s, Variant: v, Kind: k, KindStr: k.String()})
+	}
+	for _, s := range o.signals {
+		add(s, seamPass, loaddata.Conformant)
+		add(s, seamSchema, loaddata.Conformant)
+		add(s, seamSchema, loaddata.Foreign)
+		if o.upstream != "" {
+			add(s, upPass, loaddata.Conformant)
+			add(s, upFix, loaddata.Conformant)
+			add(s, upFix, loaddata.Foreign)
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	return errors.New("the collector's telemetry endpoint did not come up")
+	return out
 }
 
-// counters reads how many items the variant's receiver has pushed into its
-// pipeline and the collector's CPU seconds so far. The push returns once the
-// batch processor holds the items, so the count includes the time
-// seam_schema took (nop exporters have no sent counter of their own).
-func counters(telemetry, counter, variant string) (items, cpu float64, err error) {
-	f, err := prometheustest.Scrape(telemetry)
-	if err != nil {
-		return 0, 0, err
-	}
-	cpuFamily := f.WithPrefix("otelcol_process_cpu_seconds")
-	if cpuFamily == nil || len(cpuFamily.GetMetric()) == 0 {
-		return 0, 0, errors.New("no otelcol_process_cpu_seconds in the collector's telemetry")
-	}
-	return prometheustest.CounterSum(f[counter], map[string]string{"receiver": "otlp/" + variant}), prometheustest.CounterSum(cpuFamily, nil), nil
-}
-
-// measurement is what one telemetrygen run achieved.
+// measurement is what one case achieved in one round.
 type measurement struct {
-	items   float64 // accepted by the variant's pipeline
-	seconds float64 // wall time of the run
-	cpu     float64 // collector CPU seconds during the run
+	Items      int64         `json:"items"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	CPU        time.Duration `json:"cpu_ns"`
+	PeakRSS    int64         `json:"peak_rss_bytes"`
+	Throughput float64       `json:"items_per_second"`
 }
 
-// measure runs telemetrygen against one variant. Throughput is bounded by
-// telemetrygen when the collector is idle part of the time (2 cores shared
-// by both), so the collector's CPU per item is measured too.
-func measure(telemetrygen string, s signal, variant, endpoint, telemetry string, duration time.Duration, workers int) (measurement, error) {
-	items0, cpu0, err := counters(telemetry, s.counter, variant)
+// caseResult is a case's measurements over all rounds.
+type caseResult struct {
+	testCase
+	Rounds []measurement `json:"rounds"`
+}
+
+// median is the median throughput's round, and the CPU and RSS figures
+// taken over all rounds.
+func (r caseResult) median() (itemsPerSec, cpuPerMillion float64, peakRSS int64) {
+	tp := make([]float64, len(r.Rounds))
+	var items int64
+	var cpu time.Duration
+	for i, m := range r.Rounds {
+		tp[i] = m.Throughput
+		items += m.Items
+		cpu += m.CPU
+		peakRSS = max(peakRSS, m.PeakRSS)
+	}
+	slices.Sort(tp)
+	if n := len(tp); n%2 == 1 {
+		itemsPerSec = tp[n/2]
+	} else {
+		itemsPerSec = (tp[n/2-1] + tp[n/2]) / 2
+	}
+	if items > 0 {
+		cpuPerMillion = cpu.Seconds() / float64(items) * 1e6
+	}
+	return itemsPerSec, cpuPerMillion, peakRSS
+}
+
+// run measures every case once per round, cases interleaved so that each
+// round sees the machine as it is then.
+func run(ctx context.Context, o options, progress io.Writer) ([]caseResult, error) {
+	cases := o.cases()
+	results := make([]caseResult, len(cases))
+	reqs := map[string]map[loaddata.Kind]request{}
+	for _, s := range o.signals {
+		reqs[s] = map[loaddata.Kind]request{}
+		for _, k := range []loaddata.Kind{loaddata.Conformant, loaddata.Foreign} {
+			r, err := signals[s](k, o.items)
+			if err != nil {
+				return nil, err
+			}
+			reqs[s][k] = r
+		}
+	}
+	dir, err := os.MkdirTemp("", "seam-load-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Fprintf(progress, "%d workers, %d items per request, %s per measurement after %s warm-up, %d rounds, collector on CPU %q\n",
+		o.workers, o.items, o.duration, o.warmup, o.rounds, o.collectorCPU)
+	for round := 1; round <= o.rounds; round++ {
+		for i, c := range cases {
+			m, err := measure(ctx, o, c, reqs[c.Signal][c.Kind], dir)
+			if err != nil {
+				return nil, fmt.Errorf("round %d, %s %s %s: %w", round, c.Signal, c.Variant.Name, c.KindStr, err)
+			}
+			results[i].testCase = c
+			results[i].Rounds = append(results[i].Rounds, m)
+			fmt.Fprintf(progress, "round %d %-7s %-30s %-10s %10.0f items/s %7.2f CPU-s per M items, peak RSS %4d MiB\n",
+				round, c.Signal, c.Variant.Name, c.KindStr, m.Throughput, m.CPU.Seconds()/float64(max(m.Items, 1))*1e6, m.PeakRSS>>20)
+		}
+	}
+	return results, nil
+}
+
+// measure starts the case's collector, loads it, and stops it.
+func measure(ctx context.Context, o options, c testCase, req request, dir string) (measurement, error) {
+	addrs, err := stack.FreeAddrs(2)
 	if err != nil {
 		return measurement{}, err
 	}
-	args := append([]string{s.name, "--otlp-endpoint", endpoint, "--otlp-insecure", "--rate", "0",
-		"--duration", duration.String(), "--workers", fmt.Sprint(workers), "--service", "load"}, s.args...)
-	start := time.Now()
-	cmd := exec.Command(telemetrygen, args...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return measurement{}, fmt.Errorf("telemetrygen %s: %v\n%s", s.name, err, out)
-	}
-	elapsed := time.Since(start)
-	items1, cpu1, err := counters(telemetry, s.counter, variant)
+	cfg, err := collectorConfig(c.Variant.pipeline, addrs[0], addrs[1])
 	if err != nil {
 		return measurement{}, err
 	}
-	return measurement{items: items1 - items0, seconds: elapsed.Seconds(), cpu: cpu1 - cpu0}, nil
+	cfgPath := filepath.Join(dir, "collector.yaml")
+	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
+		return measurement{}, err
+	}
+	path, args := c.Variant.binary, []string{"--config", cfgPath}
+	if o.collectorCPU != "" {
+		// taskset execs the collector: the PID stays the collector's.
+		path, args = "taskset", append([]string{"-c", o.collectorCPU, c.Variant.binary}, args...)
+	}
+	proc, err := process.Launch(ctx, process.Spec{Name: filepath.Base(c.Variant.binary), Path: path, Args: args, LogPath: filepath.Join(dir, "collector.log")})
+	if err != nil {
+		return measurement{}, err
+	}
+	defer proc.Stop(10 * time.Second)
+	if err := waitAccepting(ctx, addrs[0], req, 30*time.Second, proc.Exited); err != nil {
+		return measurement{}, fmt.Errorf("%w\ncollector log:\n%s", err, process.Tail(proc.LogPath))
+	}
+	if _, err := closedLoop(ctx, addrs[0], req, o.workers, o.warmup); err != nil {
+		return measurement{}, fmt.Errorf("warm-up: %w", err)
+	}
+	cpu0, err := cpuTime(proc.Pid())
+	if err != nil {
+		return measurement{}, err
+	}
+	res, err := closedLoop(ctx, addrs[0], req, o.workers, o.duration)
+	if err != nil {
+		return measurement{}, fmt.Errorf("%w\ncollector log:\n%s", err, process.Tail(proc.LogPath))
+	}
+	cpu1, err := cpuTime(proc.Pid())
+	if err != nil {
+		return measurement{}, err
+	}
+	rss, err := peakRSS(proc.Pid())
+	if err != nil {
+		return measurement{}, err
+	}
+	return measurement{
+		Items: res.items, Elapsed: res.elapsed, CPU: cpu1 - cpu0, PeakRSS: rss,
+		Throughput: float64(res.items) / res.elapsed.Seconds(),
+	}, nil
 }

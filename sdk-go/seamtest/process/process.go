@@ -160,6 +160,9 @@ func (p *Process) Stop(grace time.Duration) error {
 	return p.exitErr()
 }
 
+// Pid is the process ID, for reading /proc/PID.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
 // Exited reports whether the process has ended on its own.
 func (p *Process) Exited() bool {
 	select {
