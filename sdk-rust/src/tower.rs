@@ -12,7 +12,11 @@
 //!   `seamhttp.CheckResponse` reads as a panic, so the caller falls back
 //!   instead of losing the connection. A panic on another task (a
 //!   `spawn_blocking` closure, say) reaches it when the handler resumes it
-//!   with `std::panic::resume_unwind`.
+//!   with `std::panic::resume_unwind`. [`IngressLayer::grpc`] is the same
+//!   ingress in front of a gRPC service (a `tonic` server's, say): a panic
+//!   is counted with `seam.boundary.kind=grpc` and answered with the gRPC
+//!   status `INTERNAL`, marked with [`ERROR_TYPE_HEADER`]` = panic` in its
+//!   trailers, which the Go SDK's `seamgrpc` clients read as a panic.
 //! - [`PropagateLayer`] (client side) injects the current context into every
 //!   outgoing request.
 
@@ -42,15 +46,46 @@ pub const ERROR_TYPE_HEADER: &str = "seam-error-type";
 #[derive(Debug, Clone, Copy)]
 pub struct IngressLayer {
     operation: &'static str,
+    protocol: Protocol,
+}
+
+/// What the ingress serves, which decides how a panic is answered and counted.
+#[derive(Debug, Clone, Copy)]
+enum Protocol {
+    Http,
+    Grpc,
+}
+
+impl Protocol {
+    /// The `seam.boundary.kind` a panic is counted under.
+    fn boundary_kind(self) -> &'static str {
+        match self {
+            Protocol::Http => seam_boundary_kind::HTTP,
+            Protocol::Grpc => seam_boundary_kind::GRPC,
+        }
+    }
 }
 
 impl IngressLayer {
-    /// The ingress of `operation`: the `seam.operation` a caught panic is counted under,
-    /// the name the caller's crossing and the handler's own [`crate::operation`] use.
-    /// `'static` because it becomes a metric attribute: one name per service keeps
+    /// The HTTP ingress of `operation`: the `seam.operation` a caught panic is counted
+    /// under, the name the caller's crossing and the handler's own [`crate::operation`]
+    /// use. `'static` because it becomes a metric attribute: one name per service keeps
     /// cardinality bounded.
     pub const fn new(operation: &'static str) -> Self {
-        IngressLayer { operation }
+        IngressLayer {
+            operation,
+            protocol: Protocol::Http,
+        }
+    }
+
+    /// The gRPC ingress of `operation`: as [`IngressLayer::new`], but a panic is
+    /// counted with `seam.boundary.kind=grpc` and answered with the gRPC status
+    /// `INTERNAL` (a trailers-only reply) marked with [`ERROR_TYPE_HEADER`]` = panic`.
+    pub const fn grpc(operation: &'static str) -> Self {
+        IngressLayer {
+            operation,
+            protocol: Protocol::Grpc,
+        }
     }
 }
 
@@ -61,6 +96,7 @@ impl<S> Layer<S> for IngressLayer {
         Ingress {
             inner,
             operation: self.operation,
+            protocol: self.protocol,
         }
     }
 }
@@ -70,6 +106,7 @@ impl<S> Layer<S> for IngressLayer {
 pub struct Ingress<S> {
     inner: S,
     operation: &'static str,
+    protocol: Protocol,
 }
 
 impl<S, B, ResBody> Service<http::Request<B>> for Ingress<S>
@@ -96,10 +133,13 @@ where
             Ok(future) => IngressFuture::Running {
                 future: future.with_context(cx),
                 operation: self.operation,
+                protocol: self.protocol,
             },
             Err(_) => {
-                count_panic(self.operation, seam_boundary_kind::HTTP);
-                IngressFuture::Panicked
+                count_panic(self.operation, self.protocol.boundary_kind());
+                IngressFuture::Panicked {
+                    protocol: self.protocol,
+                }
             }
         }
     }
@@ -112,9 +152,9 @@ pin_project! {
     #[derive(Debug)]
     pub enum IngressFuture<F> {
         /// The inner future.
-        Running { #[pin] future: WithContext<F>, operation: &'static str },
+        Running { #[pin] future: WithContext<F>, operation: &'static str, protocol: Protocol },
         /// The inner service panicked in `call`, already counted.
-        Panicked,
+        Panicked { protocol: Protocol },
     }
 }
 
@@ -127,31 +167,57 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         match self.project() {
-            IngressFutureProj::Running { future, operation } => {
+            IngressFutureProj::Running {
+                future,
+                operation,
+                protocol,
+            } => {
                 // A future that panicked is never polled again: this poll answers for it.
                 match panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
                     Ok(poll) => poll,
                     Err(_) => {
-                        count_panic(operation, seam_boundary_kind::HTTP);
-                        Poll::Ready(Ok(panicked()))
+                        count_panic(operation, protocol.boundary_kind());
+                        Poll::Ready(Ok(panicked(*protocol)))
                     }
                 }
             }
-            IngressFutureProj::Panicked => Poll::Ready(Ok(panicked())),
+            IngressFutureProj::Panicked { protocol } => Poll::Ready(Ok(panicked(*protocol))),
         }
     }
 }
 
-/// The answer for a request whose handler panicked: a 500 with an empty body, marked.
-fn panicked<B: Default>() -> Response<B> {
+/// The answer for a request whose handler panicked, marked: over HTTP a 500 with an
+/// empty body; over gRPC a trailers-only reply (a 200 whose headers are the trailers)
+/// with the status `INTERNAL`, as gRPC answers a failed call before any message.
+fn panicked<B: Default>(protocol: Protocol) -> Response<B> {
     let mut response = Response::new(B::default());
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         HeaderName::from_static(ERROR_TYPE_HEADER),
         HeaderValue::from_static(PANIC),
     );
+    match protocol {
+        Protocol::Http => *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR,
+        Protocol::Grpc => {
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/grpc"),
+            );
+            headers.insert(
+                HeaderName::from_static("grpc-status"),
+                HeaderValue::from_static(GRPC_INTERNAL),
+            );
+            headers.insert(
+                HeaderName::from_static("grpc-message"),
+                HeaderValue::from_static("handler%20panicked"),
+            );
+        }
+    }
     response
 }
+
+/// The gRPC status code `INTERNAL`, as the `grpc-status` trailer spells it.
+const GRPC_INTERNAL: &str = "13";
 
 /// Client-side layer: see the [module docs](self).
 #[derive(Debug, Clone, Copy, Default)]
@@ -313,6 +379,25 @@ mod tests {
                     .and_then(|v| v.to_str().ok()),
                 Some("panic")
             );
+        }
+    }
+
+    #[test]
+    fn grpc_ingress_answers_a_panic_with_a_marked_internal_status() {
+        for panics in [Panics::InCall, Panics::InFuture] {
+            let mut service = IngressLayer::grpc("test.op").layer(panics);
+            let response = block_on(service.call(http::Request::new(()))).expect("call");
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(header("grpc-status").as_deref(), Some("13"));
+            assert_eq!(header("content-type").as_deref(), Some("application/grpc"));
+            assert_eq!(header(ERROR_TYPE_HEADER).as_deref(), Some("panic"));
         }
     }
 
