@@ -12,13 +12,15 @@
 #                            BENCH_ARGS='-duration 8s -rounds 2 ...' go to the
 #                            generator (go run ./collector/load -h)
 #   make collector-load      the same
+#   make collector-soak      the gateway under 2x sustained overload for 60 s
+#                            (the suite runs 10 s of it; RELIABILITY.md)
 
 GO ?= go
 # The distribution and the tools are modules of their own, outside go.work.
 COLLECTOR_GO   := GOWORK=off $(GO)
 COLLECTOR_TOOL := cd collector && GOWORK=off $(GO) tool -modfile=tools/go.mod
 
-.PHONY: collector collector-generate collector-check collector-load bench-collector
+.PHONY: collector collector-generate collector-check collector-load collector-soak bench-collector
 
 collector:
 	cd collector/cmd/seam-collector && $(COLLECTOR_GO) build -trimpath -ldflags='-s -w' -o ../../../bin/seam-collector .
@@ -48,3 +50,8 @@ bench-collector: collector $(UPSTREAM_OTELCOL)
 	taskset -c 0 $(BENCH_DIR)/load -seam bin/seam-collector -upstream $(UPSTREAM_OTELCOL) -collector-cpu 1 $(BENCH_ARGS)
 
 collector-load: bench-collector
+
+# SEAM_SOAK_DURATION=5m make collector-soak soaks longer.
+collector-soak: collector
+	SEAM_COLLECTOR_BIN=$(CURDIR)/bin/seam-collector SEAM_SOAK_DURATION=$${SEAM_SOAK_DURATION:-60s} \
+		$(GO) test -count=1 -v -timeout 30m -run '^TestGatewaySustainedOverload$$' ./collector/pipelinetest/

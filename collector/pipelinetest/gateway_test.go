@@ -43,7 +43,7 @@ type gateway struct {
 // env adds to or overrides its environment.
 func startGateway(t *testing.T, upstream string, env ...string) *gateway {
 	t.Helper()
-	addrs, err := stack.FreeAddrs(5)
+	addrs, err := stack.FreeAddrs(7)
 	require.NoError(t, err)
 	g := &gateway{GRPC: addrs[0], HTTP: addrs[1], Health: addrs[2], Telemetry: addrs[3],
 		Dir: t.TempDir(), Token: "s3cret-" + t.Name()}
@@ -53,7 +53,7 @@ func startGateway(t *testing.T, upstream string, env ...string) *gateway {
 	require.NoError(t, certs.Write(g.Certs, certs.Options{Hosts: []string{"127.0.0.1", "localhost"}}))
 	g.env = append([]string{
 		"SEAM_OTLP_GRPC=" + g.GRPC, "SEAM_OTLP_HTTP=" + g.HTTP, "SEAM_HEALTH=" + g.Health,
-		"SEAM_PROMETHEUS=" + addrs[4], "SEAM_TELEMETRY_PORT=" + g.Telemetry[strings.LastIndex(g.Telemetry, ":")+1:],
+		"SEAM_PROMETHEUS=" + addrs[4], "SEAM_PPROF=" + addrs[5], "SEAM_ZPAGES=" + addrs[6], "SEAM_TELEMETRY_PORT=" + g.Telemetry[strings.LastIndex(g.Telemetry, ":")+1:],
 		"SEAM_TLS_CERT=" + filepath.Join(g.Certs, certs.ServerFile), "SEAM_TLS_KEY=" + filepath.Join(g.Certs, certs.ServerKeyFile),
 		"SEAM_BEARER_TOKEN=" + g.Token, "SEAM_QUEUE_DIR=" + g.Queue,
 		"UPSTREAM_OTLP_ENDPOINT=" + upstream, "UPSTREAM_OTLP_INSECURE=true",
