@@ -374,6 +374,12 @@ func (p *pattern) expand(s string) string {
 // replaceCards replaces, in each match, the card it holds and what follows
 // the card in the match; matches without a card stay.
 func (p *pattern) replaceCards(s string) string {
+	if !hasCardRun(s) {
+		// Most values with 13 digits, such as ULIDs and timestamps with
+		// letters or colons between their digits, have no run the regexp
+		// could match: skip its backtracking.
+		return s
+	}
 	var b strings.Builder
 	last := 0
 	for _, m := range p.re.FindAllStringIndex(s, -1) {
@@ -394,6 +400,27 @@ func (p *pattern) replaceCards(s string) string {
 
 // Card numbers hold 13 to 19 digits.
 const minCardDigits, maxCardDigits = 13, 19
+
+// hasCardRun reports whether s holds minCardDigits digits in one run of
+// digits separated by single spaces or dashes: what every match of the
+// card pattern holds, and so what a card needs.
+func hasCardRun(s string) bool {
+	run, afterSep := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			if run++; run >= minCardDigits {
+				return true
+			}
+			afterSep = false
+		case (c == ' ' || c == '-') && run > 0 && !afterSep:
+			afterSep = true
+		default:
+			run, afterSep = 0, false
+		}
+	}
+	return false
+}
 
 // cardStart returns where the first card in run begins, or -1. run is
 // digit groups separated by single spaces or dashes. A card is a window of

@@ -3,6 +3,7 @@ package redact
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -314,6 +315,32 @@ func TestPrefilterNeverHidesAMatch(t *testing.T) {
 	}
 }
 
+// TestCardRunNeverHidesAMatch: the card pattern's regexp runs only on
+// values with a card run, so every value it matches must have one; a ULID
+// with 14 scattered digits has none.
+func TestCardRunNeverHidesAMatch(t *testing.T) {
+	var card *regexp.Regexp
+	for _, p := range semconv.RedactionPatterns {
+		if p.Validate == ValidateCard {
+			card = regexp.MustCompile(p.Regex)
+		}
+	}
+	if card == nil {
+		t.Fatal("the schema has no card pattern")
+	}
+	fragments := []string{"4111", "1111", "0", "12345", " ", "-", "  ", "--", " -", "x", "\t", "4111 1111 1111 1111", ":", "é"}
+	mixes(1, 10, fragments, func(s string) {
+		if card.MatchString(s) && !hasCardRun(s) {
+			t.Fatalf("hasCardRun(%q) is false, but the card pattern matches it", s)
+		}
+	})
+	for _, s := range []string{"01JD4X7K2M9QZ8R6T5W3V1N001", "2026-12-02T03:10:19.123456Z", "1234567890 12"} {
+		if hasCardRun(s) {
+			t.Errorf("hasCardRun(%q) is true: it has no run of 13 digits", s)
+		}
+	}
+}
+
 var naivePatterns = sync.OnceValue(func() []pattern {
 	var ps []pattern
 	for _, p := range semconv.RedactionPatterns {
@@ -361,6 +388,9 @@ func FuzzPrefilter(f *testing.F) {
 		for _, p := range pats {
 			if p.re.MatchString(s) && !p.pre.mayMatch(s) {
 				t.Fatalf("prefilter rejected %q, which %s matches", s, p.re)
+			}
+			if p.card && p.re.MatchString(s) && !hasCardRun(s) {
+				t.Fatalf("hasCardRun(%q) is false, but the card pattern matches it", s)
 			}
 		}
 		if got, want := r.String(s), naiveString(s); got != want {
