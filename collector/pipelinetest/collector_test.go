@@ -30,7 +30,9 @@ type running struct {
 	MaxRecvMiB   int
 	// Guard is seam_guard's settings, YAML under it; empty keeps the defaults.
 	Guard string
-	proc  *process.Process
+	// MetricsFile also writes the metrics pipeline to Dir/metrics.jsonl.
+	MetricsFile bool
+	proc        *process.Process
 }
 
 // testConfig is the default pipeline on free ports, with traces and logs
@@ -81,6 +83,11 @@ exporters:
   file/logs:
     path: {{.Dir}}/logs.jsonl
     flush_interval: 50ms
+{{- if .MetricsFile}}
+  file/metrics:
+    path: {{.Dir}}/metrics.jsonl
+    flush_interval: 50ms
+{{- end}}
 extensions:
   seam_guard:{{if .Guard}}
 {{.Guard}}{{end}}
@@ -101,7 +108,7 @@ service:
     metrics:
       receivers: [otlp]
       processors: [memory_limiter, seam_schema, batch]
-      exporters: [seam_prometheus, otlp_grpc/down]
+      exporters: [seam_prometheus, otlp_grpc/down{{if .MetricsFile}}, file/metrics{{end}}]
     traces:
       receivers: [otlp]
       processors: [memory_limiter, seam_schema, batch]
