@@ -23,6 +23,8 @@
 //! - [`propagation`], [`mod@tower`] and (feature `grpc-tonic`) `tonic` carry the
 //!   trace context and `seam.correlation_id` across process boundaries; the
 //!   `tower` ingress also turns a handler's panic into a counted 500.
+//! - [`messaging`] instruments the consumer of a message queue: a span linked to the
+//!   producer's, the message's correlation ID, processing time, lag and redeliveries.
 //! - [`alloc::Counting`] counts the Rust global allocator.
 //! - (feature `ffi`) `ffi` is the C ABI boundary for in-process calls from Go.
 //! - (feature `rollout`) `rollout` moves an operation from its Go baseline to its Rust
@@ -48,6 +50,7 @@ mod export;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod log;
+pub mod messaging;
 mod metrics_redact;
 mod operation;
 pub mod panic;

@@ -70,13 +70,18 @@ pub(crate) fn with_baggage_member(
     key: &'static str,
     value: impl Into<String>,
 ) -> Context {
-    // Baggage is not Clone: copy its members into a new one.
+    let mut baggage = copy_baggage(cx);
+    baggage.insert(key, value.into());
+    cx.with_baggage(baggage)
+}
+
+/// A copy of `cx`'s baggage: Baggage is not Clone.
+pub(crate) fn copy_baggage(cx: &Context) -> Baggage {
     let mut baggage = Baggage::new();
     for (k, (v, metadata)) in cx.baggage() {
         baggage.insert_with_metadata(k.clone(), v.clone(), metadata.clone());
     }
-    baggage.insert(key, value.into());
-    cx.with_baggage(baggage)
+    baggage
 }
 
 /// `cx` unchanged if it carries a correlation id, otherwise with a new one:
