@@ -259,8 +259,9 @@ var secretClasses = []secretClass{
 				pick(g, []string{"http.request.header.cookie", "http.response.header.set-cookie"}), []string{sid}
 		}
 		line := pick(g, []string{
-			"request headers Cookie: session_token=%s",
-			"set-cookie: auth_token=%s; Path=/; HttpOnly",
+			"request headers Cookie: sessionid=%s; csrftoken=x1",
+			"set-cookie: JSESSIONID=%s; Path=/; HttpOnly",
+			`{"cookie":"sid=%s; theme=dark"}`,
 			"replayed cookie csrf_token=%s",
 		})
 		return inLine(fmt.Sprintf(line, sid), sid)(g, p)

@@ -1377,6 +1377,12 @@ pub mod redaction {
             validate: None,
         },
         Pattern {
+            name: "cookie_header",
+            regex: r#"(?i)\b(?P<key>(?:set-)?cookie\\?["']?[ \t]*[:=][ \t]*\\?["']?)[^\s"'\\\[][^\r\n"'\\]*"#,
+            replacement: "${key}[REDACTED]",
+            validate: None,
+        },
+        Pattern {
             name: "secret_assignment",
             regex: r#"(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|[^\s"'&,;\[][^\s"'&,;]*)"#,
             replacement: "${key}${dq}${eq}${sq}[REDACTED]",
