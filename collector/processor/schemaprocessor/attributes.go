@@ -28,10 +28,11 @@ const maxRenamesInPlace = 8
 func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]struct{}, sub subject) (extra bool) {
 	for {
 		var renames [maxRenamesInPlace]string
-		n, more := 0, false
+		n, more, pos := 0, false, 0
 		for k, v := range m.All() {
-			rule := p.schema.keys[k]
-			if rule.renameTo != "" {
+			slot := sub.f.scan.slot(p.schema, pos, k)
+			pos++
+			if slot.rule.renameTo != "" {
 				if n < len(renames) {
 					renames[n] = k
 					n++
@@ -40,7 +41,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]
 				}
 				continue
 			}
-			p.checkValue(k, v, rule.spec, sub)
+			p.checkValue(k, v, slot.rule.spec, slot, sub)
 			if allowed != nil {
 				if _, ok := allowed[k]; !ok {
 					extra = true
@@ -59,7 +60,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]
 			}
 			// The value is judged by the name it will have.
 			target := p.schema.keys[rule.renameTo]
-			p.checkValue(rule.renameTo, v, target.spec, sub)
+			p.checkValue(rule.renameTo, v, target.spec, nil, sub)
 			if allowed != nil {
 				if _, ok := allowed[rule.renameTo]; !ok {
 					extra = true
@@ -95,13 +96,34 @@ func renameKey(m pcommon.Map, from, to string) pcommon.Value {
 }
 
 // checkValue redacts v and checks it against spec (nil for keys the
-// registry does not define).
-func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, sub subject) {
+// registry does not define). slot, when not nil, remembers the last string
+// value under key that was found conformant: the same value again is.
+func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, slot *scanSlot, sub subject) {
 	if spec == nil {
 		p.redactValue(key, v, sub)
 		return
 	}
-	if v.Type() == pcommon.ValueTypeStr && !spec.sensitive {
+	if v.Type() != pcommon.ValueTypeStr {
+		p.checkSpecValue(key, v, spec, sub)
+		return
+	}
+	s := v.Str()
+	if slot.isClean(s) {
+		return
+	}
+	before := sub.f.total
+	p.checkSpecValue(key, v, spec, sub)
+	if sub.f.total == before {
+		slot.remember(s)
+	}
+}
+
+// checkSpecValue redacts v and checks it against spec.
+func (p *schemaProcessor) checkSpecValue(key string, v pcommon.Value, spec *attrSpec, sub subject) {
+	switch {
+	case spec.sensitive:
+		p.redactValue(key, v, sub)
+	case v.Type() == pcommon.ValueTypeStr:
 		s := v.Str()
 		if spec.typ == typeEnum {
 			// A member of the schema's enum is neither a secret nor wrong.
@@ -116,9 +138,10 @@ func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec
 				v.SetStr(red)
 			}
 		}
-	} else {
+	case v.Type() == pcommon.ValueTypeMap || v.Type() == pcommon.ValueTypeSlice:
 		p.redactValue(key, v, sub)
 	}
+	// Other scalars under a key that is not sensitive hold nothing to redact.
 	switch spec.typ {
 	case typeString:
 		if v.Type() != pcommon.ValueTypeStr {

@@ -76,9 +76,16 @@ type findings struct {
 	detailed bool
 	counts   []findingCount
 	list     []finding
+	// total counts every finding added, so a check can tell that it
+	// found nothing.
+	total int
+	// scan is the batch's scanCache: findings already go wherever the
+	// batch's attributes are checked.
+	scan scanCache
 }
 
 func (f *findings) add(rule, service, subject string, detail []string) {
+	f.total++
 	counted := false
 	for i := range f.counts {
 		if c := &f.counts[i]; c.rule == rule && c.service == service {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
 	seamschema "github.com/seamtel/seam/schema"
 )
 
@@ -52,11 +54,19 @@ type metricSpec struct {
 	instrument string
 	unit       string
 	boundaries []float64
-	allowed    map[string]struct{}
-	required   []string
+	// bounds are boundaries as pdata, for an exact comparison in one call.
+	bounds   pcommon.Float64Slice
+	allowed  map[string]struct{}
+	required []string
 	// limited lists allowed attributes with a cardinality limit.
 	limited     []*attrSpec
 	seriesLimit int
+}
+
+func float64Slice(v []float64) pcommon.Float64Slice {
+	s := pcommon.NewFloat64Slice()
+	s.FromRaw(v)
+	return s
 }
 
 // schema is the compiled registry: immutable, shared by all signals.
@@ -139,6 +149,7 @@ func compileSchema(resolvedJSON []byte, sensitive func(key string) bool) (*schem
 			instrument:  m.Instrument,
 			unit:        m.Unit,
 			boundaries:  m.Boundaries,
+			bounds:      float64Slice(m.Boundaries),
 			allowed:     make(map[string]struct{}, len(m.Attributes)),
 			seriesLimit: m.SeriesLimit,
 		}

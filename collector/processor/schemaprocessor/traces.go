@@ -26,7 +26,13 @@ func (p *schemaProcessor) processTraces(ctx context.Context, td ptrace.Traces) (
 			for k := 0; k < spans.Len(); k++ {
 				span := spans.At(k)
 				// Findings name the span: by its name as it leaves.
-				name := p.redactor.String(span.Name())
+				name := span.Name()
+				if name != f.scan.spanName {
+					name = p.redactor.String(name)
+					if name == span.Name() {
+						f.scan.spanName = name
+					}
+				}
 				sub := subject{&f, service, name}
 				if name != span.Name() {
 					sub.add(RuleRedacted, "span name redacted")

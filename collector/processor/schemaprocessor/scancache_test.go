@@ -1,0 +1,52 @@
+package schemaprocessor
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/seamtel/seam/sdk-go/semconv"
+)
+
+// TestScanCacheNeverHidesAFix: within a batch, items with one layout
+// follow each other, each at the same attribute positions; what a clean
+// item's values taught the batch's scan cache must not hide a secret, a
+// foreign spelling or another key at the same position in the next one.
+func TestScanCacheNeverHidesAFix(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "pricing")
+	spans := rs.ScopeSpans().AppendEmpty().Spans()
+	add := func(name, operation, impl string) {
+		s := spans.AppendEmpty()
+		s.SetName(name)
+		putAttrs(s.Attributes(), map[string]any{"seam.operation": operation, "seam.impl": impl})
+	}
+	add("GET /quote", "checkout.price", "go")
+	add("GET /quote", "Bearer abc.def-ghi", "Go")
+	add("mail jo@example.com", "checkout.price", "go")
+	add("GET /quote", "checkout.price", "go")
+	last := spans.AppendEmpty()
+	last.SetName("GET /quote")
+	last.Attributes().PutStr("db.password", "checkout.price")
+	last.Attributes().PutStr("seam.impl", "go")
+
+	out := h.processTraces(td).ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	got := make([]map[string]any, out.Len())
+	names := make([]string, out.Len())
+	for i := range got {
+		got[i] = out.At(i).Attributes().AsRaw()
+		names[i] = out.At(i).Name()
+	}
+	clean := map[string]any{"seam.operation": "checkout.price", "seam.impl": "go"}
+	assert.Equal(t, []map[string]any{
+		clean,
+		{"seam.operation": "Bearer [REDACTED]", "seam.impl": "go"},
+		clean,
+		clean,
+		{"db.password": semconv.RedactionReplacement, "seam.impl": "go"},
+	}, got)
+	assert.Equal(t, []string{"GET /quote", "GET /quote", "mail [REDACTED:email]", "GET /quote", "GET /quote"}, names)
+}
