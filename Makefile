@@ -74,12 +74,13 @@ alerts-check:
 	$(AMTOOL) check-config deploy/alertmanager/alertmanager.yml
 	cd dashboards && $(GO) test -count=1 ./slo/ ./lint/
 
-# Go logs under sustained load: a tight logging loop for 60 s into the
-# collector's OTLP receiver, every record received and none dropped (the
-# suite runs the same test for 3 s).
+# Logs under sustained load, Go then Rust: a tight logging loop for 60 s
+# into a real OTLP receiver (the collector's own in Go), every record
+# received and none dropped (the suite runs the same tests for 3 s).
 .PHONY: log-soak
 log-soak:
 	cd sdk-go/internal/exporttest && SEAM_LOG_SOAK=60s $(GO) test -count=1 -run TestLogSoak -v -timeout 5m .
+	cd sdk-rust && SEAM_LOG_SOAK=60s $(CARGO) test --all-features --test log_soak -- --nocapture
 
 include collector/collector.mk
 include examples/pricing/example.mk

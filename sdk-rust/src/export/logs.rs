@@ -15,6 +15,14 @@ use super::runner::Runner;
 use super::{QueueParts, FLUSH_TIMEOUT};
 use crate::signal::Signal;
 
+/// How long a record waits for room in a full log queue while exports
+/// succeed. Records come in bursts faster than one export thread sends
+/// them (a tight logging loop outruns it); exporting a full queue to a
+/// healthy collector takes milliseconds, so a burst loses nothing, and a
+/// collector that is down or stuck costs at most one wait before records
+/// are dropped (and counted) at once. The Go SDK waits as long.
+const LOG_WAIT: Duration = Duration::from_millis(500);
+
 /// A queued record; boxed, so that a full queue holds pointers.
 type Record = Box<(SdkLogRecord, InstrumentationScope)>;
 
@@ -38,9 +46,10 @@ impl BoundedLogProcessor {
             runner: parts.runner,
             health: parts.health,
         };
-        let queue = Queue::start(
+        let queue = Queue::start_waiting(
             "seam-logs",
             parts.batching,
+            LOG_WAIT,
             Signal::Logs,
             parts.dropped,
             logs,

@@ -1,6 +1,9 @@
-//! A bounded export queue that never blocks its producers: items past the
-//! bound are dropped and counted, and batches are exported on one thread of
-//! the queue's own (no async runtime), which also stops the exporter.
+//! A bounded export queue whose producers never wait on a failing or stuck
+//! exporter: items past the bound are dropped and counted, and batches are
+//! exported on one thread of the queue's own (no async runtime), which also
+//! stops the exporter. While exports succeed, a producer may wait a bounded
+//! time for room instead (`Queue::start_waiting`), so a healthy exporter
+//! loses nothing to a burst.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -54,6 +57,11 @@ struct Shared<T> {
     wake: Condvar,
     /// Tells flush and shutdown callers that the export thread progressed.
     progress: Condvar,
+    /// Tells producers waiting for room that the export thread took the
+    /// queued items, or that waiting is over.
+    room: Condvar,
+    /// How long `add` waits for room while the exporter is healthy.
+    wait: Duration,
     batching: Batching,
     signal: Signal,
     dropped: Arc<Dropped>,
@@ -75,13 +83,38 @@ struct State<T> {
     shutdown_lost: usize,
     /// The exporter's shutdown result, once the export thread ended.
     finished: Option<Result<(), String>>,
+    /// Set by a failed export or a wait for room that ran out, cleared by
+    /// a successful export: while set, a full queue drops at once.
+    unhealthy: bool,
 }
 
 impl<T: Send + 'static> Queue<T> {
-    /// Starts the export thread, named `thread_name`.
+    /// Starts the export thread, named `thread_name`; a full queue drops.
     pub(crate) fn start<E: Exporter<T>>(
         thread_name: &str,
         batching: Batching,
+        signal: Signal,
+        dropped: Arc<Dropped>,
+        exporter: E,
+    ) -> std::io::Result<Queue<T>> {
+        Self::start_waiting(
+            thread_name,
+            batching,
+            Duration::ZERO,
+            signal,
+            dropped,
+            exporter,
+        )
+    }
+
+    /// `start`, but an item finding the queue full waits up to `wait` for
+    /// room while exports succeed. A failed export, or a wait that runs
+    /// out, makes a full queue drop at once until an export succeeds
+    /// again: a collector that is down or stuck costs at most one `wait`.
+    pub(crate) fn start_waiting<E: Exporter<T>>(
+        thread_name: &str,
+        batching: Batching,
+        wait: Duration,
         signal: Signal,
         dropped: Arc<Dropped>,
         exporter: E,
@@ -96,9 +129,12 @@ impl<T: Send + 'static> Queue<T> {
                 in_flight: 0,
                 shutdown_lost: 0,
                 finished: None,
+                unhealthy: false,
             }),
             wake: Condvar::new(),
             progress: Condvar::new(),
+            room: Condvar::new(),
+            wait,
             batching,
             signal,
             dropped,
@@ -118,7 +154,8 @@ impl<T: Send + 'static> Queue<T> {
 
 impl<T> Queue<T> {
     /// Queues `item`, or drops and counts it (`queue_full`) when the queue
-    /// is at its bound. Items arriving after shutdown are ignored.
+    /// is at its bound and no room comes within the queue's wait. Items
+    /// arriving after shutdown are ignored.
     pub(crate) fn add(&self, item: T) {
         let shared = &*self.shared;
         let mut state = shared.lock();
@@ -126,6 +163,12 @@ impl<T> Queue<T> {
             return;
         }
         if state.items.len() >= shared.batching.queue_size {
+            let (waited, room) = shared.wait_for_room(state);
+            state = waited;
+            if room {
+                state.items.push(item);
+                return;
+            }
             drop(state);
             shared.dropped.add(shared.signal, Reason::QueueFull, 1);
             return;
@@ -262,6 +305,32 @@ impl<T> Shared<T> {
         }
     }
 
+    /// Waits, while the exporter is healthy and for at most `self.wait`,
+    /// until the queue has room; returns whether it has.
+    fn wait_for_room<'a>(
+        &self,
+        mut state: MutexGuard<'a, State<T>>,
+    ) -> (MutexGuard<'a, State<T>>, bool) {
+        if self.wait.is_zero() {
+            return (state, false);
+        }
+        let until = Instant::now() + self.wait;
+        while state.items.len() >= self.batching.queue_size {
+            if state.unhealthy || state.deadline.is_some() {
+                return (state, false);
+            }
+            let now = Instant::now();
+            if now >= until {
+                state.unhealthy = true;
+                self.room.notify_all(); // the other waiters stop waiting too
+                return (state, false);
+            }
+            self.wake.notify_one();
+            state = self.wait(&self.room, state, until - now);
+        }
+        (state, true)
+    }
+
     fn past_deadline(&self) -> bool {
         self.lock().deadline.is_some_and(|d| Instant::now() >= d)
     }
@@ -288,15 +357,20 @@ impl<T> Shared<T> {
                 state = self.wait(&self.wake, state, next - now);
             }
             let batch = std::mem::take(&mut state.items);
-            state.in_flight = batch.len();
+            let taken = batch.len();
+            state.in_flight = taken;
             let flush = state.flush_requested;
             let deadline = state.deadline;
             drop(state);
+            self.room.notify_all();
 
             let error = self.export_all(&mut exporter, batch);
             next = Instant::now() + delay;
 
             let mut state = self.lock();
+            if taken > 0 {
+                state.unhealthy = error.is_some();
+            }
             if flush > state.flush_completed {
                 state.flush_completed = flush;
                 state.flush_error = error;

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod child;
+pub mod dropped;
 pub mod grpc;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -164,3 +164,116 @@ fn export_error_counts_the_batch() {
     assert_eq!(dropped.get(Signal::Traces, Reason::ExportFailed), 3);
     assert_eq!(dropped.get(Signal::Traces, Reason::QueueFull), 0);
 }
+
+/// Exports slower than the producer, each succeeding.
+struct Slow {
+    exported: Arc<Mutex<usize>>,
+}
+
+impl Exporter<u32> for Slow {
+    fn export(&mut self, batch: Vec<u32>) -> OTelSdkResult {
+        std::thread::sleep(Duration::from_millis(2));
+        *self.exported.lock().expect("lock") += batch.len();
+        Ok(())
+    }
+
+    fn shutdown(&mut self, _: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+}
+
+/// With a wait, a producer faster than a healthy exporter waits for room:
+/// every item is exported, none dropped.
+#[test]
+fn waits_for_room_while_exports_succeed() {
+    let dropped = Arc::new(Dropped::default());
+    let exported = Arc::new(Mutex::new(0));
+    let queue = Queue::start_waiting(
+        "test",
+        batching(4, 4, Duration::from_secs(3600)),
+        Duration::from_secs(60),
+        Signal::Logs,
+        dropped.clone(),
+        Slow {
+            exported: exported.clone(),
+        },
+    )
+    .expect("start");
+    for i in 0..200 {
+        queue.add(i);
+    }
+    queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+    assert_eq!(*exported.lock().expect("lock"), 200);
+    assert_eq!(dropped.get(Signal::Logs, Reason::QueueFull), 0);
+}
+
+/// Once an export failed, a full queue drops at once even with a wait of
+/// an hour: a collector that is down never makes a producer wait.
+#[test]
+fn drops_at_once_after_a_failed_export() {
+    let dropped = Arc::new(Dropped::default());
+    let batches = Arc::new(Mutex::new(Vec::new()));
+    let queue = Queue::start_waiting(
+        "test",
+        batching(4, 4, Duration::from_secs(3600)),
+        Duration::from_secs(3600),
+        Signal::Logs,
+        dropped.clone(),
+        Recording {
+            batches: batches.clone(),
+            fail: true,
+            gate: None,
+        },
+    )
+    .expect("start");
+    for i in 0..4 {
+        queue.add(i); // a full batch: exported, and refused
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while dropped.get(Signal::Logs, Reason::ExportFailed) < 4 {
+        assert!(Instant::now() < deadline, "the export never failed");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // The export thread may take some of these before the queue is full;
+    // the test ends only if none of the rest waits.
+    for i in 4..20 {
+        queue.add(i);
+    }
+    assert!(dropped.get(Signal::Logs, Reason::QueueFull) >= 4);
+}
+
+/// A stuck export costs the first producer that finds the queue full one
+/// wait; the rest drop at once (were each to wait a second, the 1,000 adds
+/// would take a quarter of an hour).
+#[test]
+fn stuck_export_costs_one_wait() {
+    let dropped = Arc::new(Dropped::default());
+    let batches = Arc::new(Mutex::new(Vec::new()));
+    let (release, gate) = mpsc::channel();
+    let (started_tx, started) = mpsc::channel();
+    let queue = Queue::start_waiting(
+        "test",
+        batching(4, 4, Duration::from_secs(3600)),
+        Duration::from_secs(1),
+        Signal::Logs,
+        dropped.clone(),
+        Recording {
+            batches,
+            fail: false,
+            gate: Some((started_tx, gate)),
+        },
+    )
+    .expect("start");
+    for i in 0..4 {
+        queue.add(i);
+    }
+    started
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the export started");
+    for i in 4..1_004 {
+        queue.add(i);
+    }
+    assert_eq!(dropped.get(Signal::Logs, Reason::QueueFull), 1_000 - 4);
+    drop(release); // this export and the next return at once
+    queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+}
