@@ -329,6 +329,11 @@ func (r *Redactor) Value(key, s string) (v string, changed bool) {
 }
 
 func (p *pattern) apply(s string) string {
+	if p.card {
+		// A card run is a stronger test than the prefilter's digit count,
+		// in one pass.
+		return p.replaceCards(s)
+	}
 	if !p.pre.mayMatch(s) {
 		return s
 	}
