@@ -7,7 +7,7 @@
 //
 //	make bench-collector   # builds both collectors, then runs this
 //	go run ./collector/load -seam bin/seam-collector [-upstream PATH] \
-//	    [-workers 4] [-items 500] [-duration 8s] [-rounds 2] [-collector-cpu 1]
+//	    [-seam-before PATH] [-workers 4] [-items 500] [-duration 8s] [-rounds 2] [-collector-cpu 1]
 //
 // Each measurement starts its own collector, pinned with taskset to
 // -collector-cpu (run the generator itself on another core: `taskset -c 0`),
@@ -36,6 +36,9 @@ import (
 // options say what to measure and how.
 type options struct {
 	seam, upstream string // collector binaries; upstream "" skips its cases
+	// seamBefore, when set, is an earlier seam-collector whose seam_schema
+	// cases run beside the current one's: before and after in one run.
+	seamBefore     string
 	workers, items int
 	duration       time.Duration
 	warmup         time.Duration
@@ -48,6 +51,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.seam, "seam", "bin/seam-collector", "the Seam collector binary")
 	flag.StringVar(&o.upstream, "upstream", "", "an upstream otelcol with the transform and redaction processors; empty skips its cases")
+	flag.StringVar(&o.seamBefore, "seam-before", "", "an earlier seam-collector to measure seam_schema beside, before and after in one run")
 	flag.IntVar(&o.workers, "workers", 4, "requests in flight (one connection each)")
 	flag.IntVar(&o.items, "items", 500, "spans, data points or log records per request")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "how long each measurement sends")
@@ -81,9 +85,12 @@ func (o options) validate() error {
 	if _, err := os.Stat(o.seam); err != nil {
 		return fmt.Errorf("-seam %s: %w (make collector builds it)", o.seam, err)
 	}
-	if o.upstream != "" {
-		if _, err := os.Stat(o.upstream); err != nil {
-			return fmt.Errorf("-upstream %s: %w (make bench-collector builds it)", o.upstream, err)
+	for name, path := range map[string]string{"-upstream": o.upstream, "-seam-before": o.seamBefore} {
+		if path == "" {
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("%s %s: %w", name, path, err)
 		}
 	}
 	if o.workers < 1 || o.items < 1 || o.rounds < 1 || o.duration <= 0 {
@@ -122,6 +129,7 @@ func (o options) cases() []testCase {
 	seamSchema := variant{"seam seam_schema", o.seam, enforce}
 	upPass := variant{"upstream batch", o.upstream, passthrough}
 	upFix := variant{"upstream transform+redaction", o.upstream, upstreamFixes}
+	beforeSchema := variant{"seam (before) seam_schema", o.seamBefore, enforce}
 	var out []testCase
 	add := func(s string, v variant, k loaddata.Kind) {
 		out = append(out, testCase{Signal: s, Variant: v, Kind: k, KindStr: k.String()})
@@ -130,6 +138,10 @@ func (o options) cases() []testCase {
 		add(s, seamPass, loaddata.Conformant)
 		add(s, seamSchema, loaddata.Conformant)
 		add(s, seamSchema, loaddata.Foreign)
+		if o.seamBefore != "" {
+			add(s, beforeSchema, loaddata.Conformant)
+			add(s, beforeSchema, loaddata.Foreign)
+		}
 		if o.upstream != "" {
 			add(s, upPass, loaddata.Conformant)
 			add(s, upFix, loaddata.Conformant)
