@@ -56,7 +56,7 @@ func inflatingLogs(t *testing.T, size int) []byte {
 
 // inFlightBound is the peak RSS the collector may reach under 32
 // concurrent 19 MiB requests with max_in_flight_bytes 64 MiB (documented
-// in RELIABILITY.md): 448 MiB measured; with both bounds off, 2,968 MiB.
+// in RELIABILITY.md): 400-468 MiB measured; with both bounds off, 2.4-3 GiB.
 // The accepted requests' decoded copies, the file exporter's JSON and the
 // garbage collector's headroom come on top of the 64 MiB of bodies.
 const inFlightBound = 640 << 20
