@@ -29,6 +29,7 @@ collector-generate:
 	$(COLLECTOR_TOOL) builder --config manifest.yaml --skip-compilation
 	$(COLLECTOR_TOOL) mdatagen processor/schemaprocessor/metadata.yaml
 	$(COLLECTOR_TOOL) mdatagen extension/guardextension/metadata.yaml
+	$(COLLECTOR_TOOL) mdatagen extension/exporthealthextension/metadata.yaml
 	$(COLLECTOR_TOOL) mdatagen ../exporters/prometheusexporter/metadata.yaml
 
 collector-check:

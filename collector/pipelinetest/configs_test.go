@@ -27,7 +27,7 @@ func TestComponentsListsTheDistribution(t *testing.T) {
 	for _, name := range []string{
 		"otlp", "memory_limiter", "batch", "seam_schema",
 		"otlp_grpc", "otlp_http", "debug", "file", "prometheus_remote_write", "load_balancing", "seam_prometheus",
-		"health_check", "pprof", "zpages", "file_storage", "seam_guard", "bearertokenauth",
+		"health_check", "pprof", "zpages", "file_storage", "seam_guard", "bearertokenauth", "seam_exporthealth",
 	} {
 		assert.Contains(t, out, "- name: "+name+"\n", "component %s", name)
 	}

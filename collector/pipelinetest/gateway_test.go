@@ -33,6 +33,7 @@ import (
 // queue directory that outlives a restart.
 type gateway struct {
 	GRPC, HTTP, Health, Telemetry string
+	ExportHealth                  string
 	Certs, Queue, Dir, Token      string
 	env                           []string
 	proc                          *process.Process
@@ -43,17 +44,18 @@ type gateway struct {
 // env adds to or overrides its environment.
 func startGateway(t *testing.T, upstream string, env ...string) *gateway {
 	t.Helper()
-	addrs, err := stack.FreeAddrs(7)
+	addrs, err := stack.FreeAddrs(8)
 	require.NoError(t, err)
 	g := &gateway{GRPC: addrs[0], HTTP: addrs[1], Health: addrs[2], Telemetry: addrs[3],
-		Dir: t.TempDir(), Token: "s3cret-" + t.Name()}
+		ExportHealth: addrs[7], Dir: t.TempDir(), Token: "s3cret-" + t.Name()}
 	g.Certs, g.Queue = filepath.Join(g.Dir, "tls"), filepath.Join(g.Dir, "queue")
 	require.NoError(t, os.Mkdir(g.Certs, 0o700))
 	require.NoError(t, os.Mkdir(g.Queue, 0o700))
 	require.NoError(t, certs.Write(g.Certs, certs.Options{Hosts: []string{"127.0.0.1", "localhost"}}))
 	g.env = append([]string{
 		"SEAM_OTLP_GRPC=" + g.GRPC, "SEAM_OTLP_HTTP=" + g.HTTP, "SEAM_HEALTH=" + g.Health,
-		"SEAM_PROMETHEUS=" + addrs[4], "SEAM_PPROF=" + addrs[5], "SEAM_ZPAGES=" + addrs[6], "SEAM_TELEMETRY_PORT=" + g.Telemetry[strings.LastIndex(g.Telemetry, ":")+1:],
+		"SEAM_PROMETHEUS=" + addrs[4], "SEAM_PPROF=" + addrs[5], "SEAM_ZPAGES=" + addrs[6],
+		"SEAM_EXPORT_HEALTH=" + g.ExportHealth, "SEAM_EXPORT_HEALTH_INTERVAL=200ms", "SEAM_TELEMETRY_PORT=" + g.Telemetry[strings.LastIndex(g.Telemetry, ":")+1:],
 		"SEAM_TLS_CERT=" + filepath.Join(g.Certs, certs.ServerFile), "SEAM_TLS_KEY=" + filepath.Join(g.Certs, certs.ServerKeyFile),
 		"SEAM_BEARER_TOKEN=" + g.Token, "SEAM_QUEUE_DIR=" + g.Queue,
 		"UPSTREAM_OTLP_ENDPOINT=" + upstream, "UPSTREAM_OTLP_INSECURE=true",
