@@ -6,24 +6,31 @@ import (
 	"testing"
 )
 
+// vectorCase is one case of the shared vector file.
+type vectorCase struct{ Key, Value, Want string }
+
+func loadVectors(tb testing.TB) []vectorCase {
+	tb.Helper()
+	raw, err := os.ReadFile("../../schema/testdata/parity/redaction.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var file struct{ Cases []vectorCase }
+	if err := json.Unmarshal(raw, &file); err != nil {
+		tb.Fatal(err)
+	}
+	return file.Cases
+}
+
 // Every case of the shared vector file, which the Rust suite runs too; the
 // collector redacts with this package, so it is covered as well.
 func TestSharedVectors(t *testing.T) {
-	raw, err := os.ReadFile("../../schema/testdata/parity/redaction.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file struct {
-		Cases []struct{ Key, Value, Want string }
-	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	if len(file.Cases) == 0 {
+	cases := loadVectors(t)
+	if len(cases) == 0 {
 		t.Fatal("no cases")
 	}
 	r := Default()
-	for _, c := range file.Cases {
+	for _, c := range cases {
 		if got, _ := r.Value(c.Key, c.Value); got != c.Want {
 			t.Errorf("%s=%q: got %q, want %q", c.Key, c.Value, got, c.Want)
 		}

@@ -1040,6 +1040,6 @@ var RedactionPatterns = []RedactionPattern{
 	{Name: "card_number", Regex: `\b[0-9](?:[ -]?[0-9]){12,}\b`, Replacement: "[REDACTED:card]", Validate: "card"},
 	{Name: "url_credentials", Regex: `://(?:[^\s/?#@:"<>\\]*:(?:[^\s/"<>\\]*|[^\s/@"<>\\]*[^\s/@"<>\\0-9][^\s/@"<>\\]*/[^\s@"<>\\]*)|[^\s/?#@:"<>\\]+)@`, Replacement: "://[REDACTED]@", Validate: ""},
 	{Name: "cookie_header", Regex: `(?i)\b(?P<key>(?:set-)?cookie\\?["']?[ \t]*[:=][ \t]*\\?["']?)[^\s"'\\\[][^\r\n"'\\]*`, Replacement: "${key}[REDACTED]", Validate: ""},
-	{Name: "secret_assignment", Regex: `(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|[^\s"'&,;\[][^\s"'&,;]*)`, Replacement: "${key}${dq}${eq}${sq}[REDACTED]", Validate: ""},
+	{Name: "secret_assignment", Regex: `(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|(?:\\[^\s"']|[^\s"'&,;\[\\])[^\s"'&,;]*)`, Replacement: "${key}${dq}${eq}${sq}[REDACTED]", Validate: ""},
 	{Name: "email", Regex: `\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`, Replacement: "[REDACTED:email]", Validate: ""},
 }

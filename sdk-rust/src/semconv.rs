@@ -1384,7 +1384,7 @@ pub mod redaction {
         },
         Pattern {
             name: "secret_assignment",
-            regex: r#"(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|[^\s"'&,;\[][^\s"'&,;]*)"#,
+            regex: r#"(?i)(?P<key>[a-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|secret[_-]?key|access[_-]?key|credentials?)\\?["']?[ \t]*[:=][ \t]*)(?:(?P<dq>")(?:[^"\\\[]|\\.)(?:[^"\\]|\\.)*|(?P<eq>\\["'])[^"'\\\[][^"'\\]*|(?P<sq>')[^'\[][^']*|(?:\\[^\s"']|[^\s"'&,;\[\\])[^\s"'&,;]*)"#,
             replacement: "${key}${dq}${eq}${sq}[REDACTED]",
             validate: None,
         },
