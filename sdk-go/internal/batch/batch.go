@@ -40,10 +40,13 @@ type Config[T any] struct {
 	// Dropped is told of every item that will never be exported.
 	Dropped func(reason Reason, n int)
 	// Wait is how long Add waits for room in a full queue while the
-	// exporter is healthy. Optional: 0 drops at once. An export that
-	// fails, or a wait that runs out, marks the exporter unhealthy, and
-	// Add then drops at once until an export succeeds again: a collector
-	// that is down or stuck costs the service at most one Wait.
+	// exporter is healthy, and no longer than Wait after the export under
+	// way started. Optional: 0 drops at once. An export that fails, or a
+	// wait that runs out, marks the exporter unhealthy, and Add then drops
+	// at once until an export succeeds again: a collector that is down or
+	// stuck costs the service at most one Wait, and none at all once an
+	// export has been under way for Wait (an exporter retrying a refused
+	// connection).
 	Wait time.Duration
 }
 
@@ -61,6 +64,8 @@ type Queue[T any] struct {
 	// room, when not nil, is closed once the export goroutine takes the
 	// queued items: producers waiting for room wait on it.
 	room chan struct{}
+	// exporting is when the export under way started; zero when none is.
+	exporting time.Time
 
 	kick  chan struct{}
 	flush chan flushRequest
@@ -128,7 +133,16 @@ func (q *Queue[T]) waitForRoom() bool {
 	if q.cfg.Wait <= 0 || q.unhealthy {
 		return false
 	}
-	timer := time.NewTimer(q.cfg.Wait)
+	now := time.Now()
+	until := now.Add(q.cfg.Wait)
+	if !q.exporting.IsZero() {
+		until = q.exporting.Add(q.cfg.Wait)
+	}
+	if !until.After(now) {
+		q.unhealthy = true
+		return false
+	}
+	timer := time.NewTimer(until.Sub(now))
 	defer timer.Stop()
 	for len(q.items) >= q.cfg.Size && !q.stopped && !q.unhealthy {
 		if q.room == nil {
@@ -182,6 +196,9 @@ func (q *Queue[T]) exportQueued(ctx context.Context) error {
 	q.mu.Lock()
 	batch := q.items
 	q.items = q.spare[:0]
+	if len(batch) > 0 {
+		q.exporting = time.Now()
+	}
 	if q.room != nil {
 		close(q.room)
 		q.room = nil
@@ -207,6 +224,7 @@ func (q *Queue[T]) exportQueued(ctx context.Context) error {
 	clear(batch) // let the exported items be collected
 	q.mu.Lock()
 	q.spare = batch[:0]
+	q.exporting = time.Time{}
 	if len(errs) > 0 {
 		q.unhealthy = true
 	} else if exported {

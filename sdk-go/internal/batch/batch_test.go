@@ -225,3 +225,39 @@ func TestStuckExportCostsOneWait(t *testing.T) {
 		t.Errorf("%d of %d items dropped as queue full, want at least %d", got, n, n-8)
 	}
 }
+
+// An export under way for longer than Wait (an exporter retrying a
+// refused connection) makes a full queue drop at once: no Add waits the
+// Wait it would otherwise (a bound on blocking, far from any speed).
+func TestNoWaitBehindAnExportUnderWayForLongerThanWait(t *testing.T) {
+	var d drops
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var once sync.Once
+	q := New(Config[int]{
+		Size: 4, BatchSize: 4, Delay: time.Hour, Timeout: time.Hour, Wait: time.Second,
+		Export: func(context.Context, []int) error {
+			once.Do(func() { close(started) })
+			<-release
+			return nil
+		},
+		Dropped: d.add,
+	})
+	defer q.Shutdown(context.Background())
+	defer close(release)
+	for i := range 4 {
+		q.Add(i)
+	}
+	<-started
+	time.Sleep(1200 * time.Millisecond) // the export is now under way for longer than Wait
+	begun := time.Now()
+	for i := range 100 {
+		q.Add(i)
+	}
+	if took := time.Since(begun); took >= 500*time.Millisecond {
+		t.Errorf("the adds took %v: one waited", took)
+	}
+	if got := d.get(QueueFull); got != 100-4 {
+		t.Errorf("%d dropped as queue full, want %d", got, 100-4)
+	}
+}

@@ -86,6 +86,8 @@ struct State<T> {
     /// Set by a failed export or a wait for room that ran out, cleared by
     /// a successful export: while set, a full queue drops at once.
     unhealthy: bool,
+    /// When the export under way started, if one is.
+    exporting: Option<Instant>,
 }
 
 impl<T: Send + 'static> Queue<T> {
@@ -107,10 +109,12 @@ impl<T: Send + 'static> Queue<T> {
         )
     }
 
-    /// `start`, but an item finding the queue full waits up to `wait` for
-    /// room while exports succeed. A failed export, or a wait that runs
-    /// out, makes a full queue drop at once until an export succeeds
-    /// again: a collector that is down or stuck costs at most one `wait`.
+    /// `start`, but an item finding the queue full waits for room while
+    /// exports succeed, up to `wait` and no longer than `wait` after the
+    /// export under way started. A failed export, or a wait that runs out,
+    /// makes a full queue drop at once until an export succeeds again: a
+    /// collector that is down or stuck costs at most one `wait`, and none
+    /// once an export has been under way that long.
     pub(crate) fn start_waiting<E: Exporter<T>>(
         thread_name: &str,
         batching: Batching,
@@ -130,6 +134,7 @@ impl<T: Send + 'static> Queue<T> {
                 shutdown_lost: 0,
                 finished: None,
                 unhealthy: false,
+                exporting: None,
             }),
             wake: Condvar::new(),
             progress: Condvar::new(),
@@ -314,7 +319,7 @@ impl<T> Shared<T> {
         if self.wait.is_zero() {
             return (state, false);
         }
-        let until = Instant::now() + self.wait;
+        let until = state.exporting.unwrap_or_else(Instant::now) + self.wait;
         while state.items.len() >= self.batching.queue_size {
             if state.unhealthy || state.deadline.is_some() {
                 return (state, false);
@@ -359,6 +364,9 @@ impl<T> Shared<T> {
             let batch = std::mem::take(&mut state.items);
             let taken = batch.len();
             state.in_flight = taken;
+            if taken > 0 {
+                state.exporting = Some(Instant::now());
+            }
             let flush = state.flush_requested;
             let deadline = state.deadline;
             drop(state);
@@ -368,6 +376,7 @@ impl<T> Shared<T> {
             next = Instant::now() + delay;
 
             let mut state = self.lock();
+            state.exporting = None;
             if taken > 0 {
                 state.unhealthy = error.is_some();
             }

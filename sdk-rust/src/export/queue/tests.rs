@@ -277,3 +277,45 @@ fn stuck_export_costs_one_wait() {
     drop(release); // this export and the next return at once
     queue.shutdown(Duration::from_secs(10)).expect("shutdown");
 }
+
+/// An export under way for longer than the wait (an exporter retrying a
+/// refused connection) makes a full queue drop at once: no `add` waits
+/// the second it otherwise would (a bound on blocking, far from any speed).
+#[test]
+fn no_wait_behind_an_export_under_way_for_longer_than_the_wait() {
+    let dropped = Arc::new(Dropped::default());
+    let (release, gate) = mpsc::channel();
+    let (started_tx, started) = mpsc::channel();
+    let queue = Queue::start_waiting(
+        "test",
+        batching(4, 4, Duration::from_secs(3600)),
+        Duration::from_secs(1),
+        Signal::Logs,
+        dropped.clone(),
+        Recording {
+            batches: Arc::new(Mutex::new(Vec::new())),
+            fail: false,
+            gate: Some((started_tx, gate)),
+        },
+    )
+    .expect("start");
+    for i in 0..4 {
+        queue.add(i);
+    }
+    started
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the export started");
+    std::thread::sleep(Duration::from_millis(1200));
+    let begun = Instant::now();
+    for i in 4..104 {
+        queue.add(i);
+    }
+    let took = begun.elapsed();
+    assert!(
+        took < Duration::from_millis(500),
+        "one add waited: {took:?}"
+    );
+    assert_eq!(dropped.get(Signal::Logs, Reason::QueueFull), 100 - 4);
+    drop(release);
+    queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+}
