@@ -82,5 +82,14 @@ log-soak:
 	cd sdk-go/internal/exporttest && SEAM_LOG_SOAK=60s $(GO) test -count=1 -run TestLogSoak -v -timeout 5m .
 	cd sdk-rust && SEAM_LOG_SOAK=60s $(CARGO) test --all-features --test log_soak -- --nocapture
 
+# What Seam costs the pricing orchestrator end to end: the same fixed load
+# without Seam (OTEL_SDK_DISABLED), with the collector up and with it down,
+# interleaved; p50, p99 and CPU per request as ratios (OVERHEAD_ARGS passes
+# flags, e.g. --rate 400 --rounds 5). e2e's TestOverheadRunsEveryMode is
+# the short version in the suite.
+.PHONY: bench-overhead
+bench-overhead: collector example
+	$(SEAM) overhead $(OVERHEAD_ARGS)
+
 include collector/collector.mk
 include examples/pricing/example.mk

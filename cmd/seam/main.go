@@ -63,6 +63,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return alertsCommand(args[1:], stdout, stderr)
 	case "certs":
 		return certsCommand(args[1:], stdout, stderr)
+	case "overhead":
+		return overheadCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 		return nil

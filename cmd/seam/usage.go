@@ -24,6 +24,8 @@ var commands = []struct {
 	{"load", "", "send the demo's traffic to a pricing orchestrator until stopped", func(fs *flag.FlagSet) { loadFlags(fs) }},
 	{"alerts", "", "receive Alertmanager's webhook and print one line per alert", func(fs *flag.FlagSet) { alertsFlags(fs) }},
 	{"certs", "", "issue a CA, a server and a client certificate for the gateway's TLS and mTLS", func(fs *flag.FlagSet) { certsFlags(fs) }},
+	{"overhead", "", "the pricing orchestrator under fixed load without Seam, with the collector up and down: p50, p99 and CPU per request as ratios",
+		func(fs *flag.FlagSet) { overheadFlags(fs) }},
 }
 
 // usage is the help text, built from the commands' flag sets.

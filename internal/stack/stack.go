@@ -50,6 +50,7 @@ type Stack struct {
 
 	OrchestratorURL string // http://127.0.0.1:PORT
 	MetricsURL      string // the collector's Prometheus exposition
+	OTLPEndpoint    string // the collector's OTLP/HTTP base URL, http://127.0.0.1:PORT
 	CaptureDir      string // with Config.Capture: one OTLP JSON lines file per signal
 	LogDir          string
 	// Replicas are further orchestrators, from StartReplica.
@@ -66,33 +67,19 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 			return nil, fmt.Errorf("%s is not built: run `make collector example` first", bin)
 		}
 	}
-	logDir := filepath.Join(cfg.RunDir, "logs")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+	st, err := StartCollector(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
-	st := &Stack{LogDir: logDir}
+	logDir := st.LogDir
 	defer func() {
 		if err != nil {
 			st.Stop()
 		}
 	}()
 
-	args, err := st.collectorArgs(cfg)
-	if err != nil {
-		return nil, err
-	}
-	st.Collector, err = process.Launch(ctx, process.Spec{Name: "collector", Path: filepath.Join(cfg.Root, CollectorBin), Args: args,
-		LogPath: filepath.Join(logDir, "collector.log"), Echo: nil})
-	if err != nil {
-		return nil, err
-	}
-	if err := waitHealthy(ctx, st.Collector, "http://"+st.ports.health+"/"); err != nil {
-		return nil, err
-	}
-	st.MetricsURL = "http://" + st.ports.prometheus + "/metrics"
-
 	env := append([]string{
-		"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + st.ports.otlpHTTP,
+		"OTEL_EXPORTER_OTLP_ENDPOINT=" + st.OTLPEndpoint,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
 		"OTEL_METRIC_EXPORT_INTERVAL=1000",
 		"OTEL_BSP_SCHEDULE_DELAY=200",
@@ -126,6 +113,39 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, err
 	}
 	st.OrchestratorURL = "http://" + st.Orchestrator.Addr
+	return st, nil
+}
+
+// StartCollector brings up the collector alone, as Start does first; Stop
+// stops it. On error nothing is left running.
+func StartCollector(ctx context.Context, cfg Config) (_ *Stack, err error) {
+	if _, err := os.Stat(filepath.Join(cfg.Root, CollectorBin)); err != nil {
+		return nil, fmt.Errorf("%s is not built: run `make collector` first", CollectorBin)
+	}
+	logDir := filepath.Join(cfg.RunDir, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return nil, err
+	}
+	st := &Stack{LogDir: logDir}
+	defer func() {
+		if err != nil {
+			st.Stop()
+		}
+	}()
+	args, err := st.collectorArgs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st.Collector, err = process.Launch(ctx, process.Spec{Name: "collector", Path: filepath.Join(cfg.Root, CollectorBin), Args: args,
+		LogPath: filepath.Join(logDir, "collector.log"), Echo: nil})
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHealthy(ctx, st.Collector, "http://"+st.ports.health+"/"); err != nil {
+		return nil, err
+	}
+	st.MetricsURL = "http://" + st.ports.prometheus + "/metrics"
+	st.OTLPEndpoint = "http://" + st.ports.otlpHTTP
 	return st, nil
 }
 
