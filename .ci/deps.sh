@@ -15,4 +15,15 @@ fi
 
 go mod download
 (cd sdk-go && go mod download)
-(cd sdk-rust && cargo fetch --quiet)
+(cd sdk-rust && cargo fetch --locked --quiet)
+# The supply-chain check: the modules its SBOMs and go mod verify read, the
+# crates cargo-deny reads, and its cargo tools (built once, then kept in
+# ~/.cargo/bin; about 5 CPU-minutes on a fresh machine).
+(cd collector/cmd/seam-collector && GOWORK=off go mod download)
+(cd supplychain && GOWORK=off go mod download)
+(cd examples/pricing/rust && cargo fetch --locked --quiet)
+cargo_tool() { # cargo_tool SUBCOMMAND CRATE VERSION
+  cargo "$1" --version 2>/dev/null | grep -qF "$3" || cargo install --locked --quiet "$2@$3"
+}
+cargo_tool deny cargo-deny 0.20.2
+cargo_tool cyclonedx cargo-cyclonedx 0.5.9

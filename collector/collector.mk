@@ -19,11 +19,13 @@ GO ?= go
 # The distribution and the tools are modules of their own, outside go.work.
 COLLECTOR_GO   := GOWORK=off $(GO)
 COLLECTOR_TOOL := cd collector && GOWORK=off $(GO) tool -modfile=tools/go.mod
+# The release build's flags; supplychain/reproducible.sh builds with the same.
+COLLECTOR_BUILD_FLAGS := -trimpath -ldflags='-s -w'
 
 .PHONY: collector collector-generate collector-check collector-load collector-soak bench-collector
 
 collector:
-	cd collector/cmd/seam-collector && $(COLLECTOR_GO) build -trimpath -ldflags='-s -w' -o ../../../bin/seam-collector .
+	cd collector/cmd/seam-collector && $(COLLECTOR_GO) build $(COLLECTOR_BUILD_FLAGS) -o ../../../bin/seam-collector .
 
 collector-generate:
 	$(COLLECTOR_TOOL) builder --config manifest.yaml --skip-compilation

@@ -31,7 +31,7 @@ example: example-rust
 
 # The staticlib and pricing-service; the Go tests run this themselves.
 example-rust:
-	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) build --release
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) build --locked --release
 	mkdir -p $(PRICING_LIBDIR) $(PRICING_BIN)
 	cp $(PRICING_TARGET)/release/libpricing.a $(PRICING_LIBDIR)/.libpricing.a.$$$$ && \
 	  mv -f $(PRICING_LIBDIR)/.libpricing.a.$$$$ $(PRICING_LIBDIR)/libpricing.a
@@ -40,8 +40,8 @@ example-rust:
 
 # Rust lint and unit tests, in the release profile so they reuse example-rust's build.
 example-check:
-	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) clippy --release --all-targets -- -D warnings
-	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) test --release
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) clippy --locked --release --all-targets -- -D warnings
+	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) test --locked --release
 
 # Everything the example tests: Rust lint and tests, then the Go module's vet and tests
 # (which include the cross-language FFI tests and the end-to-end process test).

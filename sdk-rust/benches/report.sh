@@ -9,7 +9,7 @@ rounds="${ROUNDS:-3}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 for round in $(seq 1 "$rounds"); do
-  cargo bench -q -p seam --bench operation --bench log --bench alloc 2>/dev/null |
+  cargo bench --locked -q -p seam --bench operation --bench log --bench alloc 2>/dev/null |
     awk -v round="$round" '
       /^[a-z_]+\/[a-z_0-9]+/ { name = $1 }
       /time:/ {

@@ -67,7 +67,7 @@ func statInputs(t *testing.T) {
 // makes a child go command's build cache see its contents.
 func buildStaticlib(t *testing.T, profile string) []string {
 	t.Helper()
-	cargo := []string{"build", "-p", "seam-ffi-testlib"}
+	cargo := []string{"build", "--locked", "-p", "seam-ffi-testlib"}
 	if profile == "release" {
 		cargo = append(cargo, "--release")
 	}
