@@ -1,8 +1,9 @@
 //! The crate's unsafe-code policy, checked on its sources: `unsafe` appears
 //! only in the C ABI (`src/ffi/`) and the allocator wrapper (`src/alloc.rs`),
-//! and every unsafe block or impl there says why it is sound in a `SAFETY:`
-//! comment just above it. (`#![deny(unsafe_code)]` in lib.rs makes the
-//! compiler refuse it elsewhere; this test holds the comments.)
+//! every other module is declared `#[forbid(unsafe_code)]` in lib.rs (so the
+//! compiler refuses it there and no `allow` can reopen it), and every unsafe
+//! block or impl says why it is sound in a `SAFETY:` comment just above it
+//! (which clippy's `undocumented_unsafe_blocks`, denied in lib.rs, checks too).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -63,5 +64,52 @@ fn unsafe_is_confined_and_justified() {
             }
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The modules whose job is unsafe code; every other one forbids it.
+const UNSAFE_MODULES: [&str; 2] = ["alloc", "ffi"];
+
+#[test]
+fn every_other_module_forbids_unsafe_code() {
+    let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .expect("read lib.rs");
+    let lines: Vec<&str> = lib.lines().collect();
+    let mut modules = 0;
+    let mut problems = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = line
+            .trim_start_matches("pub ")
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+        else {
+            continue;
+        };
+        modules += 1;
+        // The attributes directly above the declaration.
+        let attributes: Vec<&str> = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| l.starts_with("#["))
+            .copied()
+            .collect();
+        let forbids = attributes.contains(&"#[forbid(unsafe_code)]");
+        if UNSAFE_MODULES.contains(&name) {
+            if forbids {
+                problems.push(format!(
+                    "mod {name}: its unsafe code cannot compile under forbid"
+                ));
+            }
+        } else if !forbids {
+            problems.push(format!(
+                "mod {name} (lib.rs:{}): no #[forbid(unsafe_code)]",
+                i + 1
+            ));
+        }
+    }
+    assert!(
+        modules > 20,
+        "found {modules} module declarations in lib.rs"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

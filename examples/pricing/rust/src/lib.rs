@@ -8,14 +8,26 @@
 //! - `ffi` holds the entry points the Go orchestrator calls through cgo
 //!   (`include/pricing.h`); the crate is its one umbrella staticlib.
 
+// Unsafe code only in the C ABI, each block with its SAFETY: comment; forbidden
+// (no `allow` can reopen it) everywhere else.
+#![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::alloc::System;
 
+#[forbid(unsafe_code)]
 pub mod basket;
+#[forbid(unsafe_code)]
 pub mod faults;
+#[allow(unsafe_code)]
 mod ffi;
+#[forbid(unsafe_code)]
 pub mod fingerprint;
+#[forbid(unsafe_code)]
 pub mod measure;
+#[forbid(unsafe_code)]
 pub mod nonconformant;
+#[forbid(unsafe_code)]
 pub mod quote;
 
 /// Counts Rust's allocations for `seam.rust.memory.*`, in the staticlib as in the service.
