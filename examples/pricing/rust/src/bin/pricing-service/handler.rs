@@ -158,7 +158,7 @@ fn compute(body: &[u8], faults: Faults, deadline: Option<Instant>) -> Result<Str
     })?;
     let basket = json.basket();
     measure::run(OPERATION, || {
-        faults.inject(OPERATION, || deadline.map_or(true, |d| Instant::now() < d))?;
+        faults.inject(OPERATION, || deadline.is_none_or(|d| Instant::now() < d))?;
         Ok(faults.garble_hex(fingerprint(&basket)?))
     })
 }
