@@ -116,15 +116,16 @@ impl Consumer {
 
     /// Runs `work`, the processing of one message whose headers are `headers`, under
     /// the consumer span and the message's baggage, and records the delivery: see the
-    /// [module docs](self). Returns `work`'s result.
-    pub async fn process<F, T, E>(
-        &self,
+    /// [module docs](self). The headers are read before this returns, so the future
+    /// holds no borrow of them and is `Send` when `work` is. Returns `work`'s result.
+    pub fn process<'a, F, T, E>(
+        &'a self,
         headers: &dyn Extractor,
         delivery: &Delivery,
         work: F,
-    ) -> Result<T, E>
+    ) -> impl Future<Output = Result<T, E>> + 'a
     where
-        F: Future<Output = Result<T, E>>,
+        F: Future<Output = Result<T, E>> + 'a,
         E: fmt::Display + Classify,
     {
         let start = Instant::now();
@@ -138,10 +139,22 @@ impl Consumer {
             self.redeliveries.add(1, &self.place);
         }
         let cx = self.start_span(headers, delivery);
-        let result = work.with_context(cx.clone()).await;
+        async move {
+            let result = work.with_context(cx.clone()).await;
+            self.finish(&cx, start, &result);
+            result
+        }
+    }
+
+    fn finish<T, E: fmt::Display + Classify>(
+        &self,
+        cx: &Context,
+        start: Instant,
+        result: &Result<T, E>,
+    ) {
         let elapsed = start.elapsed().as_secs_f64();
         let span = cx.span();
-        match &result {
+        match result {
             Ok(_) => {
                 self.duration.record(elapsed, &self.attributes);
                 self.consumed.add(1, &self.attributes);
@@ -157,7 +170,6 @@ impl Consumer {
             }
         }
         span.end();
-        result
     }
 
     /// The current context with the message's baggage (a correlation ID ensured) and
