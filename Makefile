@@ -18,7 +18,7 @@ demo:
 # The schema's own job: validate it and prove every generated file matches it.
 run: schema-check generate-check
 
-test: deps generate-check collector-check fmt-check test-go test-rust example-check dashboards-check alerts-check fuzz-short
+test: deps generate-check collector-check fmt-check test-go test-rust example-check dashboards-check alerts-check supply-chain-check fuzz-short
 
 # Installs what the suite needs on a fresh machine (Go modules, crates, Debian packages).
 deps:
@@ -51,7 +51,7 @@ test-go:
 	done
 
 test-rust:
-	cd sdk-rust && $(CARGO) clippy --all-targets --all-features -- -D warnings && $(CARGO) test --all-features
+	cd sdk-rust && $(CARGO) clippy --locked --all-targets --all-features -- -D warnings && $(CARGO) test --locked --all-features
 
 # Each Go fuzz target for FUZZTIME beyond its committed corpus
 # (testdata/fuzz, which plain go test replays in test-go). Minimising a
@@ -91,7 +91,7 @@ alerts-check:
 .PHONY: log-soak
 log-soak:
 	cd sdk-go/internal/exporttest && SEAM_LOG_SOAK=60s $(GO) test -count=1 -run TestLogSoak -v -timeout 5m .
-	cd sdk-rust && SEAM_LOG_SOAK=60s $(CARGO) test --all-features --test log_soak -- --nocapture
+	cd sdk-rust && SEAM_LOG_SOAK=60s $(CARGO) test --locked --all-features --test log_soak -- --nocapture
 
 # What Seam costs the pricing orchestrator end to end: the same fixed load
 # without Seam (OTEL_SDK_DISABLED), with the collector up and with it down,
@@ -104,3 +104,4 @@ bench-overhead: collector example
 
 include collector/collector.mk
 include examples/pricing/example.mk
+include supplychain/supplychain.mk
