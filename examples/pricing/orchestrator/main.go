@@ -1,11 +1,12 @@
 // Command pricing-orchestrator is the Go service of Seam's migration
 // example: it prices baskets with a Go baseline and a Rust candidate (in
-// process through the FFI boundary, or over HTTP to pricing-service),
+// process through the FFI boundary, or to pricing-service: the fingerprint
+// over HTTP, the quote over gRPC),
 // routed per operation, with Seam's telemetry on both sides.
 //
 //	pricing-orchestrator --listen 127.0.0.1:0 \
-//	    --pricing-service http://127.0.0.1:8081 \
-//	    --route quote=50 --route fingerprint=http --fault panic=0.1,slow=0.05
+//	    --pricing-service http://127.0.0.1:8081 --pricing-grpc 127.0.0.1:8082 \
+//	    --route quote=grpc:50 --route fingerprint=http --fault panic=0.1,slow=0.05
 //
 // It prints `listening on HOST:PORT` on stderr once it serves (stdout holds
 // the canonical JSON log lines only), and stops cleanly on SIGTERM or
@@ -41,6 +42,7 @@ const shutdownTimeout = 5 * time.Second
 type options struct {
 	listen         string
 	pricingService string
+	pricingGRPC    string
 	routes         routes
 	routesSet      bool // --route given: its routes override SEAM_ROLLOUT's
 	faults         faults.Faults
@@ -54,7 +56,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to serve on")
 	fs.StringVar(&o.pricingService, "pricing-service", "", "base URL of pricing-service, for fingerprint over http")
-	fs.Var(routeFlag{&o.routes}, "route", "op=ROUTE, repeatable: quote=go|rust|PCT|shadow[:PCT]|canary:PCT, fingerprint=the same, or http or http:ROUTE (PCT: percent to Rust); overrides SEAM_ROLLOUT")
+	fs.StringVar(&o.pricingGRPC, "pricing-grpc", "", "HOST:PORT of pricing-service's gRPC server, for quote over grpc")
+	fs.Var(routeFlag{&o.routes}, "route", "op=ROUTE, repeatable: quote=go|rust|PCT|shadow[:PCT]|canary:PCT, or grpc or grpc:ROUTE, fingerprint=the same, or http or http:ROUTE (PCT: percent to Rust); overrides SEAM_ROLLOUT")
 	fs.Func("fault", "Rust faults: panic=P,slow=P,slow_ms=N (probabilities 0-1)", func(v string) (err error) {
 		o.faults, err = faults.Parse(v, o.faults)
 		return err
@@ -69,6 +72,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.routes.usesHTTP() && o.pricingService == "" {
 		return o, errors.New("--route fingerprint over http needs --pricing-service")
+	}
+	if o.routes.usesGRPC() && o.pricingGRPC == "" {
+		return o, errors.New("--route quote over grpc needs --pricing-grpc")
 	}
 	fs.Visit(func(f *flag.Flag) { o.routesSet = o.routesSet || f.Name == "route" })
 	if o.rustTimeout < 0 || o.requestTimeout <= 0 {
@@ -143,6 +149,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if o.pricingGRPC != "" {
+		if s.grpc, err = newGRPCClient(o.pricingGRPC, o.rustTimeout); err != nil {
+			return err
+		}
+		defer s.grpc.conn.Close()
+	}
 	closeRollouts, err := s.startRollouts(o, log)
 	if err != nil {
 		return err
@@ -160,7 +172,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "listening on %s\n", ln.Addr())
 	state := s.state()
 	log.InfoContext(ctx, "pricing-orchestrator listening", "address", ln.Addr().String(),
-		"routes", rsString(state.Routes), "faults", state.Faults, "pricing_service", o.pricingService)
+		"routes", rsString(state.Routes), "faults", state.Faults, "pricing_service", o.pricingService, "pricing_grpc", o.pricingGRPC)
 
 	select {
 	case err := <-served:

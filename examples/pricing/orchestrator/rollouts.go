@@ -37,19 +37,25 @@ func (s *server) startRollouts(o options, log *slog.Logger) (func(), error) {
 	// The rollout serves the Go fallback; it is counted at the boundary
 	// the failed call crossed.
 	onFallback := func(ctx context.Context, err error) {
-		if !s.rust.CountFallback(ctx, err) && s.service != nil {
-			s.service.crossing.CountFallback(ctx, err)
+		if s.rust.CountFallback(ctx, err) {
+			return
+		}
+		if s.service != nil && s.service.crossing.CountFallback(ctx, err) {
+			return
+		}
+		if s.grpc != nil {
+			s.grpc.crossing.CountFallback(ctx, err)
 		}
 	}
 	shadow := rollout.ShadowOptions{Timeout: o.rustTimeout}
-	s.quotes, err = rollout.New(operationQuote, s.baseline.quote, s.rustQuote,
-		rollout.Options[*pricing.Basket, pricing.Quote]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
+	s.quotes, err = rollout.New(operationQuote, s.goQuote, s.rustQuote,
+		rollout.Options[rustCall, pricing.Quote]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
 	if err != nil {
 		p.Close()
 		return nil, err
 	}
 	s.fingerprints, err = rollout.New(operationFingerprint, s.goFingerprint, s.rustFingerprint,
-		rollout.Options[fingerprintCall, string]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
+		rollout.Options[rustCall, string]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
 	if err != nil {
 		s.quotes.Close()
 		p.Close()
@@ -63,19 +69,27 @@ func (s *server) startRollouts(o options, log *slog.Logger) (func(), error) {
 	}, nil
 }
 
-// rustQuote is the candidate of pricing.quote: the staticlib, in process.
-func (s *server) rustQuote(ctx context.Context, b *pricing.Basket) (pricing.Quote, error) {
-	q, _, err := s.rust.Quote(ctx, b)
+func (s *server) goQuote(ctx context.Context, c rustCall) (pricing.Quote, error) {
+	return s.baseline.quote(ctx, c.basket)
+}
+
+// rustQuote is the candidate of pricing.quote: the staticlib, in process,
+// or pricing-service over gRPC.
+func (s *server) rustQuote(ctx context.Context, c rustCall) (pricing.Quote, error) {
+	if c.via == viaGRPC {
+		return s.grpc.quote(ctx, c.basket, c.faults)
+	}
+	q, _, err := s.rust.Quote(ctx, c.basket)
 	return q, err
 }
 
-func (s *server) goFingerprint(ctx context.Context, c fingerprintCall) (string, error) {
+func (s *server) goFingerprint(ctx context.Context, c rustCall) (string, error) {
 	return s.baseline.fingerprint(ctx, c.basket)
 }
 
 // rustFingerprint is the candidate of pricing.fingerprint: the staticlib,
 // or pricing-service over HTTP.
-func (s *server) rustFingerprint(ctx context.Context, c fingerprintCall) (string, error) {
+func (s *server) rustFingerprint(ctx context.Context, c rustCall) (string, error) {
 	if c.via == viaHTTP {
 		return s.service.fingerprint(ctx, c.basket, c.faults)
 	}

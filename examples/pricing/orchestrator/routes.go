@@ -14,11 +14,27 @@ type via uint8
 const (
 	viaFFI via = iota
 	viaHTTP
+	viaGRPC
 )
 
+// remote is the service kind of via an operation can take besides the FFI:
+// fingerprint over http, quote over grpc.
+var remote = map[string]via{opFingerprint: viaHTTP, opQuote: viaGRPC}
+
+// prefix is how a route names via: http or grpc.
+func (v via) prefix() string {
+	switch v {
+	case viaHTTP:
+		return "http"
+	case viaGRPC:
+		return "grpc"
+	}
+	return ""
+}
+
 // route is one operation's routing: its rollout route (the mode and the
-// candidate's share, which live in the flag provider) and, for
-// fingerprint, how Rust is reached.
+// candidate's share, which live in the flag provider) and how Rust is
+// reached.
 type route struct {
 	rollout.Route
 	via via
@@ -34,7 +50,7 @@ var operationOf = map[string]string{opQuote: operationQuote, opFingerprint: oper
 
 // String is the form parseRoute reads: go, rust, a percentage, or a
 // rollout route (shadow, canary:25), with http: in front for fingerprint
-// over HTTP.
+// over HTTP and grpc: for quote over gRPC.
 func (r route) String() string {
 	var s string
 	switch {
@@ -42,16 +58,16 @@ func (r route) String() string {
 		return "go"
 	case r.Mode == rollout.Candidate:
 		s = "rust"
-		if r.via == viaHTTP {
-			return "http"
+		if r.via != viaFFI {
+			return r.via.prefix()
 		}
 	case r.Mode == rollout.Canary:
 		s = strconv.FormatFloat(r.Percent, 'f', -1, 64)
 	default:
 		s = r.Route.String()
 	}
-	if r.via == viaHTTP {
-		return "http:" + s
+	if r.via != viaFFI {
+		return r.via.prefix() + ":" + s
 	}
 	return s
 }
@@ -60,16 +76,16 @@ func (r route) String() string {
 // candidate), a percentage 0-100 sent to Rust (a sticky canary), or any
 // rollout route: baseline, shadow, shadow:PCT, canary:PCT, candidate.
 // fingerprint also takes http (all Rust, over HTTP) and http: before any
-// of the others (that route, over HTTP).
+// of the others (that route, over HTTP); quote the same with grpc.
 func parseRoute(op, value string) (route, error) {
 	v := strings.TrimSpace(value)
 	r := route{}
-	if op == opFingerprint {
-		if v == "http" {
-			return route{Route: rollout.Route{Mode: rollout.Candidate, Percent: 100}, via: viaHTTP}, nil
+	if via, ok := remote[op]; ok {
+		if v == via.prefix() {
+			return route{Route: rollout.Route{Mode: rollout.Candidate, Percent: 100}, via: via}, nil
 		}
-		if rest, ok := strings.CutPrefix(v, "http:"); ok {
-			v, r.via = rest, viaHTTP
+		if rest, ok := strings.CutPrefix(v, via.prefix()+":"); ok {
+			v, r.via = rest, via
 		}
 	}
 	switch v {
@@ -91,8 +107,8 @@ func parseRoute(op, value string) (route, error) {
 	routes, err := rollout.ParseSpec(operationOf[op] + "=" + v)
 	if err != nil {
 		want := "go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT"
-		if op == opFingerprint {
-			want += ", each optionally after http:, or http"
+		if via, ok := remote[op]; ok {
+			want += ", each optionally after " + via.prefix() + ":, or " + via.prefix()
 		}
 		return route{}, fmt.Errorf("route %s=%q: want %s", op, value, want)
 	}
@@ -118,9 +134,6 @@ func (rs *routes) set(op, value string) error {
 		return err
 	}
 	if op == opQuote {
-		if r.via == viaHTTP {
-			return fmt.Errorf("route quote=%q: quote has no HTTP service", value)
-		}
 		rs.quote = r
 	} else {
 		rs.fingerprint = r
@@ -150,6 +163,12 @@ func (rs routes) overridden(list string) (routes, error) {
 // usesHTTP says whether any request could be sent to pricing-service.
 func (rs routes) usesHTTP() bool {
 	return rs.fingerprint.via == viaHTTP && rs.fingerprint.Mode != rollout.Baseline
+}
+
+// usesGRPC says whether any request could be sent to pricing-service's gRPC
+// face.
+func (rs routes) usesGRPC() bool {
+	return rs.quote.via == viaGRPC && rs.quote.Mode != rollout.Baseline
 }
 
 // routeFlag collects repeated --route op=value flags.

@@ -36,6 +36,7 @@ const (
 	implRust     = "rust"
 	implRustFFI  = "rust-ffi"
 	implRustHTTP = "rust-http"
+	implRustGRPC = "rust-grpc"
 )
 
 // server is the orchestrator's HTTP API: the pricing endpoint, the admin
@@ -45,23 +46,25 @@ type server struct {
 	baseline       baseline
 	rust           *ffi.Lib
 	service        *serviceClient // nil without --pricing-service
+	grpc           *grpcClient    // nil without --pricing-grpc
 	requestTimeout time.Duration
 
 	// The rollouts route each operation by the flags' mode and share;
 	// flags holds them (SEAM_ROLLOUT, SEAM_ROLLOUT_FILE, --route and
 	// POST /admin/routes).
 	flags        *flags.Env
-	quotes       *rollout.Rollout[*pricing.Basket, pricing.Quote]
-	fingerprints *rollout.Rollout[fingerprintCall, string]
+	quotes       *rollout.Rollout[rustCall, pricing.Quote]
+	fingerprints *rollout.Rollout[rustCall, string]
 
-	mu             sync.Mutex // guards fingerprintVia and faults
+	mu             sync.Mutex // guards quoteVia, fingerprintVia and faults
+	quoteVia       via
 	fingerprintVia via
 	faults         faults.Faults
 }
 
-// fingerprintCall is one fingerprint call: the basket, and how to reach
-// Rust for it (with the faults pricing-service is to apply).
-type fingerprintCall struct {
+// rustCall is one call of an operation: the basket, and how to reach Rust
+// for it (with the faults pricing-service is to apply).
+type rustCall struct {
 	basket *pricing.Basket
 	via    via
 	faults faults.Faults
@@ -85,12 +88,14 @@ func (s *server) handler() http.Handler {
 // part (fingerprint's via), and the faults.
 func (s *server) current() (routes, faults.Faults) {
 	s.mu.Lock()
-	via, fs := s.fingerprintVia, s.faults
+	quoteVia, fingerprintVia, fs := s.quoteVia, s.fingerprintVia, s.faults
 	s.mu.Unlock()
 	served := s.flags.Routes()
-	rs := routes{quote: route{Route: served[operationQuote]}, fingerprint: route{Route: served[operationFingerprint], via: via}}
-	if rs.fingerprint.Mode == rollout.Baseline {
-		rs.fingerprint.via = viaFFI
+	rs := routes{quote: route{Route: served[operationQuote], via: quoteVia}, fingerprint: route{Route: served[operationFingerprint], via: fingerprintVia}}
+	for _, r := range []*route{&rs.quote, &rs.fingerprint} {
+		if r.Mode == rollout.Baseline {
+			r.via = viaFFI
+		}
 	}
 	return rs, fs
 }
@@ -120,8 +125,8 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if rs.usesHTTP() && s.service == nil {
-		s.fail(ctx, w, http.StatusBadRequest, errors.New("fingerprint over http needs the orchestrator's --pricing-service"))
+	if err := s.reachable(rs); err != nil {
+		s.fail(ctx, w, http.StatusBadRequest, err)
 		return
 	}
 	basket, err := pricing.Decode(http.MaxBytesReader(w, r.Body, maxBody))
@@ -136,8 +141,12 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 	if override != "" {
 		quoteRoute, fingerprintRoute = &rs.quote.Route, &rs.fingerprint.Route
 	}
-	q, served, err := s.quotes.DoWith(ctx, &basket, quoteRoute)
-	resp.record(opQuote, served, implRust)
+	rustQuote := implRust
+	if rs.quote.via == viaGRPC {
+		rustQuote = implRustGRPC
+	}
+	q, served, err := s.quotes.DoWith(ctx, rustCall{basket: &basket, via: rs.quote.via, faults: fs}, quoteRoute)
+	resp.record(opQuote, served, rustQuote)
 	if err != nil {
 		s.failOperation(ctx, w, operationQuote, err)
 		return
@@ -148,7 +157,7 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 	if rs.fingerprint.via == viaHTTP {
 		rustFingerprint = implRustHTTP
 	}
-	resp.Fingerprint, served, err = s.fingerprints.DoWith(ctx, fingerprintCall{basket: &basket, via: rs.fingerprint.via, faults: fs}, fingerprintRoute)
+	resp.Fingerprint, served, err = s.fingerprints.DoWith(ctx, rustCall{basket: &basket, via: rs.fingerprint.via, faults: fs}, fingerprintRoute)
 	resp.record(opFingerprint, served, rustFingerprint)
 	if err != nil {
 		s.failOperation(ctx, w, operationFingerprint, err)
@@ -237,8 +246,8 @@ func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if err == nil && next.usesHTTP() && s.service == nil {
-		err = errors.New("fingerprint over http needs the orchestrator's --pricing-service")
+	if err == nil {
+		err = s.reachable(next)
 	}
 	if err == nil {
 		err = s.apply(next)
@@ -262,10 +271,21 @@ func (s *server) setRoutes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, state)
 }
 
+// reachable says what rs needs that the orchestrator was not given.
+func (s *server) reachable(rs routes) error {
+	switch {
+	case rs.usesHTTP() && s.service == nil:
+		return errors.New("fingerprint over http needs the orchestrator's --pricing-service")
+	case rs.usesGRPC() && s.grpc == nil:
+		return errors.New("quote over grpc needs the orchestrator's --pricing-grpc")
+	}
+	return nil
+}
+
 // apply installs rs: the rollout routes in the flag provider, the via here.
 func (s *server) apply(rs routes) error {
 	s.mu.Lock()
-	s.fingerprintVia = rs.fingerprint.via
+	s.quoteVia, s.fingerprintVia = rs.quote.via, rs.fingerprint.via
 	s.mu.Unlock()
 	if err := s.flags.Set(operationQuote, rs.quote.Route); err != nil {
 		return err

@@ -1,13 +1,16 @@
-//! pricing-service: the Rust candidate of `pricing.fingerprint` over HTTP.
+//! pricing-service: the Rust candidate of `pricing.fingerprint` over HTTP, and of
+//! `pricing.quote` over gRPC.
 //!
 //! ```text
-//! pricing-service [--listen 127.0.0.1:0]
+//! pricing-service [--listen 127.0.0.1:0] [--grpc-listen 127.0.0.1:PORT]
 //! ```
 //!
-//! Prints `listening on HOST:PORT` to standard error once it accepts connections, serves `POST /fingerprint`
-//! and `GET /healthz`, and on SIGTERM or SIGINT stops accepting, flushes its telemetry and
-//! exits 0. The standard `OTEL_*` variables point it at the collector.
+//! Prints `listening on HOST:PORT` (the HTTP address) to standard error once it accepts
+//! connections, serves `POST /fingerprint` and `GET /healthz`, with `--grpc-listen` also
+//! `seam.pricing.v1.Pricing/Quote` there, and on SIGTERM or SIGINT stops accepting, flushes
+//! its telemetry and exits 0. The standard `OTEL_*` variables point it at the collector.
 
+mod grpc;
 mod handler;
 
 use std::io::Write as _;
@@ -20,6 +23,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
+use tonic::transport::server::TcpIncoming;
 use tower_layer::Layer as _;
 
 /// The service name (it wins over `OTEL_SERVICE_NAME`, as a Config value does): distinct from the
@@ -29,10 +33,10 @@ const SERVICE_NAME: &str = "pricing-service";
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
-    let listen = match parse_args(std::env::args().skip(1)) {
-        Ok(listen) => listen,
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
         Err(message) => {
-            eprintln!("pricing-service: {message}\nusage: pricing-service [--listen 127.0.0.1:0]");
+            eprintln!("pricing-service: {message}\nusage: pricing-service [--listen 127.0.0.1:0] [--grpc-listen 127.0.0.1:PORT]");
             return ExitCode::from(2);
         }
     };
@@ -42,8 +46,10 @@ fn main() -> ExitCode {
         .ok();
     pricing::nonconformant::start(SERVICE_NAME);
 
+    // Time as well as I/O: tonic's server times each call out at its grpc-timeout.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
     {
         Ok(runtime) => runtime,
@@ -52,7 +58,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let served = runtime.block_on(serve(listen));
+    let served = runtime.block_on(serve(args));
     // In-flight requests get a moment to finish; then the runtime is dropped.
     runtime.shutdown_timeout(Duration::from_secs(1));
 
@@ -73,23 +79,44 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<SocketAddr, String> {
-    let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
+/// The command line.
+struct Args {
+    /// The HTTP address.
+    listen: SocketAddr,
+    /// The gRPC address, when gRPC is served.
+    grpc_listen: Option<SocketAddr>,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        grpc_listen: None,
+    };
     while let Some(arg) = args.next() {
-        let value = match arg.split_once('=') {
-            Some(("--listen", value)) => value.to_owned(),
-            None if arg == "--listen" => args.next().ok_or("--listen needs an address")?,
-            _ => return Err(format!("unknown argument {arg:?}")),
+        let (name, value) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_owned(), value.to_owned()),
+            None => {
+                let value = args.next().ok_or(format!("{arg} needs an address"))?;
+                (arg, value)
+            }
         };
-        listen = value
-            .parse()
-            .map_err(|err| format!("--listen {value:?}: want HOST:PORT ({err})"))?;
+        let addr = || {
+            value
+                .parse::<SocketAddr>()
+                .map_err(|err| format!("{name} {value:?}: want HOST:PORT ({err})"))
+        };
+        match name.as_str() {
+            "--listen" => parsed.listen = addr()?,
+            "--grpc-listen" => parsed.grpc_listen = Some(addr()?),
+            _ => return Err(format!("unknown argument {name:?}")),
+        }
     }
-    Ok(listen)
+    Ok(parsed)
 }
 
 /// Accepts connections until SIGTERM or SIGINT.
-async fn serve(listen: SocketAddr) -> Result<(), String> {
+async fn serve(args: Args) -> Result<(), String> {
+    let listen = args.listen;
     // Handlers first, so a signal that comes right after the announcement is not missed.
     let (stop, mut stopped) = tokio::sync::mpsc::channel(2);
     for (kind, name) in [
@@ -109,12 +136,36 @@ async fn serve(listen: SocketAddr) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("listen on {listen}: {e}"))?;
+    // Bound before the announcement, so a caller may dial it once the line is out.
+    let grpc = match args.grpc_listen {
+        Some(addr) => {
+            Some(TcpIncoming::bind(addr).map_err(|e| format!("--grpc-listen {addr}: {e}"))?)
+        }
+        None => None,
+    };
     announce(local)?;
     tracing::info!(address = %local, "pricing-service listening");
 
     let accepting = tokio::spawn(accept(listener));
+    let serving_grpc = grpc.map(|incoming| {
+        if let Ok(addr) = incoming.local_addr() {
+            tracing::info!(address = %addr, "pricing-service serving gRPC");
+        }
+        tokio::spawn(async move {
+            let served = tonic::transport::Server::builder()
+                .layer(seam::tower::IngressLayer::grpc(grpc::OPERATION))
+                .serve_with_incoming(grpc::Pricing, incoming)
+                .await;
+            if let Err(err) = served {
+                tracing::error!(error = %err, "gRPC server stopped");
+            }
+        })
+    });
     let signal = stopped.recv().await.unwrap_or("signal");
     accepting.abort();
+    if let Some(serving) = serving_grpc {
+        serving.abort();
+    }
     tracing::info!(signal, "pricing-service shutting down");
     Ok(())
 }
