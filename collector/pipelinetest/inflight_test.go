@@ -3,6 +3,7 @@ package pipelinetest
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"net/http"
 	"os"
 	"strconv"
@@ -15,6 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 
 	"github.com/seamtel/seam/exporters/prometheusexporter/prometheustest"
 )
@@ -60,6 +65,10 @@ func inflatingLogs(t *testing.T, size int) []byte {
 // The accepted requests' decoded copies, the file exporter's JSON and the
 // garbage collector's headroom come on top of the 64 MiB of bodies.
 const inFlightBound = 768 << 20
+
+// grpcBound is the peak RSS the collector may reach under 32 concurrent
+// 15 MiB gRPC requests with max_concurrent_requests 4 (RELIABILITY.md).
+const grpcBound = 768 << 20
 
 // 32 concurrent 19.5 KB gzip requests, each inflating to 19 MiB: the
 // guard's in-flight budget refuses what would pass it while the bodies are
@@ -110,4 +119,53 @@ func TestConcurrentInflatingRequestsStayWithinTheInFlightBound(t *testing.T) {
 	refused := prometheustest.CounterSum(f.WithPrefix("seam_guard_refused_requests"), map[string]string{"reason": "in_flight_bytes"})
 	assert.Equal(t, float64(codes[http.StatusServiceUnavailable]), refused, "refusals counted")
 	stillServes(t, c, "after-inflating")
+}
+
+// The same over OTLP/gRPC: a request slot is taken when a stream's
+// headers arrive, before its message is read, so 32 concurrent 15 MiB
+// requests are held to max_concurrent_requests of them in memory.
+func TestConcurrentLargeGRPCRequestsStayWithinTheRequestBound(t *testing.T) {
+	c := startCollector(t, func(r *running) {
+		r.MaxRecvMiB = 16
+		r.Guard = "    max_concurrent_requests: 4"
+	})
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "large-grpc")
+	rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr(strings.Repeat("a", 15<<20))
+	req := plogotlp.NewExportRequestFromLogs(ld)
+
+	conn, err := grpc.NewClient(c.OTLPGRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(64<<20)))
+	require.NoError(t, err)
+	defer conn.Close()
+	client := plogotlp.NewGRPCClient(conn)
+	answers := map[codes.Code]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			_, err := client.Export(ctx, req)
+			mu.Lock()
+			answers[status.Code(err)]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	peak := peakRSS(t, c.proc.Pid())
+	t.Logf("32 concurrent 15 MiB gRPC requests: answers %v, peak RSS %d MiB (bound %d MiB)", answers, peak>>20, grpcBound>>20)
+	assert.Less(t, peak, int64(grpcBound), "peak RSS")
+	assert.Positive(t, answers[codes.Unavailable], "refused past max_concurrent_requests")
+	assert.Positive(t, answers[codes.OK], "requests within the bound go through")
+	assert.Equal(t, 32, answers[codes.OK]+answers[codes.Unavailable], "every request answered OK or Unavailable: %v", answers)
+	f := eventually(t, c.Telemetry, "the guard's refusals", func(f prometheustest.Families) bool {
+		return f.WithPrefix("seam_guard_refused_requests") != nil
+	})
+	refused := prometheustest.CounterSum(f.WithPrefix("seam_guard_refused_requests"), map[string]string{"reason": "concurrency", "transport": "grpc"})
+	assert.Equal(t, float64(answers[codes.Unavailable]), refused, "refusals counted")
+	stillServes(t, c, "after-large-grpc")
 }

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/tap"
 
 	"github.com/seamtel/seam/collector/extension/guardextension/internal/metadata"
 )
@@ -171,9 +172,10 @@ func refuse(w http.ResponseWriter, code int, msg string) {
 
 // GetGRPCServerOptions replaces the server's codec with one that checks
 // the message's bytes before the codec it wraps decodes them, and bounds
-// the requests in flight. gRPC reads a whole message (at most
-// max_recv_msg_size_mib) before any codec sees it, so over gRPC the bytes
-// in flight are bounded by that times max_concurrent_requests.
+// the requests in flight. The bound is taken when a request's headers
+// arrive, before gRPC reads its message (at most max_recv_msg_size_mib),
+// so over gRPC the bytes in flight are bounded by that times
+// max_concurrent_requests.
 func (g *guard) GetGRPCServerOptions(context.Context) ([]grpc.ServerOption, error) {
 	inner := encoding.GetCodecV2("proto")
 	if inner == nil {
@@ -181,17 +183,20 @@ func (g *guard) GetGRPCServerOptions(context.Context) ([]grpc.ServerOption, erro
 	}
 	return []grpc.ServerOption{
 		grpc.ForceServerCodecV2(guardCodec{inner: inner, g: g}),
-		grpc.ChainUnaryInterceptor(g.limitUnary),
+		grpc.InTapHandle(g.tap),
 	}, nil
 }
 
-func (g *guard) limitUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+// tap takes a request slot for a new stream, or refuses the stream before
+// its message is read. The slot is given back when the stream's context
+// ends, which it does on every path: answered, failed, reset or timed out.
+func (g *guard) tap(ctx context.Context, _ *tap.Info) (context.Context, error) {
 	if !g.requests.take(1) {
 		g.count(ctx, reasonConcurrency, "grpc")
 		return nil, status.Errorf(codes.Unavailable, "request refused: %d requests in flight (seam_guard max_concurrent_requests); retry later", g.cfg.MaxConcurrentRequests)
 	}
-	defer g.requests.give(1)
-	return handler(ctx, req)
+	context.AfterFunc(ctx, func() { g.requests.give(1) })
+	return ctx, nil
 }
 
 type guardCodec struct {

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/tap"
 )
 
 // guarded is the guard's HTTP middleware around next.
@@ -100,26 +101,28 @@ func TestGRPCConcurrentRequestsRefusesOneMoreAsUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	release := make(chan struct{})
-	held := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_, _ = g.limitUnary(context.Background(), nil, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) {
-			close(held)
-			<-release
-			return nil, nil
-		})
-	}()
-	<-held
-	_, err = g.limitUnary(context.Background(), nil, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) { return nil, nil })
-	if status.Code(err) != codes.Unavailable || !strings.Contains(err.Error(), "max_concurrent_requests") {
-		t.Errorf("second request: %v", err)
+	first, end := context.WithCancel(context.Background())
+	if _, err := g.tap(first, &tap.Info{}); err != nil {
+		t.Fatalf("first stream: %v", err)
 	}
-	close(release)
-	<-done
-	if _, err := g.limitUnary(context.Background(), nil, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) { return nil, nil }); err != nil {
-		t.Errorf("after the first finished: %v", err)
+	_, err = g.tap(context.Background(), &tap.Info{})
+	if status.Code(err) != codes.Unavailable || !strings.Contains(err.Error(), "max_concurrent_requests") {
+		t.Errorf("second stream: %v", err)
+	}
+	// The first stream's end gives its slot back.
+	end()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := g.tap(ctx, &tap.Info{})
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the slot was not given back: %v", err)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
