@@ -263,6 +263,9 @@ impl Inbound<'_> {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -12,6 +12,8 @@ mod filter;
 mod layer;
 mod line;
 mod otlp;
+#[cfg(test)]
+mod props;
 
 pub(crate) use diagnostics::{Diagnostics, SdkDiagnostics};
 pub(crate) use filter::{is_sdk_target, is_transport_target, json_accepts, otlp_accepts};
