@@ -14,6 +14,7 @@ tool (
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/CycloneDX/cyclonedx-go v0.9.3
+	github.com/github/go-spdx/v2 v2.8.0
 )
 
 require (

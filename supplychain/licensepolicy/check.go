@@ -14,11 +14,16 @@ type Violation struct {
 	Component string
 	// License is the SPDX expression found, or empty when none was.
 	License string
+	// Err says why License could not be evaluated, if it could not.
+	Err error
 }
 
 func (v Violation) String() string {
-	if v.License == "" {
+	switch {
+	case v.License == "":
 		return fmt.Sprintf("%s: no license detected (add it to the clarifications once read by hand)", v.Component)
+	case v.Err != nil:
+		return fmt.Sprintf("%s: license %v", v.Component, v.Err)
 	}
 	return fmt.Sprintf("%s: license %s is not allowed by the policy", v.Component, v.License)
 }
@@ -56,8 +61,8 @@ func (p *Policy) checkComponent(c cdx.Component, out []Violation) []Violation {
 		out = append(out, Violation{Component: name})
 	}
 	for _, l := range licenses {
-		if !p.Allows(l) {
-			out = append(out, Violation{Component: name, License: l})
+		if ok, err := p.Allows(l); !ok {
+			out = append(out, Violation{Component: name, License: l, Err: err})
 		}
 	}
 	if c.Components != nil {

@@ -5,10 +5,9 @@ package licensepolicy
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/github/go-spdx/v2/spdxexp"
 )
 
 // Policy is the part of a cargo-deny configuration that applies to Go
@@ -49,6 +48,9 @@ func Load(denyPath, clarifyPath string) (*Policy, error) {
 	if len(f.Licenses.Allow) == 0 {
 		return nil, fmt.Errorf("license policy %s: [licenses] allow is empty", denyPath)
 	}
+	if ok, invalid := spdxexp.ValidateLicenses(f.Licenses.Allow); !ok {
+		return nil, fmt.Errorf("license policy %s: [licenses] allow: not SPDX license ids: %v", denyPath, invalid)
+	}
 	p := &Policy{Allow: f.Licenses.Allow, Clarify: map[string]string{}}
 	if clarifyPath == "" {
 		return p, nil
@@ -66,23 +68,13 @@ func Load(denyPath, clarifyPath string) (*Policy, error) {
 	return p, nil
 }
 
-// Allows reports whether an SPDX expression is acceptable: an id in the
-// policy, or OR/AND combinations of ids (AND binding tighter, as in SPDX).
-// A "+" suffix or a WITH exception passes only if the policy lists it as
-// written, so that it is reviewed rather than waved through.
-func (p *Policy) Allows(expr string) bool {
-	for _, alternative := range strings.Split(expr, " OR ") {
-		ok := true
-		for _, id := range strings.Split(alternative, " AND ") {
-			id = strings.Trim(strings.TrimSpace(id), "()")
-			if !slices.Contains(p.Allow, id) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
+// Allows reports whether an SPDX expression is acceptable: every license of
+// at least one of its OR alternatives is in the policy. An expression that
+// does not parse is an error, so that it is read by hand rather than passed.
+func (p *Policy) Allows(expr string) (bool, error) {
+	ok, err := spdxexp.Satisfies(expr, p.Allow)
+	if err != nil {
+		return false, fmt.Errorf("%q is not an SPDX expression: %w", expr, err)
 	}
-	return false
+	return ok, nil
 }

@@ -63,18 +63,22 @@ func TestCheckRejectsUndetectedLicense(t *testing.T) {
 func TestAllows(t *testing.T) {
 	p := &Policy{Allow: []string{"MIT", "Apache-2.0"}}
 	for expr, want := range map[string]bool{
-		"MIT":                       true,
-		"MIT OR GPL-3.0-only":       true,
-		"(MIT OR Apache-2.0)":       true,
-		"MIT AND Apache-2.0":        true,
-		"MIT AND GPL-3.0-only":      false,
-		"GPL-3.0-only":              false,
-		"GPL-2.0+":                  false,
-		"Apache-2.0 WITH Classpath": false,
+		"MIT":                                  true,
+		"MIT OR GPL-3.0-only":                  true,
+		"(MIT OR Apache-2.0)":                  true,
+		"MIT AND Apache-2.0":                   true,
+		"MIT AND GPL-3.0-only":                 false,
+		"(MIT OR Apache-2.0) AND GPL-3.0-only": false,
+		"GPL-3.0-only":                         false,
+		"Apache-2.0 WITH LLVM-exception":       false,
 	} {
-		if got := p.Allows(expr); got != want {
-			t.Errorf("Allows(%q) = %v, want %v", expr, got, want)
+		got, err := p.Allows(expr)
+		if err != nil || got != want {
+			t.Errorf("Allows(%q) = %v, %v; want %v", expr, got, err, want)
 		}
+	}
+	if ok, err := p.Allows("MIT OR OR"); ok || err == nil || !strings.Contains(err.Error(), `"MIT OR OR" is not an SPDX expression`) {
+		t.Errorf("Allows(malformed) = %v, %v; want an error naming it", ok, err)
 	}
 }
 
@@ -86,6 +90,13 @@ func TestLoadNamesWhatIsWrong(t *testing.T) {
 	}
 	if _, err := Load(empty, ""); err == nil || !strings.Contains(err.Error(), empty+": [licenses] allow is empty") {
 		t.Errorf("Load(empty allow) = %v", err)
+	}
+	typo := filepath.Join(dir, "typo.toml")
+	if err := os.WriteFile(typo, []byte("[licenses]\nallow = [\"MIT\", \"Apache2\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(typo, ""); err == nil || !strings.Contains(err.Error(), "not SPDX license ids: [Apache2]") {
+		t.Errorf("Load(misspelt id) = %v", err)
 	}
 	clarify := filepath.Join(dir, "clarify.toml")
 	if err := os.WriteFile(clarify, []byte("[[clarify]]\nmodule = \"example.com/x\"\nlicense = \"MIT\"\n"), 0o644); err != nil {
