@@ -118,7 +118,7 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 			sdklog.WithProcessor(pipeline.Shared(proc)),
 			sdklog.WithAllowKeyDuplication(),
 		)
-		bridge = loghandler.NewBridge(t.bridgeProvider, ownScope)
+		bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, proc)
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}

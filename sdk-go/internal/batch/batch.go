@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -66,6 +67,9 @@ type Queue[T any] struct {
 	room chan struct{}
 	// exporting is when the export under way started; zero when none is.
 	exporting time.Time
+	// saturated is set when Add drops an item for a full queue, and
+	// cleared when the export goroutine makes room.
+	saturated atomic.Bool
 
 	kick  chan struct{}
 	flush chan flushRequest
@@ -112,6 +116,7 @@ func (q *Queue[T]) Add(item T) {
 		return
 	}
 	if len(q.items) >= q.cfg.Size && !q.waitForRoom() {
+		q.saturated.Store(true)
 		q.mu.Unlock()
 		q.cfg.Dropped(QueueFull, 1)
 		return
@@ -171,6 +176,16 @@ func (q *Queue[T]) waitForRoom() bool {
 	return len(q.items) < q.cfg.Size && !q.stopped
 }
 
+// Saturated reports whether Add is dropping items because the queue is
+// full, until the export goroutine makes room: an item made now would be
+// dropped too, so a producer can skip making it (and count it with Drop).
+// One atomic load.
+func (q *Queue[T]) Saturated() bool { return q.saturated.Load() }
+
+// Drop counts n items the producer did not make because the queue was
+// Saturated, as dropped for a full queue.
+func (q *Queue[T]) Drop(n int) { q.cfg.Dropped(QueueFull, n) }
+
 func (q *Queue[T]) run() {
 	defer close(q.done)
 	ticker := time.NewTicker(q.cfg.Delay)
@@ -198,6 +213,7 @@ func (q *Queue[T]) exportQueued(ctx context.Context) error {
 	q.items = q.spare[:0]
 	if len(batch) > 0 {
 		q.exporting = time.Now()
+		q.saturated.Store(false)
 	}
 	if q.room != nil {
 		close(q.room)

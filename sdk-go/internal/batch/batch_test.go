@@ -261,3 +261,41 @@ func TestNoWaitBehindAnExportUnderWayForLongerThanWait(t *testing.T) {
 		t.Errorf("%d dropped as queue full, want %d", got, 100-4)
 	}
 }
+
+// Saturated holds from the first item dropped for a full queue until the
+// export goroutine makes room; Drop counts as a full queue would.
+func TestSaturatedFromADropUntilRoom(t *testing.T) {
+	var d drops
+	release := make(chan struct{})
+	q := New(Config[int]{
+		Size: 4, BatchSize: 4, Delay: time.Hour, Timeout: time.Hour,
+		Export: func(context.Context, []int) error {
+			<-release
+			return nil
+		},
+		Dropped: d.add,
+	})
+	defer q.Shutdown(context.Background())
+	if q.Saturated() {
+		t.Fatal("an empty queue is saturated")
+	}
+	// The first batch goes into the hung export, the next four fill the
+	// queue, and the ninth is dropped.
+	for i := 0; d.get(QueueFull) == 0; i++ {
+		q.Add(i)
+	}
+	if !q.Saturated() {
+		t.Error("not saturated after a drop")
+	}
+	q.Drop(3)
+	if got := d.get(QueueFull); got != 4 {
+		t.Errorf("%d dropped as queue full, want 1 + 3", got)
+	}
+	close(release) // the export returns; the next export takes the queue
+	if err := q.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if q.Saturated() {
+		t.Error("still saturated once the queue was exported")
+	}
+}

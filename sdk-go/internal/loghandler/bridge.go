@@ -22,28 +22,46 @@ import (
 // unique, so the SDK can skip its own de-duplication.
 type Bridge struct {
 	next *contextAttrsHandler
+	gate Gate
 }
 
-// NewBridge returns the Bridge into lp's logger of scope.
-func NewBridge(lp log.LoggerProvider, scope instrumentation.Scope) *Bridge {
+// Gate is the export queue behind the bridge's provider, asked before
+// each record is built: while it is Saturated (full, its exporter failing
+// or stuck) a record would only be dropped, so it is counted as dropped
+// instead of built, and a collector that is down costs the caller next
+// to nothing per record.
+type Gate interface {
+	Saturated() bool
+	DropSkipped()
+}
+
+// NewBridge returns the Bridge into lp's logger of scope, asking gate (if
+// not nil) before building each record.
+func NewBridge(lp log.LoggerProvider, scope instrumentation.Scope, gate Gate) *Bridge {
 	logger := lp.Logger(scope.Name,
 		log.WithInstrumentationVersion(scope.Version),
 		log.WithSchemaURL(scope.SchemaURL),
 	)
-	return &Bridge{next: newContextAttrsHandler(emitter{logger: logger}, false)}
+	return &Bridge{next: newContextAttrsHandler(emitter{logger: logger}, false), gate: gate}
 }
 
 // Enabled is true: the logger's level was checked before the fan-out.
 func (h *Bridge) Enabled(context.Context, slog.Level) bool { return true }
 
-func (h *Bridge) Handle(ctx context.Context, r slog.Record) error { return h.next.Handle(ctx, r) }
+func (h *Bridge) Handle(ctx context.Context, r slog.Record) error {
+	if h.gate != nil && h.gate.Saturated() {
+		h.gate.DropSkipped()
+		return nil
+	}
+	return h.next.Handle(ctx, r)
+}
 
 func (h *Bridge) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &Bridge{next: h.next.withAttrs(attrs)}
+	return &Bridge{next: h.next.withAttrs(attrs), gate: h.gate}
 }
 
 func (h *Bridge) WithGroup(name string) slog.Handler {
-	return &Bridge{next: h.next.withGroup(name)}
+	return &Bridge{next: h.next.withGroup(name), gate: h.gate}
 }
 
 // emitter is the end of the bridge: it turns a laid-out record into a

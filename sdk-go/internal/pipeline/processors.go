@@ -76,8 +76,8 @@ func (p *spanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	}
 }
 
-// logProcessor queues log records for export.
-type logProcessor struct {
+// LogProcessor queues log records for export.
+type LogProcessor struct {
 	exportQueue[sdklog.Record]
 }
 
@@ -92,13 +92,21 @@ const LogWait = 500 * time.Millisecond
 // NewLogProcessor queues log records for exp; each export is bounded by
 // timeout, a record finding the queue full waits up to wait while exports
 // succeed, and what is dropped is counted in drops.
-func NewLogProcessor(exp sdklog.Exporter, b Batching, timeout, wait time.Duration, drops *DropCounter) sdklog.Processor {
-	return &logProcessor{newExportQueue(exp.Export, exp.Shutdown, Logs, b, timeout, wait, drops)}
+func NewLogProcessor(exp sdklog.Exporter, b Batching, timeout, wait time.Duration, drops *DropCounter) *LogProcessor {
+	return &LogProcessor{newExportQueue(exp.Export, exp.Shutdown, Logs, b, timeout, wait, drops)}
 }
 
-func (p *logProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+func (p *LogProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
 
-func (p *logProcessor) OnEmit(_ context.Context, r *sdklog.Record) error {
+// Saturated reports whether records are being dropped for a full queue
+// whose exporter fails or is stuck: a record built now would be dropped
+// too, so Seam's logger skips building it and counts it with DropSkipped.
+func (p *LogProcessor) Saturated() bool { return p.queue.Saturated() }
+
+// DropSkipped counts one record not built because the queue was Saturated.
+func (p *LogProcessor) DropSkipped() { p.queue.Drop(1) }
+
+func (p *LogProcessor) OnEmit(_ context.Context, r *sdklog.Record) error {
 	// The SDK reuses r after OnEmit returns; the queue keeps a copy.
 	p.queue.Add(r.Clone())
 	return nil
