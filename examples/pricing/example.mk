@@ -4,6 +4,7 @@
 #
 #   bin/pricing-orchestrator              the Go orchestrator (links the staticlib)
 #   bin/pricing-service                   the Rust HTTP service
+#   bin/pricing-worker                    the Rust queue consumer (receipts over NATS)
 #   sdk-rust/target/pricing/libpricing.a  the staticlib, where examples/pricing/ffi links it
 #
 # Cargo builds into sdk-rust/target, the SDK's own target directory, so the two share one
@@ -29,7 +30,7 @@ example: example-rust
 	cd $(PRICING_ROOT)/examples && CGO_LDFLAGS="$$CGO_LDFLAGS -L$(PRICING_LIBDIR)/by-content/$$sum" \
 	  $(GO) build -o $(PRICING_BIN)/pricing-orchestrator ./pricing/orchestrator
 
-# The staticlib and pricing-service; the Go tests run this themselves.
+# The staticlib, pricing-service and pricing-worker; the Go tests run this themselves.
 example-rust:
 	cd $(PRICING_ROOT)/examples/pricing/rust && CARGO_TARGET_DIR=$(PRICING_TARGET) $(CARGO) build --locked --release
 	mkdir -p $(PRICING_LIBDIR) $(PRICING_BIN)
@@ -37,6 +38,8 @@ example-rust:
 	  mv -f $(PRICING_LIBDIR)/.libpricing.a.$$$$ $(PRICING_LIBDIR)/libpricing.a
 	cp $(PRICING_TARGET)/release/pricing-service $(PRICING_BIN)/.pricing-service.$$$$ && \
 	  mv -f $(PRICING_BIN)/.pricing-service.$$$$ $(PRICING_BIN)/pricing-service
+	cp $(PRICING_TARGET)/release/pricing-worker $(PRICING_BIN)/.pricing-worker.$$$$ && \
+	  mv -f $(PRICING_BIN)/.pricing-worker.$$$$ $(PRICING_BIN)/pricing-worker
 
 # Rust lint and unit tests, in the release profile so they reuse example-rust's build.
 example-check:

@@ -26,8 +26,13 @@ func ServiceBinary(tb testing.TB) string {
 	return filepath.Join(Root(tb), "bin", "pricing-service")
 }
 
-// Build builds the staticlib (where examples/pricing/ffi links it) and
-// pricing-service with `make -f examples/pricing/example.mk example-rust`.
+// WorkerBinary is where Build leaves pricing-worker.
+func WorkerBinary(tb testing.TB) string {
+	return filepath.Join(Root(tb), "bin", "pricing-worker")
+}
+
+// Build builds the staticlib (where examples/pricing/ffi links it),
+// pricing-service and pricing-worker with `make -f examples/pricing/example.mk example-rust`.
 // Cargo rebuilds only what changed, so after `make example` this is quick.
 func Build(tb testing.TB) {
 	tb.Helper()

@@ -210,8 +210,11 @@ async fn handle(telemetry: &Consumer, message: jetstream::Message, faults: Fault
     let headers = NatsHeaders(message.headers.as_ref());
     let audited = telemetry
         .process(&headers, &delivery, async {
-            // The slow fault holds the receipt unacknowledged, as a busy worker would.
-            let _ = faults.inject("pricing.receipt", || true);
+            // The slow fault holds the receipt unacknowledged, as a busy worker would,
+            // without blocking the runtime (a stop signal still gets through).
+            if faults.slow > 0.0 && rand::random::<f64>() < faults.slow {
+                tokio::time::sleep(Duration::from_millis(faults.slow_ms)).await;
+            }
             match receipt::audit(&message.payload) {
                 Ok(audit) if audit.matches() => {
                     tracing::info!(
