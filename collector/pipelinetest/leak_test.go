@@ -72,6 +72,14 @@ func TestLeakRate(t *testing.T) {
 	for _, s := range sinks {
 		t.Logf("  %-45s %6d records, %8d bytes", s.name, len(s.records), len(s.text))
 	}
+	series := 0
+	for _, line := range strings.Split(metricsText, "\n") {
+		if strings.HasPrefix(line, "app_leak_cases") {
+			series++
+		}
+	}
+	t.Logf("  /metrics holds %d series of the corpus's counter", series)
+	require.Positive(t, series, "the corpus's metric attributes never reached /metrics")
 	for _, list := range [][]string{res.leaks, res.altered, res.missing} {
 		sort.Strings(list)
 		for i, l := range list {
