@@ -242,6 +242,14 @@ func emitGoSDK(t *testing.T, c *running, corpus leakcorpus.Corpus) string {
 		MetricInterval: time.Hour, LogWriter: &lines,
 	})
 	require.NoError(t, err)
+	shut := false
+	t.Cleanup(func() {
+		if !shut {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tel.Shutdown(ctx)
+		}
+	})
 	logger := tel.Logger()
 	tracer := tel.TracerProvider().Tracer("leak")
 	counter, err := tel.MeterProvider().Meter("leak").Int64Counter("app.leak.cases")
@@ -273,6 +281,7 @@ func emitGoSDK(t *testing.T, c *running, corpus leakcorpus.Corpus) string {
 	}
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	shut = true
 	require.NoError(t, tel.Shutdown(sctx))
 	return lines.String()
 }
