@@ -3,6 +3,7 @@ package pipelinetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -72,6 +73,28 @@ func TestLeakRate(t *testing.T) {
 	for _, s := range sinks {
 		t.Logf("  %-45s %6d records, %8d bytes", s.name, len(s.records), len(s.text))
 	}
+	// Both SDKs redact each log case's text alike: one engine behaviour on
+	// generated inputs, not only on the shared vectors.
+	goFields, rustFields := lineFields(t, sinks[0].text), lineFields(t, sinks[1].text)
+	compared := 0
+	for _, k := range corpus.Cases() {
+		field := "msg"
+		switch {
+		case k.Place == leakcorpus.LogAttribute && k.Key != "message":
+			// (tracing's events keep a field named message in msg, after
+			// the event's text.)
+			field = k.Key
+		case k.Place == leakcorpus.LogBody:
+		default:
+			continue
+		}
+		g, r := goFields[k.ID][field], rustFields[k.ID][field]
+		if g == "" || g != r {
+			t.Errorf("%s %s: the Go SDK wrote %s=%q, the Rust SDK %q", k.ID, k.Class, field, g, r)
+		}
+		compared++
+	}
+	t.Logf("  the Go and Rust JSON lines agree on %d log cases", compared)
 	series := 0
 	for _, line := range strings.Split(metricsText, "\n") {
 		if strings.HasPrefix(line, "app_leak_cases") {
@@ -219,6 +242,28 @@ func (s *leakSink) carries(k leakcorpus.Case) bool {
 		return strings.Contains(s.name, "metrics capture")
 	}
 	return strings.Contains(s.name, "traces capture")
+}
+
+// lineFields decodes JSON lines into each case's string fields.
+func lineFields(t *testing.T, text string) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		var fields map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &fields), line)
+		id, _ := fields[leakcorpus.CaseKey].(string)
+		if id == "" {
+			continue
+		}
+		m := map[string]string{}
+		for k, v := range fields {
+			if s, ok := v.(string); ok {
+				m[k] = s
+			}
+		}
+		out[id] = m
+	}
+	return out
 }
 
 func scrapeText(t *testing.T, addr string) string {
