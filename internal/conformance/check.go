@@ -12,11 +12,11 @@ type Expectations struct {
 }
 
 // DefaultExpectations fit the migration example: timed operations on both
-// sides, and calls into Rust in-process and over HTTP.
+// sides, and calls into Rust in-process, over HTTP and over gRPC.
 func DefaultExpectations() Expectations {
 	return Expectations{
 		SharedMetrics: []string{"seam.operation.duration"},
-		Crossings:     []string{"ffi", "http"},
+		Crossings:     []string{"ffi", "http", "grpc"},
 	}
 }
 

@@ -34,6 +34,8 @@ var (
 	httpSpan = pcommon.SpanID{3, 3, 3, 3, 3, 3, 3, 3}
 	rustFFI  = pcommon.SpanID{4, 4, 4, 4, 4, 4, 4, 4}
 	rustHTTP = pcommon.SpanID{5, 5, 5, 5, 5, 5, 5, 5}
+	grpcSpan = pcommon.SpanID{6, 6, 6, 6, 6, 6, 6, 6}
+	rustGRPC = pcommon.SpanID{7, 7, 7, 7, 7, 7, 7, 7}
 )
 
 // side builds what one implementation sends: an operation histogram, spans and logs.
@@ -104,6 +106,13 @@ func traces(rustFFIParent pcommon.SpanID) ptrace.Traces {
 			s.SetKind(ptrace.SpanKindClient)
 			s.Attributes().PutStr("http.request.method", "POST")
 		},
+		func(s ptrace.Span) {
+			s.SetName("seam.pricing.v1.Pricing/Quote")
+			s.SetSpanID(grpcSpan)
+			s.SetParentSpanID(goSpan)
+			s.SetKind(ptrace.SpanKindClient)
+			s.Attributes().PutStr("rpc.system.name", "grpc")
+		},
 	)
 	add("rust",
 		func(s ptrace.Span) {
@@ -116,6 +125,11 @@ func traces(rustFFIParent pcommon.SpanID) ptrace.Traces {
 			s.SetSpanID(rustHTTP)
 			s.SetParentSpanID(httpSpan)
 			s.SetKind(ptrace.SpanKindServer)
+		},
+		func(s ptrace.Span) {
+			s.SetName("pricing.quote")
+			s.SetSpanID(rustGRPC)
+			s.SetParentSpanID(grpcSpan)
 		},
 	)
 	return td
@@ -171,6 +185,24 @@ func TestMutationsAreNamed(t *testing.T) {
 				t.Errorf("findings %q, want %q", rules(r), tc.want)
 			}
 		})
+	}
+}
+
+// A Rust span under a Go client span that says no RPC system is an
+// unmarked crossing, and then no gRPC crossing was seen.
+func TestGRPCCrossingIsKnownByItsClientSpan(t *testing.T) {
+	reg := loadRegistry(t)
+	bounds := reg.Metric("seam.operation.duration").Boundaries
+	good := side{"go", bounds, []string{correlationKey}}
+	c := capture(reg, good, side{"rust", bounds, []string{correlationKey}}, ffiSpan)
+	goSpans := c.Traces[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	for i := 0; i < goSpans.Len(); i++ {
+		if goSpans.At(i).SpanID() == grpcSpan {
+			goSpans.At(i).Attributes().Remove("rpc.system.name")
+		}
+	}
+	if r := Check(c, reg, DefaultExpectations()); rules(r) != "traces/unmarked_crossing traces/missing_crossing" {
+		t.Errorf("findings %q, want the unmarked crossing and no grpc crossing", rules(r))
 	}
 }
 

@@ -19,6 +19,13 @@ type span struct {
 	parent   pcommon.SpanID
 	boundary string // seam.boundary.kind, when the span marks a crossing
 	http     bool   // an HTTP client or server span
+	grpc     bool   // a gRPC client or server span
+}
+
+// isGRPC says whether a span's attributes name gRPC as its RPC system, in
+// the current spelling or the deprecated one the collector may keep.
+func isGRPC(attrs pcommon.Map) bool {
+	return attr(attrs, "rpc.system.name") == "grpc" || attr(attrs, "rpc.system") == "grpc"
 }
 
 type spanKey struct {
@@ -39,7 +46,7 @@ func spans(c *Capture) map[spanKey]span {
 					_, hasMethod := s.Attributes().Get("http.request.method")
 					out[spanKey{s.TraceID(), s.SpanID()}] = span{
 						impl: impl, name: s.Name(), kind: s.Kind(), trace: s.TraceID(), id: s.SpanID(), parent: s.ParentSpanID(),
-						boundary: attr(s.Attributes(), boundaryKindKey), http: hasMethod,
+						boundary: attr(s.Attributes(), boundaryKindKey), http: hasMethod, grpc: isGRPC(s.Attributes()),
 					}
 				}
 			}
@@ -92,11 +99,16 @@ func checkTraces(col *collector, c *Capture, exp Expectations) []crossing {
 		if kind == "" {
 			kind = parent.boundary
 		}
-		if kind == "" && parent.http && parent.kind == ptrace.SpanKindClient {
-			kind = "http"
+		if kind == "" && parent.kind == ptrace.SpanKindClient {
+			switch {
+			case parent.http:
+				kind = "http"
+			case parent.grpc:
+				kind = "grpc"
+			}
 		}
 		if kind == "" {
-			col.add(CheckTraces, "unmarked_crossing", s.trace.String(), "rust span %q continues go span %q, and neither says seam.boundary.kind nor is the go span an HTTP client span", s.name, parent.name)
+			col.add(CheckTraces, "unmarked_crossing", s.trace.String(), "rust span %q continues go span %q, and neither says seam.boundary.kind nor is the go span an HTTP or gRPC client span", s.name, parent.name)
 			continue
 		}
 		seen[kind] = true

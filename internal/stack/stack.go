@@ -88,14 +88,20 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		// Rust, told apart by seam.impl) and the service "pricing-service", so
 		// their Rust series never collide.
 	}, cfg.Env...)
+	// pricing-service is told its gRPC address (it announces the HTTP one).
+	grpcAddr, err := FreeAddrs(1)
+	if err != nil {
+		return nil, err
+	}
 	st.Service, err = process.Launch(ctx, process.Spec{Name: "rust-service", Path: filepath.Join(cfg.Root, ServiceBin),
-		Args: []string{"--listen", "127.0.0.1:0"}, Env: append(append([]string{}, env...), cfg.ServiceEnv...), WaitListening: true,
+		Args: []string{"--listen", "127.0.0.1:0", "--grpc-listen", grpcAddr[0]}, Env: append(append([]string{}, env...), cfg.ServiceEnv...), WaitListening: true,
 		LogPath: filepath.Join(logDir, "pricing-service.log"), StderrPath: filepath.Join(logDir, "pricing-service.stderr"),
 		Echo: cfg.Echo})
 	if err != nil {
 		return nil, err
 	}
 	orchArgs := []string{"--listen", "127.0.0.1:0", "--pricing-service", "http://" + st.Service.Addr}
+	orchArgs = append(orchArgs, "--pricing-grpc", grpcAddr[0])
 	for _, r := range cfg.Routes {
 		orchArgs = append(orchArgs, "--route", r)
 	}
