@@ -24,8 +24,9 @@ const maxRenamesInPlace = 8
 
 // normalizeAttributes renames deprecated and foreign spellings, redacts
 // sensitive values and checks types and enum values of m. It reports
-// whether m holds a key outside allowed (when allowed is not nil).
-func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]struct{}, sub subject) (extra bool) {
+// whether m holds a key outside the attributes of metric (when metric is
+// not nil).
+func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec, sub subject) (extra bool) {
 	for {
 		var renames [maxRenamesInPlace]string
 		n, more, pos := 0, false, 0
@@ -42,10 +43,8 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]
 				continue
 			}
 			p.checkValue(k, v, slot.rule.spec, slot, sub)
-			if allowed != nil {
-				if _, ok := allowed[k]; !ok {
-					extra = true
-				}
+			if metric != nil && !slot.isAllowed(metric) {
+				extra = true
 			}
 		}
 		for _, from := range renames[:n] {
@@ -61,8 +60,8 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, allowed map[string]
 			// The value is judged by the name it will have.
 			target := p.schema.keys[rule.renameTo]
 			p.checkValue(rule.renameTo, v, target.spec, nil, sub)
-			if allowed != nil {
-				if _, ok := allowed[rule.renameTo]; !ok {
+			if metric != nil {
+				if _, ok := metric.allowed[rule.renameTo]; !ok {
 					extra = true
 				}
 			}

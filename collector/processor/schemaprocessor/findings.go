@@ -81,7 +81,7 @@ type findings struct {
 	total int
 	// scan is the batch's scanCache: findings already go wherever the
 	// batch's attributes are checked.
-	scan scanCache
+	scan *scanCache
 }
 
 func (f *findings) add(rule, service, subject string, detail []string) {

@@ -54,7 +54,7 @@ func (p *schemaProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.L
 			}
 		}
 	}
-	p.reporter.report(ctx, &f)
+	p.finish(ctx, &f)
 	return ld, nil
 }
 
@@ -95,6 +95,20 @@ func (p *schemaProcessor) processLogRecord(lr plog.LogRecord, sub subject) {
 // severity number agree with it.
 func (p *schemaProcessor) checkSeverity(lr plog.LogRecord, sub subject) {
 	text, num := lr.SeverityText(), int32(lr.SeverityNumber())
+	scan := sub.f.scan
+	if num != 0 && num == scan.levelNumber && text == scan.level {
+		return
+	}
+	before := sub.f.total
+	p.checkLevel(lr, text, num, sub)
+	// A record without a number has one set in enforce mode, finding or
+	// not: only a complete severity is remembered.
+	if num != 0 && sub.f.total == before {
+		scan.level, scan.levelNumber = text, num
+	}
+}
+
+func (p *schemaProcessor) checkLevel(lr plog.LogRecord, text string, num int32, sub subject) {
 	if text == "" {
 		if num <= 0 || int(num) >= len(p.schema.levelBySeverity) {
 			sub.add(RuleMissingLogField, logFieldLevel, " missing")

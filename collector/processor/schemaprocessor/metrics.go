@@ -47,7 +47,7 @@ func (p *schemaProcessor) processMetrics(ctx context.Context, md pmetric.Metrics
 	if p.enforce {
 		rms.RemoveIf(func(rm pmetric.ResourceMetrics) bool { return rm.ScopeMetrics().Len() == 0 })
 	}
-	p.reporter.report(ctx, &f)
+	p.finish(ctx, &f)
 	return md, nil
 }
 
@@ -234,7 +234,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 			changed = true
 		}
 	}
-	if p.normalizeAttributes(attrs, spec.allowed, sub) {
+	if p.normalizeAttributes(attrs, spec, sub) {
 		for k := range attrs.All() {
 			if !p.allowedOrRenamed(k, spec) {
 				sub.add(RuleMissingAttribute, k, " is not an attribute of ", spec.name)
@@ -271,7 +271,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 		}
 	}
 	if spec.seriesLimit > 0 {
-		h := mix(mc.resourceHash, hashAttributes(attrs))
+		h := mix(mc.resourceHash, sub.f.scan.hashAttributes(p.schema, attrs))
 		if !state.admitSeries(h, spec.seriesLimit, mc.now, p.cardinality.ttl) {
 			sub.add(RuleSeriesOverflow, spec.name, " is past its series limit")
 			if p.enforce {

@@ -59,7 +59,14 @@ func (p *schemaProcessor) serviceName(attrs pcommon.Map) string {
 }
 
 func (p *schemaProcessor) newFindings(signal string) findings {
-	return findings{signal: signal, detailed: p.reporter.logEnabled}
+	return findings{signal: signal, detailed: p.reporter.logEnabled, scan: scanCaches.Get().(*scanCache)}
+}
+
+// finish reports a batch's findings and hands its scan cache back.
+func (p *schemaProcessor) finish(ctx context.Context, f *findings) {
+	p.reporter.report(ctx, f)
+	scanCaches.Put(f.scan)
+	f.scan = nil
 }
 
 func (p *schemaProcessor) start(context.Context, component.Host) error { return nil }

@@ -1,5 +1,12 @@
 package schemaprocessor
 
+import (
+	"hash/maphash"
+	"sync"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
 // scanSlots is how many attribute positions a scanCache remembers apart:
 // more than the items of one signal carry in the common case.
 const scanSlots = 16
@@ -11,18 +18,32 @@ const scanSlots = 16
 // share a layout and many values (routes, operations, methods), so a
 // conformant item costs string comparisons instead of map lookups and
 // redaction scans. The checks are pure functions of the key and the
-// value, so a value found conformant under a key is conformant again. It lives only
-// for one call: no lock, and no memory past the batch.
+// value, so a value found conformant under a key is conformant again, in
+// this batch or a later one: caches are pooled, not cleared. One batch
+// holds a cache at a time, so it needs no lock.
 type scanCache struct {
 	slots [scanSlots]scanSlot
 	// spanName is the last span name that redaction left as it was.
 	spanName string
+	// level and levelNumber are the last log severity found conformant.
+	level       string
+	levelNumber int32
 }
+
+var scanCaches = sync.Pool{New: func() any { return new(scanCache) }}
 
 type scanSlot struct {
 	key   string
 	rule  keyRule
 	clean string // the last conformant value; "" when none is remembered
+	// keyHash is key's hash for series identity, and cleanHash clean's,
+	// each valid once its flag is set.
+	keyHash, cleanHash   uint64
+	hasKeyHash, hasClean bool
+	// allowedOn is the last metric key was checked against, and allowed
+	// the answer.
+	allowedOn *metricSpec
+	allowed   bool
 }
 
 // slot returns the slot for key k at position i, holding k's rule.
@@ -43,6 +64,41 @@ func (slot *scanSlot) isClean(v string) bool {
 
 func (slot *scanSlot) remember(v string) {
 	if slot != nil {
-		slot.clean = v
+		slot.clean, slot.hasClean = v, false
 	}
+}
+
+// isAllowed reports whether the slot's key is an attribute of spec.
+func (slot *scanSlot) isAllowed(spec *metricSpec) bool {
+	if slot.allowedOn != spec {
+		_, slot.allowed = spec.allowed[slot.key]
+		slot.allowedOn = spec
+	}
+	return slot.allowed
+}
+
+// hashAttributes is hashAttributes(m), with the hashes of keys and of
+// remembered conformant values taken from the slots.
+func (c *scanCache) hashAttributes(s *schema, m pcommon.Map) uint64 {
+	var sum uint64
+	i := 0
+	for k, v := range m.All() {
+		slot := c.slot(s, i, k)
+		i++
+		if !slot.hasKeyHash {
+			slot.keyHash, slot.hasKeyHash = maphash.String(hashSeed, k), true
+		}
+		var vh uint64
+		switch {
+		case v.Type() == pcommon.ValueTypeStr && slot.clean != "" && slot.clean == v.Str():
+			if !slot.hasClean {
+				slot.cleanHash, slot.hasClean = hashValue(v), true
+			}
+			vh = slot.cleanHash
+		default:
+			vh = hashValue(v)
+		}
+		sum += mix(slot.keyHash, vh)
+	}
+	return sum
 }

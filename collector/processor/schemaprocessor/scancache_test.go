@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/seamtel/seam/sdk-go/semconv"
@@ -49,4 +50,24 @@ func TestScanCacheNeverHidesAFix(t *testing.T) {
 		{"db.password": semconv.RedactionReplacement, "seam.impl": "go"},
 	}, got)
 	assert.Equal(t, []string{"GET /quote", "GET /quote", "mail [REDACTED:email]", "GET /quote", "GET /quote"}, names)
+}
+
+// TestScanCacheChecksEverySeverity: a record's severity that differs from
+// the previous conformant record's in its number alone is still checked.
+func TestScanCacheChecksEverySeverity(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "pricing")
+	recs := rl.ScopeLogs().AppendEmpty().LogRecords()
+	for _, num := range []plog.SeverityNumber{plog.SeverityNumberInfo, plog.SeverityNumberError, plog.SeverityNumberInfo, plog.SeverityNumberUnspecified} {
+		r := recs.AppendEmpty()
+		r.SetTimestamp(1)
+		r.Body().SetStr("quote served")
+		r.SetSeverityText("INFO")
+		r.SetSeverityNumber(num)
+	}
+	out := h.processLogs(ld).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	assert.EqualValues(t, 1, h.findings(RuleInvalidSeverity, signalLogs), "ERROR's number under INFO")
+	assert.Equal(t, plog.SeverityNumberInfo, out.At(3).SeverityNumber(), "a missing number is set from the level")
 }

@@ -44,7 +44,7 @@ func (p *schemaProcessor) processTraces(ctx context.Context, td ptrace.Traces) (
 			}
 		}
 	}
-	p.reporter.report(ctx, &f)
+	p.finish(ctx, &f)
 	return td, nil
 }
 
