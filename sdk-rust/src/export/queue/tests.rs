@@ -242,54 +242,16 @@ fn drops_at_once_after_a_failed_export() {
     assert!(dropped.get(Signal::Logs, Reason::QueueFull) >= 4);
 }
 
-/// A stuck export costs the first producer that finds the queue full one
-/// wait; the rest drop at once (were each to wait a second, the 1,000 adds
-/// would take a quarter of an hour).
-#[test]
-fn stuck_export_costs_one_wait() {
-    let dropped = Arc::new(Dropped::default());
-    let batches = Arc::new(Mutex::new(Vec::new()));
-    let (release, gate) = mpsc::channel();
-    let (started_tx, started) = mpsc::channel();
-    let queue = Queue::start_waiting(
-        "test",
-        batching(4, 4, Duration::from_secs(3600)),
-        Duration::from_secs(1),
-        Signal::Logs,
-        dropped.clone(),
-        Recording {
-            batches,
-            fail: false,
-            gate: Some((started_tx, gate)),
-        },
-    )
-    .expect("start");
-    for i in 0..4 {
-        queue.add(i);
-    }
-    started
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the export started");
-    for i in 4..1_004 {
-        queue.add(i);
-    }
-    assert_eq!(dropped.get(Signal::Logs, Reason::QueueFull), 1_000 - 4);
-    drop(release); // this export and the next return at once
-    queue.shutdown(Duration::from_secs(10)).expect("shutdown");
-}
-
-/// An export under way for longer than the wait (an exporter retrying a
-/// refused connection) makes a full queue drop at once: no `add` waits
-/// the second it otherwise would (a bound on blocking, far from any speed).
-#[test]
-fn no_wait_behind_an_export_under_way_for_longer_than_the_wait() {
+/// A waiting queue of 4 whose first export, of a full batch, has started
+/// and hangs until the returned sender is dropped.
+fn hung_waiting_queue(wait: Duration) -> (Queue<u32>, Arc<Dropped>, mpsc::Sender<()>) {
     let dropped = Arc::new(Dropped::default());
     let (release, gate) = mpsc::channel();
     let (started_tx, started) = mpsc::channel();
     let queue = Queue::start_waiting(
         "test",
         batching(4, 4, Duration::from_secs(3600)),
-        Duration::from_secs(1),
+        wait,
         Signal::Logs,
         dropped.clone(),
         Recording {
@@ -305,6 +267,29 @@ fn no_wait_behind_an_export_under_way_for_longer_than_the_wait() {
     started
         .recv_timeout(Duration::from_secs(10))
         .expect("the export started");
+    (queue, dropped, release)
+}
+
+/// A stuck export costs the first producer that finds the queue full one
+/// wait; the rest drop at once (were each to wait a second, the 1,000 adds
+/// would take a quarter of an hour).
+#[test]
+fn stuck_export_costs_one_wait() {
+    let (queue, dropped, release) = hung_waiting_queue(Duration::from_secs(1));
+    for i in 4..1_004 {
+        queue.add(i);
+    }
+    assert_eq!(dropped.get(Signal::Logs, Reason::QueueFull), 1_000 - 4);
+    drop(release); // this export and the next return at once
+    queue.shutdown(Duration::from_secs(10)).expect("shutdown");
+}
+
+/// An export under way for longer than the wait (an exporter retrying a
+/// refused connection) makes a full queue drop at once: no `add` waits
+/// the second it otherwise would (a bound on blocking, far from any speed).
+#[test]
+fn no_wait_behind_an_export_under_way_for_longer_than_the_wait() {
+    let (queue, dropped, release) = hung_waiting_queue(Duration::from_secs(1));
     std::thread::sleep(Duration::from_millis(1200));
     let begun = Instant::now();
     for i in 4..104 {
