@@ -75,7 +75,7 @@ func conformanceCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	report := conformance.Check(capture, reg, conformance.DefaultExpectations())
+	report := conformance.Check(capture, reg, conformance.DefaultExpectations().WithQueue())
 	if *asJSON {
 		err = report.WriteJSON(stdout)
 	} else {
@@ -108,6 +108,10 @@ func captureEmitters(root, runDir string, rounds int) (*conformance.Capture, err
 				return nil, fmt.Errorf("request with route %s: %w", route, err)
 			}
 		}
+	}
+	// Every request queued a receipt: the worker audits each before the stop.
+	if err := st.WaitWorkerLogs(ctx, "receipt audited", rounds*len(conformanceRoutes)); err != nil {
+		return nil, err
 	}
 	// Stopping flushes the emitters into the collector, then the collector into the file.
 	if err := st.Stop(); err != nil {

@@ -9,6 +9,9 @@ type Expectations struct {
 	// Crossings are the seam.boundary.kind values that must each have
 	// carried at least one trace from Go into Rust.
 	Crossings []string
+	// EmittedMetrics must each be emitted by the implementations named: the
+	// two ends of a queue record different metrics.
+	EmittedMetrics map[string][]string
 }
 
 // DefaultExpectations fit the migration example: timed operations on both
@@ -18,6 +21,23 @@ func DefaultExpectations() Expectations {
 		SharedMetrics: []string{"seam.operation.duration"},
 		Crossings:     []string{"ffi", "http", "grpc"},
 	}
+}
+
+// WithQueue adds the queue crossing (a Rust consumer span linked to a Go
+// producer span) and the metrics of its two ends: the Go producer's sent
+// messages, the Rust consumer's consumed messages, processing time and lag.
+func (e Expectations) WithQueue() Expectations {
+	e.Crossings = append(append([]string{}, e.Crossings...), "queue")
+	emitted := map[string][]string{}
+	for k, v := range e.EmittedMetrics {
+		emitted[k] = v
+	}
+	emitted["messaging.client.sent.messages"] = []string{"go"}
+	for _, name := range []string{"messaging.client.consumed.messages", "messaging.process.duration", "seam.messaging.lag"} {
+		emitted[name] = []string{"rust"}
+	}
+	e.EmittedMetrics = emitted
+	return e
 }
 
 // Check runs every check over a capture.

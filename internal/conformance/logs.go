@@ -70,9 +70,13 @@ func checkLogs(col *collector, c *Capture, reg *schema.Registry, crossings []cro
 			byTrace[r.trace] = append(byTrace[r.trace], r)
 		}
 	}
-	traces := map[pcommon.TraceID]bool{}
+	// A crossing by link joins the consumer's trace with the producer's: the
+	// job's log records on both sides are one unit of work.
+	traces := map[pcommon.TraceID]pcommon.TraceID{}
 	for _, x := range crossings {
-		traces[x.trace] = true
+		if linked, ok := traces[x.trace]; !ok || linked.IsEmpty() {
+			traces[x.trace] = x.linked
+		}
 	}
 	ordered := make([]pcommon.TraceID, 0, len(traces))
 	for t := range traces {
@@ -83,6 +87,10 @@ func checkLogs(col *collector, c *Capture, reg *schema.Registry, crossings []cro
 	for _, t := range ordered {
 		recs := byTrace[t]
 		subject := "trace " + t.String()
+		if linked := traces[t]; !linked.IsEmpty() {
+			recs = append(append([]record{}, byTrace[linked]...), recs...)
+			subject += " (linked to " + linked.String() + ")"
+		}
 		always := map[string]map[string]bool{} // impl → fields present on every record
 		for _, r := range recs {
 			col.checked(CheckLogs, 1)

@@ -112,6 +112,14 @@ func checkMetrics(col *collector, c *Capture, reg *schema.Registry, exp Expectat
 			}
 		}
 	}
+	for _, name := range sortedKeys(exp.EmittedMetrics) {
+		for _, impl := range exp.EmittedMetrics[name] {
+			col.checked(CheckCrossLanguage, 1)
+			if byName[name][impl] == nil {
+				col.add(CheckCrossLanguage, "missing_metric", name, "no %s emitted from seam.impl=%s", name, impl)
+			}
+		}
+	}
 	names := make([]string, 0, len(byName))
 	for name := range byName {
 		names = append(names, name)

@@ -22,7 +22,7 @@ var checkOrder = []string{CheckCrossLanguage, CheckRegistry, CheckTraces, CheckL
 var checkDescriptions = map[string]string{
 	CheckCrossLanguage: "metrics from Go and Rust: same name, unit, instrument, buckets, attribute keys",
 	CheckRegistry:      "metrics conform to the schema registry",
-	CheckTraces:        "Go->Rust calls (FFI, HTTP, gRPC) are one trace with correct parent/child links",
+	CheckTraces:        "Go->Rust calls (FFI, HTTP, gRPC) are one trace with correct parent/child links; a queued job's consumer span links to its producer span",
 	CheckLogs:          "log records from both sides carry the same fields and ids",
 	CheckCorrelation:   "the correlation id is on every log line of a request, on both sides",
 }

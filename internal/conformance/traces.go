@@ -55,12 +55,16 @@ func spans(c *Capture) map[spanKey]span {
 	return out
 }
 
-// crossing is a Rust span continuing a Go span's trace.
+// crossing is a Rust span continuing a Go span's trace, or, across a
+// queue, a Rust consumer span linked to a Go producer span.
 type crossing struct {
 	kind   string
 	trace  pcommon.TraceID
 	caller span
 	callee span
+	// linked is the producer's trace, for a crossing by link: the request
+	// that queued the message, whose log records belong with the consumer's.
+	linked pcommon.TraceID
 }
 
 // checkTraces proves every Rust span that continues a remote parent has a
@@ -113,6 +117,10 @@ func checkTraces(col *collector, c *Capture, exp Expectations) []crossing {
 		}
 		seen[kind] = true
 		found = append(found, crossing{kind: kind, trace: s.trace, caller: parent, callee: s})
+	}
+	for _, x := range queueCrossings(col, c, all) {
+		seen[x.kind] = true
+		found = append(found, x)
 	}
 	for _, kind := range exp.Crossings {
 		col.checked(CheckTraces, 1)

@@ -1,6 +1,7 @@
 // Package stack starts and stops the processes of a Seam run — the
-// collector, the Rust pricing service and the Go orchestrator — on loopback
-// ports, and makes sure none of them outlives the run.
+// collector, the Rust pricing service, the Go orchestrator (which embeds the
+// NATS server its receipts go through) and the Rust worker that consumes
+// them — on loopback ports, and makes sure none of them outlives the run.
 package stack
 
 import (
@@ -14,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,6 +25,7 @@ const (
 	CollectorBin    = "bin/seam-collector"
 	ServiceBin      = "bin/pricing-service"
 	OrchestratorBin = "bin/pricing-orchestrator"
+	WorkerBin       = "bin/pricing-worker"
 )
 
 // Config says what to run.
@@ -44,9 +48,10 @@ type Config struct {
 	Echo       io.Writer
 }
 
-// Stack is a running collector, Rust service and Go orchestrator.
+// Stack is a running collector, Rust service, Go orchestrator and Rust worker.
 type Stack struct {
-	Collector, Service, Orchestrator *process.Process
+	Collector, Service, Orchestrator, Worker *process.Process
+	NATSURL                                  string // the orchestrator's embedded NATS server
 
 	OrchestratorURL string // http://127.0.0.1:PORT
 	MetricsURL      string // the collector's Prometheus exposition
@@ -62,7 +67,7 @@ type Stack struct {
 
 // Start brings the stack up in dependency order. On error nothing is left running.
 func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
-	for _, bin := range []string{CollectorBin, ServiceBin, OrchestratorBin} {
+	for _, bin := range []string{CollectorBin, ServiceBin, OrchestratorBin, WorkerBin} {
 		if _, err := os.Stat(filepath.Join(cfg.Root, bin)); err != nil {
 			return nil, fmt.Errorf("%s is not built: run `make collector example` first", bin)
 		}
@@ -100,7 +105,12 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	orchArgs := []string{"--listen", "127.0.0.1:0", "--pricing-service", "http://" + st.Service.Addr}
+	natsAddr, err := FreeAddrs(1)
+	if err != nil {
+		return nil, err
+	}
+	st.NATSURL = "nats://" + natsAddr[0]
+	orchArgs := []string{"--listen", "127.0.0.1:0", "--pricing-service", "http://" + st.Service.Addr, "--nats-listen", natsAddr[0]}
 	orchArgs = append(orchArgs, "--pricing-grpc", grpcAddr[0])
 	for _, r := range cfg.Routes {
 		orchArgs = append(orchArgs, "--route", r)
@@ -119,6 +129,18 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, err
 	}
 	st.OrchestratorURL = "http://" + st.Orchestrator.Addr
+	// The orchestrator created the receipts stream before it listened.
+	workerStderr := filepath.Join(logDir, "pricing-worker.stderr")
+	st.Worker, err = process.Launch(ctx, process.Spec{Name: "rust-worker", Path: filepath.Join(cfg.Root, WorkerBin),
+		Args: []string{"--nats", st.NATSURL}, Env: append(append([]string{}, env...), cfg.ServiceEnv...),
+		LogPath: filepath.Join(logDir, "pricing-worker.log"), StderrPath: workerStderr,
+		Echo: cfg.Echo})
+	if err != nil {
+		return nil, err
+	}
+	if err := waitLine(ctx, st.Worker, workerStderr, "consuming "); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -159,6 +181,13 @@ func StartCollector(ctx context.Context, cfg Config) (_ *Stack, err error) {
 // second replica of the same service, with its own process and log.
 func (s *Stack) StartReplica(ctx context.Context) (*process.Process, error) {
 	spec := s.orchestrator
+	// One embedded NATS server, the first orchestrator's: a replica publishes to it.
+	spec.Args = append([]string{}, spec.Args...)
+	for i := range spec.Args {
+		if spec.Args[i] == "--nats-listen" && i+1 < len(spec.Args) {
+			spec.Args[i], spec.Args[i+1] = "--nats", s.NATSURL
+		}
+	}
 	n := len(s.Replicas) + 2
 	spec.Name = fmt.Sprintf("orchestrator-%d", n)
 	spec.LogPath = filepath.Join(s.LogDir, fmt.Sprintf("pricing-orchestrator-%d.log", n))
@@ -175,12 +204,57 @@ func (s *Stack) StartReplica(ctx context.Context) (*process.Process, error) {
 // a collector that is still up, then the collector, so it flushes its exporters.
 func (s *Stack) Stop() error {
 	var errs []error
-	for _, p := range append(append([]*process.Process{}, s.Replicas...), s.Orchestrator, s.Service, s.Collector) {
+	// The worker before the orchestrator, whose process hosts its NATS server.
+	for _, p := range append(append([]*process.Process{s.Worker}, s.Replicas...), s.Orchestrator, s.Service, s.Collector) {
 		if p != nil {
 			errs = append(errs, p.Stop(15*time.Second))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// WaitWorkerLogs waits until the worker's JSON log has n lines whose msg
+// is msg.
+func (s *Stack) WaitWorkerLogs(ctx context.Context, msg string, n int) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	needle := `"msg":` + strconv.Quote(msg)
+	for {
+		b, _ := os.ReadFile(s.Worker.LogPath)
+		got := strings.Count(string(b), needle)
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the worker logged %q %d times, not %d: %w; its log:\n%s", msg, got, n, ctx.Err(), process.Tail(s.Worker.LogPath))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// waitLine waits until the file at path, p's output, has a line starting
+// with prefix.
+func waitLine(ctx context.Context, p *process.Process, path, prefix string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(line, prefix) {
+					return nil
+				}
+			}
+		}
+		if p.Exited() {
+			return fmt.Errorf("%s exited during start-up; its output:\n%s", p.Name, process.Tail(path))
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not print %q: %w; its output:\n%s", p.Name, prefix, ctx.Err(), process.Tail(path))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func waitHealthy(ctx context.Context, p *process.Process, url string) error {

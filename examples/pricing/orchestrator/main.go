@@ -43,6 +43,8 @@ type options struct {
 	listen         string
 	pricingService string
 	pricingGRPC    string
+	nats           string // NATS server to publish receipts to
+	natsListen     string // address of the NATS server to embed and publish to
 	routes         routes
 	routesSet      bool // --route given: its routes override SEAM_ROLLOUT's
 	faults         faults.Faults
@@ -62,6 +64,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.faults, err = faults.Parse(v, o.faults)
 		return err
 	})
+	fs.StringVar(&o.nats, "nats", "", "NATS server URL to publish a receipt per priced basket to (pricing-worker consumes them)")
+	fs.StringVar(&o.natsListen, "nats-listen", "", "HOST:PORT of a NATS server (JetStream) to embed, and publish receipts to")
 	fs.DurationVar(&o.rustTimeout, "rust-timeout", 100*time.Millisecond, "budget of each Rust call; past it the Go fallback serves")
 	fs.DurationVar(&o.requestTimeout, "request-timeout", 5*time.Second, "budget of each request")
 	if err := fs.Parse(args); err != nil {
@@ -77,6 +81,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("--route quote over grpc needs --pricing-grpc")
 	}
 	fs.Visit(func(f *flag.Flag) { o.routesSet = o.routesSet || f.Name == "route" })
+	if o.nats != "" && o.natsListen != "" {
+		return o, errors.New("--nats and --nats-listen exclude each other: embed a server or use one")
+	}
 	if o.rustTimeout < 0 || o.requestTimeout <= 0 {
 		return o, errors.New("--rust-timeout must not be negative and --request-timeout must be positive")
 	}
@@ -155,6 +162,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 		defer s.grpc.conn.Close()
 	}
+	receipts, stopReceipts, err := startReceipts(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopReceipts()
+	s.receipts = receipts
 	closeRollouts, err := s.startRollouts(o, log)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/seamtel/seam/examples/pricing/faults"
 	"github.com/seamtel/seam/examples/pricing/ffi"
 	"github.com/seamtel/seam/examples/pricing/pricing"
+	"github.com/seamtel/seam/examples/pricing/queue"
 	"github.com/seamtel/seam/sdk-go/rollout"
 	"github.com/seamtel/seam/sdk-go/rollout/flags"
 )
@@ -45,8 +46,9 @@ type server struct {
 	log            *slog.Logger
 	baseline       baseline
 	rust           *ffi.Lib
-	service        *serviceClient // nil without --pricing-service
-	grpc           *grpcClient    // nil without --pricing-grpc
+	service        *serviceClient   // nil without --pricing-service
+	grpc           *grpcClient      // nil without --pricing-grpc
+	receipts       *queue.Publisher // nil without --nats or --nats-listen
 	requestTimeout time.Duration
 
 	// The rollouts route each operation by the flags' mode and share;
@@ -173,6 +175,9 @@ func (s *server) quote(w http.ResponseWriter, r *http.Request) {
 		slog.String("impl.quote", resp.Impl[opQuote]),
 		slog.String("impl.fingerprint", resp.Impl[opFingerprint]),
 		slog.String("fallbacks", strings.Join(resp.Fallbacks, ",")))
+	if s.receipts != nil {
+		s.publishReceipt(ctx, basket, resp.TotalCents)
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
