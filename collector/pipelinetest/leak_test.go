@@ -45,7 +45,7 @@ var leakPaths = []string{"leak-go", "leak-rust", "leak-otlp"}
 // log or span case that does not arrive (an absent record proves nothing).
 func TestLeakRate(t *testing.T) {
 	corpus := leakcorpus.Generate(leakSeed, leakPerClass)
-	rustBin := buildLeakEmitter(t)
+	require.NoError(t, leakEmitterErr)
 	c := startCollector(t, func(r *running) {
 		r.MetricsFile, r.MaxBodyBytes, r.MaxRecvMiB = true, 16<<20, 16
 	})
@@ -54,7 +54,7 @@ func TestLeakRate(t *testing.T) {
 
 	sinks := []*leakSink{
 		{name: "Go SDK JSON lines", path: "leak-go", text: emitGoSDK(t, c, corpus)},
-		{name: "Rust SDK JSON lines", path: "leak-rust", text: emitRustSDK(t, c, rustBin, corpusPath)},
+		{name: "Rust SDK JSON lines", path: "leak-rust", text: emitRustSDK(t, c, leakEmitter, corpusPath)},
 	}
 	emitRawOTLP(t, c, corpus)
 	captures := waitForCaptures(t, c, corpus)
@@ -331,25 +331,31 @@ func emitGoSDK(t *testing.T, c *running, corpus leakcorpus.Corpus) string {
 	return lines.String()
 }
 
-// buildLeakEmitter builds sdk-rust's leak_corpus example with the features
-// and profile of the suite's `cargo test --all-features`, which builds the
-// examples too, so in the suite this reuses that build.
-func buildLeakEmitter(t *testing.T) string {
-	t.Helper()
+// buildLeakEmitter builds sdk-rust's leak_corpus example (all features,
+// dev profile: the dependencies `cargo test --all-features` compiles too).
+// TestMain calls it, so a cold build counts against no test's timeout.
+// SEAM_LEAK_EMITTER points at a prebuilt binary instead.
+func buildLeakEmitter() (string, error) {
+	if bin := os.Getenv("SEAM_LEAK_EMITTER"); bin != "" {
+		return bin, nil
+	}
 	root, err := repoRoot()
-	require.NoError(t, err)
+	if err != nil {
+		return "", err
+	}
 	dir := filepath.Join(root, "sdk-rust")
 	cmd := exec.Command("cargo", "build", "--locked", "--all-features", "--example", "leak_corpus")
 	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "cargo build --example leak_corpus:\n%s", out)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("cargo build --example leak_corpus: %v\n%s", err, out)
+	}
 	target := os.Getenv("CARGO_TARGET_DIR")
 	if target == "" {
 		target = filepath.Join(dir, "target")
 	} else if !filepath.IsAbs(target) {
 		target = filepath.Join(dir, target)
 	}
-	return filepath.Join(target, "debug", "examples", "leak_corpus")
+	return filepath.Join(target, "debug", "examples", "leak_corpus"), nil
 }
 
 // emitRustSDK runs the Rust emitter over the corpus file against the

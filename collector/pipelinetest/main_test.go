@@ -13,6 +13,12 @@ import (
 // collectorBin is the binary under test, built once by TestMain.
 var collectorBin string
 
+// leakEmitter is the Rust SDK's leak corpus emitter, built by TestMain.
+var (
+	leakEmitter    string
+	leakEmitterErr error
+)
+
 // TestMain builds the distribution before any test runs (outside the test
 // timeout): into bin/seam-collector, like `make collector`, so a build made
 // there is reused and an up-to-date binary is not linked again.
@@ -24,6 +30,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	collectorBin = bin
+	// A failed build fails the leak test alone.
+	leakEmitter, leakEmitterErr = buildLeakEmitter()
 	os.Exit(m.Run())
 }
 
