@@ -28,6 +28,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 type demoOptions struct {
 	duration           *time.Duration
 	rate, httpShare    *float64
+	grpcShare          *float64
 	faults, runDir     *string
 	reportAddr         *string
 	freePorts, noBuild *bool
@@ -43,6 +44,7 @@ func demoFlags(fs *flag.FlagSet) demoOptions {
 	// so that a pass needs when neither arm has errors within about a minute.
 	o.rate = fs.Float64("rate", 120, "requests per second from the built-in load generator")
 	o.httpShare = fs.Float64("http-share", 0.25, "fraction of requests whose fingerprint goes to the Rust service over HTTP")
+	o.grpcShare = fs.Float64("grpc-share", 0.25, "fraction of requests whose quote goes to the Rust service over gRPC")
 	o.faults = fs.String("fault", "", "faults on the Rust side, e.g. panic=0.05,slow=0.1")
 	o.freePorts = fs.Bool("free-ports", false, "run the collector and the report page on free ports instead of their default ones")
 	o.reportAddr = fs.String("report-addr", "", "where the live judge report is served (default "+defaultReportAddr+"; with --free-ports, a free port)")
@@ -111,7 +113,7 @@ func demoCommand(args []string, stdout, stderr io.Writer) error {
 	stats := &loadgen.Stats{}
 	done := make(chan error, 1)
 	go func() {
-		done <- loadgen.Run(ctx, loadgen.Config{URL: st.OrchestratorURL, Rate: *rate, HTTPShare: *httpShare, Seed: 1}, stats)
+		done <- loadgen.Run(ctx, loadgen.Config{URL: st.OrchestratorURL, Rate: *rate, HTTPShare: *httpShare, GRPCShare: *o.grpcShare, Seed: 1}, stats)
 	}()
 	status := time.NewTicker(10 * time.Second)
 	defer status.Stop()

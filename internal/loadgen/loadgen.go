@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ type Config struct {
 	URL       string  // the orchestrator, http://127.0.0.1:PORT
 	Rate      float64 // requests per second
 	HTTPShare float64 // fraction of requests whose fingerprint goes to the Rust service over HTTP
+	GRPCShare float64 // fraction of requests whose quote goes to the Rust service over gRPC
 	Seed      uint64  // baskets are reproducible for a seed
 	// MaxInFlight bounds concurrent requests, so a slow service slows the
 	// generator instead of piling up goroutines. 32 when zero.
@@ -85,10 +87,14 @@ func Run(ctx context.Context, cfg Config, stats *Stats) error {
 		case <-tick.C:
 		}
 		basket := NewBasket(r)
-		route := ""
+		var routes []string
 		if r.Float64() < cfg.HTTPShare {
-			route = "fingerprint=http"
+			routes = append(routes, "fingerprint=http")
 		}
+		if r.Float64() < cfg.GRPCShare {
+			routes = append(routes, "quote=grpc")
+		}
+		route := strings.Join(routes, ",")
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():

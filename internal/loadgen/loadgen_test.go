@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-func TestRunSendsBasketsWithTheHTTPShare(t *testing.T) {
+func TestRunSendsBasketsWithTheHTTPAndGRPCShares(t *testing.T) {
 	var mu sync.Mutex
-	var routed, total int
+	var routed, overGRPC, total int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b Basket
 		if r.URL.Path != "/quote" || json.NewDecoder(r.Body).Decode(&b) != nil || len(b.Items) == 0 {
@@ -24,8 +24,12 @@ func TestRunSendsBasketsWithTheHTTPShare(t *testing.T) {
 		}
 		mu.Lock()
 		total++
-		if r.Header.Get("X-Seam-Route") == "fingerprint=http" {
+		route := r.Header.Get("X-Seam-Route")
+		if strings.Contains(route, "fingerprint=http") {
 			routed++
+		}
+		if strings.Contains(route, "quote=grpc") {
+			overGRPC++
 		}
 		mu.Unlock()
 		_, _ = io.WriteString(w, `{"total_cents":1}`)
@@ -35,7 +39,7 @@ func TestRunSendsBasketsWithTheHTTPShare(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	stats := &Stats{}
-	if err := Run(ctx, Config{URL: srv.URL, Rate: 200, HTTPShare: 0.5, Seed: 3}, stats); err != nil {
+	if err := Run(ctx, Config{URL: srv.URL, Rate: 200, HTTPShare: 0.5, GRPCShare: 0.25, Seed: 3}, stats); err != nil {
 		t.Fatal(err)
 	}
 	if stats.Failed.Load() != 0 || stats.OK.Load() < 50 || stats.OK.Load() != stats.Sent.Load() {
@@ -45,6 +49,9 @@ func TestRunSendsBasketsWithTheHTTPShare(t *testing.T) {
 	defer mu.Unlock()
 	if share := float64(routed) / float64(total); share < 0.3 || share > 0.7 {
 		t.Errorf("%d of %d requests routed over HTTP, want about half", routed, total)
+	}
+	if share := float64(overGRPC) / float64(total); share < 0.1 || share > 0.4 {
+		t.Errorf("%d of %d requests routed over gRPC, want about a quarter", overGRPC, total)
 	}
 }
 
