@@ -10,6 +10,9 @@
 //! `seam.pricing.v1.Pricing/Quote` there, and on SIGTERM or SIGINT stops accepting, flushes
 //! its telemetry and exits 0. The standard `OTEL_*` variables point it at the collector.
 
+// No unsafe code in the binaries: the C ABI is the library's.
+#![forbid(unsafe_code)]
+
 mod grpc;
 mod handler;
 

@@ -16,6 +16,9 @@
 //! redelivered by the broker, with its delivery count above 1. On SIGTERM or SIGINT it stops
 //! taking receipts, flushes its telemetry and exits 0.
 
+// No unsafe code in the binaries: the C ABI is the library's.
+#![forbid(unsafe_code)]
+
 mod headers;
 mod receipt;
 
