@@ -2,6 +2,7 @@ package schemaprocessor
 
 import (
 	"context"
+	"sync"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -21,6 +22,9 @@ type schemaProcessor struct {
 	// serviceKeys are service.name and its foreign spellings, in the order
 	// they are consulted.
 	serviceKeys []string
+	// scanCaches pools the batches' scan caches: what one holds is true of
+	// this processor's schema, so they are reused as they are.
+	scanCaches sync.Pool
 }
 
 func newSchemaProcessor(s *schema, cfg *Config, set component.TelemetrySettings, meterScope string) (*schemaProcessor, error) {
@@ -29,14 +33,16 @@ func newSchemaProcessor(s *schema, cfg *Config, set component.TelemetrySettings,
 		return nil, err
 	}
 	serviceKeys := append([]string{string(semconv.ServiceNameKey)}, s.renamedFrom[string(semconv.ServiceNameKey)]...)
-	return &schemaProcessor{
+	p := &schemaProcessor{
 		schema:      s,
 		enforce:     cfg.Mode == ModeEnforce,
 		redactor:    redact.Default(),
 		cardinality: newCardinality(cfg.SeriesTTL),
 		reporter:    rep,
 		serviceKeys: serviceKeys,
-	}, nil
+	}
+	p.scanCaches.New = func() any { return new(scanCache) }
+	return p, nil
 }
 
 // normalizeResource normalises resource attributes and returns the service
@@ -59,13 +65,13 @@ func (p *schemaProcessor) serviceName(attrs pcommon.Map) string {
 }
 
 func (p *schemaProcessor) newFindings(signal string) findings {
-	return findings{signal: signal, detailed: p.reporter.logEnabled, scan: scanCaches.Get().(*scanCache)}
+	return findings{signal: signal, detailed: p.reporter.logEnabled, scan: p.scanCaches.Get().(*scanCache)}
 }
 
 // finish reports a batch's findings and hands its scan cache back.
 func (p *schemaProcessor) finish(ctx context.Context, f *findings) {
 	p.reporter.report(ctx, f)
-	scanCaches.Put(f.scan)
+	p.scanCaches.Put(f.scan)
 	f.scan = nil
 }
 

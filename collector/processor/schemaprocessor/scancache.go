@@ -2,7 +2,6 @@ package schemaprocessor
 
 import (
 	"hash/maphash"
-	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -11,16 +10,16 @@ import (
 // more than the items of one signal carry in the common case.
 const scanSlots = 16
 
-// scanCache remembers, within one batch, what the previous item at each
-// attribute position had: its key, the key's rule, and the last string
-// value under it that was conformant (nothing to redact, the right type,
-// a member of its enum). The items of a batch mostly
-// share a layout and many values (routes, operations, methods), so a
-// conformant item costs string comparisons instead of map lookups and
-// redaction scans. The checks are pure functions of the key and the
-// value, so a value found conformant under a key is conformant again, in
-// this batch or a later one: caches are pooled, not cleared. One batch
-// holds a cache at a time, so it needs no lock.
+// scanCache remembers what the previous item at each attribute position
+// had: its key, the key's rule, and the last string value under it that was
+// conformant (nothing to redact, the right type, a member of its enum). The
+// items of a batch mostly share a layout and many values (routes,
+// operations, methods), so a conformant item costs string comparisons
+// instead of map lookups and redaction scans. The checks are pure functions
+// of the key and the value, so a value found conformant under a key is
+// conformant again, in this batch or a later one: each processor pools its
+// caches and reuses them as they are (schemaProcessor.scanCaches). One
+// batch holds a cache at a time, so it needs no lock.
 type scanCache struct {
 	slots [scanSlots]scanSlot
 	// spanName is the last span name that redaction left as it was.
@@ -29,8 +28,6 @@ type scanCache struct {
 	level       string
 	levelNumber int32
 }
-
-var scanCaches = sync.Pool{New: func() any { return new(scanCache) }}
 
 type scanSlot struct {
 	key   string
