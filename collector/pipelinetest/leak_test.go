@@ -95,6 +95,29 @@ func TestLeakRate(t *testing.T) {
 		compared++
 	}
 	t.Logf("  the Go and Rust JSON lines agree on %d log cases", compared)
+
+	// Spans leave the collector alike whichever way they came in: the Go
+	// SDK, the Rust SDK, or raw OTLP that only the collector redacted.
+	traces := map[string]*leakSink{}
+	for _, s := range sinks {
+		if strings.HasPrefix(s.name, "collector traces capture of ") {
+			traces[s.path] = s
+		}
+	}
+	spans := 0
+	for _, k := range corpus.Cases() {
+		if !traces["leak-otlp"].carries(k) {
+			continue
+		}
+		want := strings.Join(traces["leak-otlp"].records[k.ID], "\n")
+		for _, path := range []string{"leak-go", "leak-rust"} {
+			if got := strings.Join(traces[path].records[k.ID], "\n"); got != want {
+				t.Errorf("%s %s (%s): %s's span left as %q, raw OTLP's as %q", k.ID, k.Class, k.Place, path, got, want)
+			}
+		}
+		spans++
+	}
+	t.Logf("  spans from both SDKs and raw OTLP leave the collector alike: %d cases", spans)
 	series := 0
 	for _, line := range strings.Split(metricsText, "\n") {
 		if strings.HasPrefix(line, "app_leak_cases") {
