@@ -147,12 +147,13 @@ Seam demo: a Go pricing service moving its hot paths to Rust, both sides on one 
 
   orchestrator (Go)  %[1]s   POST /quote · POST /admin/routes?quote=rust · POST /admin/faults?panic=0.2
   pricing (Rust)     http://%[2]s   called over HTTP; the same Rust code also runs in-process over FFI
+  receipts queue     %[5]s   NATS JetStream in the orchestrator; pricing-worker (Rust) audits a receipt per basket
   collector          %[3]s   Prometheus exposition of everything, schema-enforced
   logs               %[4]s/pricing-*.log   canonical JSON lines only, from both languages, one correlation id per request
                      (what else each process prints is in its .stderr file; the collector logs to collector.log)
 
 First PromQL for a migration lead (point a Prometheus at the collector endpoint above):
-`, st.OrchestratorURL, st.Service.Addr, st.MetricsURL, filepath.Join(runDir, "logs"))
+`, st.OrchestratorURL, st.Service.Addr, st.MetricsURL, filepath.Join(runDir, "logs"), st.NATSURL)
 	for i, q := range stack.MigrationQueries {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, q)
 	}
