@@ -22,6 +22,8 @@ import (
 //		SEAM_FFI_BENCH=. go test -run TestFFI -v ./boundary/ffitest
 //
 //	  - bare_cgo: testlib_bare, a plain cgo call with no context.
+//	  - context_reads: the reads of ctx the boundary makes before a call
+//	    (span context, correlation id, role, deadline), without the call.
 //	  - propagation: the boundary with the Go span's trace context (unsampled,
 //	    so Rust rebuilds the parent and its child span records nothing), no Go
 //	    metrics (no-op meter provider).
@@ -76,6 +78,25 @@ func BenchmarkFFI(b *testing.B) {
 			if bare(&in, &out) != 0 {
 				b.Fatal("bare call failed")
 			}
+		}
+	})
+	// context_reads: what invoke reads from ctx before the call, and no
+	// call: the most that handing over a pre-marshalled context could save
+	// of go_side_only.
+	b.Run("context_reads", func(b *testing.B) {
+		b.ReportAllocs()
+		var sink int
+		for b.Loop() {
+			sc := trace.SpanContextFromContext(sampledCtx)
+			id := seam.CorrelationID(sampledCtx)
+			role, _ := seam.LookupRole(sampledCtx)
+			_, hasDeadline := sampledCtx.Deadline()
+			if sc.IsValid() && !hasDeadline {
+				sink += len(id) + int(role) + int(sc.TraceFlags())
+			}
+		}
+		if sink < 0 {
+			b.Fatal("unreachable")
 		}
 	})
 	// Spans that differ from one call to the next, for propagation_new_parent.
