@@ -14,7 +14,8 @@
 //! `messaging.process.duration` (with `error.type` when the work fails),
 //! `seam.messaging.lag` (publication to the start of processing) when the broker says
 //! when it stored the message, and `seam.messaging.redeliveries` when it had delivered
-//! the message before; `seam.messaging.delivery.count` is on the span.
+//! the message before; `seam.messaging.delivery.count` is on the span. A job dropped
+//! before it completes is recorded with `error.type=canceled`.
 //!
 //! Headers are read through any [`Extractor`]: a `HashMap<String, String>`, or a small
 //! adapter over the client's header type.
@@ -31,9 +32,30 @@ use opentelemetry::propagation::Extractor;
 use opentelemetry::trace::{Link, SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{global, Context, KeyValue};
 
-use crate::error_class::Classify;
+use crate::error_class::{Classify, ErrorClass};
 use crate::propagation::{copy_baggage, correlation_id, ensure_correlation_id, extract};
 use crate::semconv::{attribute, enums, instruments};
+
+/// A job being processed: dropped before it is done, it is recorded as canceled.
+struct Pending<'a> {
+    consumer: &'a Consumer,
+    cx: Context,
+    start: Instant,
+    done: bool,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let canceled = ErrorClass::Canceled;
+            self.consumer.finish(
+                &self.cx,
+                self.start,
+                Some((canceled, canceled.as_str().into())),
+            );
+        }
+    }
+}
 
 /// What the broker says about one delivery of a message.
 #[derive(Debug, Clone, Default)]
@@ -139,34 +161,42 @@ impl Consumer {
             self.redeliveries.add(1, &self.place);
         }
         let cx = self.start_span(headers, delivery);
+        // A job dropped before it completes (its worker stopping, say), polled or not, is
+        // recorded as canceled, as `crate::measure` records an abandoned operation.
+        let mut pending = Pending {
+            consumer: self,
+            cx,
+            start,
+            done: false,
+        };
         async move {
-            let result = work.with_context(cx.clone()).await;
-            self.finish(&cx, start, &result);
+            let result = work.with_context(pending.cx.clone()).await;
+            pending.done = true;
+            let failure = result
+                .as_ref()
+                .err()
+                .map(|e| (e.error_class(), e.to_string()));
+            self.finish(&pending.cx, start, failure);
             result
         }
     }
 
-    fn finish<T, E: fmt::Display + Classify>(
-        &self,
-        cx: &Context,
-        start: Instant,
-        result: &Result<T, E>,
-    ) {
+    fn finish(&self, cx: &Context, start: Instant, failure: Option<(ErrorClass, String)>) {
         let elapsed = start.elapsed().as_secs_f64();
         let span = cx.span();
-        match result {
-            Ok(_) => {
+        match failure {
+            None => {
                 self.duration.record(elapsed, &self.attributes);
                 self.consumed.add(1, &self.attributes);
             }
-            Err(e) => {
-                let class = e.error_class().as_str();
+            Some((class, description)) => {
+                let class = class.as_str();
                 let mut failed = self.attributes.clone();
                 failed.push(KeyValue::new(attribute::ERROR_TYPE, class));
                 self.duration.record(elapsed, &failed);
                 self.consumed.add(1, &failed);
                 span.set_attribute(KeyValue::new(attribute::ERROR_TYPE, class));
-                span.set_status(Status::error(e.to_string()));
+                span.set_status(Status::error(description));
             }
         }
         span.end();

@@ -104,6 +104,12 @@ fn a_consumer_links_to_the_producer_and_counts_redeliveries() {
         },
     ));
     assert!(failed.is_err());
+    // A job abandoned before it completes (its worker stopping) is recorded as canceled.
+    drop(consumer.process(
+        &HashMap::new(),
+        &Delivery::default(),
+        std::future::pending::<Result<(), JobError>>(),
+    ));
 
     guard.shutdown(Duration::from_secs(20)).expect("shutdown");
     let got = receiver.take();
@@ -116,7 +122,7 @@ fn a_consumer_links_to_the_producer_and_counts_redeliveries() {
         .flat_map(|ss| &ss.spans)
         .filter(|s| s.name == "process pricing.receipts")
         .collect();
-    assert_eq!(spans.len(), 3, "consumer spans");
+    assert_eq!(spans.len(), 4, "consumer spans");
     for (i, span) in spans.iter().enumerate() {
         assert_eq!(span.kind, SpanKind::Consumer as i32);
         assert!(
@@ -144,7 +150,7 @@ fn a_consumer_links_to_the_producer_and_counts_redeliveries() {
             assert!(span.links.is_empty(), "no producer, no link");
             assert_eq!(
                 value(&span.attributes, attribute::ERROR_TYPE).as_deref(),
-                Some("invalid_input")
+                Some(["invalid_input", "canceled"][i - 2])
             );
         }
     }
@@ -184,10 +190,15 @@ fn a_consumer_links_to_the_producer_and_counts_redeliveries() {
     assert_eq!(redeliveries[0].1, 1, "one redelivery");
     let consumed = counter(metric::MESSAGING_CLIENT_CONSUMED_MESSAGES);
     let total: i64 = consumed.iter().map(|(_, v)| v).sum();
-    assert_eq!(total, 3);
-    assert!(consumed.iter().any(
-        |(a, v)| *v == 1 && value(a, attribute::ERROR_TYPE).as_deref() == Some("invalid_input")
-    ));
+    assert_eq!(total, 4);
+    for class in ["invalid_input", "canceled"] {
+        assert!(
+            consumed
+                .iter()
+                .any(|(a, v)| *v == 1 && value(a, attribute::ERROR_TYPE).as_deref() == Some(class)),
+            "no consumed message with error.type={class}"
+        );
+    }
     for name in [
         metric::MESSAGING_PROCESS_DURATION,
         metric::SEAM_MESSAGING_LAG,
