@@ -9,6 +9,10 @@ type Expectations struct {
 	// Crossings are the seam.boundary.kind values that must each have
 	// carried at least one trace from Go into Rust.
 	Crossings []string
+	// BoundaryKinds must each be a seam.boundary.kind of the Go side's
+	// seam.boundary.call.duration: each kind of call is timed where it
+	// starts.
+	BoundaryKinds []string
 	// EmittedMetrics must each be emitted by the implementations named: the
 	// two ends of a queue record different metrics.
 	EmittedMetrics map[string][]string
@@ -20,6 +24,7 @@ func DefaultExpectations() Expectations {
 	return Expectations{
 		SharedMetrics: []string{"seam.operation.duration"},
 		Crossings:     []string{"ffi", "http", "grpc"},
+		BoundaryKinds: []string{"ffi", "http", "grpc"},
 	}
 }
 

@@ -46,6 +46,11 @@ type side struct {
 }
 
 func (s side) metrics(reg *schema.Registry) pmetric.Metrics {
+	return s.metricsWithKinds(reg, "ffi", "http", "grpc")
+}
+
+// metricsWithKinds is metrics with the Go side's boundary calls of kinds.
+func (s side) metricsWithKinds(reg *schema.Registry, kinds ...string) pmetric.Metrics {
 	md := pmetric.NewMetrics()
 	rm := md.ResourceMetrics().AppendEmpty()
 	rm.Resource().Attributes().PutStr("service.name", "pricing")
@@ -59,7 +64,27 @@ func (s side) metrics(reg *schema.Registry) pmetric.Metrics {
 	dp.Attributes().PutStr("seam.operation", "pricing.quote")
 	dp.Attributes().PutStr("seam.impl", s.impl)
 	dp.Attributes().PutStr("seam.role", "baseline")
+	if s.impl == "go" {
+		addBoundaryCalls(rm, reg, kinds...)
+	}
 	return md
+}
+
+// addBoundaryCalls adds the Go side's seam.boundary.call.duration, one
+// point per kind of crossing.
+func addBoundaryCalls(rm pmetric.ResourceMetrics, reg *schema.Registry, kinds ...string) {
+	m := rm.ScopeMetrics().At(0).Metrics().AppendEmpty()
+	m.SetName("seam.boundary.call.duration")
+	m.SetUnit("s")
+	bounds := reg.Metric("seam.boundary.call.duration").Boundaries
+	points := m.SetEmptyHistogram().DataPoints()
+	for _, kind := range kinds {
+		dp := points.AppendEmpty()
+		dp.ExplicitBounds().FromRaw(bounds)
+		dp.BucketCounts().FromRaw(make([]uint64, len(bounds)+1))
+		dp.Attributes().PutStr("seam.operation", "pricing.quote")
+		dp.Attributes().PutStr(boundaryKindKey, kind)
+	}
 }
 
 func (s side) logs() plog.Logs {
@@ -203,6 +228,18 @@ func TestGRPCCrossingIsKnownByItsClientSpan(t *testing.T) {
 	}
 	if r := Check(c, reg, DefaultExpectations()); rules(r) != "traces/unmarked_crossing traces/missing_crossing" {
 		t.Errorf("findings %q, want the unmarked crossing and no grpc crossing", rules(r))
+	}
+}
+
+// A run whose Go side timed no gRPC call is missing the gRPC boundary's
+// metric, whatever the traces say.
+func TestBoundaryCallsCoverEveryKind(t *testing.T) {
+	reg := loadRegistry(t)
+	bounds := reg.Metric("seam.operation.duration").Boundaries
+	c := capture(reg, side{"go", bounds, []string{correlationKey}}, side{"rust", bounds, []string{correlationKey}}, ffiSpan)
+	c.Metrics[0] = side{"go", bounds, nil}.metricsWithKinds(reg, "ffi", "http")
+	if r := Check(c, reg, DefaultExpectations()); rules(r) != "cross_language/missing_boundary_kind" {
+		t.Errorf("findings %q, want the missing grpc kind alone", rules(r))
 	}
 }
 

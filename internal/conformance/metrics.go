@@ -120,6 +120,13 @@ func checkMetrics(col *collector, c *Capture, reg *schema.Registry, exp Expectat
 			}
 		}
 	}
+	calls := byName["seam.boundary.call.duration"]["go"]
+	for _, kind := range exp.BoundaryKinds {
+		col.checked(CheckCrossLanguage, 1)
+		if calls == nil || !calls.values[boundaryKindKey][kind] {
+			col.add(CheckCrossLanguage, "missing_boundary_kind", kind, "no seam.boundary.call.duration{seam.boundary.kind=%s} from seam.impl=go", kind)
+		}
+	}
 	names := make([]string, 0, len(byName))
 	for name := range byName {
 		names = append(names, name)
