@@ -191,3 +191,51 @@ fn compute(basket: &Basket, faults: Faults, in_time: impl Fn() -> bool) -> Resul
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic::Code;
+
+    fn basket(qty: i64) -> Basket {
+        Basket {
+            region: "eu".to_owned(),
+            items: vec![Item {
+                sku: "A1".to_owned(),
+                qty,
+                unit_cents: 1299,
+            }],
+        }
+    }
+
+    #[test]
+    fn quotes_as_the_go_baseline_does() {
+        let q = compute(&basket(2), Faults::default(), || true).expect("quote");
+        assert_eq!(
+            (q.subtotal_cents, q.tax_cents, q.total_cents),
+            (2598, 546, 3144)
+        );
+    }
+
+    #[test]
+    fn a_bad_basket_is_invalid_argument_naming_the_field() {
+        let status = compute(&basket(0), Faults::default(), || true).expect_err("qty 0");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert!(
+            status.message().contains("items[0].qty"),
+            "{}",
+            status.message()
+        );
+    }
+
+    #[test]
+    fn an_abandoned_slow_path_is_deadline_exceeded() {
+        let slow = Faults {
+            slow: 1.0,
+            slow_ms: 5_000,
+            ..Faults::default()
+        };
+        let status = compute(&basket(2), slow, || false).expect_err("abandoned");
+        assert_eq!(status.code(), Code::DeadlineExceeded);
+    }
+}
