@@ -14,7 +14,8 @@ import (
 )
 
 // The README's first command: within 60 s of start, the collector's
-// endpoint shows both implementations' operation histograms.
+// endpoint shows both implementations' operation histograms, and the Go
+// side's calls into Rust across each kind of boundary the load takes.
 func TestDemoShowsBothImplementationsWithin60s(t *testing.T) {
 	started := time.Now()
 	cmd := exec.Command(seamBin, "demo", "--no-build", "--free-ports", "--duration", "3m", "--run-dir", t.TempDir())
@@ -65,13 +66,19 @@ func TestDemoShowsBothImplementationsWithin60s(t *testing.T) {
 
 	ctx, cancel := context.WithDeadline(context.Background(), started.Add(60*time.Second))
 	defer cancel()
-	want := []string{`seam_impl="go"`, `seam_impl="rust"`}
+	want := []struct{ metric, label string }{
+		{"seam_operation_duration_seconds_bucket", `seam_impl="go"`},
+		{"seam_operation_duration_seconds_bucket", `seam_impl="rust"`},
+		{"seam_boundary_call_duration_seconds_bucket", `seam_boundary_kind="ffi"`},
+		{"seam_boundary_call_duration_seconds_bucket", `seam_boundary_kind="http"`},
+		{"seam_boundary_call_duration_seconds_bucket", `seam_boundary_kind="grpc"`},
+	}
 	for {
 		body := scrape(ctx, url)
 		missing := []string{}
 		for _, w := range want {
-			if !hasSeries(body, "seam_operation_duration_seconds_bucket", w) {
-				missing = append(missing, w)
+			if !hasSeries(body, w.metric, w.label) {
+				missing = append(missing, w.metric+"{"+w.label+"}")
 			}
 		}
 		if len(missing) == 0 {
@@ -79,7 +86,7 @@ func TestDemoShowsBothImplementationsWithin60s(t *testing.T) {
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("after 60 s the collector shows no operation histogram for %v\nguide:\n%s", missing, guide.String())
+			t.Fatalf("after 60 s the collector shows no %v\nguide:\n%s", missing, guide.String())
 		case <-time.After(time.Second):
 		}
 	}
