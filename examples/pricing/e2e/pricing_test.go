@@ -261,7 +261,7 @@ func TestPricingExample(t *testing.T) {
 			path, header, body, want string
 		}{
 			{"/quote", "", `{"region":"eu","items":[{"sku":"A1","qty":0,"unit_cents":1}]}`, "items[0].qty: 0 (want 1 to 10000)"},
-			{"/quote", "quote=fast", basket, `X-Seam-Route: route quote="fast": want go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT`},
+			{"/quote", "quote=fast", basket, `X-Seam-Route: route quote="fast": want go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT, each optionally after grpc:, or grpc`},
 			{"/admin/routes?fingerprint=200", "", "", `route fingerprint="200": want go, rust, a percentage 0-100, shadow, shadow:PCT or canary:PCT, each optionally after http:, or http`},
 			{"/admin/faults?slow=-1", "", "", `fault slow="-1": want a probability from 0 to 1`},
 		} {
