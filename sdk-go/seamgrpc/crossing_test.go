@@ -126,40 +126,15 @@ func TestCrossingRecordsDurationAndFallbacks(t *testing.T) {
 		}
 	}
 
-	durations := map[string]uint64{}
-	for _, dp := range seamtest.Histogram(t, reader, semconv.SeamBoundaryCallDurationName) {
-		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
-		want := map[string]string{"seam.operation": "test.op", "seam.boundary.kind": "grpc"}
-		if errorType.AsString() != "" {
-			want["error.type"] = errorType.AsString()
-		}
-		seamtest.CheckPoint(t, dp, semconv.LatencyBoundaries, want)
-		durations[errorType.AsString()] += dp.Count
-	}
+	durations, got := seamtest.BoundaryCalls(t, reader, "test.op", "grpc")
 	wantDurations := map[string]uint64{"": 1, "panic": 1, "invalid_input": 1, "timeout": 1, "internal": 2}
 	if fmt.Sprint(durations) != fmt.Sprint(wantDurations) {
 		t.Errorf("%s by error.type = %v, want %v", semconv.SeamBoundaryCallDurationName, durations, wantDurations)
 	}
 	wantFallbacks := map[string]int64{"panic": 1, "invalid_input": 1, "timeout": 1, "internal": 2}
-	if got := fallbacks(t, reader); fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
+	if fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
 		t.Errorf("%s = %v, want %v", semconv.SeamBoundaryFallbacksName, got, wantFallbacks)
 	}
-}
-
-// fallbacks reads seam.boundary.fallbacks of test.op over grpc by error.type.
-func fallbacks(t *testing.T, reader *sdkmetric.ManualReader) map[string]int64 {
-	t.Helper()
-	out := map[string]int64{}
-	for _, dp := range seamtest.Sum(t, reader, semconv.SeamBoundaryFallbacksName) {
-		op, _ := dp.Attributes.Value(semconv.SeamOperationKey)
-		kind, _ := dp.Attributes.Value(semconv.SeamBoundaryKindKey)
-		if op.AsString() != "test.op" || kind.AsString() != "grpc" || dp.Attributes.Len() != 3 {
-			t.Errorf("fallback recorded with %v", dp.Attributes.ToSlice())
-		}
-		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
-		out[errorType.AsString()] += dp.Value
-	}
-	return out
 }
 
 // A panic the server names stays a gRPC status error to the caller, and
@@ -193,7 +168,7 @@ func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
 	if status.Code(err) != codes.DeadlineExceeded {
 		t.Errorf("err = %v, want DEADLINE_EXCEEDED", err)
 	}
-	if got := fallbacks(t, reader); len(got) != 0 {
+	if _, got := seamtest.BoundaryCalls(t, reader, "test.op", "grpc"); len(got) != 0 {
 		t.Errorf("%s = %v, want none", semconv.SeamBoundaryFallbacksName, got)
 	}
 }

@@ -103,40 +103,15 @@ func TestCrossingRecordsDurationAndFallbacks(t *testing.T) {
 		}
 	}
 
-	durations := map[string]uint64{}
-	for _, dp := range seamtest.Histogram(t, reader, semconv.SeamBoundaryCallDurationName) {
-		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
-		want := map[string]string{"seam.operation": "test.op", "seam.boundary.kind": "http"}
-		if errorType.AsString() != "" {
-			want["error.type"] = errorType.AsString()
-		}
-		seamtest.CheckPoint(t, dp, semconv.LatencyBoundaries, want)
-		durations[errorType.AsString()] += dp.Count
-	}
+	durations, got := seamtest.BoundaryCalls(t, reader, "test.op", "http")
 	wantDurations := map[string]uint64{"": 1, "panic": 1, "invalid_input": 1, "timeout": 2, "internal": 2}
 	if fmt.Sprint(durations) != fmt.Sprint(wantDurations) {
 		t.Errorf("%s by error.type = %v, want %v", semconv.SeamBoundaryCallDurationName, durations, wantDurations)
 	}
 	wantFallbacks := map[string]int64{"panic": 1, "invalid_input": 1, "timeout": 2, "internal": 2}
-	if got := fallbacks(t, reader); fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
+	if fmt.Sprint(got) != fmt.Sprint(wantFallbacks) {
 		t.Errorf("%s = %v, want %v", semconv.SeamBoundaryFallbacksName, got, wantFallbacks)
 	}
-}
-
-// fallbacks reads seam.boundary.fallbacks of test.op over http by error.type.
-func fallbacks(t *testing.T, reader *sdkmetric.ManualReader) map[string]int64 {
-	t.Helper()
-	out := map[string]int64{}
-	for _, dp := range seamtest.Sum(t, reader, semconv.SeamBoundaryFallbacksName) {
-		op, _ := dp.Attributes.Value(semconv.SeamOperationKey)
-		kind, _ := dp.Attributes.Value(semconv.SeamBoundaryKindKey)
-		if op.AsString() != "test.op" || kind.AsString() != "http" || dp.Attributes.Len() != 3 {
-			t.Errorf("fallback recorded with %v", dp.Attributes.ToSlice())
-		}
-		errorType, _ := dp.Attributes.Value(semconv.ErrorTypeKey)
-		out[errorType.AsString()] += dp.Value
-	}
-	return out
 }
 
 func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
@@ -154,7 +129,7 @@ func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || seam.ErrorType(err) != "timeout" {
 		t.Errorf("err = %v, want the deadline", err)
 	}
-	if got := fallbacks(t, reader); len(got) != 0 {
+	if _, got := seamtest.BoundaryCalls(t, reader, "test.op", "http"); len(got) != 0 {
 		t.Errorf("%s = %v, want none", semconv.SeamBoundaryFallbacksName, got)
 	}
 	points := seamtest.Histogram(t, reader, semconv.SeamBoundaryCallDurationName)
@@ -175,7 +150,7 @@ func TestCrossingWithoutFallbackReturnsTheError(t *testing.T) {
 	if !errors.As(err, &re) || re.StatusCode != http.StatusInternalServerError || re.ErrorType() != "panic" {
 		t.Errorf("err = %v, want the 500 as a panic", err)
 	}
-	if got := fallbacks(t, reader); len(got) != 0 {
+	if _, got := seamtest.BoundaryCalls(t, reader, "test.op", "http"); len(got) != 0 {
 		t.Errorf("%s = %v without a fallback", semconv.SeamBoundaryFallbacksName, got)
 	}
 
