@@ -190,6 +190,13 @@ func (r *Receiver) LogRecords() []LogRecord {
 	return out
 }
 
+// ResourceLogs returns every ResourceLogs received so far, as decoded.
+func (r *Receiver) ResourceLogs() []*logspb.ResourceLogs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*logspb.ResourceLogs(nil), r.logs...)
+}
+
 // Attrs flattens attributes to their string forms.
 func Attrs(kvs []*commonpb.KeyValue) map[string]string {
 	out := make(map[string]string, len(kvs))

@@ -1,0 +1,219 @@
+package otlplog
+
+import (
+	"cmp"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/seamtel/seam/sdk-go/internal/loglevel"
+)
+
+// Field numbers of opentelemetry.proto.logs.v1.LogRecord.
+const (
+	recordTime         protowire.Number = 1
+	recordSeverity     protowire.Number = 2
+	recordSeverityText protowire.Number = 3
+	recordBody         protowire.Number = 5
+	recordAttributes   protowire.Number = 6
+	recordFlags        protowire.Number = 8
+	recordTraceID      protowire.Number = 9
+	recordSpanID       protowire.Number = 10
+	recordObserved     protowire.Number = 11
+)
+
+// AppendRecord appends r, logged under sc, to b as the bytes of one
+// LogRecord message (without its tag and length), fields in number order
+// as proto.Marshal writes them. It maps r as the SDK path does: its time
+// as both timestamps, its level as the severity number with the schema's
+// level name as severity text, its message as a string body, its
+// attributes in order (a group without a key inlined, an empty attribute
+// skipped), and sc's IDs and flags when sc is valid.
+func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
+	ts := unixNano(r.Time)
+	if ts != 0 {
+		b = protowire.AppendTag(b, recordTime, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, ts)
+	}
+	sev := loglevel.Severity(r.Level)
+	if sev != 0 {
+		b = protowire.AppendTag(b, recordSeverity, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(int64(sev)))
+	}
+	if name := loglevel.SeverityName(sev); name != "" {
+		b = appendString(b, recordSeverityText, name)
+	}
+	b = appendMessage(b, recordBody, func(b []byte) []byte { return appendString(b, anyString, r.Message) })
+	r.Attrs(func(a slog.Attr) bool {
+		b = appendAttr(b, recordAttributes, a)
+		return true
+	})
+	if sc.IsValid() {
+		if flags := sc.TraceFlags(); flags != 0 {
+			b = protowire.AppendTag(b, recordFlags, protowire.Fixed32Type)
+			b = protowire.AppendFixed32(b, uint32(flags))
+		}
+		tid, sid := sc.TraceID(), sc.SpanID()
+		b = protowire.AppendTag(b, recordTraceID, protowire.BytesType)
+		b = protowire.AppendBytes(b, tid[:])
+		b = protowire.AppendTag(b, recordSpanID, protowire.BytesType)
+		b = protowire.AppendBytes(b, sid[:])
+	}
+	if ts != 0 {
+		b = protowire.AppendTag(b, recordObserved, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, ts)
+	}
+	return b
+}
+
+// unixNano is t in nanoseconds since the epoch, 0 for the zero time and
+// times before the epoch, as the exporters' transform writes it.
+func unixNano(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	n := t.UnixNano()
+	if n < 0 {
+		return 0
+	}
+	return uint64(n)
+}
+
+// Field numbers of opentelemetry.proto.common.v1's KeyValue, AnyValue
+// and KeyValueList.
+const (
+	kvKey        protowire.Number = 1
+	kvValue      protowire.Number = 2
+	anyString    protowire.Number = 1
+	anyBool      protowire.Number = 2
+	anyInt       protowire.Number = 3
+	anyDouble    protowire.Number = 4
+	anyArray     protowire.Number = 5
+	anyKvlist    protowire.Number = 6
+	kvlistValues protowire.Number = 1
+	arrayValues  protowire.Number = 1
+)
+
+// appendAttr appends a as a KeyValue field num; a group without a key is
+// inlined and an empty attribute is skipped, as slog's handlers do.
+func appendAttr(b []byte, num protowire.Number, a slog.Attr) []byte {
+	if a.Equal(slog.Attr{}) {
+		return b
+	}
+	if a.Key == "" && a.Value.Kind() == slog.KindGroup {
+		for _, ga := range a.Value.Group() {
+			b = appendAttr(b, num, ga)
+		}
+		return b
+	}
+	return appendKeyValue(b, num, a)
+}
+
+func appendKeyValue(b []byte, num protowire.Number, a slog.Attr) []byte {
+	return appendMessage(b, num, func(b []byte) []byte {
+		if a.Key != "" {
+			b = appendString(b, kvKey, a.Key)
+		}
+		return appendMessage(b, kvValue, func(b []byte) []byte { return appendValue(b, a.Value) })
+	})
+}
+
+// appendValue appends v's AnyValue fields, mapped as the otelslog bridge
+// maps values: durations and times as int64 nanoseconds, a uint64 past
+// int64 as a double, groups as key-value lists.
+func appendValue(b []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindString:
+		return appendString(b, anyString, v.String())
+	case slog.KindInt64:
+		return appendInt(b, v.Int64())
+	case slog.KindBool:
+		b = protowire.AppendTag(b, anyBool, protowire.VarintType)
+		return protowire.AppendVarint(b, protowire.EncodeBool(v.Bool()))
+	case slog.KindFloat64:
+		return appendDouble(b, v.Float64())
+	case slog.KindUint64:
+		if u := v.Uint64(); u <= math.MaxInt64 {
+			return appendInt(b, int64(u))
+		}
+		return appendDouble(b, float64(v.Uint64()))
+	case slog.KindDuration:
+		return appendInt(b, v.Duration().Nanoseconds())
+	case slog.KindTime:
+		return appendInt(b, v.Time().UnixNano())
+	case slog.KindGroup:
+		return appendMessage(b, anyKvlist, func(b []byte) []byte {
+			for _, ga := range mapEntries(v.Group()) {
+				b = appendKeyValue(b, kvlistValues, ga)
+			}
+			return b
+		})
+	case slog.KindLogValuer:
+		return appendValue(b, v.Resolve())
+	default:
+		// The redacting root renders values of no canonical kind as text
+		// before any sink sees them; this is for records that bypass it.
+		return appendString(b, anyString, fmt.Sprint(v.Any()))
+	}
+}
+
+// mapEntries are a group's attributes as the SDK path's map value holds
+// them (an attribute.Set): empty ones left out, sorted by key, the last
+// of a repeated key kept.
+func mapEntries(group []slog.Attr) []slog.Attr {
+	entries := make([]slog.Attr, 0, len(group))
+	for _, a := range group {
+		if !a.Equal(slog.Attr{}) {
+			entries = append(entries, a)
+		}
+	}
+	slices.SortStableFunc(entries, func(a, b slog.Attr) int { return cmp.Compare(a.Key, b.Key) })
+	out := entries[:0]
+	for i, a := range entries {
+		if i+1 < len(entries) && entries[i+1].Key == a.Key {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func appendString(b []byte, num protowire.Number, s string) []byte {
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	return protowire.AppendString(b, s)
+}
+
+func appendInt(b []byte, n int64) []byte {
+	b = protowire.AppendTag(b, anyInt, protowire.VarintType)
+	return protowire.AppendVarint(b, uint64(n))
+}
+
+func appendDouble(b []byte, f float64) []byte {
+	b = protowire.AppendTag(b, anyDouble, protowire.Fixed64Type)
+	return protowire.AppendFixed64(b, math.Float64bits(f))
+}
+
+// appendMessage appends field num holding the message body writes. The
+// body's length is not known before it is written, so a one-byte length
+// is reserved and the body moved when it turns out longer.
+func appendMessage(b []byte, num protowire.Number, body func([]byte) []byte) []byte {
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	at := len(b)
+	b = append(b, 0)
+	b = body(b)
+	n := len(b) - at - 1
+	if n < 0x80 {
+		b[at] = byte(n)
+		return b
+	}
+	size := protowire.SizeVarint(uint64(n))
+	b = append(b, make([]byte, size-1)...)
+	copy(b[at+size:], b[at+1:at+1+n])
+	protowire.AppendVarint(b[at:at], uint64(n))
+	return b
+}
