@@ -228,6 +228,36 @@ mod tests {
         );
     }
 
+    /// The Go messages' encoding (examples/pricing/testdata/pricing_wire.json, written by
+    /// pricingpb's TestWireVectors) decodes to the same fields here.
+    #[test]
+    fn decodes_what_go_encodes() {
+        use prost::Message as _;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/pricing_wire.json");
+        let text = std::fs::read_to_string(path).expect("wire vectors");
+        let wire: std::collections::HashMap<String, Vec<u8>> =
+            serde_json::from_str(&text).expect("wire JSON");
+        let basket = Basket::decode(wire["basket"].as_slice()).expect("basket");
+        assert_eq!(basket.region, "eu");
+        let items: Vec<_> = basket
+            .items
+            .iter()
+            .map(|i| (i.sku.as_str(), i.qty, i.unit_cents))
+            .collect();
+        assert_eq!(items, [("A1", 2, 1299), ("B7", 1, 99)]);
+        let quote = Quote::decode(wire["quote"].as_slice()).expect("quote");
+        assert_eq!(
+            quote,
+            Quote {
+                subtotal_cents: 2697,
+                discount_cents: 1,
+                tax_cents: 566,
+                total_cents: 3262,
+            }
+        );
+        assert_eq!(quote.encode_to_vec(), wire["quote"]);
+    }
+
     #[test]
     fn an_abandoned_slow_path_is_deadline_exceeded() {
         let slow = Faults {
