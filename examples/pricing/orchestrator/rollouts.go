@@ -35,27 +35,31 @@ func (s *server) startRollouts(o options, log *slog.Logger) (func(), error) {
 	client := openfeature.NewDefaultClient()
 
 	// The rollout serves the Go fallback; it is counted at the boundary
-	// the failed call crossed.
-	onFallback := func(ctx context.Context, err error) {
-		if s.rust.CountFallback(ctx, err) {
-			return
+	// the failed call crossed: the FFI's, or the operation's service
+	// crossing (the quote's over gRPC, the fingerprint's over HTTP).
+	countAt := func(remote fallbackCounter) func(context.Context, error) {
+		return func(ctx context.Context, err error) {
+			if !s.rust.CountFallback(ctx, err) && remote != nil {
+				remote.CountFallback(ctx, err)
+			}
 		}
-		if s.service != nil && s.service.crossing.CountFallback(ctx, err) {
-			return
-		}
-		if s.grpc != nil {
-			s.grpc.crossing.CountFallback(ctx, err)
-		}
+	}
+	var quoteRemote, fingerprintRemote fallbackCounter
+	if s.grpc != nil {
+		quoteRemote = s.grpc.crossing
+	}
+	if s.service != nil {
+		fingerprintRemote = s.service.crossing
 	}
 	shadow := rollout.ShadowOptions{Timeout: o.rustTimeout}
 	s.quotes, err = rollout.New(operationQuote, s.goQuote, s.rustQuote,
-		rollout.Options[rustCall, pricing.Quote]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
+		rollout.Options[rustCall, pricing.Quote]{Flags: client, Logger: log, OnFallback: countAt(quoteRemote), Shadow: shadow})
 	if err != nil {
 		p.Close()
 		return nil, err
 	}
 	s.fingerprints, err = rollout.New(operationFingerprint, s.goFingerprint, s.rustFingerprint,
-		rollout.Options[rustCall, string]{Flags: client, Logger: log, OnFallback: onFallback, Shadow: shadow})
+		rollout.Options[rustCall, string]{Flags: client, Logger: log, OnFallback: countAt(fingerprintRemote), Shadow: shadow})
 	if err != nil {
 		s.quotes.Close()
 		p.Close()
@@ -71,6 +75,12 @@ func (s *server) startRollouts(o options, log *slog.Logger) (func(), error) {
 
 func (s *server) goQuote(ctx context.Context, c rustCall) (pricing.Quote, error) {
 	return s.baseline.quote(ctx, c.basket)
+}
+
+// fallbackCounter is a service crossing, which counts the fallbacks its
+// failed calls needed.
+type fallbackCounter interface {
+	CountFallback(ctx context.Context, err error) bool
 }
 
 // rustQuote is the candidate of pricing.quote: the staticlib, in process,
