@@ -65,6 +65,9 @@ func (t *Telemetry) shutdownSpansAndLogs(ctx context.Context) []error {
 	if t.bridgeProvider != nil {
 		logErrs = append(logErrs, t.bridgeProvider.Shutdown(ctx))
 	}
+	if t.encodedLogs != nil {
+		logErrs = append(logErrs, t.encodedLogs.Shutdown(ctx))
+	}
 	if t.logProvider != nil {
 		logErrs = append(logErrs, t.logProvider.Shutdown(ctx))
 	}

@@ -17,6 +17,7 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/seamtel/seam/sdk-go/internal/loghandler"
+	"github.com/seamtel/seam/sdk-go/internal/otlplog"
 	"github.com/seamtel/seam/sdk-go/internal/pipeline"
 	"github.com/seamtel/seam/sdk-go/internal/runtimemetrics"
 	"github.com/seamtel/seam/sdk-go/internal/schemaview"
@@ -109,16 +110,26 @@ func start(ctx context.Context, s *settings.Settings, extensions []Extension) (_
 		// logger's.
 		lp := sdklog.NewLoggerProvider(sdklog.WithResource(t.resource), sdklog.WithProcessor(pipeline.Redacting(proc, red)))
 		t.logs, t.logProvider = lp, lp
-		// The bridge's records reach the SDK with unique keys (see
-		// internal/loghandler's contextAttrsHandler), so its provider
-		// skips the SDK's de-duplication; the public provider above
-		// keeps it for others.
-		t.bridgeProvider = sdklog.NewLoggerProvider(
-			sdklog.WithResource(t.resource),
-			sdklog.WithProcessor(pipeline.Shared(proc)),
-			sdklog.WithAllowKeyDuplication(),
-		)
-		bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, proc)
+		if hc, ok := pipeline.EncodedLogsConfig(s.OTLP, os.Getenv); ok {
+			// Seam's own records are encoded as OTLP on the caller's
+			// goroutine and sent without the log SDK (internal/otlplog),
+			// sent as that SDK would send them.
+			enc := pipeline.NewEncodedLogs(otlplog.NewHTTPSender(hc), otlplog.NewRequest(t.resource, ownScope),
+				s.Logs, s.OTLP.Timeout, pipeline.LogWait, drops)
+			t.encodedLogs = enc
+			bridge = loghandler.NewEncodingBridge(enc, enc)
+		} else {
+			// The bridge's records reach the SDK with unique keys (see
+			// internal/loghandler's contextAttrsHandler), so its provider
+			// skips the SDK's de-duplication; the public provider above
+			// keeps it for others.
+			t.bridgeProvider = sdklog.NewLoggerProvider(
+				sdklog.WithResource(t.resource),
+				sdklog.WithProcessor(pipeline.Shared(proc)),
+				sdklog.WithAllowKeyDuplication(),
+			)
+			bridge = loghandler.NewBridge(t.bridgeProvider, ownScope, proc)
+		}
 	} else {
 		t.logs = lognoop.NewLoggerProvider()
 	}

@@ -37,6 +37,7 @@ type Telemetry struct {
 	extensions     []Extension
 	traceProvider  *sdktrace.TracerProvider
 	bridgeProvider *sdklog.LoggerProvider
+	encodedLogs    *pipeline.EncodedLogs
 	logProvider    *sdklog.LoggerProvider
 	meterProvider  *sdkmetric.MeterProvider
 
@@ -71,6 +72,9 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	var errs []error
 	if t.traceProvider != nil {
 		errs = append(errs, t.traceProvider.ForceFlush(ctx))
+	}
+	if t.encodedLogs != nil {
+		errs = append(errs, t.encodedLogs.ForceFlush(ctx))
 	}
 	if t.logProvider != nil {
 		errs = append(errs, t.logProvider.ForceFlush(ctx))

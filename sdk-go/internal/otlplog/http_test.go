@@ -1,0 +1,83 @@
+package otlplog
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestHTTPSenderPostsTheRequestAsTheSDKDoes(t *testing.T) {
+	var got []byte
+	var header http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header = r.Header
+		gz, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		got, _ = io.ReadAll(gz)
+	}))
+	t.Cleanup(srv.Close)
+	s := NewHTTPSender(HTTPConfig{URL: srv.URL + "/v1/logs", Headers: map[string]string{"Authorization": "Bearer x"}, Gzip: true})
+	if err := s.Send(context.Background(), []byte("request")); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "request" || header.Get("Content-Type") != "application/x-protobuf" || header.Get("Authorization") != "Bearer x" {
+		t.Errorf("received %q with %v", got, header)
+	}
+}
+
+func TestHTTPSenderRetriesWhatTheSDKRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	s := NewHTTPSender(HTTPConfig{URL: srv.URL})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Send(ctx, []byte("request")); err != nil {
+		t.Fatalf("after a 503 with Retry-After: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("%d calls, want 2", calls.Load())
+	}
+}
+
+func TestHTTPSenderFailsAtOnce(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad record", http.StatusBadRequest)
+	}))
+	t.Cleanup(srv.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/v1/logs"
+	_ = ln.Close()
+	for _, tc := range []struct{ url, want string }{
+		{srv.URL + "/v1/logs", "400 Bad Request (body: bad record)"},
+		{refused, "connection refused"},
+	} {
+		start := time.Now()
+		err := NewHTTPSender(HTTPConfig{URL: tc.url}).Send(context.Background(), bytes.Repeat([]byte{1}, 3))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", tc.url, err, tc.want)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: failed after %v, want at once (no retry)", tc.url, d)
+		}
+	}
+}
