@@ -3,9 +3,7 @@ package seamgrpc
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"go.opentelemetry.io/otel/metric"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -22,17 +20,10 @@ import (
 // gRPC spelling of seamhttp.ErrorTypeHeader.
 const ErrorTypeKey = "seam-error-type"
 
-// CrossingOptions configures NewCrossing.
-type CrossingOptions struct {
-	// MeterProvider records seam.boundary.call.duration and
-	// seam.boundary.fallbacks. Nil means otel.GetMeterProvider().
-	MeterProvider metric.MeterProvider
-	// Timeout, when positive, bounds each call (sooner if ctx's deadline is
-	// sooner): the call gets a context with the earlier deadline, which
-	// gRPC sends as the call's grpc-timeout. Past it, while ctx still has
-	// time, the fallback serves.
-	Timeout time.Duration
-}
+// CrossingOptions configures NewCrossing: the MeterProvider that records
+// the boundary instruments (nil means otel.GetMeterProvider()) and the
+// per-call Timeout, past which the fallback serves while ctx has time.
+type CrossingOptions = crossing.Options
 
 // Crossing is one operation that the client reaches across the Go/Rust
 // boundary over gRPC: the gRPC counterpart of seamhttp.Crossing and of a
@@ -68,7 +59,7 @@ type remote = crossing.Remote
 // NewCrossing binds operation (seam.operation, the name the other side
 // records its own work under) to the instruments.
 func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
-	r, err := crossing.NewRemote(opts.MeterProvider, scopeName, operation, semconv.SeamBoundaryKindGRPC, opts.Timeout, statusOf)
+	r, err := crossing.NewRemote(opts, scopeName, operation, semconv.SeamBoundaryKindGRPC, statusOf)
 	if err != nil {
 		return nil, fmt.Errorf("seamgrpc: %w", err)
 	}

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
-
-	"go.opentelemetry.io/otel/metric"
 
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 	"github.com/seamtel/seam/sdk-go/semconv"
@@ -18,16 +15,10 @@ import (
 // handler that panicked.
 const ErrorTypeHeader = "Seam-Error-Type"
 
-// CrossingOptions configures NewCrossing.
-type CrossingOptions struct {
-	// MeterProvider records seam.boundary.call.duration and
-	// seam.boundary.fallbacks. Nil means otel.GetMeterProvider().
-	MeterProvider metric.MeterProvider
-	// Timeout, when positive, bounds each call (sooner if ctx's deadline is
-	// sooner): the call gets a context with the earlier deadline. Past it,
-	// while ctx still has time, the fallback serves.
-	Timeout time.Duration
-}
+// CrossingOptions configures NewCrossing: the MeterProvider that records
+// the boundary instruments (nil means otel.GetMeterProvider()) and the
+// per-call Timeout, past which the fallback serves while ctx has time.
+type CrossingOptions = crossing.Options
 
 // Crossing is one operation that the client reaches across the Go/Rust
 // boundary over HTTP: the HTTP counterpart of a boundary.Func, recording
@@ -60,7 +51,7 @@ type remote = crossing.Remote
 // NewCrossing binds operation (seam.operation, the name the other side
 // records its own work under) to the instruments.
 func NewCrossing(operation string, opts CrossingOptions) (*Crossing, error) {
-	r, err := crossing.NewRemote(opts.MeterProvider, scopeName, operation, semconv.SeamBoundaryKindHTTP, opts.Timeout, statusOf)
+	r, err := crossing.NewRemote(opts, scopeName, operation, semconv.SeamBoundaryKindHTTP, statusOf)
 	if err != nil {
 		return nil, fmt.Errorf("seamhttp: %w", err)
 	}

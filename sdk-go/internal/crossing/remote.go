@@ -22,10 +22,23 @@ type Remote struct {
 	classify func(error) Status
 }
 
+// Options configures a Remote; seamhttp and seamgrpc export it as their
+// CrossingOptions.
+type Options struct {
+	// MeterProvider records seam.boundary.call.duration and
+	// seam.boundary.fallbacks. Nil means otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+	// Timeout, when positive, bounds each call (sooner if ctx's deadline is
+	// sooner): the call gets a context with the earlier deadline, which
+	// gRPC also sends as the call's grpc-timeout. Past it, while ctx still
+	// has time, the fallback serves.
+	Timeout time.Duration
+}
+
 // NewRemote binds operation, crossing by kind, to the boundary
-// instruments of scope on mp (nil means otel.GetMeterProvider()). timeout,
-// when positive, bounds each call; classify names a failed call's outcome.
-func NewRemote(mp metric.MeterProvider, scope, operation string, kind attribute.KeyValue, timeout time.Duration, classify func(error) Status) (*Remote, error) {
+// instruments of scope; classify names a failed call's outcome.
+func NewRemote(opts Options, scope, operation string, kind attribute.KeyValue, classify func(error) Status) (*Remote, error) {
+	mp, timeout := opts.MeterProvider, opts.Timeout
 	switch {
 	case operation == "":
 		return nil, errors.New("operation name is empty")
