@@ -48,7 +48,9 @@ func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 	if name := loglevel.SeverityName(sev); name != "" {
 		b = appendString(b, recordSeverityText, name)
 	}
-	b = appendMessage(b, recordBody, func(b []byte) []byte { return appendString(b, anyString, r.Message) })
+	b = protowire.AppendTag(b, recordBody, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(sizeString(r.Message)))
+	b = appendString(b, anyString, r.Message)
 	r.Attrs(func(a slog.Attr) bool {
 		b = appendAttr(b, recordAttributes, a)
 		return true
@@ -115,6 +117,21 @@ func appendAttr(b []byte, num protowire.Number, a slog.Attr) []byte {
 }
 
 func appendKeyValue(b []byte, num protowire.Number, a slog.Attr) []byte {
+	if n, ok := scalarSize(a.Value); ok {
+		// The common case, sized before it is written: no move.
+		size := protowire.SizeTag(kvValue) + protowire.SizeBytes(n)
+		if a.Key != "" {
+			size += sizeString(a.Key)
+		}
+		b = protowire.AppendTag(b, num, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(size))
+		if a.Key != "" {
+			b = appendString(b, kvKey, a.Key)
+		}
+		b = protowire.AppendTag(b, kvValue, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(n))
+		return appendValue(b, a.Value)
+	}
 	return appendMessage(b, num, func(b []byte) []byte {
 		if a.Key != "" {
 			b = appendString(b, kvKey, a.Key)
@@ -161,6 +178,39 @@ func appendValue(b []byte, v slog.Value) []byte {
 		return appendString(b, anyString, fmt.Sprint(v.Any()))
 	}
 }
+
+// scalarSize is the encoded size of v's AnyValue fields, and false for
+// the kinds whose size is only known once written (groups, and values
+// that are resolved or rendered first).
+func scalarSize(v slog.Value) (int, bool) {
+	switch v.Kind() {
+	case slog.KindString:
+		return sizeString(v.String()), true
+	case slog.KindInt64:
+		return sizeInt(v.Int64()), true
+	case slog.KindBool:
+		return 2, true
+	case slog.KindFloat64:
+		return 9, true
+	case slog.KindUint64:
+		if u := v.Uint64(); u <= math.MaxInt64 {
+			return sizeInt(int64(u)), true
+		}
+		return 9, true
+	case slog.KindDuration:
+		return sizeInt(v.Duration().Nanoseconds()), true
+	case slog.KindTime:
+		return sizeInt(v.Time().UnixNano()), true
+	default:
+		return 0, false
+	}
+}
+
+// sizeString is the size of a string field numbered below 16.
+func sizeString(s string) int { return 1 + protowire.SizeBytes(len(s)) }
+
+// sizeInt is the size of AnyValue's int_value field holding n.
+func sizeInt(n int64) int { return 1 + protowire.SizeVarint(uint64(n)) }
 
 // mapEntries are a group's attributes as the SDK path's map value holds
 // them (an attribute.Set): empty ones left out, sorted by key, the last

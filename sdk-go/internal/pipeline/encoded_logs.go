@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"sync"
 	"time"
@@ -15,6 +14,30 @@ import (
 // that writes to it.
 type EncodedLogs struct {
 	exportQueue[[]byte]
+	records arena
+}
+
+// arena holds queued records' bytes in shared chunks, so queueing a
+// record allocates nothing of its own; a chunk is collected once the
+// records in it are exported.
+type arena struct {
+	mu    sync.Mutex
+	chunk []byte
+}
+
+const arenaChunk = 64 << 10
+
+// copy returns a copy of b that no later copy overwrites.
+func (a *arena) copy(b []byte) []byte {
+	a.mu.Lock()
+	if cap(a.chunk)-len(a.chunk) < len(b) {
+		a.chunk = make([]byte, 0, max(arenaChunk, len(b)))
+	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	out := a.chunk[start:len(a.chunk):len(a.chunk)]
+	a.mu.Unlock()
+	return out
 }
 
 // requestBuffers hold the request bodies under way.
@@ -31,11 +54,11 @@ func NewEncodedLogs(sender *otlplog.HTTPSender, req *otlplog.Request, b Batching
 		requestBuffers.Put(buf)
 		return err
 	}
-	return &EncodedLogs{newExportQueue(export, sender.Shutdown, Logs, b, timeout, wait, drops)}
+	return &EncodedLogs{exportQueue: newExportQueue(export, sender.Shutdown, Logs, b, timeout, wait, drops)}
 }
 
 // WriteRecord queues a copy of one encoded record.
-func (l *EncodedLogs) WriteRecord(b []byte) { l.queue.Add(bytes.Clone(b)) }
+func (l *EncodedLogs) WriteRecord(b []byte) { l.queue.Add(l.records.copy(b)) }
 
 // Saturated reports whether records are being dropped for a full queue
 // whose exporter fails or is stuck (see LogProcessor.Saturated).
