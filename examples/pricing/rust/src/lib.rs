@@ -5,6 +5,7 @@
 //! - [`measure`] times each operation with Seam (or, when `PRICING_NONCONFORMANT=1`, with
 //!   the raw OpenTelemetry SDK, as a team without Seam would) and logs it.
 //! - [`faults`] is the switchable panic and slow path that shows fallbacks in telemetry.
+//! - [`process`] is what pricing-service and pricing-worker share as processes.
 //! - `ffi` holds the entry points the Go orchestrator calls through cgo
 //!   (`include/pricing.h`); the crate is its one umbrella staticlib.
 
@@ -27,6 +28,8 @@ pub mod fingerprint;
 pub mod measure;
 #[forbid(unsafe_code)]
 pub mod nonconformant;
+#[forbid(unsafe_code)]
+pub mod process;
 #[forbid(unsafe_code)]
 pub mod quote;
 

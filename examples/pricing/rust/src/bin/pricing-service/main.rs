@@ -24,16 +24,14 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
+use pricing::process;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{signal, SignalKind};
 use tonic::transport::server::TcpIncoming;
 use tower_layer::Layer as _;
 
 /// The service name (it wins over `OTEL_SERVICE_NAME`, as a Config value does): distinct from the
 /// orchestrator's `pricing`, whose in-process Rust side records the same operation.
 const SERVICE_NAME: &str = "pricing-service";
-/// How long shutdown waits for the last exports.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
@@ -43,18 +41,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Telemetry that cannot start must not stop the service: it runs without.
-    let guard = seam::init(seam::Config::new(SERVICE_NAME).with_role(seam::Role::Candidate))
-        .map_err(|err| eprintln!("pricing-service: telemetry disabled: {err}"))
-        .ok();
+    let guard = process::start_telemetry(SERVICE_NAME);
     pricing::nonconformant::start(SERVICE_NAME);
-
-    // Time as well as I/O: tonic's server times each call out at its grpc-timeout.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-    {
+    let runtime = match process::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("pricing-service: cannot start the runtime: {err}");
@@ -65,14 +54,10 @@ fn main() -> ExitCode {
     // In-flight requests get a moment to finish; then the runtime is dropped.
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    if let Err(err) = pricing::nonconformant::shutdown(FLUSH_TIMEOUT) {
+    if let Err(err) = pricing::nonconformant::shutdown(process::FLUSH_TIMEOUT) {
         eprintln!("pricing-service: {err}");
     }
-    if let Some(guard) = guard {
-        if let Err(err) = guard.shutdown(FLUSH_TIMEOUT) {
-            eprintln!("pricing-service: {err}");
-        }
-    }
+    process::stop_telemetry(SERVICE_NAME, guard);
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -121,18 +106,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 async fn serve(args: Args) -> Result<(), String> {
     let listen = args.listen;
     // Handlers first, so a signal that comes right after the announcement is not missed.
-    let (stop, mut stopped) = tokio::sync::mpsc::channel(2);
-    for (kind, name) in [
-        (SignalKind::terminate(), "SIGTERM"),
-        (SignalKind::interrupt(), "SIGINT"),
-    ] {
-        let mut received = signal(kind).map_err(|e| format!("{name} handler: {e}"))?;
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            received.recv().await;
-            let _ = stop.send(name).await;
-        });
-    }
+    let mut stopped = process::stop_signals()?;
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| format!("listen on {listen}: {e}"))?;

@@ -28,15 +28,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
 use futures_util::StreamExt as _;
 use pricing::faults::Faults;
+use pricing::process;
 use seam::messaging::{Consumer, Delivery};
-use tokio::signal::unix::{signal, SignalKind};
 
 use headers::NatsHeaders;
 
 /// The service name: the worker is a process of its own.
 const SERVICE_NAME: &str = "pricing-worker";
-/// How long shutdown waits for the last exports.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 const USAGE: &str = "usage: pricing-worker --nats URL [--stream PRICING] [--subject pricing.receipts] [--durable pricing-worker] [--ack-wait-ms 2000] [--fault slow=P,slow_ms=N]";
 
 fn main() -> ExitCode {
@@ -47,14 +45,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Telemetry that cannot start must not stop the worker: it runs without.
-    let guard = seam::init(seam::Config::new(SERVICE_NAME).with_role(seam::Role::Candidate))
-        .map_err(|err| eprintln!("pricing-worker: telemetry disabled: {err}"))
-        .ok();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let guard = process::start_telemetry(SERVICE_NAME);
+    let runtime = match process::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("pricing-worker: cannot start the runtime: {err}");
@@ -63,11 +55,7 @@ fn main() -> ExitCode {
     };
     let ran = runtime.block_on(run(args));
     runtime.shutdown_timeout(Duration::from_secs(1));
-    if let Some(guard) = guard {
-        if let Err(err) = guard.shutdown(FLUSH_TIMEOUT) {
-            eprintln!("pricing-worker: {err}");
-        }
-    }
+    process::stop_telemetry(SERVICE_NAME, guard);
     match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -147,18 +135,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 /// Consumes until SIGTERM or SIGINT.
 async fn run(args: Args) -> Result<(), String> {
     // Handlers first, so a signal that comes right after the announcement is not missed.
-    let (stop, mut stopped) = tokio::sync::mpsc::channel(2);
-    for (kind, name) in [
-        (SignalKind::terminate(), "SIGTERM"),
-        (SignalKind::interrupt(), "SIGINT"),
-    ] {
-        let mut received = signal(kind).map_err(|e| format!("{name} handler: {e}"))?;
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            received.recv().await;
-            let _ = stop.send(name).await;
-        });
-    }
+    let mut stopped = process::stop_signals()?;
     let client = async_nats::connect(&args.nats)
         .await
         .map_err(|e| format!("connect to {}: {e}", args.nats))?;
