@@ -24,9 +24,15 @@ import (
 //	  - bare_cgo: testlib_bare, a plain cgo call with no context.
 //	  - context_reads: the reads of ctx the boundary makes before a call
 //	    (span context, correlation id, role, deadline), without the call.
+//	  - read_*: each of those reads alone.
 //	  - propagation: the boundary with the Go span's trace context (unsampled,
 //	    so Rust rebuilds the parent and its child span records nothing), no Go
 //	    metrics (no-op meter provider).
+//	  - otel_kept_parent: raw OpenTelemetry, the parent reused per thread
+//	    while the caller's ids are unchanged, made current around the body.
+//	  - otel_kept_unattached: the same without making it current: the
+//	    difference is what the attach costs, the most a cheaper or deferred
+//	    attach could save.
 //	  - propagation_new_parent: propagation with a different Go span on every
 //	    call (cycling through 256), so Rust cannot reuse the parent context it
 //	    built for the previous call.
@@ -99,6 +105,31 @@ func BenchmarkFFI(b *testing.B) {
 			b.Fatal("unreachable")
 		}
 	})
+	for _, rc := range []struct {
+		name string
+		read func(context.Context) int
+	}{
+		{"read_span_context", func(ctx context.Context) int { return int(trace.SpanContextFromContext(ctx).TraceFlags()) }},
+		{"read_correlation_id", func(ctx context.Context) int { return len(seam.CorrelationID(ctx)) }},
+		{"read_role", func(ctx context.Context) int { r, _ := seam.LookupRole(ctx); return int(r) }},
+		{"read_deadline", func(ctx context.Context) int {
+			if _, ok := ctx.Deadline(); ok {
+				return 1
+			}
+			return 0
+		}},
+	} {
+		b.Run(rc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var sink int
+			for b.Loop() {
+				sink += rc.read(sampledCtx)
+			}
+			if sink < 0 {
+				b.Fatal("unreachable")
+			}
+		})
+	}
 	// Spans that differ from one call to the next, for propagation_new_parent.
 	var newParents [256]context.Context
 	for i := range newParents {
@@ -126,6 +157,8 @@ func BenchmarkFFI(b *testing.B) {
 		{"go_side_only", sampledCtx, funcOn(noMetrics, entryDoubleRaw)},
 		{"propagation", sampledCtx, funcOn(noMetrics, entryDoubleInParent)},
 		{"otel_parent", sampledCtx, funcOn(noMetrics, entryDoubleOtelParent)},
+		{"otel_kept_parent", sampledCtx, funcOn(noMetrics, entryDoubleOtelKept)},
+		{"otel_kept_unattached", sampledCtx, funcOn(noMetrics, entryDoubleOtelKeptUnattached)},
 		{"propagation+metrics", sampledCtx, funcOn(sdkMetrics, entryDoubleInParent)},
 		{"child_span_unsampled", unsampledCtx, funcOn(noMetrics, entryDouble)},
 		{"child_span", sampledCtx, funcOn(noMetrics, entryDouble)},

@@ -25,17 +25,19 @@ type (
 
 // The testlib's entry points, for boundary.NewFunc.
 var (
-	entryDouble           = unsafe.Pointer(C.testlib_double)
-	entryDoubleInParent   = unsafe.Pointer(C.testlib_double_in_parent)
-	entryDoubleRaw        = unsafe.Pointer(C.testlib_double_raw)
-	entryDoubleOtelParent = unsafe.Pointer(C.testlib_double_otel_parent)
-	entryDoubleOtelSpan   = unsafe.Pointer(C.testlib_double_otel_span)
-	entryLog              = unsafe.Pointer(C.testlib_log)
-	entryWhoami           = unsafe.Pointer(C.testlib_whoami)
-	entryWhoamiInParent   = unsafe.Pointer(C.testlib_whoami_in_parent)
-	entryPanic            = unsafe.Pointer(C.testlib_panic)
-	entryFail             = unsafe.Pointer(C.testlib_fail)
-	entrySleep            = unsafe.Pointer(C.testlib_sleep)
+	entryDouble                   = unsafe.Pointer(C.testlib_double)
+	entryDoubleInParent           = unsafe.Pointer(C.testlib_double_in_parent)
+	entryDoubleRaw                = unsafe.Pointer(C.testlib_double_raw)
+	entryDoubleOtelParent         = unsafe.Pointer(C.testlib_double_otel_parent)
+	entryDoubleOtelSpan           = unsafe.Pointer(C.testlib_double_otel_span)
+	entryDoubleOtelKept           = unsafe.Pointer(C.testlib_double_otel_kept_parent)
+	entryDoubleOtelKeptUnattached = unsafe.Pointer(C.testlib_double_otel_kept_unattached)
+	entryLog                      = unsafe.Pointer(C.testlib_log)
+	entryWhoami                   = unsafe.Pointer(C.testlib_whoami)
+	entryWhoamiInParent           = unsafe.Pointer(C.testlib_whoami_in_parent)
+	entryPanic                    = unsafe.Pointer(C.testlib_panic)
+	entryFail                     = unsafe.Pointer(C.testlib_fail)
+	entrySleep                    = unsafe.Pointer(C.testlib_sleep)
 )
 
 // bare is the same work as testlib_double with nothing around it: one plain

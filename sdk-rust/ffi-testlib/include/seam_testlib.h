@@ -54,6 +54,21 @@ SeamStatus testlib_double_otel_parent(SeamContext ctx,
                                       struct TestlibOutput *output,
                                       SeamError *_error);
 
+// The reused parent made current around the body: what a call in the caller's span costs
+// with the OpenTelemetry API alone when the parent needs no rebuilding (baseline).
+SeamStatus testlib_double_otel_kept_parent(SeamContext ctx,
+                                           const struct TestlibInput *input,
+                                           struct TestlibOutput *output,
+                                           SeamError *_error);
+
+// `testlib_double_otel_kept_parent` without making the parent current: the difference
+// between the two is what `Context::attach` and its guard's drop cost, the most that a
+// cheaper or deferred attach could save.
+SeamStatus testlib_double_otel_kept_unattached(SeamContext ctx,
+                                               const struct TestlibInput *input,
+                                               struct TestlibOutput *output,
+                                               SeamError *_error);
+
 // `testlib_double` written with the OpenTelemetry API alone (baseline): a child span
 // from a tracer fetched once, made current around the body.
 SeamStatus testlib_double_otel_span(SeamContext ctx,

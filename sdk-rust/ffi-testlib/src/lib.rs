@@ -1,6 +1,7 @@
 //! Entry points for the Go tests and benchmarks of `sdk-go/boundary`, linked into the Go test
 //! binary as its one Rust staticlib. Each exercises one path of [`seam::ffi::call`].
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -123,6 +124,14 @@ fn raw_parent(ctx: &SeamContext) -> Context {
     ))
 }
 
+/// The status of a baseline written with the OpenTelemetry API alone: no message.
+fn raw_status(result: Result<(), &str>) -> SeamStatus {
+    match result {
+        Ok(()) => SeamStatus::Ok,
+        Err(_) => SeamStatus::Error,
+    }
+}
+
 /// `testlib_double_in_parent` written with the OpenTelemetry API alone (baseline).
 #[no_mangle]
 pub extern "C" fn testlib_double_otel_parent(
@@ -132,10 +141,61 @@ pub extern "C" fn testlib_double_otel_parent(
     _error: Option<&mut SeamError>,
 ) -> SeamStatus {
     let _current = raw_parent(&ctx).attach();
-    match double(input, output) {
-        Ok(()) => SeamStatus::Ok,
-        Err(_) => SeamStatus::Error,
-    }
+    raw_status(double(input, output))
+}
+
+thread_local! {
+    /// The last parent `kept_parent` built on this thread, with the ids it was built from.
+    static KEPT: RefCell<Option<(TraceId, SpanId, TraceFlags, Context)>> =
+        const { RefCell::new(None) };
+}
+
+/// `raw_parent`, reused while the caller's ids are unchanged: the OpenTelemetry API alone
+/// doing what `seam::ffi`'s parent reuse does, so that the two entry points below price the
+/// attach by itself.
+fn kept_parent(ctx: &SeamContext) -> Context {
+    let ids = (
+        TraceId::from_bytes(ctx.trace_id()),
+        SpanId::from_bytes(ctx.span_id()),
+        TraceFlags::new(ctx.trace_flags()),
+    );
+    KEPT.with_borrow_mut(|kept| match kept {
+        Some((t, s, f, cx)) if (*t, *s, *f) == ids => cx.clone(),
+        _ => {
+            let cx = raw_parent(ctx);
+            *kept = Some((ids.0, ids.1, ids.2, cx.clone()));
+            cx
+        }
+    })
+}
+
+/// The reused parent made current around the body: what a call in the caller's span costs
+/// with the OpenTelemetry API alone when the parent needs no rebuilding (baseline).
+#[no_mangle]
+pub extern "C" fn testlib_double_otel_kept_parent(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    _error: Option<&mut SeamError>,
+) -> SeamStatus {
+    let _current = kept_parent(&ctx).attach();
+    raw_status(double(input, output))
+}
+
+/// `testlib_double_otel_kept_parent` without making the parent current: the difference
+/// between the two is what `Context::attach` and its guard's drop cost, the most that a
+/// cheaper or deferred attach could save.
+#[no_mangle]
+pub extern "C" fn testlib_double_otel_kept_unattached(
+    ctx: SeamContext,
+    input: Option<&TestlibInput>,
+    output: Option<&mut TestlibOutput>,
+    _error: Option<&mut SeamError>,
+) -> SeamStatus {
+    let parent = std::hint::black_box(kept_parent(&ctx));
+    let result = double(input, output);
+    drop(parent);
+    raw_status(result)
 }
 
 /// `testlib_double` written with the OpenTelemetry API alone (baseline): a child span
@@ -156,10 +216,7 @@ pub extern "C" fn testlib_double_otel_span(
         double(input, output)
     };
     cx.span().end();
-    match result {
-        Ok(()) => SeamStatus::Ok,
-        Err(_) => SeamStatus::Error,
-    }
+    raw_status(result)
 }
 
 /// Writes the trace and span ids current in the body: its own child span's.
