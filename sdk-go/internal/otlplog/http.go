@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+	colllogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // HTTPConfig is where and how an HTTPSender posts requests: what the SDK's
@@ -101,7 +103,7 @@ func (s *HTTPSender) post(ctx context.Context, body []byte) error {
 	defer resp.Body.Close()
 	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize))
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return nil
+		return backoff.Permanent(partialSuccess(resp.Header, respBody))
 	}
 	msg := strings.TrimSpace(string(respBody))
 	if msg == "" || readErr != nil {
@@ -117,6 +119,27 @@ func (s *HTTPSender) post(ctx context.Context, body []byte) error {
 	default:
 		return backoff.Permanent(err)
 	}
+}
+
+// partialSuccess is the error a successful response's partial success
+// reports, as the SDK's exporter reports it, or nil.
+func partialSuccess(header http.Header, body []byte) error {
+	if len(body) == 0 || header.Get("Content-Type") != "application/x-protobuf" {
+		return nil
+	}
+	var resp colllogspb.ExportLogsServiceResponse
+	if err := proto.Unmarshal(body, &resp); err != nil {
+		return err
+	}
+	ps := resp.GetPartialSuccess()
+	if ps == nil || (ps.GetRejectedLogRecords() == 0 && ps.GetErrorMessage() == "") {
+		return nil
+	}
+	msg := ps.GetErrorMessage()
+	if msg == "" {
+		msg = "empty message"
+	}
+	return fmt.Errorf("OTLP partial success: %s (%d logs rejected)", msg, ps.GetRejectedLogRecords())
 }
 
 // Shutdown closes the sender's idle connections.

@@ -12,6 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	colllogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestHTTPSenderPostsTheRequestAsTheSDKDoes(t *testing.T) {
@@ -79,5 +82,20 @@ func TestHTTPSenderFailsAtOnce(t *testing.T) {
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("%s: failed after %v, want at once (no retry)", tc.url, d)
 		}
+	}
+}
+
+func TestHTTPSenderReportsAPartialSuccess(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := proto.Marshal(&colllogspb.ExportLogsServiceResponse{PartialSuccess: &colllogspb.ExportLogsPartialSuccess{
+			RejectedLogRecords: 2, ErrorMessage: "too old",
+		}})
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	err := NewHTTPSender(HTTPConfig{URL: srv.URL}).Send(context.Background(), []byte("request"))
+	if err == nil || err.Error() != "OTLP partial success: too old (2 logs rejected)" {
+		t.Errorf("error %v, want the partial success named", err)
 	}
 }
