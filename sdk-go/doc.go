@@ -23,6 +23,7 @@
 // Start assembles machinery from internal packages: internal/settings
 // resolves Config and the environment, internal/pipeline is the export
 // pipeline (bounded queues, exporters, span redaction, drop counts),
-// internal/loghandler the logger's handler chain, internal/runtimemetrics
+// internal/loghandler the logger's handler chain, internal/otlplog the
+// logger's records encoded as OTLP, internal/runtimemetrics
 // the runtime metrics and internal/schemaview the schema's metric view.
 package seam
