@@ -38,6 +38,14 @@ const SERVICE_NAME: &str = "pricing-worker";
 const USAGE: &str = "usage: pricing-worker --nats URL [--stream PRICING] [--subject pricing.receipts] [--durable pricing-worker] [--ack-wait-ms 2000] [--fault slow=P,slow_ms=N]";
 
 fn main() -> ExitCode {
+    // --help answers 0 and starts nothing: the container's health check runs it.
+    if std::env::args()
+        .skip(1)
+        .any(|arg| arg == "--help" || arg == "-h")
+    {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
