@@ -225,10 +225,11 @@ fn every_constructor_builds_its_metric_as_the_schema_says() {
             go_config_gogc, go_goroutine_count, go_memory_allocated, go_memory_allocations,
             go_memory_gc_goal, go_memory_gc_pause_duration, go_memory_limit, go_memory_used,
             go_processor_limit, go_schedule_duration, http_server_request_duration,
-            process_cpu_time, process_memory_usage, process_memory_virtual,
+            messaging_client_consumed_messages, messaging_client_sent_messages,
+            messaging_process_duration, process_cpu_time, process_memory_usage, process_memory_virtual,
             rpc_server_call_duration, seam_boundary_call_duration, seam_boundary_fallbacks,
             seam_boundary_panics, seam_collector_schema_findings, seam_go_cgo_calls,
-            seam_operation_duration, seam_operation_overflows, seam_rollout_candidate_share,
+            seam_messaging_lag, seam_messaging_redeliveries, seam_operation_duration, seam_operation_overflows, seam_rollout_candidate_share,
             seam_rollout_decisions, seam_rollout_shadow_comparisons, seam_rollout_state,
             seam_rollout_trips, seam_rust_memory_allocated, seam_rust_memory_allocations,
             seam_rust_memory_used, seam_telemetry_dropped,
@@ -255,12 +256,14 @@ fn every_observable_builder_carries_the_schemas_kind_unit_and_description() {
         observe!(m;
             go_config_gogc, go_goroutine_count, go_memory_allocated, go_memory_allocations,
             go_memory_gc_goal, go_memory_limit, go_memory_used, go_processor_limit,
+            messaging_client_consumed_messages, messaging_client_sent_messages,
             process_cpu_time, process_memory_usage, process_memory_virtual,
             seam_boundary_fallbacks, seam_boundary_panics, seam_collector_schema_findings,
-            seam_go_cgo_calls, seam_operation_overflows, seam_rollout_candidate_share,
-            seam_rollout_decisions, seam_rollout_shadow_comparisons, seam_rollout_state,
-            seam_rollout_trips, seam_rust_memory_allocated, seam_rust_memory_allocations,
-            seam_rust_memory_used, seam_telemetry_dropped,
+            seam_go_cgo_calls, seam_messaging_redeliveries, seam_operation_overflows,
+            seam_rollout_candidate_share, seam_rollout_decisions,
+            seam_rollout_shadow_comparisons, seam_rollout_state, seam_rollout_trips,
+            seam_rust_memory_allocated, seam_rust_memory_allocations, seam_rust_memory_used,
+            seam_telemetry_dropped,
         );
     });
     let want: BTreeMap<String, Seen> = semconv::METRICS
