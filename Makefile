@@ -63,6 +63,8 @@ fuzz-short:
 	cd sdk-go && $(FUZZ) '^FuzzString$$' ./redact/
 	$(FUZZ) '^FuzzLoad$$' ./internal/registry/
 	$(FUZZ) '^FuzzOTLPJSON$$' ./collector/processor/schemaprocessor/
+	$(FUZZ) '^FuzzExposition$$' ./exporters/prometheusexporter/
+	$(FUZZ) '^FuzzCheckProto$$' ./collector/extension/guardextension/
 
 # Dashboards and alert rules: the generators write dashboards/*.json and
 # alerts/slo.rules.yaml; the checks fail if either drifted from what they
