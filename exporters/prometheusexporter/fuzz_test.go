@@ -88,7 +88,7 @@ func expositionSeeds() []pmetric.Metrics {
 		hist.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 		histogramPoint(hist.DataPoints(), []float64{1, 2}, []uint64{1, 0, 0}, 1, map[string]string{"le": "0.5", "job": "x", "instance": "y"})
 		ms.AppendEmpty().SetName("threshold")
-		ms.At(ms.Len() - 1).SetEmptyGauge().DataPoints().AppendEmpty().Attributes().PutStr("le", "0.5")
+		ms.At(ms.Len()-1).SetEmptyGauge().DataPoints().AppendEmpty().Attributes().PutStr("le", "0.5")
 	})
 	add(func(ms pmetric.MetricSlice) { // HELP not UTF-8, a user target_info
 		m := ms.AppendEmpty()
