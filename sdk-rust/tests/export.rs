@@ -175,6 +175,7 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         tracing::info!(
             user.email = "jane@example.com",
             attempt = 2,
+            message = "card on file 4111 1111 1111 1111",
             "charging card 4111 1111 1111 1111"
         );
         let trace_id = {
@@ -514,6 +515,11 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
     assert_eq!(
         attr(&charged.attributes, "attempt"),
         Some(&AnyValue::IntValue(2))
+    );
+    assert_eq!(
+        attr_str(&charged.attributes, "message"),
+        Some("card on file [REDACTED:card]"),
+        "a message field besides the text is a redacted attribute, the body stays the text"
     );
     assert_eq!(
         attr_str(&charged.attributes, "seam.correlation_id"),

@@ -93,6 +93,18 @@ fn writes_the_canonical_line_with_the_current_context() {
 }
 
 #[test]
+fn a_message_field_besides_the_text_is_an_attribute() {
+    let lines = capture(|| {
+        tracing::info!(message = "from a field", entries = 3, "the text");
+    });
+    assert_eq!(
+        without_time(&lines[0]),
+        ",\"level\":\"INFO\",\"msg\":\"the text\",\"service.name\":\"pricing\",\"seam.impl\":\"rust\",\
+         \"message\":\"from a field\",\"entries\":3}"
+    );
+}
+
+#[test]
 fn omits_absent_ids() {
     let lines = capture(|| {
         tracing::debug!(target: "pricing", entries = -42, "cache warmed");

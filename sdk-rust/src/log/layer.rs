@@ -179,9 +179,19 @@ struct Visitor<'a> {
 
 const MESSAGE: &str = "message";
 
+impl Visitor<'_> {
+    /// Whether `field` is the event's message. `tracing` records the format
+    /// text first, under `message`; a later field of that name, as in
+    /// `info!(message = x, "text")`, is an attribute, as slog's `"message", x`
+    /// is in Go.
+    fn is_message(&self, field: &Field) -> bool {
+        field.name() == MESSAGE && self.msg.is_empty()
+    }
+}
+
 impl Visit for Visitor<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == MESSAGE {
+        if self.is_message(field) {
             self.msg.push_str(value);
         } else {
             self.attributes.push(field.name(), Value::Str(value));
@@ -189,7 +199,7 @@ impl Visit for Visitor<'_> {
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == MESSAGE {
+        if self.is_message(field) {
             let _ = write!(self.msg, "{value:?}");
         } else {
             self.text.clear();

@@ -13,6 +13,9 @@ use opentelemetry_sdk::logs::{SdkLogRecord, SdkLogger, SdkLoggerProvider};
 use crate::redact::Redactor;
 use crate::semconv::{attribute, correlation, redaction};
 
+/// The field `tracing` records an event's format text under.
+const MESSAGE_FIELD: &str = "message";
+
 /// Wraps an [`SdkLoggerProvider`] so that every record it hands out is
 /// redacted as it is filled in and carries `seam.correlation_id`.
 #[derive(Debug, Clone)]
@@ -145,6 +148,12 @@ impl LogRecord for SchemaLogRecord {
     }
 
     fn set_body(&mut self, body: AnyValue) {
+        if self.inner.body().is_some() {
+            // A second `message` field, as in `info!(message = x, "text")`,
+            // is an attribute, as on the JSON line.
+            self.add_attribute(MESSAGE_FIELD, body);
+            return;
+        }
         let body = self.redact_value(body);
         self.inner.set_body(body);
     }
