@@ -67,30 +67,27 @@ var (
 	_ = [1]struct{}{}[StatusInvalidArgument-Status(crossing.InvalidArgument)]
 )
 
-// invoke calls entry with ctx marshalled into a SeamContext and returns the
-// status and, unless it is OK, the Rust message. flat says that input and
-// output point to values without pointers; a positive timeout brings the
-// deadline sent to Rust forward to now+timeout.
+// marshal reads ctx's trace context, correlation ID, role and deadline into
+// the SeamContext sent to Rust, with context_id 0 (not bound).
 //
 // The context's tracestate and correlation ID point into Go strings: C reads
-// them only during the call (the SeamContext contract), and Go's collector
-// does not move heap objects, so they need no copy.
-func invoke(ctx context.Context, entry uintptr, flat bool, timeout time.Duration, input, output unsafe.Pointer) (Status, string) {
+// them only during a call (the SeamContext contract), Go's collector does not
+// move heap objects, and the pointers keep the strings alive for as long as
+// the SeamContext is (a Bound's), so they need no copy.
+func marshal(ctx context.Context) C.SeamContext {
 	var c C.SeamContext
-	var tracestate string
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		tid, sid := sc.TraceID(), sc.SpanID()
 		c.trace_id = *(*[16]C.uint8_t)(unsafe.Pointer(&tid))
 		c.span_id = *(*[8]C.uint8_t)(unsafe.Pointer(&sid))
 		c.trace_flags = C.uint8_t(sc.TraceFlags())
 		if ts := sc.TraceState(); ts.Len() > 0 {
-			tracestate = ts.String()
+			tracestate := ts.String()
 			c.tracestate = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(tracestate)))
 			c.tracestate_len = C.size_t(len(tracestate))
 		}
 	}
-	correlationID := seam.CorrelationID(ctx)
-	if correlationID != "" {
+	if correlationID := seam.CorrelationID(ctx); correlationID != "" {
 		c.correlation_id = (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(correlationID)))
 		c.correlation_id_len = C.size_t(len(correlationID))
 	}
@@ -98,23 +95,30 @@ func invoke(ctx context.Context, entry uintptr, flat bool, timeout time.Duration
 		// 0 is "unset" on the wire, so the callee keeps its own default.
 		c.role = C.uint8_t(role + 1)
 	}
-	deadline, ok := ctx.Deadline()
-	if timeout > 0 {
-		if own := time.Now().Add(timeout); !ok || own.Before(deadline) {
-			deadline, ok = own, true
-		}
-	}
-	if ok {
+	if deadline, ok := ctx.Deadline(); ok {
 		c.deadline_unix_nano = C.int64_t(deadlineUnixNano(deadline))
 	}
+	return c
+}
 
+// invoke calls entry with c and returns the status and, unless it is OK, the
+// Rust message. flat says that input and output point to values without
+// pointers; a positive timeout brings the deadline sent to Rust forward to
+// now+timeout.
+func invoke(c *C.SeamContext, entry uintptr, flat bool, timeout time.Duration, input, output unsafe.Pointer) (Status, string) {
+	sent := *c
+	if timeout > 0 {
+		if own := time.Now().Add(timeout).UnixNano(); sent.deadline_unix_nano == 0 || C.int64_t(own) < sent.deadline_unix_nano {
+			sent.deadline_unix_nano = C.int64_t(own)
+		}
+	}
 	var cerr C.SeamError
 	slot := (*C.uint8_t)(unsafe.Pointer(&cerr))
 	var status Status
 	if flat {
-		status = Status(C.seam_boundary_invoke(C.uintptr_t(entry), c, (*C.uint8_t)(input), (*C.uint8_t)(output), slot))
+		status = Status(C.seam_boundary_invoke(C.uintptr_t(entry), sent, (*C.uint8_t)(input), (*C.uint8_t)(output), slot))
 	} else {
-		status = Status(C.seam_boundary_invoke_checked(C.uintptr_t(entry), c, input, output, slot))
+		status = Status(C.seam_boundary_invoke_checked(C.uintptr_t(entry), sent, input, output, slot))
 	}
 	if status == StatusOK {
 		return status, ""

@@ -28,6 +28,19 @@
 // passed without cgo's per-call pointer check, which would cost about as much
 // as the call.
 //
+// A request that calls into Rust several times under one span can bind its
+// ctx once and hand the marshalled context to each call:
+//
+//	b := boundary.Bind(ctx)
+//	for i := range items {
+//		err := quote.CallBound(b, &items[i], &quotes[i])
+//		...
+//	}
+//
+// CallBound reads nothing from ctx, and the Rust side recognises the context
+// it already holds by the Bound's ID alone. A Bound is only valid while its
+// span is (see Bound).
+//
 // FuncOptions.Timeout caps each call and FuncOptions.Fallback serves the
 // calls that fail, counted in seam.boundary.fallbacks. A Rust service called
 // over HTTP gets the same metrics, attribute sets and rules from

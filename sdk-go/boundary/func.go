@@ -1,5 +1,8 @@
 package boundary
 
+// #include "seam.h"
+import "C"
+
 import (
 	"context"
 	"errors"
@@ -88,8 +91,21 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).
 func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
+	c := marshal(ctx)
+	return f.call(ctx, &c, in, out)
+}
+
+// CallBound is Call with the context b was bound from, without reading it
+// again: for a caller that calls into Rust several times under one span (see
+// Bound).
+func (f *Func[In, Out]) CallBound(b Bound, in *In, out *Out) error {
+	return f.call(b.Context(), &b.c, in, out)
+}
+
+// call runs the entry point with c, marshalled from ctx.
+func (f *Func[In, Out]) call(ctx context.Context, c *C.SeamContext, in *In, out *Out) error {
 	start := f.op.Start(ctx)
-	status, msg := invoke(ctx, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
+	status, msg := invoke(c, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
 	f.op.End(ctx, start, crossing.Status(status))
 	if status == StatusOK {
 		return nil

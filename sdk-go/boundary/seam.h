@@ -79,6 +79,12 @@ typedef struct SeamConfig {
 // `tracestate` and `correlation_id` point to UTF-8 bytes (not NUL-terminated) owned by the
 // caller; they must stay readable for the duration of the call, and the callee copies what
 // it keeps. A null pointer needs a zero length. All-zero ids mean "no parent span".
+//
+// `context_id` lets a caller that sends the same context many times say so: two contexts
+// with the same non-zero `context_id` must carry the same trace context, tracestate,
+// correlation id and role (the deadline may differ), and the callee then reuses what it
+// built from the first without reading the rest. 0 means "not bound": the callee compares
+// the fields themselves.
 typedef struct SeamContext {
   uint8_t trace_id[16];
   uint8_t span_id[8];
@@ -90,8 +96,12 @@ typedef struct SeamContext {
   int64_t deadline_unix_nano;
   // The caller's `seam.role` for this call: 0 unset (the callee's default role),
   // 1 baseline, 2 candidate, 3 shadow, 4 fallback; any other value counts as unset.
-  // Last, so that the fields before it keep their offsets.
+  // After the fields it was added to, so that they keep their offsets.
   uint8_t role;
+  // Non-zero: a process-unique id of this trace context, tracestate, correlation id and
+  // role, the same for every call that sends them; 0: not bound. Last, so that the
+  // fields before it keep their offsets.
+  uint64_t context_id;
 } SeamContext;
 
 #ifdef __cplusplus

@@ -33,6 +33,10 @@ import (
 //	  - otel_kept_unattached: the same without making it current: the
 //	    difference is what the attach costs, the most a cheaper or deferred
 //	    attach could save.
+//	  - propagation_bound: propagation through Func.CallBound with the ctx
+//	    bound once (boundary.Bind): no reads of ctx per call, and the Rust
+//	    side recognises its kept parent by the context id.
+//	  - go_side_only_bound: go_side_only through Func.CallBound.
 //	  - propagation_new_parent: propagation with a different Go span on every
 //	    call (cycling through 256), so Rust cannot reuse the parent context it
 //	    built for the previous call.
@@ -149,6 +153,24 @@ func BenchmarkFFI(b *testing.B) {
 			i++
 		}
 	})
+	for _, bc := range []struct {
+		name string
+		f    *boundary.Func[Input, Output]
+	}{
+		{"go_side_only_bound", funcOn(noMetrics, entryDoubleRaw)},
+		{"propagation_bound", funcOn(noMetrics, entryDoubleInParent)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			bound := boundary.Bind(sampledCtx)
+			var out Output
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bc.f.CallBound(bound, &in, &out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	for _, bc := range []struct {
 		name string
 		ctx  context.Context

@@ -59,6 +59,15 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	goSpan.End()
+	// Logs from calls with a bound context, under a Go span of their own.
+	boundCtx, boundSpan := goTracer.Start(seam.WithCorrelationID(context.Background(), "corr-bound"), "go.bound_caller")
+	bound := boundary.Bind(boundCtx)
+	for range 2 {
+		if err := logging.CallBound(bound, &in, &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boundSpan.End()
 	caller := goSpan.SpanContext()
 	callerTrace, callerSpan := caller.TraceID(), caller.SpanID()
 
@@ -152,32 +161,11 @@ func TestTelemetryCrossesTheBoundary(t *testing.T) {
 	})
 
 	t.Run("rust logs carry the go trace and the rust span", func(t *testing.T) {
-		var logSpan []byte
-		for _, s := range otlp.Spans() {
-			if s.Name == "testlib.log" && bytes.Equal(s.TraceId, callerTrace[:]) {
-				logSpan = s.SpanId
-			}
-		}
-		if logSpan == nil {
-			t.Fatal("no testlib.log span exported")
-		}
-		for _, rec := range otlp.LogRecords() {
-			if rec.GetBody().GetStringValue() != "testlib body log" {
-				continue
-			}
-			if !bytes.Equal(rec.TraceId, callerTrace[:]) || !bytes.Equal(rec.SpanId, logSpan) {
-				t.Errorf("log record in %x/%x, want trace %s and the Rust span %x", rec.TraceId, rec.SpanId, callerTrace, logSpan)
-			}
-			attrs := map[string]string{}
-			for _, kv := range rec.Attributes {
-				attrs[kv.Key] = kv.GetValue().GetStringValue()
-			}
-			if attrs[string(semconv.SeamCorrelationIDKey)] != "corr-trace" {
-				t.Errorf("log record attributes %v, want %s=corr-trace", attrs, semconv.SeamCorrelationIDKey)
-			}
-			return
-		}
-		t.Errorf("the body's log record was not exported (%d records)", len(otlp.LogRecords()))
+		checkBodyLogs(t, callerTrace, "corr-trace", 1)
+	})
+
+	t.Run("rust logs through a bound context carry its trace and correlation id", func(t *testing.T) {
+		checkBodyLogs(t, boundSpan.SpanContext().TraceID(), "corr-bound", 2)
 	})
 
 	t.Run("panicking span is an error", func(t *testing.T) {
@@ -242,6 +230,41 @@ func TestRustAllocationsAreExported(t *testing.T) {
 		if peak <= 0 {
 			t.Errorf("%s = %d, want > 0", name, peak)
 		}
+	}
+}
+
+// checkBodyLogs checks that testlib.log wrote n records in trace traceID,
+// each in one of that trace's testlib.log spans and with correlationID.
+func checkBodyLogs(t *testing.T, traceID trace.TraceID, correlationID string, n int) {
+	t.Helper()
+	logSpans := map[string]bool{}
+	for _, s := range otlp.Spans() {
+		if s.Name == "testlib.log" && bytes.Equal(s.TraceId, traceID[:]) {
+			logSpans[string(s.SpanId)] = true
+		}
+	}
+	if len(logSpans) != n {
+		t.Fatalf("%d testlib.log spans exported in trace %s, want %d", len(logSpans), traceID, n)
+	}
+	seen := 0
+	for _, rec := range otlp.LogRecords() {
+		if rec.GetBody().GetStringValue() != "testlib body log" || !bytes.Equal(rec.TraceId, traceID[:]) {
+			continue
+		}
+		seen++
+		if !logSpans[string(rec.SpanId)] {
+			t.Errorf("log record in span %x, want one of the Rust spans of trace %s", rec.SpanId, traceID)
+		}
+		attrs := map[string]string{}
+		for _, kv := range rec.Attributes {
+			attrs[kv.Key] = kv.GetValue().GetStringValue()
+		}
+		if attrs[string(semconv.SeamCorrelationIDKey)] != correlationID {
+			t.Errorf("log record attributes %v, want %s=%s", attrs, semconv.SeamCorrelationIDKey, correlationID)
+		}
+	}
+	if seen != n {
+		t.Errorf("%d of the body's log records exported in trace %s, want %d (%d records in all)", seen, traceID, n, len(otlp.LogRecords()))
 	}
 }
 

@@ -22,7 +22,8 @@ typedef struct TestlibInput {
 typedef struct TestlibOutput {
   // `value * 2`.
   int64_t value;
-  // Length of the correlation id the body saw through `seam::ffi::Call`.
+  // Length of the correlation id the body saw: through `seam::ffi::Call` (`testlib_double`)
+  // or in the current context's baggage (`testlib_whoami*`).
   uint64_t correlation_id_len;
   // The trace id current in the body (`testlib_whoami*` only).
   uint8_t trace_id[16];
@@ -76,13 +77,15 @@ SeamStatus testlib_double_otel_span(SeamContext ctx,
                                     struct TestlibOutput *output,
                                     SeamError *_error);
 
-// Writes the trace and span ids current in the body: its own child span's.
+// Writes the trace and span ids current in the body, its own child span's, and the length of
+// the correlation id in its baggage.
 SeamStatus testlib_whoami(SeamContext ctx,
                           const struct TestlibInput *_input,
                           struct TestlibOutput *output,
                           SeamError *error);
 
-// Writes the trace and span ids current in the body: the caller's.
+// Writes the trace and span ids current in the body, the caller's, and the length of the
+// correlation id in its baggage.
 SeamStatus testlib_whoami_in_parent(SeamContext ctx,
                                     const struct TestlibInput *_input,
                                     struct TestlibOutput *output,

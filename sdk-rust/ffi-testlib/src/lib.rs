@@ -40,7 +40,8 @@ pub struct TestlibInput {
 pub struct TestlibOutput {
     /// `value * 2`.
     pub value: i64,
-    /// Length of the correlation id the body saw through `seam::ffi::Call`.
+    /// Length of the correlation id the body saw: through `seam::ffi::Call` (`testlib_double`)
+    /// or in the current context's baggage (`testlib_whoami*`).
     pub correlation_id_len: u64,
     /// The trace id current in the body (`testlib_whoami*` only).
     pub trace_id: [u8; 16],
@@ -219,7 +220,8 @@ pub extern "C" fn testlib_double_otel_span(
     raw_status(result)
 }
 
-/// Writes the trace and span ids current in the body: its own child span's.
+/// Writes the trace and span ids current in the body, its own child span's, and the length of
+/// the correlation id in its baggage.
 #[no_mangle]
 pub extern "C" fn testlib_whoami(
     ctx: SeamContext,
@@ -230,7 +232,8 @@ pub extern "C" fn testlib_whoami(
     call(ctx, "testlib.whoami", error, |c| whoami(c, output))
 }
 
-/// Writes the trace and span ids current in the body: the caller's.
+/// Writes the trace and span ids current in the body, the caller's, and the length of the
+/// correlation id in its baggage.
 #[no_mangle]
 pub extern "C" fn testlib_whoami_in_parent(
     ctx: SeamContext,
@@ -247,9 +250,12 @@ pub extern "C" fn testlib_whoami_in_parent(
 fn whoami(_call: &Call<'_>, output: Option<&mut TestlibOutput>) -> Result<(), &'static str> {
     BODY_RUNS.fetch_add(1, Ordering::Relaxed);
     let output = output.ok_or("output must not be null")?;
-    let sc = Context::map_current(|cx| cx.span().span_context().clone());
+    let cx = Context::current();
+    let sc = cx.span().span_context().clone();
     output.trace_id = sc.trace_id().to_bytes();
     output.span_id = sc.span_id().to_bytes();
+    output.correlation_id_len =
+        seam::propagation::correlation_id(&cx).map_or(0, |id| id.len()) as u64;
     Ok(())
 }
 

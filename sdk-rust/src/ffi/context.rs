@@ -16,6 +16,12 @@ use crate::role::Role;
 /// `tracestate` and `correlation_id` point to UTF-8 bytes (not NUL-terminated) owned by the
 /// caller; they must stay readable for the duration of the call, and the callee copies what
 /// it keeps. A null pointer needs a zero length. All-zero ids mean "no parent span".
+///
+/// `context_id` lets a caller that sends the same context many times say so: two contexts
+/// with the same non-zero `context_id` must carry the same trace context, tracestate,
+/// correlation id and role (the deadline may differ), and the callee then reuses what it
+/// built from the first without reading the rest. 0 means "not bound": the callee compares
+/// the fields themselves.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct SeamContext {
@@ -29,8 +35,12 @@ pub struct SeamContext {
     deadline_unix_nano: i64,
     /// The caller's `seam.role` for this call: 0 unset (the callee's default role),
     /// 1 baseline, 2 candidate, 3 shadow, 4 fallback; any other value counts as unset.
-    /// Last, so that the fields before it keep their offsets.
+    /// After the fields it was added to, so that they keep their offsets.
     role: u8,
+    /// Non-zero: a process-unique id of this trace context, tracestate, correlation id and
+    /// role, the same for every call that sends them; 0: not bound. Last, so that the
+    /// fields before it keep their offsets.
+    context_id: u64,
 }
 
 /// The `role` byte of a [`SeamContext`] for each role, in [`Role::ALL`] order; 0 is unset.
@@ -85,6 +95,8 @@ pub(crate) struct Inbound<'a> {
     pub(crate) deadline_unix_nano: i64,
     /// The caller's role, when it sent a known one.
     pub(crate) role: Option<Role>,
+    /// The caller's id for the fields above; 0 when it gave none.
+    pub(crate) context_id: u64,
 }
 
 impl SeamContext {
@@ -100,6 +112,7 @@ impl SeamContext {
             correlation_id_len: 0,
             deadline_unix_nano: 0,
             role: 0,
+            context_id: 0,
         }
     }
 
@@ -143,6 +156,13 @@ impl SeamContext {
         self
     }
 
+    /// Marks the context as bound under `id` (0: not bound): the caller promises that every
+    /// context it sends with this id carries the same fields but the deadline.
+    pub const fn with_context_id(mut self, id: u64) -> Self {
+        self.context_id = id;
+        self
+    }
+
     /// The caller's role, if it sent a known one.
     pub fn role(&self) -> Option<Role> {
         ROLE_CODES
@@ -169,6 +189,11 @@ impl SeamContext {
     /// The caller's deadline in nanoseconds since the Unix epoch; 0 means none.
     pub const fn deadline_unix_nano(&self) -> i64 {
         self.deadline_unix_nano
+    }
+
+    /// The caller's id for this context's fields; 0 when it is not bound.
+    pub const fn context_id(&self) -> u64 {
+        self.context_id
     }
 
     /// Validates the context. Malformed telemetry fields (a tracestate or correlation id
@@ -201,6 +226,7 @@ impl SeamContext {
             correlation_id,
             deadline_unix_nano: self.deadline_unix_nano,
             role: self.role(),
+            context_id: self.context_id,
         })
     }
 

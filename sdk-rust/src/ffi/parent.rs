@@ -6,7 +6,8 @@
 //! is most of what propagation costs. A caller typically makes several calls in a row from the
 //! same span (a Go request calling into Rust in a loop), so each thread keeps the last parent
 //! it built and hands out a clone (a reference count) while the next call's trace context and
-//! correlation id are byte-for-byte the same.
+//! correlation id are the same. A caller that bound its context (a non-zero `context_id`) is
+//! recognised by that id alone; any other call compares the fields byte for byte.
 
 use std::cell::RefCell;
 
@@ -19,6 +20,8 @@ use crate::role::{with_role, Role};
 
 /// The last parent built on this thread, with what it was built from.
 struct Cached {
+    /// The caller's id for the fields below, 0 if none of the calls served from them had one.
+    context_id: u64,
     span: Option<(TraceId, SpanId, TraceFlags)>,
     tracestate: Box<[u8]>,
     correlation_id: Box<str>,
@@ -27,7 +30,22 @@ struct Cached {
 }
 
 impl Cached {
-    fn matches(&self, inbound: &Inbound<'_>) -> bool {
+    /// Whether the parent serves `inbound`, learning `inbound`'s id when the fields match.
+    fn serves(&mut self, inbound: &Inbound<'_>) -> bool {
+        let id = inbound.context_id;
+        if id != 0 && id == self.context_id {
+            return true;
+        }
+        if !self.same_fields(inbound) {
+            return false;
+        }
+        if id != 0 {
+            self.context_id = id;
+        }
+        true
+    }
+
+    fn same_fields(&self, inbound: &Inbound<'_>) -> bool {
         // Lengths first: the usual case is both empty, and comparing bytes calls memcmp,
         // which costs more here than everything else in the check.
         let correlation_id = inbound.correlation_id.unwrap_or("").as_bytes();
@@ -49,9 +67,9 @@ thread_local! {
 pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
     let reused = LAST
         .try_with(|last| {
-            let last = last.try_borrow().ok()?;
-            let cached = last.as_ref()?;
-            cached.matches(inbound).then(|| cached.cx.clone())
+            let mut last = last.try_borrow_mut().ok()?;
+            let cached = last.as_mut()?;
+            cached.serves(inbound).then(|| cached.cx.clone())
         })
         .ok()
         .flatten();
@@ -64,6 +82,7 @@ pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
     let _ = LAST.try_with(|last| {
         if let Ok(mut last) = last.try_borrow_mut() {
             *last = Some(Cached {
+                context_id: inbound.context_id,
                 span: inbound.span,
                 tracestate: inbound.tracestate.into(),
                 correlation_id: inbound.correlation_id.unwrap_or("").into(),
@@ -168,6 +187,57 @@ mod tests {
         assert_eq!(role(base.with_role(Role::Shadow)), Some(Role::Shadow));
         assert_eq!(role(base.with_role(Role::Fallback)), Some(Role::Fallback));
         assert_eq!(role(base), None);
+    }
+
+    #[test]
+    fn a_bound_context_is_served_by_its_id_and_never_for_another() {
+        let a = SeamContext::empty()
+            .with_parent(TRACE, [1; 8], 1)
+            .with_correlation_id("c-a");
+        let b = SeamContext::empty()
+            .with_parent(TRACE, [2; 8], 0)
+            .with_tracestate("b=1");
+        let want_a = (
+            SpanId::from_bytes([1; 8]),
+            true,
+            String::new(),
+            Some("c-a".to_owned()),
+        );
+        let want_b = (SpanId::from_bytes([2; 8]), false, "b=1".to_owned(), None);
+        let cases = [
+            (a.with_context_id(1), &want_a),
+            (a.with_context_id(1), &want_a),
+            (b.with_context_id(2), &want_b),
+            (a.with_context_id(1), &want_a),
+            // Unbound calls compare the fields, whatever id the kept parent has.
+            (b, &want_b),
+            (b.with_context_id(2), &want_b),
+            (a, &want_a),
+            // The same fields under a new id (bound twice) are still the same parent.
+            (a.with_context_id(3), &want_a),
+            (b.with_context_id(2), &want_b),
+        ];
+        for (i, (ctx, want)) in cases.into_iter().enumerate() {
+            assert_eq!(&seen(ctx), want, "call {i}");
+        }
+    }
+
+    #[test]
+    fn a_bound_id_is_not_checked_against_the_fields() {
+        // The id is the caller's promise that the fields are unchanged: a repeat is served
+        // by the id alone, which is what makes it cheap.
+        let bound = SeamContext::empty()
+            .with_parent(TRACE, [1; 8], 1)
+            .with_context_id(7);
+        assert_eq!(seen(bound).0, SpanId::from_bytes([1; 8]));
+        let broken = SeamContext::empty()
+            .with_parent(TRACE, [9; 8], 1)
+            .with_context_id(7);
+        assert_eq!(seen(broken).0, SpanId::from_bytes([1; 8]));
+        assert_eq!(
+            seen(broken.with_context_id(0)).0,
+            SpanId::from_bytes([9; 8])
+        );
     }
 
     #[test]

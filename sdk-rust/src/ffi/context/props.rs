@@ -42,6 +42,7 @@ proptest! {
         correlation in field(),
         deadline in any::<i64>(),
         role in any::<u8>(),
+        context_id in any::<u64>(),
     ) {
         let ctx = SeamContext {
             trace_id,
@@ -53,6 +54,7 @@ proptest! {
             correlation_id_len: correlation.1,
             deadline_unix_nano: deadline,
             role,
+            context_id,
         };
         let null_with_length = |f: &(Option<Vec<u8>>, usize)| f.0.is_none() && f.1 != 0;
         let ids_zero = (trace_id == [0; 16], span_id == [0; 8]);
@@ -85,6 +87,7 @@ proptest! {
                 prop_assert_eq!(inbound.deadline().is_none(), deadline == 0);
                 let _ = inbound.overdue();
                 prop_assert_eq!(inbound.role.is_some(), (1..=4).contains(&role));
+                prop_assert_eq!(inbound.context_id, context_id);
             }
         }
     }
