@@ -403,13 +403,12 @@ func classWithin(ranges []rune, class *[256]bool) bool {
 	return true
 }
 
-// triggers marks the bytes of which at least one occurs in every value
-// that passes mayMatch: those of the requirement rarest in ordinary text,
-// one byte per literal (its rarest) or the whole class. One pass over a
-// value then tells which patterns are worth a closer look.
-func (p *prefilter) triggers() *[256]bool {
-	var best *[256]bool
-	bestCost := 0
+// slots returns, rarest in ordinary text first, the trigger bytes of each
+// requirement that has them: a value that passes mayMatch holds at least
+// one byte of each. Without any, every byte triggers.
+func (p *prefilter) slots() []*[256]bool {
+	var slots []*[256]bool
+	var costs []int
 	for i := range p.reqs {
 		t := p.reqs[i].triggers()
 		if t == nil {
@@ -421,17 +420,17 @@ func (p *prefilter) triggers() *[256]bool {
 				cost += commonness(byte(b))
 			}
 		}
-		if best == nil || cost < bestCost {
-			best, bestCost = t, cost
-		}
+		at, _ := slices.BinarySearch(costs, cost+1)
+		slots, costs = slices.Insert(slots, at, t), slices.Insert(costs, at, cost)
 	}
-	if best == nil {
-		return allBytes()
+	if slots == nil {
+		return []*[256]bool{allBytes()}
 	}
-	return best
+	return slots
 }
 
-// triggers is r's part of prefilter.triggers, nil if it has none.
+// triggers is r's slot: one byte per literal (its rarest, in both cases
+// when folded) or the whole class; nil if r has none.
 func (r *requirement) triggers() *[256]bool {
 	t := new([256]bool)
 	switch r.kind {

@@ -60,9 +60,7 @@ type Redactor struct {
 	keyGlobs    []glob
 	patterns    []pattern
 	failClosed  bool
-	// trigger has bit i set for the bytes that can start pattern i's
-	// closer look; see prefilter.triggers.
-	trigger [256]uint64
+	triggers    *triggers
 
 	// keys already decided: a snapshot map read without locking, and the
 	// decisions made since it was taken, folded in every keyBatch of them.
@@ -112,18 +110,12 @@ func Compile(rules Rules) (*Redactor, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if i := len(r.patterns); i < 64 {
-			for b, on := range cp.pre.triggers() {
-				if on {
-					r.trigger[b] |= 1 << i
-				}
-			}
-		}
 		r.patterns = append(r.patterns, cp)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	r.triggers = newTriggers(r.patterns)
 	return r, nil
 }
 
@@ -289,7 +281,10 @@ func (r *Redactor) String(s string) string {
 		}
 		return r.replacement
 	}
-	pending := r.triggered(s)
+	pending := r.triggers.triggered(s)
+	if pending == 0 {
+		return s
+	}
 	out := s
 	for pending != 0 {
 		i := bits.TrailingZeros64(pending)
@@ -299,22 +294,13 @@ func (r *Redactor) String(s string) string {
 			// A replacement brings its own bytes: look again at what the
 			// later patterns may match in the new value.
 			out = next
-			pending = r.triggered(out) &^ (1<<(i+1) - 1)
+			pending = r.triggers.triggered(out) &^ (1<<(i+1) - 1)
 		}
 	}
 	if out == s {
 		return s
 	}
 	return out
-}
-
-// triggered returns the patterns whose trigger bytes occur in s.
-func (r *Redactor) triggered(s string) uint64 {
-	var seen uint64
-	for i := 0; i < len(s); i++ {
-		seen |= r.trigger[s[i]]
-	}
-	return seen
 }
 
 // Value returns what to write for a string attribute under key: the
@@ -409,7 +395,45 @@ const minCardDigits, maxCardDigits = 13, 19
 // hasCardRun reports whether s holds minCardDigits digits in one run of
 // digits separated by single spaces or dashes: what every match of the
 // card pattern holds, and so what a card needs.
+//
+// Such a run lies within a stretch of at least minCardDigits card bytes
+// (digits, spaces, dashes), so only those stretches are read in full. The
+// last byte of a window of minCardDigits is looked at first: when it is no
+// card byte, no stretch that long can hold it, and the window moves past
+// it; most text is passed over a few bytes per window.
 func hasCardRun(s string) bool {
+	// start is where a stretch may begin: 0, or just after a byte that is
+	// no card byte.
+	for start := 0; start+minCardDigits <= len(s); {
+		last := start + minCardDigits - 1
+		if !isCardByte(s[last]) {
+			start = last + 1
+			continue
+		}
+		before := last - 1
+		for before >= start && isCardByte(s[before]) {
+			before--
+		}
+		if before >= start {
+			start = before + 1
+			continue
+		}
+		end := last + 1
+		for end < len(s) && isCardByte(s[end]) {
+			end++
+		}
+		if cardRunIn(s[start:end]) {
+			return true
+		}
+		start = end + 1
+	}
+	return false
+}
+
+func isCardByte(c byte) bool { return '0' <= c && c <= '9' || c == ' ' || c == '-' }
+
+// cardRunIn is hasCardRun for a stretch of card bytes, read byte by byte.
+func cardRunIn(s string) bool {
 	run, afterSep := 0, false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {

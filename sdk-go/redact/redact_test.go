@@ -377,7 +377,8 @@ func TestStringAgreesWithNaiveChain(t *testing.T) {
 	})
 }
 
-// FuzzPrefilter checks the same property on fuzzer-made input.
+// FuzzPrefilter checks the same properties, and the triggers' and
+// hasCardRun's, on fuzzer-made input.
 func FuzzPrefilter(f *testing.F) {
 	for _, s := range []string{"Bearer x", "baſic abcdefgh", "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "a://b:c@d"} {
 		f.Add(s)
@@ -385,13 +386,20 @@ func FuzzPrefilter(f *testing.F) {
 	pats := naivePatterns()
 	r := Default()
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, p := range pats {
+		triggered := r.triggers.triggered(s)
+		for i, p := range pats {
 			if p.re.MatchString(s) && !p.pre.mayMatch(s) {
 				t.Fatalf("prefilter rejected %q, which %s matches", s, p.re)
 			}
 			if p.card && p.re.MatchString(s) && !hasCardRun(s) {
 				t.Fatalf("hasCardRun(%q) is false, but the card pattern matches it", s)
 			}
+			if triggered&(1<<i) == 0 && (p.re.MatchString(s) || !p.card && p.pre.mayMatch(s)) {
+				t.Fatalf("pattern %s not triggered on %q, which it may match", p.name, s)
+			}
+		}
+		if got, want := hasCardRun(s), cardRunIn(s); got != want {
+			t.Fatalf("hasCardRun(%q) = %v, the byte loop says %v", s, got, want)
 		}
 		if got, want := r.String(s), naiveString(s); got != want {
 			t.Fatalf("String(%q) = %q, want %q", s, got, want)
