@@ -23,6 +23,9 @@ import (
 type Bridge struct {
 	next *contextAttrsHandler
 	gate Gate
+	// w is where an encoding bridge's records go (NewEncodingBridge), so
+	// New can write them in the same pass as the line; nil for the SDK's.
+	w RecordWriter
 }
 
 // Gate is the export queue behind the bridge's provider, asked before
@@ -49,19 +52,28 @@ func NewBridge(lp log.LoggerProvider, scope instrumentation.Scope, gate Gate) *B
 func (h *Bridge) Enabled(context.Context, slog.Level) bool { return true }
 
 func (h *Bridge) Handle(ctx context.Context, r slog.Record) error {
-	if h.gate != nil && h.gate.Saturated() {
-		h.gate.DropSkipped()
+	if !h.admit() {
 		return nil
 	}
 	return h.next.Handle(ctx, r)
 }
 
+// admit reports whether a record is to be built: not while the gate is
+// Saturated, and then the record is counted as dropped.
+func (h *Bridge) admit() bool {
+	if h.gate != nil && h.gate.Saturated() {
+		h.gate.DropSkipped()
+		return false
+	}
+	return true
+}
+
 func (h *Bridge) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &Bridge{next: h.next.withAttrs(attrs), gate: h.gate}
+	return &Bridge{next: h.next.withAttrs(attrs), gate: h.gate, w: h.w}
 }
 
 func (h *Bridge) WithGroup(name string) slog.Handler {
-	return &Bridge{next: h.next.withGroup(name), gate: h.gate}
+	return &Bridge{next: h.next.withGroup(name), gate: h.gate, w: h.w}
 }
 
 // emitter is the end of the bridge: it turns a laid-out record into a

@@ -12,10 +12,16 @@ import (
 // redacted by red once, then fanned out to json (the canonical line), to
 // bridge if not nil (given the correlation ID as an attribute; it reads
 // span IDs from the context itself) and to each of extra (given all three
-// as attributes).
+// as attributes). An encoding bridge (NewEncodingBridge) behind a line of
+// NewJSON is written in the same pass as the line.
 func New(red *redact.Redactor, level slog.Leveler, json, bridge slog.Handler, extra []slog.Handler) *slog.Logger {
 	sinks := []slog.Handler{json}
-	if bridge != nil {
+	jh, isLine := json.(*jsonHandler)
+	eb, encodes := bridge.(*Bridge)
+	switch {
+	case isLine && encodes && eb.w != nil:
+		sinks[0] = &lineAndRecord{line: jh, record: eb}
+	case bridge != nil:
 		sinks = append(sinks, bridge)
 	}
 	for _, h := range extra {

@@ -59,7 +59,7 @@ func (h *contextAttrsHandler) Handle(ctx context.Context, r slog.Record) error {
 		n++
 	}
 
-	if len(h.frames) == 1 && len(h.frames[0].attrs) == 0 && uniqueKeys(r) && !clashes(r, ids[:n]) {
+	if h.plain() && uniqueKeys(r) && !clashes(r, ids[:n]) {
 		// The common case: no With, no group, no repeated key. r is the
 		// fan-out's own copy, so adding to it touches no other sink.
 		r.AddAttrs(ids[:n]...)
@@ -93,6 +93,13 @@ func (h *contextAttrsHandler) rebuild(r slog.Record, ids []slog.Attr) slog.Recor
 	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 	out.AddAttrs(dedupAttrs(top)...)
 	return out
+}
+
+// plain reports whether the handler has neither With attributes nor
+// groups: then a record with unique keys is passed on as it is, the IDs
+// added last.
+func (h *contextAttrsHandler) plain() bool {
+	return len(h.frames) == 1 && len(h.frames[0].attrs) == 0
 }
 
 func (h *contextAttrsHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.withAttrs(attrs) }

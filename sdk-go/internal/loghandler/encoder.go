@@ -21,7 +21,7 @@ type RecordWriter interface {
 // not nil) first: the same records the SDK bridge emits, without the log
 // SDK's record or the exporter's transform.
 func NewEncodingBridge(w RecordWriter, gate Gate) *Bridge {
-	return &Bridge{next: newContextAttrsHandler(encoder{w: w}, false), gate: gate}
+	return &Bridge{next: newContextAttrsHandler(encoder{w: w}, false), gate: gate, w: w}
 }
 
 // encoder is the end of an encoding bridge.

@@ -61,17 +61,21 @@ func (h *jsonHandler) Enabled(_ context.Context, l slog.Level) bool {
 
 func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
 	bp := linePool.Get().(*[]byte)
-	b := appendLine((*bp)[:0], ctx, h, &r)
+	b := h.appendOpen((*bp)[:0], trace.SpanContextFromContext(ctx), correlation.ID(ctx), &r)
+	r.Attrs(func(a slog.Attr) bool {
+		b = appendAttr(b, h.prefix, a)
+		return true
+	})
+	b = closeLine(b)
 	err := h.out.write(b)
-	if cap(b) <= maxPooledLine {
-		*bp = b
-		linePool.Put(bp)
-	}
+	putLine(bp, b)
 	return err
 }
 
-func appendLine(b []byte, ctx context.Context, h *jsonHandler, r *slog.Record) []byte {
-	sc := trace.SpanContextFromContext(ctx)
+// appendOpen writes a line's fixed fields and the logger's With
+// attributes; the record's attributes follow (appendAttr with h.prefix),
+// then closeLine.
+func (h *jsonHandler) appendOpen(b []byte, sc trace.SpanContext, correlationID string, r *slog.Record) []byte {
 	hdr := logline.Header{
 		Time:          r.Time,
 		Level:         loglevel.Name(r.Level),
@@ -80,16 +84,20 @@ func appendLine(b []byte, ctx context.Context, h *jsonHandler, r *slog.Record) [
 		Impl:          h.impl,
 		TraceID:       sc.TraceID(),
 		SpanID:        sc.SpanID(),
-		CorrelationID: correlation.ID(ctx),
+		CorrelationID: correlationID,
 	}
 	b = logline.AppendHeader(b, &hdr)
-	b = append(b, h.pre...)
-	r.Attrs(func(a slog.Attr) bool {
-		b = appendAttr(b, h.prefix, a)
-		return true
-	})
-	b = logline.End(b)
-	return append(b, '\n')
+	return append(b, h.pre...)
+}
+
+func closeLine(b []byte) []byte { return append(logline.End(b), '\n') }
+
+// putLine returns a line buffer, grown to b, to the pool.
+func putLine(bp *[]byte, b []byte) {
+	if cap(b) <= maxPooledLine {
+		*bp = b
+		linePool.Put(bp)
+	}
 }
 
 func (h *jsonHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

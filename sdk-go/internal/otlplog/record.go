@@ -34,13 +34,27 @@ const (
 // level name as severity text, its message as a string body, its
 // attributes in order (a group without a key inlined, an empty attribute
 // skipped), and sc's IDs and flags when sc is valid.
+//
+// It is AppendHead, AppendAttr for each attribute, then AppendTail: a
+// caller that walks the attributes for another reason writes them in the
+// same pass.
 func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
-	ts := unixNano(r.Time)
-	if ts != 0 {
+	b = AppendHead(b, r.Time, r.Level, r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b = AppendAttr(b, a)
+		return true
+	})
+	return AppendTail(b, sc, r.Time)
+}
+
+// AppendHead appends the fields of a LogRecord that precede its
+// attributes: the time, the severity and the body.
+func AppendHead(b []byte, t time.Time, level slog.Level, msg string) []byte {
+	if ts := unixNano(t); ts != 0 {
 		b = protowire.AppendTag(b, recordTime, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, ts)
 	}
-	sev := loglevel.Severity(r.Level)
+	sev := loglevel.Severity(level)
 	if sev != 0 {
 		b = protowire.AppendTag(b, recordSeverity, protowire.VarintType)
 		b = protowire.AppendVarint(b, uint64(int64(sev)))
@@ -49,12 +63,18 @@ func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 		b = appendString(b, recordSeverityText, name)
 	}
 	b = protowire.AppendTag(b, recordBody, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(sizeString(r.Message)))
-	b = appendString(b, anyString, r.Message)
-	r.Attrs(func(a slog.Attr) bool {
-		b = appendAttr(b, recordAttributes, a)
-		return true
-	})
+	b = protowire.AppendVarint(b, uint64(sizeString(msg)))
+	return appendString(b, anyString, msg)
+}
+
+// AppendAttr appends a as one of a LogRecord's attributes (nothing for an
+// empty attribute, each member of a group without a key).
+func AppendAttr(b []byte, a slog.Attr) []byte { return appendAttr(b, recordAttributes, a) }
+
+// AppendTail appends the fields of a LogRecord that follow its
+// attributes: sc's flags and IDs when sc is valid, and t as the observed
+// time.
+func AppendTail(b []byte, sc trace.SpanContext, t time.Time) []byte {
 	if sc.IsValid() {
 		if flags := sc.TraceFlags(); flags != 0 {
 			b = protowire.AppendTag(b, recordFlags, protowire.Fixed32Type)
@@ -66,7 +86,7 @@ func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 		b = protowire.AppendTag(b, recordSpanID, protowire.BytesType)
 		b = protowire.AppendBytes(b, sid[:])
 	}
-	if ts != 0 {
+	if ts := unixNano(t); ts != 0 {
 		b = protowire.AppendTag(b, recordObserved, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, ts)
 	}
