@@ -13,48 +13,42 @@ import (
 // as requests req assembles, through send. It is the Gate of the bridge
 // that writes to it.
 type EncodedLogs struct {
-	exportQueue[[]byte]
-	records arena
+	exportQueue[arenaRecord]
+	records *arena
 }
 
-// arena holds queued records' bytes in shared chunks, so queueing a
-// record allocates nothing of its own; a chunk is collected once the
-// records in it are exported.
-type arena struct {
-	mu    sync.Mutex
-	chunk []byte
+// request is the buffer of a request body under way and the records it
+// holds.
+type request struct {
+	body    []byte
+	records [][]byte
 }
 
-const arenaChunk = 64 << 10
-
-// copy returns a copy of b that no later copy overwrites.
-func (a *arena) copy(b []byte) []byte {
-	a.mu.Lock()
-	if cap(a.chunk)-len(a.chunk) < len(b) {
-		a.chunk = make([]byte, 0, max(arenaChunk, len(b)))
-	}
-	start := len(a.chunk)
-	a.chunk = append(a.chunk, b...)
-	out := a.chunk[start:len(a.chunk):len(a.chunk)]
-	a.mu.Unlock()
-	return out
-}
-
-// requestBuffers hold the request bodies under way.
-var requestBuffers = sync.Pool{New: func() any { return new([]byte) }}
+var requests = sync.Pool{New: func() any { return new(request) }}
 
 // NewEncodedLogs queues encoded records for sender; each export is bounded
 // by timeout, a record finding the queue full waits up to wait while
 // exports succeed, and what is dropped is counted in drops.
 func NewEncodedLogs(sender *otlplog.HTTPSender, req *otlplog.Request, b Batching, timeout, wait time.Duration, drops *DropCounter) *EncodedLogs {
-	export := func(ctx context.Context, records [][]byte) error {
-		buf := requestBuffers.Get().(*[]byte)
-		*buf = req.Append((*buf)[:0], records)
-		err := sender.Send(ctx, *buf)
-		requestBuffers.Put(buf)
+	records := newArena()
+	export := func(ctx context.Context, queued []arenaRecord) error {
+		r := requests.Get().(*request)
+		r.records = r.records[:0]
+		for _, q := range queued {
+			r.records = append(r.records, q.b)
+		}
+		r.body = req.Append(r.body[:0], r.records)
+		clear(r.records)
+		// The body holds its own copy: the records' chunks can be reused
+		// while it is sent.
+		for _, q := range queued {
+			records.release(q.c)
+		}
+		err := sender.Send(ctx, r.body)
+		requests.Put(r)
 		return err
 	}
-	return &EncodedLogs{exportQueue: newExportQueue(export, sender.Shutdown, Logs, b, timeout, wait, drops)}
+	return &EncodedLogs{exportQueue: newExportQueue(export, sender.Shutdown, Logs, b, timeout, wait, drops), records: records}
 }
 
 // WriteRecord queues a copy of one encoded record.
