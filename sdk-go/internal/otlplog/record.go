@@ -51,19 +51,19 @@ func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 // attributes: the time, the severity and the body.
 func AppendHead(b []byte, t time.Time, level slog.Level, msg string) []byte {
 	if ts := unixNano(t); ts != 0 {
-		b = protowire.AppendTag(b, recordTime, protowire.Fixed64Type)
+		b = appendTag(b, recordTime, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, ts)
 	}
 	sev := loglevel.Severity(level)
 	if sev != 0 {
-		b = protowire.AppendTag(b, recordSeverity, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(int64(sev)))
+		b = appendTag(b, recordSeverity, protowire.VarintType)
+		b = appendVarint(b, uint64(int64(sev)))
 	}
 	if name := loglevel.SeverityName(sev); name != "" {
 		b = appendString(b, recordSeverityText, name)
 	}
-	b = protowire.AppendTag(b, recordBody, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(sizeString(msg)))
+	b = appendTag(b, recordBody, protowire.BytesType)
+	b = appendVarint(b, uint64(sizeString(msg)))
 	return appendString(b, anyString, msg)
 }
 
@@ -77,17 +77,17 @@ func AppendAttr(b []byte, a slog.Attr) []byte { return appendAttr(b, recordAttri
 func AppendTail(b []byte, sc trace.SpanContext, t time.Time) []byte {
 	if sc.IsValid() {
 		if flags := sc.TraceFlags(); flags != 0 {
-			b = protowire.AppendTag(b, recordFlags, protowire.Fixed32Type)
+			b = appendTag(b, recordFlags, protowire.Fixed32Type)
 			b = protowire.AppendFixed32(b, uint32(flags))
 		}
 		tid, sid := sc.TraceID(), sc.SpanID()
-		b = protowire.AppendTag(b, recordTraceID, protowire.BytesType)
-		b = protowire.AppendBytes(b, tid[:])
-		b = protowire.AppendTag(b, recordSpanID, protowire.BytesType)
-		b = protowire.AppendBytes(b, sid[:])
+		b = appendTag(b, recordTraceID, protowire.BytesType)
+		b = appendBytes(b, tid[:])
+		b = appendTag(b, recordSpanID, protowire.BytesType)
+		b = appendBytes(b, sid[:])
 	}
 	if ts := unixNano(t); ts != 0 {
-		b = protowire.AppendTag(b, recordObserved, protowire.Fixed64Type)
+		b = appendTag(b, recordObserved, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, ts)
 	}
 	return b
@@ -143,13 +143,13 @@ func appendKeyValue(b []byte, num protowire.Number, a slog.Attr) []byte {
 		if a.Key != "" {
 			size += sizeString(a.Key)
 		}
-		b = protowire.AppendTag(b, num, protowire.BytesType)
-		b = protowire.AppendVarint(b, uint64(size))
+		b = appendTag(b, num, protowire.BytesType)
+		b = appendVarint(b, uint64(size))
 		if a.Key != "" {
 			b = appendString(b, kvKey, a.Key)
 		}
-		b = protowire.AppendTag(b, kvValue, protowire.BytesType)
-		b = protowire.AppendVarint(b, uint64(n))
+		b = appendTag(b, kvValue, protowire.BytesType)
+		b = appendVarint(b, uint64(n))
 		return appendValue(b, a.Value)
 	}
 	return appendMessage(b, num, func(b []byte) []byte {
@@ -170,8 +170,8 @@ func appendValue(b []byte, v slog.Value) []byte {
 	case slog.KindInt64:
 		return appendInt(b, v.Int64())
 	case slog.KindBool:
-		b = protowire.AppendTag(b, anyBool, protowire.VarintType)
-		return protowire.AppendVarint(b, protowire.EncodeBool(v.Bool()))
+		b = appendTag(b, anyBool, protowire.VarintType)
+		return appendVarint(b, protowire.EncodeBool(v.Bool()))
 	case slog.KindFloat64:
 		return appendDouble(b, v.Float64())
 	case slog.KindUint64:
@@ -254,17 +254,18 @@ func mapEntries(group []slog.Attr) []slog.Attr {
 }
 
 func appendString(b []byte, num protowire.Number, s string) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s)
+	b = appendTag(b, num, protowire.BytesType)
+	b = appendVarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 func appendInt(b []byte, n int64) []byte {
-	b = protowire.AppendTag(b, anyInt, protowire.VarintType)
-	return protowire.AppendVarint(b, uint64(n))
+	b = appendTag(b, anyInt, protowire.VarintType)
+	return appendVarint(b, uint64(n))
 }
 
 func appendDouble(b []byte, f float64) []byte {
-	b = protowire.AppendTag(b, anyDouble, protowire.Fixed64Type)
+	b = appendTag(b, anyDouble, protowire.Fixed64Type)
 	return protowire.AppendFixed64(b, math.Float64bits(f))
 }
 
@@ -272,7 +273,7 @@ func appendDouble(b []byte, f float64) []byte {
 // body's length is not known before it is written, so a one-byte length
 // is reserved and the body moved when it turns out longer.
 func appendMessage(b []byte, num protowire.Number, body func([]byte) []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
+	b = appendTag(b, num, protowire.BytesType)
 	at := len(b)
 	b = append(b, 0)
 	b = body(b)

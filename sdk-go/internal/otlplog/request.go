@@ -72,15 +72,15 @@ func (r *Request) Append(b []byte, records [][]byte) []byte {
 	}
 	resourceLogs := len(r.resource) + protowire.SizeTag(rlScopeLogs) + protowire.SizeBytes(scopeLogs) + len(r.resourceURL)
 
-	b = protowire.AppendTag(b, requestResourceLogs, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(resourceLogs))
+	b = appendTag(b, requestResourceLogs, protowire.BytesType)
+	b = appendVarint(b, uint64(resourceLogs))
 	b = append(b, r.resource...)
-	b = protowire.AppendTag(b, rlScopeLogs, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(scopeLogs))
+	b = appendTag(b, rlScopeLogs, protowire.BytesType)
+	b = appendVarint(b, uint64(scopeLogs))
 	b = append(b, r.scope...)
 	for _, rec := range records {
-		b = protowire.AppendTag(b, slLogRecords, protowire.BytesType)
-		b = protowire.AppendBytes(b, rec)
+		b = appendTag(b, slLogRecords, protowire.BytesType)
+		b = appendBytes(b, rec)
 	}
 	return append(b, r.resourceURL...)
 }
@@ -103,8 +103,8 @@ func appendAttributes(b []byte, num protowire.Number, it attribute.Iterator) []b
 func appendAttrValue(b []byte, v attribute.Value) []byte {
 	switch v.Type() {
 	case attribute.BOOL:
-		b = protowire.AppendTag(b, anyBool, protowire.VarintType)
-		return protowire.AppendVarint(b, protowire.EncodeBool(v.AsBool()))
+		b = appendTag(b, anyBool, protowire.VarintType)
+		return appendVarint(b, protowire.EncodeBool(v.AsBool()))
 	case attribute.INT64:
 		return appendInt(b, v.AsInt64())
 	case attribute.FLOAT64:
@@ -113,14 +113,14 @@ func appendAttrValue(b []byte, v attribute.Value) []byte {
 		return appendString(b, anyString, v.AsString())
 	case attribute.BOOLSLICE:
 		return appendArray(b, v.AsBoolSlice(), func(b []byte, x bool) []byte {
-			b = protowire.AppendTag(b, anyBool, protowire.VarintType)
-			return protowire.AppendVarint(b, protowire.EncodeBool(x))
+			b = appendTag(b, anyBool, protowire.VarintType)
+			return appendVarint(b, protowire.EncodeBool(x))
 		})
 	case attribute.INT64SLICE:
 		return appendArray(b, v.AsInt64Slice(), appendInt)
 	case attribute.FLOAT64SLICE:
 		return appendArray(b, v.AsFloat64Slice(), func(b []byte, x float64) []byte {
-			b = protowire.AppendTag(b, anyDouble, protowire.Fixed64Type)
+			b = appendTag(b, anyDouble, protowire.Fixed64Type)
 			return protowire.AppendFixed64(b, math.Float64bits(x))
 		})
 	case attribute.STRINGSLICE:
