@@ -73,5 +73,5 @@ func Transport(base http.RoundTripper, opts ...otelhttp.Option) http.RoundTrippe
 }
 
 func withSeam(opts []otelhttp.Option) []otelhttp.Option {
-	return append([]otelhttp.Option{otelhttp.WithPropagators(seam.Propagator())}, opts...)
+	return append([]otelhttp.Option{otelhttp.WithPropagators(seam.Propagator()), withGlobalTracing()}, opts...)
 }
