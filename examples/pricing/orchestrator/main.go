@@ -50,6 +50,7 @@ type options struct {
 	faults         faults.Faults
 	rustTimeout    time.Duration
 	requestTimeout time.Duration
+	pprof          string // loopback address to serve Go's profiles on
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -68,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.natsListen, "nats-listen", "", "HOST:PORT of a NATS server (JetStream) to embed, and publish receipts to")
 	fs.DurationVar(&o.rustTimeout, "rust-timeout", 100*time.Millisecond, "budget of each Rust call; past it the Go fallback serves")
 	fs.DurationVar(&o.requestTimeout, "request-timeout", 5*time.Second, "budget of each request")
+	fs.StringVar(&o.pprof, "pprof", "", "loopback HOST:PORT to serve Go's profiles (/debug/pprof/) on; off by default")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -115,6 +117,13 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	serviceName := os.Getenv("OTEL_SERVICE_NAME")
 	if serviceName == "" {
 		serviceName = defaultServiceName
+	}
+	if o.pprof != "" {
+		stopPprof, err := startPprof(o.pprof, stderr)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
 	}
 	tel, err := seam.Start(ctx, seam.Config{ServiceName: serviceName})
 	if err != nil {
