@@ -45,6 +45,7 @@ const maxResponseSize = 64 << 20
 // NewHTTPSender returns the sender cfg describes.
 func NewHTTPSender(cfg HTTPConfig) *HTTPSender {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = dialCopying(transport.DialContext)
 	return &HTTPSender{cfg: cfg, client: &http.Client{Transport: transport}}
 }
 

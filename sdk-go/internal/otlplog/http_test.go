@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -97,5 +98,35 @@ func TestHTTPSenderReportsAPartialSuccess(t *testing.T) {
 	err := NewHTTPSender(HTTPConfig{URL: srv.URL}).Send(context.Background(), []byte("request"))
 	if err == nil || err.Error() != "OTLP partial success: too old (2 logs rejected)" {
 		t.Errorf("error %v, want the partial success named", err)
+	}
+}
+
+// TestHTTPSenderReusesItsCopyBuffer: posting a body allocates far less
+// than the body's copy buffer (32 KiB a request before).
+func TestHTTPSenderReusesItsCopyBuffer(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations are not counted under the race detector")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	t.Cleanup(srv.Close)
+	s := NewHTTPSender(HTTPConfig{URL: srv.URL})
+	body := bytes.Repeat([]byte("r"), 256<<10)
+	send := func() {
+		if err := s.Send(context.Background(), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send() // the connection, the pools
+	const sends = 20
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range sends {
+		send()
+	}
+	runtime.ReadMemStats(&after)
+	if perSend := (after.TotalAlloc - before.TotalAlloc) / sends; perSend > 16<<10 {
+		t.Errorf("%d bytes allocated per request (client and server); want under 16 KiB", perSend)
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package otlplog
+
+const raceEnabled = false
