@@ -39,7 +39,11 @@ type requirement struct {
 	// they start with, both cases of folded ones: they are looked for in
 	// one pass over the value instead of one pass each.
 	byFirst *[256][]literal
-	class   *[256]bool
+	// pairs, set with byFirst when every literal has two bytes or more,
+	// has bit c2&63 of pairs[c1] set when some literal can start with c1
+	// c2: most bytes that start a literal are passed over on it alone.
+	pairs *[256]uint64
+	class *[256]bool
 	// minHits is, for a class, how many of its bytes every match holds at
 	// least (13 digits for a card number).
 	minHits int
@@ -66,7 +70,7 @@ func newPrefilter(expr string) (prefilter, error) {
 			r.minHits = max(1, minHits(re, r.class))
 		case reqLits:
 			if slices.ContainsFunc(r.lits, func(l literal) bool { return l.fold }) {
-				r.byFirst = literalsByFirst(r.lits)
+				r.byFirst, r.pairs = literalsByFirst(r.lits), literalPairs(r.lits)
 			}
 		}
 	}
@@ -90,6 +94,27 @@ func literalsByFirst(lits []literal) *[256][]literal {
 		}
 	}
 	return by
+}
+
+// literalPairs returns the first two bytes lits can start with, nil if one
+// is shorter than two.
+func literalPairs(lits []literal) *[256]uint64 {
+	pairs := new([256]uint64)
+	for _, l := range lits {
+		if len(l.s) < 2 {
+			return nil
+		}
+		firsts, seconds := []byte{l.s[0]}, []byte{l.s[1]}
+		if l.fold {
+			firsts, seconds = append(firsts, upper(l.s[0])), append(seconds, upper(l.s[1]))
+		}
+		for _, c1 := range firsts {
+			for _, c2 := range seconds {
+				pairs[c1] |= 1 << (c2 & 63)
+			}
+		}
+	}
+	return pairs
 }
 
 func (r *requirement) checkCost() int {
@@ -128,8 +153,11 @@ func (r *requirement) in(s string) bool {
 			return false
 		}
 		for i := 0; i < len(s); i++ {
+			if r.pairs != nil && (i+1 == len(s) || r.pairs[s[i]]&(1<<(s[i+1]&63)) == 0) {
+				continue
+			}
 			for _, l := range r.byFirst[s[i]] {
-				if l.fold && hasPrefixFold(s[i:], l.s) || !l.fold && strings.HasPrefix(s[i:], l.s) {
+				if l.prefixOf(s[i:]) {
 					return true
 				}
 			}
@@ -149,6 +177,23 @@ func (r *requirement) in(s string) bool {
 	return true
 }
 
+// prefixOf reports whether s starts with l. Literals that share a first
+// byte often share more (password, passwd): their last bytes tell them
+// apart sooner.
+func (l literal) prefixOf(s string) bool {
+	n := len(l.s)
+	if n == 0 {
+		return true
+	}
+	if n > len(s) {
+		return false
+	}
+	if !l.fold {
+		return s[n-1] == l.s[n-1] && s[:n] == l.s
+	}
+	return lower(s[n-1]) == l.s[n-1] && hasPrefixFold(s, l.s)
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -163,11 +208,7 @@ func isASCII(s string) bool {
 func (r requirement) score() int {
 	switch r.kind {
 	case reqLits:
-		shortest := int(^uint(0) >> 1)
-		for _, l := range r.lits {
-			shortest = min(shortest, len(l.s))
-		}
-		return 100 + 10*shortest - len(r.lits)
+		return 100 + 10*shortest(r.lits) - len(r.lits)
 	case reqClass:
 		return 100 - min(r.size(), 99)
 	}
@@ -228,6 +269,7 @@ func required(re *syntax.Regexp) []requirement {
 				}
 			}
 		}
+		all = append(all, exactRuns(re.Sub)...)
 		if slices.ContainsFunc(all, func(r requirement) bool { return r.kind == reqLits }) {
 			// Next to a literal, a class of many bytes rejects little.
 			all = slices.DeleteFunc(all, func(r requirement) bool { return r.kind == reqClass && r.size() > narrowClass })

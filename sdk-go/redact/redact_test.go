@@ -421,6 +421,7 @@ func BenchmarkString(b *testing.B) {
 		{"clean_short", "checkout.price"},
 		{"clean_message", "quote computed for sku 42 in 3 ms"},
 		{"clean_timestamp", "2026-12-02T03:10:19.123456Z"},
+		{"clean_status", "request completed: status=200 path=/checkout"},
 		{"clean_long", strings.Repeat("quote served for sku 123 in 12ms; ", 8)},
 		{"secret", "retrying with Authorization: Bearer eyJhbGciOi.abc-def_123"},
 		{"secret_card", "paid with 4111 1111 1111 1111 exp 12/29"},
