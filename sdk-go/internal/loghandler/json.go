@@ -122,11 +122,15 @@ func (h *jsonHandler) WithGroup(name string) slog.Handler {
 // OpenTelemetry names attributes. Empty attributes and groups are skipped,
 // as slog asks of every handler.
 func appendAttr(b []byte, prefix string, a slog.Attr) []byte {
-	a.Value = a.Value.Resolve()
+	kind := a.Value.Kind()
+	if kind == slog.KindLogValuer {
+		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
+	}
 	if a.Key == "" && a.Value.Equal(slog.Value{}) {
 		return b // the empty attribute
 	}
-	if a.Value.Kind() == slog.KindGroup {
+	if kind == slog.KindGroup {
 		group := a.Value.Group()
 		if len(group) == 0 {
 			return b
@@ -140,11 +144,12 @@ func appendAttr(b []byte, prefix string, a slog.Attr) []byte {
 		return b
 	}
 	b = logline.AppendKey(b, prefix, a.Key)
-	return appendValue(b, a.Value)
+	return appendValue(b, kind, a.Value)
 }
 
-func appendValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
+// appendValue appends v, of kind kind.
+func appendValue(b []byte, kind slog.Kind, v slog.Value) []byte {
+	switch kind {
 	case slog.KindString:
 		return logline.AppendString(b, v.String())
 	case slog.KindInt64:

@@ -75,12 +75,14 @@ func (h *redactingHandler) WithGroup(name string) slog.Handler {
 // The key a rule sees is the attribute's full dotted name.
 func redactAttr(red *redact.Redactor, prefix string, a slog.Attr) (slog.Attr, bool) {
 	v := a.Value
+	kind := v.Kind()
 	changed := false
-	if v.Kind() == slog.KindLogValuer {
+	if kind == slog.KindLogValuer {
 		v = v.Resolve()
+		kind = v.Kind()
 		changed = true
 	}
-	if v.Kind() == slog.KindGroup {
+	if kind == slog.KindGroup {
 		group := v.Group()
 		gp := prefix
 		if a.Key != "" {
@@ -105,7 +107,7 @@ func redactAttr(red *redact.Redactor, prefix string, a slog.Attr) (slog.Attr, bo
 	if red.Key(keyOf(prefix, a.Key)) {
 		return slog.String(a.Key, red.Replacement()), true
 	}
-	switch v.Kind() {
+	switch kind {
 	case slog.KindString:
 		s := v.String()
 		if out := red.String(s); len(out) != len(s) || out != s {

@@ -124,20 +124,23 @@ const (
 // appendAttr appends a as a KeyValue field num; a group without a key is
 // inlined and an empty attribute is skipped, as slog's handlers do.
 func appendAttr(b []byte, num protowire.Number, a slog.Attr) []byte {
-	if a.Equal(slog.Attr{}) {
-		return b
-	}
-	if a.Key == "" && a.Value.Kind() == slog.KindGroup {
-		for _, ga := range a.Value.Group() {
-			b = appendAttr(b, num, ga)
+	if a.Key == "" {
+		if a.Value.Kind() == slog.KindGroup {
+			for _, ga := range a.Value.Group() {
+				b = appendAttr(b, num, ga)
+			}
+			return b
 		}
-		return b
+		if a.Equal(slog.Attr{}) {
+			return b
+		}
 	}
 	return appendKeyValue(b, num, a)
 }
 
 func appendKeyValue(b []byte, num protowire.Number, a slog.Attr) []byte {
-	if n, ok := scalarSize(a.Value); ok {
+	kind := a.Value.Kind()
+	if n, ok := scalarSize(kind, a.Value); ok {
 		// The common case, sized before it is written: no move.
 		size := protowire.SizeTag(kvValue) + protowire.SizeBytes(n)
 		if a.Key != "" {
@@ -150,21 +153,22 @@ func appendKeyValue(b []byte, num protowire.Number, a slog.Attr) []byte {
 		}
 		b = appendTag(b, kvValue, protowire.BytesType)
 		b = appendVarint(b, uint64(n))
-		return appendValue(b, a.Value)
+		return appendValue(b, kind, a.Value)
 	}
 	return appendMessage(b, num, func(b []byte) []byte {
 		if a.Key != "" {
 			b = appendString(b, kvKey, a.Key)
 		}
-		return appendMessage(b, kvValue, func(b []byte) []byte { return appendValue(b, a.Value) })
+		return appendMessage(b, kvValue, func(b []byte) []byte { return appendValue(b, kind, a.Value) })
 	})
 }
 
-// appendValue appends v's AnyValue fields, mapped as the otelslog bridge
-// maps values: durations and times as int64 nanoseconds, a uint64 past
-// int64 as a double, groups as key-value lists.
-func appendValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
+// appendValue appends v's AnyValue fields (v of kind kind), mapped as
+// the otelslog bridge maps values: durations and times as int64
+// nanoseconds, a uint64 past int64 as a double, groups as key-value
+// lists.
+func appendValue(b []byte, kind slog.Kind, v slog.Value) []byte {
+	switch kind {
 	case slog.KindString:
 		return appendString(b, anyString, v.String())
 	case slog.KindInt64:
@@ -191,7 +195,8 @@ func appendValue(b []byte, v slog.Value) []byte {
 			return b
 		})
 	case slog.KindLogValuer:
-		return appendValue(b, v.Resolve())
+		r := v.Resolve()
+		return appendValue(b, r.Kind(), r)
 	default:
 		// The redacting root renders values of no canonical kind as text
 		// before any sink sees them; this is for records that bypass it.
@@ -199,11 +204,11 @@ func appendValue(b []byte, v slog.Value) []byte {
 	}
 }
 
-// scalarSize is the encoded size of v's AnyValue fields, and false for
-// the kinds whose size is only known once written (groups, and values
-// that are resolved or rendered first).
-func scalarSize(v slog.Value) (int, bool) {
-	switch v.Kind() {
+// scalarSize is the encoded size of v's AnyValue fields (v of kind
+// kind), and false for the kinds whose size is only known once written
+// (groups, and values that are resolved or rendered first).
+func scalarSize(kind slog.Kind, v slog.Value) (int, bool) {
+	switch kind {
 	case slog.KindString:
 		return sizeString(v.String()), true
 	case slog.KindInt64:
