@@ -120,17 +120,17 @@ func BenchmarkLog(b *testing.B) {
 	defer done()
 
 	// seam: redaction, then the canonical line with trace_id, span_id and
-	// seam.correlation_id, plus the record built for and emitted into the
-	// OpenTelemetry log SDK, whose export queue drops it (the collector is
-	// down; counted), or, while that queue is full and dropping, counted as
-	// dropped without being built.
+	// seam.correlation_id, written in the same pass as the record encoded
+	// as OTLP and queued for export, whose export queue drops it (the
+	// collector is down; counted), or, while that queue is full and
+	// dropping, counted as dropped without being encoded.
 	b.Run("seam", func(b *testing.B) {
 		benchSeamLog(b, tel, ctx)
 	})
 	// seam_exported: the same, every record exported over OTLP/HTTP to a
 	// receiver in this process that reads each request and answers 200
-	// without decoding it: the export's transform, marshalling and
-	// sending are in cpu-ns/op too, with the receiver's read.
+	// without decoding it: assembling and sending each request are in
+	// cpu-ns/op too, with the receiver's read.
 	b.Run("seam_exported", func(b *testing.B) {
 		exported := startForBench(b, Config{Endpoint: discardingEndpoint(b)})
 		benchSeamLog(b, exported, ctx)
