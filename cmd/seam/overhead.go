@@ -19,15 +19,22 @@ type overheadOptions struct {
 	warmup, measure *time.Duration
 	rounds          *int
 	routes          *string
+	before          *string
+	maxLag          *time.Duration
+	pprofDir        *string
 }
 
 func overheadFlags(fs *flag.FlagSet) overheadOptions {
 	return overheadOptions{
 		rate:    fs.Float64("rate", 200, "requests per second, the same in every mode"),
-		warmup:  fs.Duration("warmup", 3*time.Second, "load sent and not counted before each measurement"),
-		measure: fs.Duration("measure", 10*time.Second, "how long each measurement lasts"),
-		rounds:  fs.Int("rounds", 3, "how many times each mode runs, interleaved with the others"),
+		warmup:  fs.Duration("warmup", 2*time.Second, "load sent and not counted before each measurement"),
+		measure: fs.Duration("measure", 5*time.Second, "how long each measurement lasts"),
+		rounds:  fs.Int("rounds", 8, "how many times each mode runs, interleaved with the others"),
 		routes:  fs.String("routes", "quote=50,fingerprint=50", "the orchestrator's routes, comma-separated --route values"),
+		before:  fs.String("before", "", "a second orchestrator binary (an older build) to measure in the same rounds"),
+		maxLag: fs.Duration("max-lag", overhead.DefaultMaxLag,
+			"a round in which the load generator's p99 lag passes this in any run is busy and set aside"),
+		pprofDir: fs.String("pprof-dir", "", "write a Go CPU profile of each measurement of bin/pricing-orchestrator here"),
 	}
 }
 
@@ -54,14 +61,19 @@ func overheadCommand(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	cfg := overhead.Config{
 		Root: root, RunDir: runDir, Rate: *o.rate, Warmup: *o.warmup, Measure: *o.measure, Rounds: *o.rounds,
-		Routes: strings.Split(*o.routes, ","), Progress: stderr,
+		Routes: strings.Split(*o.routes, ","), Before: *o.before, MaxLag: *o.maxLag, PprofDir: *o.pprofDir, Progress: stderr,
 	}
-	results, err := overhead.Run(ctx, cfg)
+	if cfg.PprofDir != "" {
+		if err := os.MkdirAll(cfg.PprofDir, 0o755); err != nil {
+			return err
+		}
+	}
+	rep, err := overhead.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%.0f requests/s, %d rounds of %v (after %v of warmup) per mode, interleaved; ratios against %s\n\n",
 		cfg.Rate, cfg.Rounds, cfg.Measure, cfg.Warmup, overhead.NoSeam)
-	overhead.Format(stdout, results)
+	rep.Format(stdout)
 	return nil
 }

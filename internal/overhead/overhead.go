@@ -5,15 +5,17 @@
 // exporting to the real collector, and with Seam exporting to a collector
 // that is down. It reports each mode's client-side p50 and p99 latency and
 // the orchestrator's CPU time per request, and their ratios to the run
-// without Seam.
+// without Seam in the same round.
 package overhead
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"net"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seamtel/seam/internal/procstat"
@@ -33,7 +35,12 @@ const (
 // Modes are the three ways, the baseline first.
 var Modes = []Mode{NoSeam, CollectorUp, CollectorDown}
 
-// Config says how much load, for how long.
+// DefaultMaxLag is the load generator's p99 lag past which a round counts
+// as busy: on a quiet machine the generator sends within tens of
+// microseconds of its schedule.
+const DefaultMaxLag = time.Millisecond
+
+// Config says how much load, for how long, against which binaries.
 type Config struct {
 	Root   string // repository root, with bin/ built
 	RunDir string // logs and the collector's configuration land here
@@ -41,69 +48,96 @@ type Config struct {
 	Rate float64
 	// Warmup is sent and not counted before each Measure.
 	Warmup, Measure time.Duration
-	// Rounds run every mode once each, in an order rotated per round.
+	// Rounds run every mode (of every binary) once each, in an order
+	// rotated per round.
 	Rounds int
 	// Routes are the orchestrator's --route values.
 	Routes []string
+	// Before, when set, is a second orchestrator binary (an older build)
+	// measured in the same rounds, its runs labelled "before".
+	Before string
+	// MaxLag is the load generator's p99 lag past which a whole round is
+	// set aside as busy; DefaultMaxLag when zero.
+	MaxLag time.Duration
+	// PprofDir, when set, receives a Go CPU profile of the main binary's
+	// orchestrator over each measurement (it serves them with --pprof).
+	PprofDir string
 	// Progress, when set, gets a line per run.
 	Progress io.Writer
 }
 
-// Result is one mode's figures over all its rounds.
-type Result struct {
-	Mode     Mode
-	OK       int
-	Failed   int
-	P50, P99 time.Duration
-	// CPUPerRequest is the orchestrator's CPU time (user and system, the
-	// Rust library linked in included) per counted request.
-	CPUPerRequest time.Duration
+// variant is one orchestrator binary.
+type variant struct {
+	label, path string
+	pprof       bool
 }
 
-// Run measures every mode cfg.Rounds times, interleaved.
-func Run(ctx context.Context, cfg Config) ([]Result, error) {
-	if cfg.Rate <= 0 || cfg.Measure <= 0 || cfg.Warmup < 0 || cfg.Rounds <= 0 {
-		return nil, fmt.Errorf("overhead: rate, measure and rounds must be positive and warmup not negative, got %v, %v, %d, %v",
-			cfg.Rate, cfg.Measure, cfg.Rounds, cfg.Warmup)
+func (cfg Config) variants() []variant {
+	vs := []variant{{path: filepath.Join(cfg.Root, stack.OrchestratorBin), pprof: cfg.PprofDir != ""}}
+	if cfg.Before != "" {
+		vs = append(vs, variant{label: "before", path: cfg.Before})
+	}
+	return vs
+}
+
+// Run measures every mode of every binary cfg.Rounds times, interleaved.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Rate <= 0 || cfg.Measure <= 0 || cfg.Warmup < 0 || cfg.Rounds <= 0 || cfg.MaxLag < 0 {
+		return nil, fmt.Errorf("overhead: rate, measure and rounds must be positive and warmup and max lag not negative, got %v, %v, %d, %v, %v",
+			cfg.Rate, cfg.Measure, cfg.Rounds, cfg.Warmup, cfg.MaxLag)
+	}
+	if cfg.MaxLag == 0 {
+		cfg.MaxLag = DefaultMaxLag
+	}
+	if cfg.Before != "" {
+		if _, err := os.Stat(cfg.Before); err != nil {
+			return nil, fmt.Errorf("overhead: --before: %w", err)
+		}
 	}
 	col, err := stack.StartCollector(ctx, stack.Config{Root: cfg.Root, RunDir: cfg.RunDir})
 	if err != nil {
 		return nil, err
 	}
 	defer col.Stop()
-	dead, err := deadEndpoint()
+	dead, err := stack.FreeAddrs(1)
 	if err != nil {
 		return nil, err
 	}
-	endpoints := map[Mode]string{NoSeam: col.OTLPEndpoint, CollectorUp: col.OTLPEndpoint, CollectorDown: dead}
+	endpoints := map[Mode]string{NoSeam: col.OTLPEndpoint, CollectorUp: col.OTLPEndpoint, CollectorDown: "http://" + dead[0]}
 
-	samples := map[Mode]*sample{}
-	for _, m := range Modes {
-		samples[m] = &sample{}
+	type job struct {
+		v variant
+		m Mode
 	}
-	for round := range cfg.Rounds {
-		for i := range Modes {
-			m := Modes[(i+round)%len(Modes)]
-			s, err := runOnce(ctx, cfg, m, endpoints[m], round)
-			if err != nil {
-				return nil, fmt.Errorf("%s, round %d: %w", m, round+1, err)
-			}
-			if cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "round %d %-20s %s\n", round+1, m, s.result(m))
-			}
-			samples[m].merge(s)
+	var jobs []job
+	for _, v := range cfg.variants() {
+		for _, m := range Modes {
+			jobs = append(jobs, job{v, m})
 		}
 	}
-	out := make([]Result, len(Modes))
-	for i, m := range Modes {
-		out[i] = samples[m].result(m)
+	rep := &Report{MaxLag: cfg.MaxLag}
+	for round := range cfg.Rounds {
+		for i := range jobs {
+			j := jobs[(i+round)%len(jobs)]
+			s, err := runOnce(ctx, cfg, j.v, j.m, endpoints[j.m], round+1)
+			if err != nil {
+				return nil, fmt.Errorf("%s, round %d: %w", name(j.v.label, j.m), round+1, err)
+			}
+			r := s.run(j.v.label, j.m, round+1)
+			r.Load1 = load1()
+			if cfg.Progress != nil {
+				fmt.Fprintf(cfg.Progress, "round %d %-27s %s\n", round+1, name(j.v.label, j.m), r)
+			}
+			rep.add(r, s.latencies)
+		}
 	}
-	return out, nil
+	rep.summarize()
+	return rep, nil
 }
 
 // runOnce starts the orchestrator in mode m, loads it for the warmup and
 // the measurement, and stops it.
-func runOnce(ctx context.Context, cfg Config, m Mode, endpoint string, round int) (*sample, error) {
+func runOnce(ctx context.Context, cfg Config, v variant, m Mode, endpoint string, round int) (*sample, error) {
 	env := []string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
@@ -116,11 +150,20 @@ func runOnce(ctx context.Context, cfg Config, m Mode, endpoint string, round int
 	for _, r := range cfg.Routes {
 		args = append(args, "--route", r)
 	}
-	name := fmt.Sprintf("orchestrator-%s-%d", m, round+1)
+	var pprofAddr string
+	if v.pprof {
+		addrs, err := stack.FreeAddrs(1)
+		if err != nil {
+			return nil, err
+		}
+		pprofAddr = addrs[0]
+		args = append(args, "--pprof", pprofAddr)
+	}
+	runName := strings.ReplaceAll(fmt.Sprintf("orchestrator-%s-%d", name(v.label, m), round), " ", "-")
 	p, err := process.Launch(ctx, process.Spec{
-		Name: name, Path: filepath.Join(cfg.Root, stack.OrchestratorBin), Args: args, Env: env, WaitListening: true,
-		LogPath:    filepath.Join(cfg.RunDir, name+".log"),
-		StderrPath: filepath.Join(cfg.RunDir, name+".stderr"),
+		Name: runName, Path: v.path, Args: args, Env: env, WaitListening: true,
+		LogPath:    filepath.Join(cfg.RunDir, runName+".log"),
+		StderrPath: filepath.Join(cfg.RunDir, runName+".stderr"),
 	})
 	if err != nil {
 		return nil, err
@@ -129,6 +172,10 @@ func runOnce(ctx context.Context, cfg Config, m Mode, endpoint string, round int
 	url := "http://" + p.Addr
 	if _, err := load(ctx, url, cfg.Rate, cfg.Warmup); err != nil {
 		return nil, err
+	}
+	var profiled <-chan error
+	if pprofAddr != "" {
+		profiled = profile(ctx, pprofAddr, cfg.Measure, filepath.Join(cfg.PprofDir, runName+".pprof"))
 	}
 	before, err := procstat.CPUTime(p.Pid())
 	if err != nil {
@@ -143,42 +190,29 @@ func runOnce(ctx context.Context, cfg Config, m Mode, endpoint string, round int
 		return nil, err
 	}
 	s.cpu = after - before
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
-// deadEndpoint is an OTLP endpoint nothing listens on.
-func deadEndpoint() (string, error) {
-	addrs, err := stack.FreeAddrs(1)
+// name is how a run's binary and mode are printed.
+func name(label string, m Mode) string {
+	if label == "" {
+		return string(m)
+	}
+	return label + " " + string(m)
+}
+
+// load1 is the machine's one-minute load average, 0 when unreadable.
+func load1() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		return "", err
+		return 0
 	}
-	if _, _, err := net.SplitHostPort(addrs[0]); err != nil {
-		return "", err
-	}
-	return "http://" + addrs[0], nil
-}
-
-// Ratio is r's figure over the baseline's, as "1.02×".
-func Ratio(r, base time.Duration) string {
-	if base <= 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.3f×", float64(r)/float64(base))
-}
-
-// Format writes results as a Markdown table, ratios against the first.
-func Format(w io.Writer, results []Result) {
-	fmt.Fprintln(w, "| mode | requests ok / failed | p50 | p99 | CPU per request | p50 ratio | p99 ratio | CPU ratio |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
-	base := results[0]
-	for _, r := range results {
-		fmt.Fprintf(w, "| %s | %d / %d | %v | %v | %v | %s | %s | %s |\n", r.Mode, r.OK, r.Failed,
-			r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.CPUPerRequest.Round(100*time.Nanosecond),
-			Ratio(r.P50, base.P50), Ratio(r.P99, base.P99), Ratio(r.CPUPerRequest, base.CPUPerRequest))
-	}
-}
-
-func (r Result) String() string {
-	return fmt.Sprintf("%d ok, %d failed, p50 %v, p99 %v, CPU %v/request", r.OK, r.Failed,
-		r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.CPUPerRequest.Round(100*time.Nanosecond))
+	f, _, _ := strings.Cut(string(b), " ")
+	v, _ := strconv.ParseFloat(f, 64)
+	return v
 }
