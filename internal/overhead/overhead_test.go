@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,5 +89,20 @@ func TestLoadKeepsItsScheduleAndMeasuresItsLag(t *testing.T) {
 	}
 	if len(s.latencies) != 50 || len(s.lags) != 50 || s.failed != 0 {
 		t.Errorf("%d answered, %d lags, %d failed; want 50, 50, 0", len(s.latencies), len(s.lags), s.failed)
+	}
+}
+
+func TestAllRoundsSummaryKeepsTheBusyOnes(t *testing.T) {
+	rep := &Report{MaxLag: ms}
+	rep.add(run("", NoSeam, 1, ms, 2*ms, 5*ms), nil)
+	rep.add(run("", CollectorUp, 1, ms, 4*ms, 0), nil)
+	rep.summarize()
+	if rep.Summaries[1].Rounds != 0 || rep.All[1].Rounds != 1 || rep.All[1].P99Ratio.Median != 2 {
+		t.Errorf("quiet %+v, all %+v: want round 1 only in every round's, at 2×", rep.Summaries[1], rep.All[1])
+	}
+	var out strings.Builder
+	rep.Format(&out)
+	if !strings.Contains(out.String(), "| 1 (busy) |") || !strings.Contains(out.String(), "2.000× [2.000–2.000]") {
+		t.Errorf("the report does not flag round 1 or show its ratio:\n%s", out.String())
 	}
 }

@@ -12,10 +12,11 @@ import (
 type Report struct {
 	// MaxLag is the rule, fixed before any run: a round in which the load
 	// generator's p99 lag passed it in any run is busy, and set aside.
-	MaxLag    time.Duration
-	Runs      []RunResult
-	Busy      []int // the rounds set aside
-	Summaries []Summary
+	MaxLag time.Duration
+	Runs   []RunResult
+	Busy   []int // the rounds set aside
+	// Summaries sum up the quiet rounds, All every round.
+	Summaries, All []Summary
 
 	latencies [][]time.Duration // per run, for the pooled p99
 }
@@ -43,9 +44,10 @@ func (rep *Report) add(r RunResult, latencies []time.Duration) {
 }
 
 // summarize applies the busy rule, then sums up each binary and mode over
-// the rounds left.
+// the rounds left, and over every round.
 func (rep *Report) summarize() {
 	busy := map[int]bool{}
+	rep.Busy = rep.Busy[:0]
 	for _, r := range rep.Runs {
 		if r.LagP99 > rep.MaxLag && !busy[r.Round] {
 			busy[r.Round] = true
@@ -53,6 +55,12 @@ func (rep *Report) summarize() {
 		}
 	}
 	slices.Sort(rep.Busy)
+	rep.Summaries = rep.summaries(busy)
+	rep.All = rep.summaries(nil)
+}
+
+// summaries sums up each binary and mode over the rounds not in skip.
+func (rep *Report) summaries(skip map[int]bool) []Summary {
 	baselines := map[[2]any]RunResult{} // (variant, round) → its no_seam run
 	for _, r := range rep.Runs {
 		if r.Mode == NoSeam {
@@ -71,7 +79,7 @@ func (rep *Report) summarize() {
 			order = append(order, k)
 			groups[k] = nil
 		}
-		if !busy[r.Round] {
+		if !skip[r.Round] {
 			groups[k] = append(groups[k], i)
 		}
 	}
@@ -81,7 +89,7 @@ func (rep *Report) summarize() {
 		}
 		return slices.Index(Modes, a.mode) - slices.Index(Modes, b.mode)
 	})
-	rep.Summaries = rep.Summaries[:0]
+	var out []Summary
 	for _, k := range order {
 		s := Summary{Variant: k.variant, Mode: k.mode}
 		var p50s, p99s, pooled []time.Duration
@@ -110,8 +118,9 @@ func (rep *Report) summarize() {
 			s.CPUPerRequest = cpu / time.Duration(s.OK)
 		}
 		s.P50Ratio, s.P99Ratio, s.CPURatio = spreadOf(r50), spreadOf(r99), spreadOf(rcpu)
-		rep.Summaries = append(rep.Summaries, s)
+		out = append(out, s)
 	}
+	return out
 }
 
 // cmpVariant puts the main binary ("") first.
@@ -135,18 +144,16 @@ func appendRatio(xs []float64, v, base time.Duration) []float64 {
 }
 
 // Format writes the report as Markdown: the rule and the rounds it set
-// aside, the summary table, and every run.
+// aside, the summary over the quiet rounds and over every round, and every
+// run.
 func (rep *Report) Format(w io.Writer) {
 	fmt.Fprintf(w, "Busy rule: a round is set aside when the load generator's p99 lag passed %v in any of its runs; set aside: %s.\n\n",
 		rep.MaxLag, roundList(rep.Busy))
-	fmt.Fprintln(w, "| binary | mode | rounds | ok / failed | p50 (median of rounds) | p99 (median of rounds) | p99 (pooled) | CPU per request | p50 ratio | p99 ratio | CPU ratio |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-	for _, s := range rep.Summaries {
-		fmt.Fprintf(w, "| %s | %s | %d | %d / %d | %v | %v | %v | %v | %s | %s | %s |\n", label(s.Variant), s.Mode, s.Rounds, s.OK, s.Failed,
-			us(s.P50), us(s.P99), us(s.PooledP99), s.CPUPerRequest.Round(100*time.Nanosecond),
-			s.P50Ratio, s.P99Ratio, s.CPURatio)
-	}
-	fmt.Fprintln(w, "\nRatios are paired: each round's figure over the same binary's no_seam run in that round, as the median [least–greatest] over the rounds kept.")
+	fmt.Fprint(w, "Quiet rounds:\n\n")
+	formatSummaries(w, rep.Summaries)
+	fmt.Fprint(w, "\nEvery round, busy ones included:\n\n")
+	formatSummaries(w, rep.All)
+	fmt.Fprintln(w, "\nRatios are paired: each round's figure over the same binary's no_seam run in that round, as the median [least–greatest] over the rounds.")
 	fmt.Fprintln(w, "\n| round | binary | mode | ok / failed | p50 | p99 | CPU per request | generator lag p99 / max | load average |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, r := range rep.Runs {
@@ -156,6 +163,16 @@ func (rep *Report) Format(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %d / %d | %v | %v | %v | %v / %v | %.1f |\n", round, label(r.Variant), r.Mode, r.OK, r.Failed,
 			us(r.P50), us(r.P99), r.CPUPerRequest().Round(100*time.Nanosecond), us(r.LagP99), us(r.LagMax), r.Load1)
+	}
+}
+
+func formatSummaries(w io.Writer, summaries []Summary) {
+	fmt.Fprintln(w, "| binary | mode | rounds | ok / failed | p50 (median of rounds) | p99 (median of rounds) | p99 (pooled) | CPU per request | p50 ratio | p99 ratio | CPU ratio |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, s := range summaries {
+		fmt.Fprintf(w, "| %s | %s | %d | %d / %d | %v | %v | %v | %v | %s | %s | %s |\n", label(s.Variant), s.Mode, s.Rounds, s.OK, s.Failed,
+			us(s.P50), us(s.P99), us(s.PooledP99), s.CPUPerRequest.Round(100*time.Nanosecond),
+			s.P50Ratio, s.P99Ratio, s.CPURatio)
 	}
 }
 
