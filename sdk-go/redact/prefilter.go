@@ -445,25 +445,26 @@ func classWithin(ranges []rune, class *[256]bool) bool {
 	return true
 }
 
-// slots returns, rarest in ordinary text first, the trigger bytes of each
-// requirement that has them: a value that passes mayMatch holds at least
-// one byte of each. Without any, every byte triggers.
+// slots returns, rarest in ordinary text first, sets of trigger bytes of
+// which a value that passes mayMatch holds at least one byte each. Without
+// any, every byte triggers.
 func (p *prefilter) slots() []*[256]bool {
 	var slots []*[256]bool
 	var costs []int
 	for i := range p.reqs {
-		t := p.reqs[i].triggers()
-		if t == nil {
-			continue
-		}
-		cost := 0
-		for b, on := range t {
-			if on {
-				cost += commonness(byte(b))
+		for _, t := range p.reqs[i].triggers() {
+			if slices.ContainsFunc(slots, func(o *[256]bool) bool { return *o == *t }) {
+				continue
 			}
+			cost := 0
+			for b, on := range t {
+				if on {
+					cost += commonness(byte(b))
+				}
+			}
+			at, _ := slices.BinarySearch(costs, cost+1)
+			slots, costs = slices.Insert(slots, at, t), slices.Insert(costs, at, cost)
 		}
-		at, _ := slices.BinarySearch(costs, cost+1)
-		slots, costs = slices.Insert(slots, at, t), slices.Insert(costs, at, cost)
 	}
 	if slots == nil {
 		return []*[256]bool{allBytes()}
@@ -471,33 +472,54 @@ func (p *prefilter) slots() []*[256]bool {
 	return slots
 }
 
-// triggers is r's slot: one byte per literal (its rarest, in both cases
-// when folded) or the whole class; nil if r has none.
-func (r *requirement) triggers() *[256]bool {
-	t := new([256]bool)
+// maxLiteralSlots bounds the slots one literal requirement takes: the
+// rarest bytes tell most, and the table has 64 slots for all patterns.
+const maxLiteralSlots = 3
+
+// triggers returns r's slots: for a class, the class; for literals, the
+// rarest byte of each, then the next rarest of each, and so on, as every
+// byte of one of them is in a value that meets r (both cases of a folded
+// letter). Nil if r has none.
+func (r *requirement) triggers() []*[256]bool {
 	switch r.kind {
+	case reqClass:
+		t := *r.class
+		return []*[256]bool{&t}
 	case reqLits:
-		for _, l := range r.lits {
-			if l.s == "" {
-				return nil
-			}
-			best := l.s[0]
-			for i := 1; i < len(l.s); i++ {
-				if commonness(l.s[i]) < commonness(best) {
-					best = l.s[i]
+		byRarity := make([][]byte, len(r.lits))
+		n := maxLiteralSlots
+		for i, l := range r.lits {
+			byRarity[i] = rarestFirst(l.s)
+			n = min(n, len(byRarity[i]))
+		}
+		slots := make([]*[256]bool, n)
+		for k := range slots {
+			t := new([256]bool)
+			for i, l := range r.lits {
+				c := byRarity[i][k]
+				t[c] = true
+				if l.fold {
+					t[upper(c)] = true
 				}
 			}
-			t[best] = true
-			if l.fold {
-				t[upper(best)] = true
-			}
+			slots[k] = t
 		}
-	case reqClass:
-		*t = *r.class
-	default:
-		return nil
+		return slots
 	}
-	return t
+	return nil
+}
+
+// rarestFirst returns the distinct bytes of s, the rarest in ordinary text
+// first.
+func rarestFirst(s string) []byte {
+	var bs []byte
+	for i := 0; i < len(s); i++ {
+		if !slices.Contains(bs, s[i]) {
+			bs = append(bs, s[i])
+		}
+	}
+	slices.SortStableFunc(bs, func(a, b byte) int { return commonness(a) - commonness(b) })
+	return bs
 }
 
 func allBytes() *[256]bool {

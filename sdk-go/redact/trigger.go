@@ -3,11 +3,11 @@ package redact
 import "math/bits"
 
 // triggers decides, in one pass over a value, which patterns are worth a
-// closer look. Each of a pattern's requirements (see prefilter) that has
-// trigger bytes gets a slot, a bit of a 64-bit word: a value that meets
-// the requirement holds at least one of the slot's bytes. A pattern is
-// triggered when the value holds a byte of each of its slots, so a value
-// missing any requirement's bytes skips the pattern without a search.
+// closer look. A pattern's requirements (see prefilter) give it slots,
+// each a bit of a 64-bit word: sets of bytes of which a value that meets
+// the requirement holds one each (a class; a literal's rarest bytes). A
+// pattern is triggered when the value holds a byte of each of its slots,
+// so a value missing any skips the pattern without a search.
 type triggers struct {
 	// slots has bit j set for the bytes of slot j.
 	slots [256]uint64
@@ -24,8 +24,8 @@ type triggers struct {
 	card uint64
 }
 
-// newTriggers gives each pattern the slot of its rarest requirement, then
-// the others' while slots last. There are at most 64 patterns.
+// newTriggers gives each pattern its rarest slot, then the others while
+// slots last. There are at most 64 patterns.
 func newTriggers(patterns []pattern) *triggers {
 	t := &triggers{}
 	byPattern := make([][]*[256]bool, len(patterns))
@@ -50,15 +50,24 @@ func newTriggers(patterns []pattern) *triggers {
 		t.first |= 1 << next
 		add(i, slots[0])
 	}
-	for i, slots := range byPattern {
-		for _, bytes := range slots[1:] {
+	// Then each pattern's second slot, each one's third, and so on, so
+	// that no pattern takes the slots the others' rarer bytes need.
+	for k := 1; ; k++ {
+		added := false
+		for i, slots := range byPattern {
+			if k >= len(slots) {
+				continue
+			}
 			if next == 64 {
 				return t
 			}
-			add(i, bytes)
+			add(i, slots[k])
+			added = true
+		}
+		if !added {
+			return t
 		}
 	}
-	return t
 }
 
 // triggered returns the patterns whose every slot has a byte in s.

@@ -80,6 +80,25 @@ func TestTriggersSettleCleanValues(t *testing.T) {
 	}
 }
 
+// A literal's rarer bytes all count: "checkout" and a colon hold the
+// cookie pattern's rarest bytes, but no 'i'.
+func TestTriggersSkipValuesMissingALiteralsByte(t *testing.T) {
+	r := Default()
+	for s, skipped := range map[string]string{
+		"request completed: status=200 path=/checkout": "cookie_header",
+		"01JD4X7K2M9QZ8R6T5W3V1N0PA":                   "jwt",
+		"alice@example":                                "email",
+		"x-request-id: abc":                            "cookie_header",
+	} {
+		got := r.triggers.triggered(s)
+		for i := range r.patterns {
+			if r.patterns[i].name == skipped && got&(1<<i) != 0 {
+				t.Errorf("%s triggered on %q", skipped, s)
+			}
+		}
+	}
+}
+
 // hasCardRun skips ahead, and must answer exactly as cardRunIn, the
 // byte-by-byte reading, does on the whole value.
 func TestHasCardRunAgreesWithByteLoop(t *testing.T) {
