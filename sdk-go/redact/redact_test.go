@@ -418,6 +418,7 @@ func BenchmarkString(b *testing.B) {
 		{"clean_path", "/v1/quote/{sku}"},
 		{"clean_url", "https://api.example.com/v1/quotes/123?currency=EUR"},
 		{"clean_word", "checkout"},
+		{"clean_tiny", "GET"},
 		{"clean_short", "checkout.price"},
 		{"clean_message", "quote computed for sku 42 in 3 ms"},
 		{"clean_timestamp", "2026-12-02T03:10:19.123456Z"},

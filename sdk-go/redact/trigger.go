@@ -18,6 +18,9 @@ type triggers struct {
 	owner [64]uint8
 	// need has, for pattern i, the bits of its slots.
 	need [64]uint64
+	// minLen is the shortest match any pattern can have: a shorter value
+	// triggers none.
+	minLen int
 	// card has the bits of the card patterns: triggered only by a value
 	// with a card run, a test that costs less than the digit slot's
 	// false alarms (most ids and messages hold digits).
@@ -27,7 +30,7 @@ type triggers struct {
 // newTriggers gives each pattern its rarest slot, then the others while
 // slots last. There are at most 64 patterns.
 func newTriggers(patterns []pattern) *triggers {
-	t := &triggers{}
+	t := &triggers{minLen: int(^uint(0) >> 1)}
 	byPattern := make([][]*[256]bool, len(patterns))
 	for i := range patterns {
 		byPattern[i] = patterns[i].pre.slots()
@@ -44,6 +47,7 @@ func newTriggers(patterns []pattern) *triggers {
 		next++
 	}
 	for i, slots := range byPattern {
+		t.minLen = min(t.minLen, patterns[i].pre.minLen)
 		if patterns[i].card {
 			t.card |= 1 << i
 		}
@@ -72,6 +76,9 @@ func newTriggers(patterns []pattern) *triggers {
 
 // triggered returns the patterns whose every slot has a byte in s.
 func (t *triggers) triggered(s string) uint64 {
+	if len(s) < t.minLen {
+		return 0
+	}
 	seen := t.seen(s)
 	var pending uint64
 	for firsts := seen & t.first; firsts != 0; firsts &= firsts - 1 {

@@ -73,6 +73,7 @@ func TestTriggersSettleCleanValues(t *testing.T) {
 		"2026-12-02T03:10:19.123456Z",      // ':' but no "://"
 		"checkout.price",
 		"/v1/quote/{sku}",
+		"a@b.", // shorter than any match
 	} {
 		if got := r.triggers.triggered(s); got != 0 {
 			t.Errorf("triggered(%q) = %b, want none", s, got)
