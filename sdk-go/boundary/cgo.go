@@ -106,19 +106,21 @@ func marshal(ctx context.Context) C.SeamContext {
 // pointers; a positive timeout brings the deadline sent to Rust forward to
 // now+timeout.
 func invoke(c *C.SeamContext, entry uintptr, flat bool, timeout time.Duration, input, output unsafe.Pointer) (Status, string) {
-	sent := *c
 	if timeout > 0 {
-		if own := time.Now().Add(timeout).UnixNano(); sent.deadline_unix_nano == 0 || C.int64_t(own) < sent.deadline_unix_nano {
-			sent.deadline_unix_nano = C.int64_t(own)
+		if own := C.int64_t(time.Now().Add(timeout).UnixNano()); c.deadline_unix_nano == 0 || own < c.deadline_unix_nano {
+			// A copy: c may be a Bound's, shared by other calls.
+			sooner := *c
+			sooner.deadline_unix_nano = own
+			c = &sooner
 		}
 	}
 	var cerr C.SeamError
 	slot := (*C.uint8_t)(unsafe.Pointer(&cerr))
 	var status Status
 	if flat {
-		status = Status(C.seam_boundary_invoke(C.uintptr_t(entry), sent, (*C.uint8_t)(input), (*C.uint8_t)(output), slot))
+		status = Status(C.seam_boundary_invoke(C.uintptr_t(entry), *c, (*C.uint8_t)(input), (*C.uint8_t)(output), slot))
 	} else {
-		status = Status(C.seam_boundary_invoke_checked(C.uintptr_t(entry), sent, input, output, slot))
+		status = Status(C.seam_boundary_invoke_checked(C.uintptr_t(entry), *c, input, output, slot))
 	}
 	if status == StatusOK {
 		return status, ""

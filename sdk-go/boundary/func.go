@@ -99,7 +99,8 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 // again: for a caller that calls into Rust several times under one span (see
 // Bound).
 func (f *Func[In, Out]) CallBound(b Bound, in *In, out *Out) error {
-	return f.call(b.Context(), &b.c, in, out)
+	bd := b.get()
+	return f.call(bd.ctx, &bd.c, in, out)
 }
 
 // call runs the entry point with c, marshalled from ctx.

@@ -37,6 +37,8 @@ import (
 //	    bound once (boundary.Bind): no reads of ctx per call, and the Rust
 //	    side recognises its kept parent by the context id.
 //	  - go_side_only_bound: go_side_only through Func.CallBound.
+//	  - otel_kept_parent_bound: otel_kept_parent through Func.CallBound: the
+//	    raw OpenTelemetry equivalent of propagation_bound.
 //	  - propagation_new_parent: propagation with a different Go span on every
 //	    call (cycling through 256), so Rust cannot reuse the parent context it
 //	    built for the previous call.
@@ -159,6 +161,7 @@ func BenchmarkFFI(b *testing.B) {
 	}{
 		{"go_side_only_bound", funcOn(noMetrics, entryDoubleRaw)},
 		{"propagation_bound", funcOn(noMetrics, entryDoubleInParent)},
+		{"otel_kept_parent_bound", funcOn(noMetrics, entryDoubleOtelKept)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			bound := boundary.Bind(sampledCtx)

@@ -12,7 +12,7 @@ use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer};
 use opentelemetry::{global, Context, KeyValue};
 
 use super::context::Inbound;
-use super::parent::parent_context;
+use super::parent::{attach_parent, parent_context};
 use super::{SeamContext, SeamError, SeamStatus};
 use crate::boundary_panics::count_panic;
 use crate::pipeline::telemetry;
@@ -150,6 +150,7 @@ enum Spans {
 }
 
 /// Returns the status, writing its message (if any) into the caller's slot.
+#[inline]
 fn hand_over(outcome: Outcome, error: Option<&mut SeamError>) -> SeamStatus {
     if let (Some(message), Some(slot)) = (&outcome.message, error) {
         slot.set(message);
@@ -167,29 +168,33 @@ where
         Ok(inbound) => inbound,
         Err(invalid) => return Outcome::failed(SeamStatus::InvalidArgument, invalid.to_string()),
     };
-    let parent = parent_context(&inbound);
-    // `recording` is whether a child span was opened and records.
-    let (cx, recording) = match spans {
-        Spans::Child => start_span(parent, &inbound, operation),
-        Spans::Parent => (parent, false),
-    };
-    if let Some(late) = inbound.overdue() {
-        let outcome = Outcome::failed(
-            SeamStatus::DeadlineExceeded,
-            format!("{operation}: deadline exceeded {late:?} before the call started; the body did not run"),
-        );
-        if recording {
-            end_span(&cx, &outcome);
+    // The context made current for the body, and the child span to end after it, if one was
+    // opened and records.
+    let (_current, recorded) = match spans {
+        Spans::Parent => {
+            if let Some(late) = inbound.overdue() {
+                return late_start(operation, late);
+            }
+            // The parent goes straight from where it is kept into the current-context stack.
+            (attach_parent(&inbound), None)
         }
-        return outcome;
-    }
-    // The context moves into the current-context stack; only a recording span needs a
-    // second handle, to be ended after the body (a clone is two atomic operations, a
-    // large part of what a call without a span costs).
-    let (_current, recorded) = if recording {
-        (cx.clone().attach(), Some(cx))
-    } else {
-        (cx.attach(), None)
+        Spans::Child => {
+            let (cx, recording) = start_span(parent_context(&inbound), &inbound, operation);
+            if let Some(late) = inbound.overdue() {
+                let outcome = late_start(operation, late);
+                if recording {
+                    end_span(&cx, &outcome);
+                }
+                return outcome;
+            }
+            // The context moves into the current-context stack; only a recording span needs a
+            // second handle, to be ended after the body (a clone is two atomic operations).
+            if recording {
+                (cx.clone().attach(), Some(cx))
+            } else {
+                (cx.attach(), None)
+            }
+        }
     };
     let outcome = {
         let call = Call {
@@ -223,6 +228,17 @@ where
         end_span(&cx, &outcome);
     }
     outcome
+}
+
+/// The outcome of a call whose deadline passed before the body started.
+#[cold]
+fn late_start(operation: &'static str, late: Duration) -> Outcome {
+    Outcome::failed(
+        SeamStatus::DeadlineExceeded,
+        format!(
+            "{operation}: deadline exceeded {late:?} before the call started; the body did not run"
+        ),
+    )
 }
 
 /// A status and its message, before they are handed to the caller.

@@ -199,6 +199,7 @@ impl SeamContext {
     /// Validates the context. Malformed telemetry fields (a tracestate or correlation id
     /// that does not parse) are dropped rather than failing the call; only values that
     /// break the memory contract are errors.
+    #[inline]
     pub(crate) fn inbound(&self) -> Result<Inbound<'_>, InvalidContext> {
         let tracestate = self.bytes(self.tracestate, self.tracestate_len, "tracestate")?;
         let correlation = self.bytes(
@@ -231,6 +232,7 @@ impl SeamContext {
     }
 
     /// Borrows `len` bytes at `data` for the lifetime of `self`.
+    #[inline]
     fn bytes(
         &self,
         data: *const u8,
@@ -272,6 +274,7 @@ impl Inbound<'_> {
     }
 
     /// The deadline as a `SystemTime`, if there is one.
+    #[inline]
     pub(crate) fn deadline(&self) -> Option<SystemTime> {
         match self.deadline_unix_nano {
             0 => None,
@@ -282,6 +285,7 @@ impl Inbound<'_> {
 
     /// How far past the deadline the clock is, if it is past; without a deadline the
     /// clock is not read.
+    #[inline]
     pub(crate) fn overdue(&self) -> Option<Duration> {
         let deadline = self.deadline()?;
         SystemTime::now().duration_since(deadline).ok()

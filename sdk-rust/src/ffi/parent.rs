@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 
 use opentelemetry::trace::{SpanId, TraceContextExt, TraceFlags, TraceId};
-use opentelemetry::Context;
+use opentelemetry::{Context, ContextGuard};
 
 use super::context::Inbound;
 use crate::propagation::with_correlation_id;
@@ -31,6 +31,7 @@ struct Cached {
 
 impl Cached {
     /// Whether the parent serves `inbound`, learning `inbound`'s id when the fields match.
+    #[inline]
     fn serves(&mut self, inbound: &Inbound<'_>) -> bool {
         let id = inbound.context_id;
         if id != 0 && id == self.context_id {
@@ -45,6 +46,7 @@ impl Cached {
         true
     }
 
+    #[inline]
     fn same_fields(&self, inbound: &Inbound<'_>) -> bool {
         // Lengths first: the usual case is both empty, and comparing bytes calls memcmp,
         // which costs more here than everything else in the check.
@@ -64,6 +66,7 @@ thread_local! {
 
 /// The caller's span as a remote parent (keeping its sampled flag and tracestate), with the
 /// correlation id in baggage and the caller's role, if it sent one.
+#[inline]
 pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
     let reused = LAST
         .try_with(|last| {
@@ -73,9 +76,24 @@ pub(crate) fn parent_context(inbound: &Inbound<'_>) -> Context {
         })
         .ok()
         .flatten();
-    if let Some(cx) = reused {
-        return cx;
+    match reused {
+        Some(cx) => cx,
+        None => build_and_keep(inbound),
     }
+}
+
+/// [`parent_context`] made current: the parent moves from where it is kept into
+/// OpenTelemetry's context stack without passing through the caller's frame.
+#[inline(never)]
+pub(crate) fn attach_parent(inbound: &Inbound<'_>) -> ContextGuard {
+    parent_context(inbound).attach()
+}
+
+/// Builds the parent and keeps it for the calls that follow. Out of line, so that the reuse
+/// above inlines into the call.
+#[cold]
+#[inline(never)]
+fn build_and_keep(inbound: &Inbound<'_>) -> Context {
     let cx = build(inbound);
     // Ignored when the thread is exiting or (never, since nothing here calls back) the slot
     // is borrowed: the next call builds again.
