@@ -9,8 +9,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 #[path = "support/cpu_time.rs"]
 mod cpu_time;
 use cpu_time::ThreadCpuTime;
-use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
-use opentelemetry::Context;
+#[path = "support/request_context.rs"]
+mod request_context;
+use request_context::request_context;
 use seam::log::JsonLayer;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -39,18 +40,7 @@ fn bench(c: &mut Criterion<ThreadCpuTime>) {
     let seam = tracing_subscriber::registry().with(JsonLayer::new("bench").with_writer(io::sink));
     tracing::subscriber::with_default(seam, || {
         group.bench_function("seam_json", |b| b.iter(event));
-        let span = SpanContext::new(
-            TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").expect("trace id"),
-            SpanId::from_hex("00f067aa0ba902b7").expect("span id"),
-            TraceFlags::SAMPLED,
-            true,
-            TraceState::default(),
-        );
-        let cx = seam::propagation::with_correlation_id(
-            &Context::new().with_remote_span_context(span),
-            "01JD4X7K2M9QZ8R6T5W3V1N0PA",
-        );
-        let _current = cx.attach();
+        let _current = request_context().attach();
         group.bench_function("seam_json_in_span", |b| b.iter(event));
     });
     group.finish();

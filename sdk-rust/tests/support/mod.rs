@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod child;
+#[path = "../../benches/support/cpu_time.rs"]
+pub mod cpu_time;
 pub mod dropped;
 pub mod grpc;
 
@@ -34,6 +36,9 @@ pub struct Received {
     pub requests: Vec<(String, Vec<(String, String)>)>,
     /// The bodies of requests answered 503, by path.
     pub refused: Vec<(String, Vec<u8>)>,
+    /// The CPU time spent decoding and keeping what was received, which a
+    /// benchmark of the sender leaves out (a collector does that work).
+    pub record_cpu: Duration,
 }
 
 /// How the receiver misbehaves, by request path (e.g. `/v1/logs`).
@@ -205,7 +210,10 @@ fn serve(stream: TcpStream, received: &Mutex<Received>, faults: &Faults, gate: &
                 .push((path.clone(), body));
             "503 Service Unavailable"
         } else {
-            record(received, &path, &content_type, &body)
+            let start = cpu_time::thread_cpu_time();
+            let status = record(received, &path, &content_type, &body);
+            received.lock().expect("lock").record_cpu += cpu_time::thread_cpu_time() - start;
+            status
         };
         let response = format!(
             "HTTP/1.1 {status}\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
