@@ -10,6 +10,7 @@ package redact
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
 	"regexp"
 	"strings"
@@ -64,7 +65,7 @@ type Redactor struct {
 
 	// keys already decided: a snapshot map read without locking, and the
 	// decisions made since it was taken, folded in every keyBatch of them.
-	keySnapshot atomic.Pointer[map[string]bool]
+	keySnapshot atomic.Pointer[keySnapshot]
 	keyMu       sync.Mutex
 	keyPending  map[string]bool
 }
@@ -204,7 +205,7 @@ func (r *Redactor) Key(key string) bool {
 		return true
 	}
 	if snap := r.keySnapshot.Load(); snap != nil {
-		if v, ok := (*snap)[key]; ok {
+		if v, ok := snap.lookup(key); ok {
 			return v
 		}
 	}
@@ -223,7 +224,7 @@ func (r *Redactor) decideKey(key string) bool {
 	sensitive := r.matchKey(key)
 	size := len(r.keyPending)
 	if snap := r.keySnapshot.Load(); snap != nil {
-		size += len(*snap)
+		size += len(snap.keys)
 	}
 	if size >= keyCacheLimit {
 		return sensitive
@@ -243,18 +244,14 @@ func (r *Redactor) publishKeys() {
 	snap := r.keySnapshot.Load()
 	n := len(r.keyPending)
 	if snap != nil {
-		n += len(*snap)
+		n += len(snap.keys)
 	}
 	merged := make(map[string]bool, n)
 	if snap != nil {
-		for k, v := range *snap {
-			merged[k] = v
-		}
+		maps.Copy(merged, snap.keys)
 	}
-	for k, v := range r.keyPending {
-		merged[k] = v
-	}
-	r.keySnapshot.Store(&merged)
+	maps.Copy(merged, r.keyPending)
+	r.keySnapshot.Store(newKeySnapshot(merged))
 	r.keyPending = nil
 }
 

@@ -446,6 +446,19 @@ func BenchmarkKey(b *testing.B) {
 	}
 }
 
+// BenchmarkKeys asks for the keys of a span of the collector's load data
+// in turn, as the processor does.
+func BenchmarkKeys(b *testing.B) {
+	r := Default()
+	keys := []string{"http.route", "seam.operation", "seam.correlation_id", "http.request.method", "url.scheme", "http.response.status_code"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, k := range keys {
+			_ = r.Key(k)
+		}
+	}
+}
+
 // Keys in use are answered from the lock-free snapshot, and the cache
 // stops growing at its limit.
 func TestKeyCache(t *testing.T) {
@@ -455,14 +468,14 @@ func TestKeyCache(t *testing.T) {
 	}
 	r.Key("http.route")
 	r.Key("http.route")
-	if snap := r.keySnapshot.Load(); snap == nil || len(*snap) != 1 {
+	if snap := r.keySnapshot.Load(); snap == nil || len(snap.keys) != 1 {
 		t.Fatal("a key asked for twice is not in the snapshot")
 	}
 	for i := range keyCacheLimit + 100 {
 		r.Key(fmt.Sprintf("k%d", i))
 		r.Key(fmt.Sprintf("k%d", i))
 	}
-	if n := len(*r.keySnapshot.Load()) + len(r.keyPending); n > keyCacheLimit {
+	if n := len(r.keySnapshot.Load().keys) + len(r.keyPending); n > keyCacheLimit {
 		t.Errorf("cache holds %d keys, limit %d", n, keyCacheLimit)
 	}
 	if !r.Key("a_password_key_never_seen") || r.Key("another.fresh.key") {
