@@ -25,8 +25,10 @@ const maxRenamesInPlace = 8
 // normalizeAttributes renames deprecated and foreign spellings, redacts
 // sensitive values and checks types and enum values of m. It reports
 // whether m holds a key outside the attributes of metric (when metric is
-// not nil).
-func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec, sub subject) (extra bool) {
+// not nil) and, for a metric's point, the sum of its key-value hashes as
+// hashAttributes has it, taken from the values as they were read: right
+// when the check added no finding, since only a finding changes m.
+func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec, sub subject) (extra bool, sum uint64) {
 	for {
 		var renames [maxRenamesInPlace]string
 		n, more, pos := 0, false, 0
@@ -42,9 +44,12 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec,
 				}
 				continue
 			}
-			p.checkValue(k, v, slot.rule.spec, slot, sub)
-			if metric != nil && !slot.isAllowed(metric) {
-				extra = true
+			vh := p.checkValue(k, v, slot.rule.spec, slot, sub, metric != nil)
+			if metric != nil {
+				if !slot.isAllowed(metric) {
+					extra = true
+				}
+				sum += mix(slot.keyHash, vh)
 			}
 		}
 		for _, from := range renames[:n] {
@@ -59,7 +64,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec,
 			}
 			// The value is judged by the name it will have.
 			target := p.schema.keys[rule.renameTo]
-			p.checkValue(rule.renameTo, v, target.spec, nil, sub)
+			p.checkValue(rule.renameTo, v, target.spec, nil, sub, false)
 			if metric != nil {
 				if _, ok := metric.allowed[rule.renameTo]; !ok {
 					extra = true
@@ -69,7 +74,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec,
 		// In report mode nothing moved, so a second pass would see the same
 		// keys again.
 		if !more || !p.enforce {
-			return extra
+			return extra, sum
 		}
 	}
 }
@@ -95,26 +100,49 @@ func renameKey(m pcommon.Map, from, to string) pcommon.Value {
 }
 
 // checkValue redacts v and checks it against spec (nil for keys the
-// registry does not define). slot, when not nil, remembers the last string
-// value under key that was found conformant: the same value again is.
-func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, slot *scanSlot, sub subject) {
+// registry does not define). slot, when not nil, remembers the string
+// values under key that were found conformant: the same value again is.
+// hash is set for a metric's points: then the key's recent set is
+// consulted too, and checkValue returns v's hash as hashValue has it,
+// unless the check added a finding.
+func (p *schemaProcessor) checkValue(key string, v pcommon.Value, spec *attrSpec, slot *scanSlot, sub subject, hash bool) uint64 {
 	if spec == nil {
 		p.redactValue(key, v, sub)
-		return
+		if hash {
+			return hashValue(v)
+		}
+		return 0
 	}
-	if v.Type() != pcommon.ValueTypeStr {
-		p.checkSpecValue(key, v, spec, sub)
-		return
-	}
+	// Str is "" for any value but a string: one type check, where Type
+	// is a switch over all of them.
 	s := v.Str()
-	if slot.isClean(s) {
-		return
+	if !slot.isLast(s) {
+		if typ := v.Type(); typ != pcommon.ValueTypeStr {
+			if typ != spec.scalar || spec.sensitive {
+				p.checkSpecValue(key, v, spec, sub)
+			}
+			if hash {
+				return hashValue(v)
+			}
+			return 0
+		}
+		if !(hash && slot.isRecent(s)) {
+			before := sub.f.total
+			p.checkSpecValue(key, v, spec, sub)
+			if sub.f.total != before {
+				// Found and maybe changed: the caller hashes the point again.
+				return 0
+			}
+			slot.remember(s, hash)
+		}
 	}
-	before := sub.f.total
-	p.checkSpecValue(key, v, spec, sub)
-	if sub.f.total == before {
-		slot.remember(s)
+	switch {
+	case !hash:
+		return 0
+	case slot == nil:
+		return hashValue(v)
 	}
+	return slot.cleanHashOf(s)
 }
 
 // checkSpecValue redacts v and checks it against spec.
@@ -220,15 +248,15 @@ func (p *schemaProcessor) checkEnum(key string, v pcommon.Value, spec *attrSpec,
 // redactValue replaces a sensitive key's value whole and scrubs secret
 // shapes out of strings, inside maps and slices too.
 func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) {
+	// Str is "" for any value but a string: text, the common case, is
+	// known without a Type switch.
+	if s := v.Str(); s != "" {
+		p.redactString(key, s, v, sub)
+		return
+	}
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		s := v.Str()
-		if red, changed := p.redactor.Value(key, s); changed {
-			sub.add(RuleRedacted, "value of ", key, " redacted")
-			if p.enforce {
-				v.SetStr(red)
-			}
-		}
+		p.redactString(key, "", v, sub)
 	case pcommon.ValueTypeMap:
 		if p.redactor.Key(key) {
 			sub.add(RuleRedacted, "value of ", key, " redacted")
@@ -259,6 +287,16 @@ func (p *schemaProcessor) redactValue(key string, v pcommon.Value, sub subject) 
 			if p.enforce {
 				v.SetStr(p.redactor.Replacement())
 			}
+		}
+	}
+}
+
+// redactString redacts s, the string value v holds, under key.
+func (p *schemaProcessor) redactString(key, s string, v pcommon.Value, sub subject) {
+	if red, changed := p.redactor.Value(key, s); changed {
+		sub.add(RuleRedacted, "value of ", key, " redacted")
+		if p.enforce {
+			v.SetStr(red)
 		}
 	}
 }

@@ -213,6 +213,24 @@ func addGauge(ms pmetric.MetricSlice, name, unit string, value int64) pmetric.Me
 	return m
 }
 
+// addDeltaHistogram appends the metric spec describes as a delta histogram
+// and returns a function that appends a point on the schema's bounds with
+// attrs.
+func addDeltaHistogram(ms pmetric.MetricSlice, spec semconv.MetricDescriptor) func(attrs map[string]any) {
+	m := ms.AppendEmpty()
+	m.SetName(spec.Name)
+	m.SetUnit(spec.Unit)
+	hist := m.SetEmptyHistogram()
+	hist.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	return func(attrs map[string]any) {
+		dp := hist.DataPoints().AppendEmpty()
+		dp.ExplicitBounds().FromRaw(spec.Boundaries)
+		dp.BucketCounts().FromRaw(counts(len(spec.Boundaries)))
+		dp.SetCount(uint64(len(spec.Boundaries) + 1))
+		putAttrs(dp.Attributes(), attrs)
+	}
+}
+
 // counts returns n+1 bucket counts of one each.
 func counts(n int) []uint64 {
 	out := make([]uint64, n+1)

@@ -86,7 +86,9 @@ func (p *schemaProcessor) processLogRecord(lr plog.LogRecord, sub subject) {
 		}
 	}
 	p.checkSeverity(lr, sub)
-	if body := lr.Body(); body.Type() == pcommon.ValueTypeEmpty || (body.Type() == pcommon.ValueTypeStr && body.Str() == "") {
+	// Str is "" for any value but a string: a body with text is known
+	// without a Type switch.
+	if body := lr.Body(); body.Str() == "" && (body.Type() == pcommon.ValueTypeEmpty || body.Type() == pcommon.ValueTypeStr) {
 		sub.add(RuleMissingLogField, logFieldMsg, " missing")
 	}
 }

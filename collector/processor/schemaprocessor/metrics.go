@@ -234,7 +234,9 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 			changed = true
 		}
 	}
-	if p.normalizeAttributes(attrs, spec, sub) {
+	findingsBefore := sub.f.total
+	extra, sum := p.normalizeAttributes(attrs, spec, sub)
+	if extra {
 		for k := range attrs.All() {
 			if !p.allowedOrRenamed(k, spec) {
 				sub.add(RuleMissingAttribute, k, " is not an attribute of ", spec.name)
@@ -271,7 +273,12 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 		}
 	}
 	if spec.seriesLimit > 0 {
-		h := mix(mc.resourceHash, sub.f.scan.hashAttributes(p.schema, attrs))
+		if sub.f.total != findingsBefore {
+			// Something was found, so attrs may have changed since they
+			// were hashed.
+			sum = hashAttributes(attrs)
+		}
+		h := mix(mc.resourceHash, sum)
 		if !state.admitSeries(h, spec.seriesLimit, mc.now, p.cardinality.ttl) {
 			sub.add(RuleSeriesOverflow, spec.name, " is past its series limit")
 			if p.enforce {

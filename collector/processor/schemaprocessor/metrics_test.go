@@ -284,25 +284,32 @@ func TestSeriesLimitOverflow(t *testing.T) {
 			md, ms := newMetrics(serviceResource())
 			spec := descriptor(t, semconv.HTTPServerRequestDurationName)
 			require.Positive(t, spec.SeriesLimit)
-			m := ms.AppendEmpty()
-			m.SetName(spec.Name)
-			m.SetUnit(spec.Unit)
-			hist := m.SetEmptyHistogram()
-			hist.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			addPoint := addDeltaHistogram(ms, spec)
+			add := func(route int) {
+				addPoint(map[string]any{"http.request.method": "GET", "url.scheme": "https", "http.route": fmt.Sprintf("/r/%d", route)})
+			}
+			for i := 0; i < spec.SeriesLimit; i++ {
+				add(i)
+			}
+			// Series met again, their values remembered by the scan cache
+			// (the previous point's, or the route's recent set): the same
+			// series, not new ones past the limit.
+			again := 0
+			for i := spec.SeriesLimit - 1; i >= spec.SeriesLimit-20; i-- {
+				add(i)
+				add(i)
+				again += 2
+			}
 			extra := 3
-			for i := 0; i < spec.SeriesLimit+extra; i++ {
-				dp := hist.DataPoints().AppendEmpty()
-				dp.ExplicitBounds().FromRaw(spec.Boundaries)
-				dp.BucketCounts().FromRaw(counts(len(spec.Boundaries)))
-				dp.SetCount(uint64(len(spec.Boundaries) + 1))
-				putAttrs(dp.Attributes(), map[string]any{"http.request.method": "GET", "url.scheme": "https", "http.route": fmt.Sprintf("/r/%d", i)})
+			for i := 0; i < extra; i++ {
+				add(spec.SeriesLimit + i)
 			}
 			out := h.processMetrics(md)
 			got, _ := findMetric(t, out, spec.Name)
 			dps := got.Histogram().DataPoints()
 			assert.EqualValues(t, extra, h.findings(RuleSeriesOverflow, signalMetrics))
 			if mode == ModeReport {
-				assert.Equal(t, spec.SeriesLimit+extra, dps.Len())
+				assert.Equal(t, spec.SeriesLimit+again+extra, dps.Len())
 				return
 			}
 			require.Equal(t, spec.SeriesLimit+1, dps.Len())

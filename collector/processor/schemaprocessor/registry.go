@@ -36,6 +36,10 @@ type attrSpec struct {
 	overflowValue    string
 	// sensitive values are replaced whole (redaction key rules).
 	sensitive bool
+	// scalar is the pdata type of a conformant int, double or boolean
+	// value, ValueTypeStr for the other types: a value of that type under
+	// a key that is not sensitive needs no check.
+	scalar pcommon.ValueType
 }
 
 // keyRule says what to do with an attribute key.
@@ -113,6 +117,7 @@ func compileSchema(resolvedJSON []byte, sensitive func(key string) bool) (*schem
 			overflowValue:    a.OverflowValue,
 			sensitive:        sensitive(a.ID),
 		}
+		spec.scalar = scalarType(spec.typ)
 		if spec.typ == typeEnum {
 			spec.enum = make(map[string]struct{}, len(a.Members))
 			spec.enumFold = make(map[string]string, len(a.Members))
@@ -212,6 +217,19 @@ func (s *schema) compileLog(reg *seamschema.Registry) error {
 		}
 	}
 	return nil
+}
+
+func scalarType(t valueType) pcommon.ValueType {
+	switch t {
+	case typeInt:
+		return pcommon.ValueTypeInt
+	case typeDouble:
+		return pcommon.ValueTypeDouble
+	case typeBool:
+		return pcommon.ValueTypeBool
+	default:
+		return pcommon.ValueTypeStr
+	}
 }
 
 func parseValueType(t string) valueType {

@@ -2,8 +2,6 @@ package schemaprocessor
 
 import (
 	"hash/maphash"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // scanSlots is how many attribute positions a scanCache remembers apart:
@@ -15,13 +13,21 @@ const scanSlots = 16
 // conformant (nothing to redact, the right type, a member of its enum). The
 // items of a batch mostly share a layout and many values (routes,
 // operations, methods), so a conformant item costs string comparisons
-// instead of map lookups and redaction scans. The checks are pure functions
-// of the key and the value, so a value found conformant under a key is
-// conformant again, in this batch or a later one: each processor pools its
-// caches and reuses them as they are (schemaProcessor.scanCaches). One
-// batch holds a cache at a time, so it needs no lock.
+// instead of map lookups and redaction scans. For metric points it also
+// keeps, per schema key, a small set of recent conformant values with
+// their hashes for series identity: a batch carries each series once, so
+// the value that tells series apart (an operation, a route) differs from
+// the previous point's but recurs within the batch and at every export.
+// The checks are pure functions of the key and the value, so a value found
+// conformant under a key is conformant again, in this batch or a later
+// one: each processor pools its caches and reuses them as they are
+// (schemaProcessor.scanCaches). One batch holds a cache at a time, so it
+// needs no lock.
 type scanCache struct {
 	slots [scanSlots]scanSlot
+	// recent holds each schema key's recent conformant values, created
+	// when the key is first seen; the registry bounds its size.
+	recent map[string]*recentValues
 	// spanName is the last span name that redaction left as it was.
 	spanName string
 	// level and levelNumber are the last log severity found conformant.
@@ -30,13 +36,18 @@ type scanCache struct {
 }
 
 type scanSlot struct {
-	key   string
-	rule  keyRule
-	clean string // the last conformant value; "" when none is remembered
-	// keyHash is key's hash for series identity, and cleanHash clean's,
-	// each valid once its flag is set.
-	keyHash, cleanHash   uint64
-	hasKeyHash, hasClean bool
+	key  string
+	rule keyRule
+	// keyHash is key's hash for series identity.
+	keyHash uint64
+	// clean is the last conformant value, "" when none is remembered;
+	// cleanHash is its hash once hasCleanHash is set.
+	clean        string
+	cleanHash    uint64
+	hasCleanHash bool
+	// recent is the key's set of recent conformant values; nil for keys
+	// the registry does not define.
+	recent *recentValues
 	// allowedOn is the last metric key was checked against, and allowed
 	// the answer.
 	allowedOn *metricSpec
@@ -48,21 +59,81 @@ type scanSlot struct {
 func (c *scanCache) slot(s *schema, i int, k string) *scanSlot {
 	slot := &c.slots[min(i, scanSlots-1)]
 	if slot.key != k {
-		*slot = scanSlot{key: k, rule: s.keys[k]}
+		c.reset(slot, s, k)
 	}
 	return slot
 }
 
-// isClean reports whether slot remembers v as conformant. A nil slot
+// reset makes slot hold key k, out of line so that slot inlines.
+func (c *scanCache) reset(slot *scanSlot, s *schema, k string) {
+	rule := s.keys[k]
+	*slot = scanSlot{key: k, rule: rule, keyHash: maphash.String(hashSeed, k), recent: c.recentValues(k, rule.spec)}
+}
+
+// recentValues returns the recent set of key k, whose registry attribute
+// is spec: nil for keys the registry does not define.
+func (c *scanCache) recentValues(k string, spec *attrSpec) *recentValues {
+	if spec == nil {
+		return nil
+	}
+	r, ok := c.recent[k]
+	if !ok {
+		if c.recent == nil {
+			c.recent = map[string]*recentValues{}
+		}
+		r = new(recentValues)
+		c.recent[k] = r
+	}
+	return r
+}
+
+// isLast reports whether v is the slot's last conformant value: the check
+// every conformant item makes, small enough to inline. A nil slot
 // remembers nothing.
-func (slot *scanSlot) isClean(v string) bool {
+func (slot *scanSlot) isLast(v string) bool {
 	return slot != nil && slot.clean != "" && slot.clean == v
 }
 
-func (slot *scanSlot) remember(v string) {
-	if slot != nil {
-		slot.clean, slot.hasClean = v, false
+// isRecent reports whether v is one of the slot key's recent conformant
+// values and, if so, makes it the slot's last one.
+func (slot *scanSlot) isRecent(v string) bool {
+	if slot == nil || slot.recent == nil || v == "" {
+		return false
 	}
+	fp := fingerprint(v)
+	e := slot.recent.entry(fp)
+	if e.fingerprint != fp || e.value != v {
+		return false
+	}
+	slot.clean, slot.cleanHash, slot.hasCleanHash = v, e.hash, e.hashed
+	return true
+}
+
+// remember records v as conformant under the slot's key, and among the
+// key's recent values if recent is set.
+func (slot *scanSlot) remember(v string, recent bool) {
+	if slot == nil || v == "" {
+		return
+	}
+	slot.clean, slot.hasCleanHash = v, false
+	if recent && slot.recent != nil && len(v) <= maxRecentLen {
+		fp := fingerprint(v)
+		*slot.recent.entry(fp) = recentValue{fingerprint: fp, value: v}
+	}
+}
+
+// cleanHashOf returns hashValue of v, the slot's remembered value, hashing
+// it once for the slot and the key's recent set.
+func (slot *scanSlot) cleanHashOf(v string) uint64 {
+	if !slot.hasCleanHash {
+		slot.cleanHash, slot.hasCleanHash = maphash.String(hashSeed, v), true
+		if slot.recent != nil {
+			if e := slot.recent.entry(fingerprint(v)); e.value == v {
+				e.hash, e.hashed = slot.cleanHash, true
+			}
+		}
+	}
+	return slot.cleanHash
 }
 
 // isAllowed reports whether the slot's key is an attribute of spec.
@@ -74,28 +145,46 @@ func (slot *scanSlot) isAllowed(spec *metricSpec) bool {
 	return slot.allowed
 }
 
-// hashAttributes is hashAttributes(m), with the hashes of keys and of
-// remembered conformant values taken from the slots.
-func (c *scanCache) hashAttributes(s *schema, m pcommon.Map) uint64 {
-	var sum uint64
-	i := 0
-	for k, v := range m.All() {
-		slot := c.slot(s, i, k)
-		i++
-		if !slot.hasKeyHash {
-			slot.keyHash, slot.hasKeyHash = maphash.String(hashSeed, k), true
-		}
-		var vh uint64
-		switch {
-		case v.Type() == pcommon.ValueTypeStr && slot.clean != "" && slot.clean == v.Str():
-			if !slot.hasClean {
-				slot.cleanHash, slot.hasClean = hashValue(v), true
-			}
-			vh = slot.cleanHash
-		default:
-			vh = hashValue(v)
-		}
-		sum += mix(slot.keyHash, vh)
-	}
-	return sum
+// recentSize is how many conformant values a key remembers: the distinct
+// values of a limited attribute (a few dozen routes or operations) mostly
+// fit, and a direct-mapped table costs one comparison a lookup.
+const recentSize = 128
+
+// maxRecentLen bounds the values remembered: longer ones rarely recur, and
+// a cache pooled across batches should not keep large strings alive.
+const maxRecentLen = 256
+
+// recentValues is a direct-mapped set of conformant values; a newer value
+// evicts an older one of the same index. A hit compares the whole value,
+// so it is always right.
+type recentValues struct {
+	entries [recentSize]recentValue
 }
+
+type recentValue struct {
+	// fingerprint is value's, compared first: most misses then cost no
+	// read of another string.
+	fingerprint uint64
+	value       string
+	// hash is value's hash for series identity, once hashed is set:
+	// values under span and log attributes are never hashed.
+	hash   uint64
+	hashed bool
+}
+
+// fingerprint mixes v's length with bytes near its end and middle, where
+// values of one key differ (route ids, counters, the random part of an
+// ID), at a fraction of a full hash's cost. v is not empty.
+func fingerprint(v string) uint64 {
+	n := len(v)
+	x := uint64(n) | uint64(v[n-1])<<8 | uint64(v[max(n-2, 0)])<<16 | uint64(v[n/2])<<24 | uint64(v[max(n-3, 0)])<<32 | uint64(v[0])<<40
+	return x * 0x9e3779b97f4a7c15
+}
+
+// entry returns the entry of the values with fingerprint fp.
+func (r *recentValues) entry(fp uint64) *recentValue {
+	return &r.entries[fp>>(64-recentBits)]
+}
+
+// recentBits is log2(recentSize).
+const recentBits = 7

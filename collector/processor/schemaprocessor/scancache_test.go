@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -70,4 +73,58 @@ func TestScanCacheChecksEverySeverity(t *testing.T) {
 	out := h.processLogs(ld).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
 	assert.EqualValues(t, 1, h.findings(RuleInvalidSeverity, signalLogs), "ERROR's number under INFO")
 	assert.Equal(t, plog.SeverityNumberInfo, out.At(3).SeverityNumber(), "a missing number is set from the level")
+}
+
+// TestRecentValuesNeverHideAFix: the points of a metric alternate values
+// under one key, so a value comes back from the key's recent set rather
+// than from the previous point; what the set holds must not hide a secret
+// or a foreign spelling that follows.
+func TestRecentValuesNeverHideAFix(t *testing.T) {
+	h := newHarness(t, ModeEnforce)
+	md, ms := newMetrics(serviceResource())
+	point := func(op, kind string) map[string]any {
+		return map[string]any{"seam.operation": op, "seam.boundary.kind": kind}
+	}
+	addSum(ms, semconv.SeamBoundaryPanicsName, semconv.SeamBoundaryPanicsUnit, true,
+		point("quote", "ffi"), point("price", "grpc"),
+		point("quote", "ffi"), point("price", "FFI"),
+		point("Bearer abc.def-ghi", "grpc"), point("quote", "Grpc"),
+	)
+	out := h.processMetrics(md)
+	m, _ := findMetric(t, out, semconv.SeamBoundaryPanicsName)
+	dps := m.Sum().DataPoints()
+	got := make([]map[string]any, dps.Len())
+	for i := range got {
+		got[i] = dps.At(i).Attributes().AsRaw()
+	}
+	assert.Equal(t, []map[string]any{
+		point("quote", "ffi"), point("price", "grpc"),
+		point("quote", "ffi"), point("price", "ffi"),
+		point("Bearer [REDACTED]", "grpc"), point("quote", "grpc"),
+	}, got)
+	assert.EqualValues(t, 2, h.findings(RuleForeignSpelling, signalMetrics))
+	assert.EqualValues(t, 1, h.findings(RuleRedacted, signalMetrics))
+}
+
+// TestPointHashIsHashAttributes: the series hash normalizeAttributes takes
+// while it checks a point is hashAttributes of the point, whether its
+// values are new, the previous point's, or from the key's recent set.
+func TestPointHashIsHashAttributes(t *testing.T) {
+	s, err := embeddedSchema()
+	require.NoError(t, err)
+	p, err := newSchemaProcessor(s, NewFactory().CreateDefaultConfig().(*Config), componenttest.NewNopTelemetrySettings(), "test")
+	require.NoError(t, err)
+	spec := s.metrics[semconv.HTTPServerRequestDurationName]
+	require.NotNil(t, spec)
+	f := p.newFindings(signalMetrics)
+	defer p.finish(t.Context(), &f)
+	sub := subject{f: &f, service: testService, name: spec.name}
+	for i, route := range []string{"/a", "/a", "/b", "/a", "/b", "/b"} {
+		attrs := pcommon.NewMap()
+		putAttrs(attrs, map[string]any{"http.request.method": "GET", "http.response.status_code": 200, "http.route": route})
+		extra, sum := p.normalizeAttributes(attrs, spec, sub)
+		require.False(t, extra)
+		require.Zero(t, f.total)
+		assert.Equal(t, hashAttributes(attrs), sum, "point %d", i)
+	}
 }
