@@ -135,6 +135,12 @@ func BenchmarkLog(b *testing.B) {
 		exported := startForBench(b, Config{Endpoint: discardingEndpoint(b)})
 		benchSeamLog(b, exported, ctx)
 	})
+	// seam_exported_with: the same through a logger given an attribute
+	// with With, as a service's components log.
+	b.Run("seam_exported_with", func(b *testing.B) {
+		exported := startForBench(b, Config{Endpoint: discardingEndpoint(b)})
+		benchSeamLog(b, exported, ctx, "component", "quotes")
+	})
 	// slog_json_otelslog: what a service would assemble from upstream
 	// parts for the same outputs: slog's JSON handler and the otelslog
 	// bridge under slog-multi, on the same log SDK (no redaction, no
@@ -156,13 +162,22 @@ func BenchmarkLog(b *testing.B) {
 			logCall(ctx, l)
 		})
 	})
+	b.Run("slog_json_with", func(b *testing.B) {
+		l := slog.New(slog.NewJSONHandler(io.Discard, nil)).With("component", "quotes")
+		loopWithCPU(b, func() {
+			logCall(ctx, l)
+		})
+	})
 }
 
-// benchSeamLog logs in a tight loop through tel's logger, flushes, and
-// reports the records dropped per call: all the background work a record
-// causes happens before the CPU time is read.
-func benchSeamLog(b *testing.B, tel *Telemetry, ctx context.Context) {
+// benchSeamLog logs in a tight loop through tel's logger (given with
+// by With, if any), flushes, and reports the records dropped per call: all
+// the background work a record causes happens before the CPU time is read.
+func benchSeamLog(b *testing.B, tel *Telemetry, ctx context.Context, with ...any) {
 	l := tel.Logger()
+	if len(with) > 0 {
+		l = l.With(with...)
+	}
 	before := tel.drops.Snapshot()[pipeline.Logs]
 	loopWithCPU(b, func() {
 		logCall(ctx, l)

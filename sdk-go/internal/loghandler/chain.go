@@ -20,7 +20,7 @@ func New(red *redact.Redactor, level slog.Leveler, json, bridge slog.Handler, ex
 	eb, encodes := bridge.(*Bridge)
 	switch {
 	case isLine && encodes && eb.w != nil:
-		sinks[0] = &lineAndRecord{line: jh, record: eb}
+		sinks[0] = newLineAndRecord(jh, eb)
 	case bridge != nil:
 		sinks = append(sinks, bridge)
 	}

@@ -19,13 +19,38 @@ import (
 // is written to both buffers in turn.
 //
 // The record is laid out as the bridge would lay it out only when its
-// layout is the line's: no With attributes or groups on the logger, and
-// at the top level no repeated key, no group, no attribute without a key
-// and no key the correlation ID would repeat. Any other record is handed
-// to the bridge's contextAttrsHandler after the line, as before.
+// layout is the line's: no groups on the logger, and at the top level, the
+// logger's With attributes included, no repeated key, no group, no
+// attribute without a key and no key the correlation ID would repeat. Any
+// other record is handed to the bridge's contextAttrsHandler after the
+// line, as before.
 type lineAndRecord struct {
 	line   *jsonHandler
 	record *Bridge
+	// onePass is whether records can be laid out in one pass under the
+	// logger's With attributes, which with and withKeys then hold encoded
+	// as the record's first attributes, and their keys.
+	onePass  bool
+	with     []byte
+	withKeys []string
+}
+
+func newLineAndRecord(line *jsonHandler, record *Bridge) *lineAndRecord {
+	h := &lineAndRecord{line: line, record: record}
+	frames := record.next.frames
+	if len(frames) != 1 {
+		return h // a group is open
+	}
+	for _, a := range frames[0].attrs {
+		if a.Key == "" || a.Value.Kind() == slog.KindGroup || a.Key == semconv.LogFieldSeamCorrelationID ||
+			slices.Contains(h.withKeys, a.Key) {
+			return &lineAndRecord{line: line, record: record}
+		}
+		h.withKeys = append(h.withKeys, a.Key)
+		h.with = otlplog.AppendAttr(h.with, a)
+	}
+	h.onePass = true
+	return h
 }
 
 // pair holds the two buffers of a record and the keys seen in it.
@@ -43,7 +68,7 @@ func (h *lineAndRecord) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *lineAndRecord) Handle(ctx context.Context, r slog.Record) error {
-	if !h.record.next.plain() {
+	if !h.onePass {
 		err := h.line.Handle(ctx, r)
 		_ = h.record.Handle(ctx, r.Clone()) // Clone: the bridge may add to it
 		return err
@@ -56,13 +81,15 @@ func (h *lineAndRecord) Handle(ctx context.Context, r slog.Record) error {
 	rec := p.record[:0]
 	if encode {
 		rec = otlplog.AppendHead(rec, r.Time, r.Level, r.Message)
+		rec = append(rec, h.with...)
 	}
 	keys := p.keys[:0]
 	laidOut := encode // rec holds the bridge's layout so far
 	r.Attrs(func(a slog.Attr) bool {
-		line = appendAttr(line, "", a)
+		line = appendAttr(line, h.line.prefix, a)
 		if laidOut {
 			if a.Key == "" || a.Value.Kind() == slog.KindGroup || slices.Contains(keys, a.Key) ||
+				slices.Contains(h.withKeys, a.Key) ||
 				(cid != "" && a.Key == semconv.LogFieldSeamCorrelationID) {
 				laidOut = false
 				return true
@@ -92,12 +119,12 @@ func (h *lineAndRecord) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *lineAndRecord) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &lineAndRecord{line: h.line.WithAttrs(attrs).(*jsonHandler), record: h.record.WithAttrs(attrs).(*Bridge)}
+	return newLineAndRecord(h.line.WithAttrs(attrs).(*jsonHandler), h.record.WithAttrs(attrs).(*Bridge))
 }
 
 func (h *lineAndRecord) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
-	return &lineAndRecord{line: h.line.WithGroup(name).(*jsonHandler), record: h.record.WithGroup(name).(*Bridge)}
+	return newLineAndRecord(h.line.WithGroup(name).(*jsonHandler), h.record.WithGroup(name).(*Bridge))
 }

@@ -31,11 +31,11 @@ func TestOnePassWritesWhatEachSinkWrites(t *testing.T) {
 		loghandler.NewJSON(&onePassLines, slog.LevelDebug, "pricing", "go"),
 		loghandler.NewEncodingBridge(&onePass, nil), nil).Handler()
 	logEveryShape(t, chain)
-	logRepeatedKeys(t, chain)
+	logLayouts(t, chain)
 	for _, h := range []slog.Handler{loghandler.NewJSON(&lines, slog.LevelDebug, "pricing", "go"), loghandler.NewEncodingBridge(&alone, nil)} {
 		h = loghandler.NewRedacting(redact.Default(), slog.LevelDebug, h)
 		logEveryShape(t, h)
-		logRepeatedKeys(t, h)
+		logLayouts(t, h)
 	}
 
 	if onePassLines.String() != lines.String() {
@@ -51,10 +51,11 @@ func TestOnePassWritesWhatEachSinkWrites(t *testing.T) {
 	}
 }
 
-// logRepeatedKeys logs the records whose OTLP layout is not the line's:
-// a repeated key, the correlation ID's own key, a key given twice across
-// With, an attribute without a key.
-func logRepeatedKeys(t *testing.T, h slog.Handler) {
+// logLayouts logs records under With attributes, and the records whose
+// OTLP layout is not the line's: a repeated key, the correlation ID's own
+// key, a key given twice across With, an attribute without a key, a group
+// among the With attributes.
+func logLayouts(t *testing.T, h slog.Handler) {
 	t.Helper()
 	ctx := correlation.With(context.Background(), "01JD4X7K2M9QZ8R6T5W3V1N0PA")
 	for _, tc := range []struct {
@@ -64,6 +65,11 @@ func logRepeatedKeys(t *testing.T, h slog.Handler) {
 		{h, []slog.Attr{slog.Int("a", 1), slog.Int("b", 2), slog.Int("a", 3)}},
 		{h, []slog.Attr{slog.String(semconv.LogFieldSeamCorrelationID, "mine"), slog.Int("n", 1)}},
 		{h.WithAttrs([]slog.Attr{slog.Int("a", 1)}), []slog.Attr{slog.Int("a", 2)}},
+		{h.WithAttrs([]slog.Attr{slog.String("svc", "a")}), []slog.Attr{slog.Int("n", 1), slog.Bool("b", true)}},
+		{h.WithAttrs([]slog.Attr{slog.String("svc", "a")}).WithAttrs([]slog.Attr{slog.Int("id", 7)}), []slog.Attr{slog.Int("n", 1)}},
+		{h.WithAttrs([]slog.Attr{slog.String("svc", "a"), slog.String("svc", "b")}), []slog.Attr{slog.Int("n", 1)}},
+		{h.WithAttrs([]slog.Attr{slog.String(semconv.LogFieldSeamCorrelationID, "mine")}), []slog.Attr{slog.Int("n", 1)}},
+		{h.WithAttrs([]slog.Attr{slog.Group("g", slog.Int("x", 1))}), []slog.Attr{slog.Int("n", 1)}},
 		{h, []slog.Attr{slog.Int("n", 1), slog.Group("", slog.Int("n", 2))}},
 	} {
 		r := slog.NewRecord(time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), slog.LevelInfo, "repeated", 0)
