@@ -22,8 +22,8 @@ import (
 // layout is the line's: no groups on the logger, and at the top level, the
 // logger's With attributes included, no repeated key, no group, no
 // attribute without a key and no key the correlation ID would repeat. Any
-// other record is handed to the bridge's contextAttrsHandler after the
-// line, as before.
+// other record is handed to the bridge's contextAttrsHandler, which lays
+// it out, after the line.
 type lineAndRecord struct {
 	line   *jsonHandler
 	record *Bridge
