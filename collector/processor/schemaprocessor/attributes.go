@@ -22,13 +22,44 @@ func (s subject) add(rule string, detail ...string) { s.f.add(rule, s.service, s
 // second pass; maps with more deprecated keys than this are rare.
 const maxRenamesInPlace = 8
 
+// pointKeys is what normalizeAttributes learns of a metric's data point
+// while it checks the point's attributes, so that the point's limits need
+// no lookups of their own: the sum of its key-value hashes as
+// hashAttributes has it, which required attributes it has (a bit per
+// index in metric.required), and the values of its limited attributes
+// (by index in metric.limited, the first of a key as Map.Get has it).
+// They describe the attributes as they were read: right when the check
+// added no finding, since only a finding changes the point.
+type pointKeys struct {
+	metric     *metricSpec
+	sum        uint64
+	required   uint64
+	limitedSet uint8
+	limited    [maxLimitedInPlace]pcommon.Value
+}
+
+// maxRequiredInPlace and maxLimitedInPlace are how many required and
+// limited attributes a pointKeys holds; a metric with more has its points
+// looked up.
+const (
+	maxRequiredInPlace = 64
+	maxLimitedInPlace  = 8
+)
+
+// fits reports whether pt can hold what its metric's points carry.
+func (pt *pointKeys) fits() bool {
+	return len(pt.metric.required) <= maxRequiredInPlace && len(pt.metric.limited) <= maxLimitedInPlace
+}
+
 // normalizeAttributes renames deprecated and foreign spellings, redacts
-// sensitive values and checks types and enum values of m. It reports
-// whether m holds a key outside the attributes of metric (when metric is
-// not nil) and, for a metric's point, the sum of its key-value hashes as
-// hashAttributes has it, taken from the values as they were read: right
-// when the check added no finding, since only a finding changes m.
-func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec, sub subject) (extra bool, sum uint64) {
+// sensitive values and checks types and enum values of m. For a metric's
+// point (pt not nil) it reports whether m holds a key outside the metric's
+// attributes, and fills pt.
+func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, pt *pointKeys, sub subject) (extra bool) {
+	var metric *metricSpec
+	if pt != nil {
+		metric = pt.metric
+	}
 	for {
 		var renames [maxRenamesInPlace]string
 		n, more, pos := 0, false, 0
@@ -44,12 +75,20 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec,
 				}
 				continue
 			}
-			vh := p.checkValue(k, v, slot.rule.spec, slot, sub, metric != nil)
-			if metric != nil {
-				if !slot.isAllowed(metric) {
+			vh := p.checkValue(k, v, slot.rule.spec, slot, sub, pt != nil)
+			if pt != nil {
+				role := slot.roleIn(metric)
+				if !role.allowed {
 					extra = true
 				}
-				sum += mix(slot.keyHash, vh)
+				if role.required >= 0 {
+					pt.required |= 1 << role.required
+				}
+				if role.limited >= 0 && pt.limitedSet&(1<<role.limited) == 0 {
+					pt.limited[role.limited] = v
+					pt.limitedSet |= 1 << role.limited
+				}
+				pt.sum += mix(slot.keyHash, vh)
 			}
 		}
 		for _, from := range renames[:n] {
@@ -74,7 +113,7 @@ func (p *schemaProcessor) normalizeAttributes(m pcommon.Map, metric *metricSpec,
 		// In report mode nothing moved, so a second pass would see the same
 		// keys again.
 		if !more || !p.enforce {
-			return extra, sum
+			return extra
 		}
 	}
 }

@@ -235,8 +235,8 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 		}
 	}
 	findingsBefore := sub.f.total
-	extra, sum := p.normalizeAttributes(attrs, spec, sub)
-	if extra {
+	pt := pointKeys{metric: spec}
+	if p.normalizeAttributes(attrs, &pt, sub) {
 		for k := range attrs.All() {
 			if !p.allowedOrRenamed(k, spec) {
 				sub.add(RuleMissingAttribute, k, " is not an attribute of ", spec.name)
@@ -250,13 +250,25 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 			})
 		}
 	}
-	for _, req := range spec.required {
+	// With no finding so far the point is as it was read, and what
+	// normalizeAttributes learnt of it holds.
+	known := sub.f.total == findingsBefore && pt.fits()
+	for i, req := range spec.required {
+		if known && pt.required&(1<<i) != 0 {
+			continue
+		}
 		if !p.present(attrs, req) {
 			sub.add(RuleRequiredAttributeNotPresent, req, " is required on ", spec.name)
 		}
 	}
-	for _, lim := range spec.limited {
-		v, ok := attrs.Get(lim.id)
+	for i, lim := range spec.limited {
+		var v pcommon.Value
+		var ok bool
+		if known {
+			v, ok = pt.limited[i], pt.limitedSet&(1<<i) != 0
+		} else {
+			v, ok = attrs.Get(lim.id)
+		}
 		if !ok || v.Type() != pcommon.ValueTypeStr {
 			continue
 		}
@@ -273,6 +285,7 @@ func (p *schemaProcessor) guardPoint(attrs pcommon.Map, spec *metricSpec, state 
 		}
 	}
 	if spec.seriesLimit > 0 {
+		sum := pt.sum
 		if sub.f.total != findingsBefore {
 			// Something was found, so attrs may have changed since they
 			// were hashed.

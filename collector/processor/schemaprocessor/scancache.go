@@ -2,6 +2,7 @@ package schemaprocessor
 
 import (
 	"hash/maphash"
+	"slices"
 )
 
 // scanSlots is how many attribute positions a scanCache remembers apart:
@@ -48,10 +49,18 @@ type scanSlot struct {
 	// recent is the key's set of recent conformant values; nil for keys
 	// the registry does not define.
 	recent *recentValues
-	// allowedOn is the last metric key was checked against, and allowed
-	// the answer.
-	allowedOn *metricSpec
-	allowed   bool
+	// roleOn is the last metric key was looked up in, and role what key
+	// is to it.
+	roleOn *metricSpec
+	role   keyRole
+}
+
+// keyRole is what a key is to one metric: whether it is one of its
+// attributes, and its index among the metric's required and limited
+// attributes (-1 when it is not one, or past what a pointKeys holds).
+type keyRole struct {
+	allowed           bool
+	required, limited int
 }
 
 // slot returns the slot for key k at position i, holding k's rule.
@@ -136,13 +145,20 @@ func (slot *scanSlot) cleanHashOf(v string) uint64 {
 	return slot.cleanHash
 }
 
-// isAllowed reports whether the slot's key is an attribute of spec.
-func (slot *scanSlot) isAllowed(spec *metricSpec) bool {
-	if slot.allowedOn != spec {
-		_, slot.allowed = spec.allowed[slot.key]
-		slot.allowedOn = spec
+// roleIn returns what the slot's key is to spec.
+func (slot *scanSlot) roleIn(spec *metricSpec) keyRole {
+	if slot.roleOn != spec {
+		_, allowed := spec.allowed[slot.key]
+		slot.role = keyRole{allowed: allowed, required: -1, limited: -1}
+		if i := slices.Index(spec.required, slot.key); i < maxRequiredInPlace {
+			slot.role.required = i
+		}
+		if i := slices.IndexFunc(spec.limited, func(a *attrSpec) bool { return a.id == slot.key }); i < maxLimitedInPlace {
+			slot.role.limited = i
+		}
+		slot.roleOn = spec
 	}
-	return slot.allowed
+	return slot.role
 }
 
 // recentSize is how many conformant values a key remembers: the distinct

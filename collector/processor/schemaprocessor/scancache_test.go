@@ -106,9 +106,11 @@ func TestRecentValuesNeverHideAFix(t *testing.T) {
 	assert.EqualValues(t, 1, h.findings(RuleRedacted, signalMetrics))
 }
 
-// TestPointHashIsHashAttributes: the series hash normalizeAttributes takes
-// while it checks a point is hashAttributes of the point, whether its
-// values are new, the previous point's, or from the key's recent set.
+// TestPointHashIsHashAttributes: what normalizeAttributes learns of a
+// point while it checks it is what lookups would find: the series hash is
+// hashAttributes of the point, whether its values are new, the previous
+// point's, or from the key's recent set, and the required and limited
+// attributes it notes are the point's.
 func TestPointHashIsHashAttributes(t *testing.T) {
 	s, err := embeddedSchema()
 	require.NoError(t, err)
@@ -116,15 +118,28 @@ func TestPointHashIsHashAttributes(t *testing.T) {
 	require.NoError(t, err)
 	spec := s.metrics[semconv.HTTPServerRequestDurationName]
 	require.NotNil(t, spec)
+	require.NotEmpty(t, spec.required)
+	require.NotEmpty(t, spec.limited)
 	f := p.newFindings(signalMetrics)
 	defer p.finish(t.Context(), &f)
 	sub := subject{f: &f, service: testService, name: spec.name}
 	for i, route := range []string{"/a", "/a", "/b", "/a", "/b", "/b"} {
 		attrs := pcommon.NewMap()
 		putAttrs(attrs, map[string]any{"http.request.method": "GET", "http.response.status_code": 200, "http.route": route})
-		extra, sum := p.normalizeAttributes(attrs, spec, sub)
-		require.False(t, extra)
+		pt := pointKeys{metric: spec}
+		require.False(t, p.normalizeAttributes(attrs, &pt, sub))
 		require.Zero(t, f.total)
-		assert.Equal(t, hashAttributes(attrs), sum, "point %d", i)
+		assert.Equal(t, hashAttributes(attrs), pt.sum, "point %d", i)
+		for j, req := range spec.required {
+			_, ok := attrs.Get(req)
+			assert.Equal(t, ok, pt.required&(1<<j) != 0, "point %d: %s", i, req)
+		}
+		for j, lim := range spec.limited {
+			v, ok := attrs.Get(lim.id)
+			require.Equal(t, ok, pt.limitedSet&(1<<j) != 0, "point %d: %s", i, lim.id)
+			if ok {
+				assert.Equal(t, v.Str(), pt.limited[j].Str(), "point %d: %s", i, lim.id)
+			}
+		}
 	}
 }
