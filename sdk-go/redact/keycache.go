@@ -13,13 +13,16 @@ type keySnapshot struct {
 type decidedKey struct {
 	key       string
 	sensitive bool
+	// set tells a slot holding the empty key, which bodies are redacted
+	// under, from an empty slot.
+	set bool
 }
 
 func newKeySnapshot(keys map[string]bool) *keySnapshot {
 	s := &keySnapshot{keys: keys}
 	for k, v := range keys {
-		if slot := &s.recent[keySlot(k)]; slot.key == "" {
-			*slot = decidedKey{key: k, sensitive: v}
+		if slot := &s.recent[keySlot(k)]; !slot.set {
+			*slot = decidedKey{key: k, sensitive: v, set: true}
 		}
 	}
 	return s
@@ -28,7 +31,7 @@ func newKeySnapshot(keys map[string]bool) *keySnapshot {
 // lookup returns what was decided for key; ok is false for a key not
 // decided yet.
 func (s *keySnapshot) lookup(key string) (sensitive, ok bool) {
-	if slot := &s.recent[keySlot(key)]; slot.key == key && key != "" {
+	if slot := &s.recent[keySlot(key)]; slot.set && slot.key == key {
 		return slot.sensitive, true
 	}
 	sensitive, ok = s.keys[key]

@@ -32,6 +32,18 @@ func TestKeySnapshotSharedSlot(t *testing.T) {
 	}
 }
 
+// The empty key, which the collector redacts log bodies under, is
+// answered from the table like any other; an empty slot answers nothing.
+func TestKeySnapshotEmptyKey(t *testing.T) {
+	snap := newKeySnapshot(map[string]bool{"": false})
+	if slot := snap.recent[keySlot("")]; !slot.set || slot.key != "" {
+		t.Fatal("the empty key is not in the table")
+	}
+	if _, ok := newKeySnapshot(map[string]bool{}).lookup(""); ok {
+		t.Error("an empty snapshot answers for the empty key")
+	}
+}
+
 // Through the Redactor: a sensitive key and a plain one in the same slot,
 // asked for again and again once published.
 func TestKeySharedSlot(t *testing.T) {
