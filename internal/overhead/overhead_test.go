@@ -65,7 +65,7 @@ func TestSummaryPairsEachRoundWithItsBaselineAndSetsBusyRoundsAside(t *testing.T
 	if up.P99Ratio.Median != 1.2 || up.P99Ratio.Min != 1 || up.P99Ratio.Max != 1.5 || up.P99Ratio.N != 3 {
 		t.Errorf("p99 ratio %+v, want median 1.2 of 1.5, 1 and 1.2", up.P99Ratio)
 	}
-	if up.CPUPerRequest != ms || up.CPURatio.Median != 1 {
+	if up.CPUPerRequest != ms || up.CPUMedian != ms || up.CPURatio.Median != 1 {
 		t.Errorf("CPU %v per request, ratio %+v, want 1ms and 1×", up.CPUPerRequest, up.CPURatio)
 	}
 	if before := rep.Summaries[3]; before.Variant != "before" || before.P99Ratio.Median != 5 {
