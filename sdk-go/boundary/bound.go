@@ -42,7 +42,8 @@ var lastContextID atomic.Uint64
 
 // Bind marshals ctx for Func.CallBound.
 func Bind(ctx context.Context) Bound {
-	b := &bound{ctx: ctx, c: marshal(ctx)}
+	b := &bound{ctx: ctx}
+	marshal(ctx, &b.c)
 	b.c.context_id = C.uint64_t(lastContextID.Add(1))
 	return Bound{bound: b}
 }

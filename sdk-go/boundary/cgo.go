@@ -68,14 +68,14 @@ var (
 )
 
 // marshal reads ctx's trace context, correlation ID, role and deadline into
-// the SeamContext sent to Rust, with context_id 0 (not bound).
+// c, a zero SeamContext (so context_id stays 0, not bound). It writes in
+// place: a SeamContext returned by value would be copied once more per call.
 //
 // The context's tracestate and correlation ID point into Go strings: C reads
 // them only during a call (the SeamContext contract), Go's collector does not
 // move heap objects, and the pointers keep the strings alive for as long as
 // the SeamContext is (a Bound's), so they need no copy.
-func marshal(ctx context.Context) C.SeamContext {
-	var c C.SeamContext
+func marshal(ctx context.Context, c *C.SeamContext) {
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		tid, sid := sc.TraceID(), sc.SpanID()
 		c.trace_id = *(*[16]C.uint8_t)(unsafe.Pointer(&tid))
@@ -98,7 +98,6 @@ func marshal(ctx context.Context) C.SeamContext {
 	if deadline, ok := ctx.Deadline(); ok {
 		c.deadline_unix_nano = C.int64_t(deadlineUnixNano(deadline))
 	}
-	return c
 }
 
 // invoke calls entry with c and returns the status and, unless it is OK, the

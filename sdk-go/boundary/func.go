@@ -91,7 +91,8 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).
 func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
-	c := marshal(ctx)
+	var c C.SeamContext
+	marshal(ctx, &c)
 	return f.call(ctx, &c, in, out)
 }
 
