@@ -91,9 +91,11 @@ func NewFunc[In, Out any](b *Boundary, operation string, entry unsafe.Pointer, o
 // correlation ID. in and out are passed to C for the duration of the call
 // only, and must hold no Go pointers (cgo's rule).
 func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
+	start := f.op.Start(ctx)
 	var c C.SeamContext
 	marshal(ctx, &c)
-	return f.call(ctx, &c, in, out)
+	status, msg := invoke(&c, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
+	return f.end(ctx, start, status, msg, in, out)
 }
 
 // CallBound is Call with the context b was bound from, without reading it
@@ -101,13 +103,14 @@ func (f *Func[In, Out]) Call(ctx context.Context, in *In, out *Out) error {
 // Bound).
 func (f *Func[In, Out]) CallBound(b Bound, in *In, out *Out) error {
 	bd := b.get()
-	return f.call(bd.ctx, &bd.c, in, out)
+	start := f.op.Start(bd.ctx)
+	status, msg := invoke(&bd.c, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
+	return f.end(bd.ctx, start, status, msg, in, out)
 }
 
-// call runs the entry point with c, marshalled from ctx.
-func (f *Func[In, Out]) call(ctx context.Context, c *C.SeamContext, in *In, out *Out) error {
-	start := f.op.Start(ctx)
-	status, msg := invoke(c, f.entry, f.flat, f.timeout, unsafe.Pointer(in), unsafe.Pointer(out))
+// end records a call to the entry point that began at start and ended with
+// status and msg, and serves it from the fallback if it failed.
+func (f *Func[In, Out]) end(ctx context.Context, start time.Time, status Status, msg string, in *In, out *Out) error {
 	f.op.End(ctx, start, crossing.Status(status))
 	if status == StatusOK {
 		return nil
