@@ -35,7 +35,7 @@ pub struct SeamContext {
     deadline_unix_nano: i64,
     /// The caller's `seam.role` for this call: 0 unset (the callee's default role),
     /// 1 baseline, 2 candidate, 3 shadow, 4 fallback; any other value counts as unset.
-    /// After the fields it was added to, so that they keep their offsets.
+    /// Added after the fields above, so that they keep their offsets.
     role: u8,
     /// Non-zero: a process-unique id of this trace context, tracestate, correlation id and
     /// role, the same for every call that sends them; 0: not bound. Last, so that the
