@@ -21,18 +21,8 @@ use request_context::request_context;
 use seam::log::JsonLayer;
 use seam::Config;
 use support::cpu_time;
+use support::logs::quote_computed;
 use tracing_subscriber::layer::SubscriberExt;
-
-/// The event of the Go benchmark `Log/seam_exported`.
-fn event() {
-    tracing::info!(
-        seam.operation = "checkout.price",
-        http.response.status_code = 200,
-        cache.hit = true,
-        discount.ratio = 0.125,
-        "quote computed"
-    );
-}
 
 fn is_the_event(r: &opentelemetry_proto::tonic::logs::v1::LogRecord) -> bool {
     use opentelemetry_proto::tonic::common::v1::any_value::Value;
@@ -64,7 +54,7 @@ fn main() {
             .json()
             .with_writer(io::sink),
     );
-    let fmt_ns = tracing::subscriber::with_default(fmt, || cpu_per_call(n, event, || {}));
+    let fmt_ns = tracing::subscriber::with_default(fmt, || cpu_per_call(n, quote_computed, || {}));
 
     let receiver = support::Receiver::start();
     let guard = seam::init(
@@ -79,7 +69,7 @@ fn main() {
         .with(JsonLayer::new("bench").with_writer(io::sink))
         .with(guard.layer());
     let gross_ns = tracing::subscriber::with_default(subscriber, || {
-        cpu_per_call(n, event, || {
+        cpu_per_call(n, quote_computed, || {
             guard.shutdown(Duration::from_secs(60)).expect("shutdown");
         })
     });

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use seam::semconv::enums::seam_telemetry_signal;
 use seam::Config;
 use support::dropped::dropped;
+use support::logs::{log_records, quote_computed};
 
 fn soak_duration() -> Duration {
     match std::env::var("SEAM_LOG_SOAK") {
@@ -25,16 +26,6 @@ fn soak_duration() -> Duration {
             )
         }
     }
-}
-
-fn log_records(received: &support::Received) -> u64 {
-    received
-        .logs
-        .iter()
-        .flat_map(|r| &r.resource_logs)
-        .flat_map(|rl| &rl.scope_logs)
-        .map(|sl| sl.log_records.len() as u64)
-        .sum()
 }
 
 #[test]
@@ -58,13 +49,7 @@ fn a_tight_logging_loop_loses_nothing() {
                 let mut n = 0;
                 while Instant::now() < deadline {
                     for _ in 0..256 {
-                        tracing::info!(
-                            seam.operation = "checkout.price",
-                            http.response.status_code = 200,
-                            cache.hit = true,
-                            discount.ratio = 0.125,
-                            "quote computed"
-                        );
+                        quote_computed();
                     }
                     n += 256;
                 }

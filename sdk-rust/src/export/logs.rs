@@ -63,6 +63,28 @@ impl BoundedLogProcessor {
     pub(crate) fn stopper(&self) -> Arc<dyn Stop> {
         self.queue.clone()
     }
+
+    /// The queue's producer side, for a logger that hands its records over
+    /// whole.
+    pub(crate) fn records(&self) -> LogRecords {
+        LogRecords {
+            queue: self.queue.clone(),
+        }
+    }
+}
+
+/// Queues records a logger owns, without the copy [`BoundedLogProcessor`]
+/// makes of the record the SDK lends it.
+#[derive(Debug, Clone)]
+pub(crate) struct LogRecords {
+    queue: Arc<Queue<Record>>,
+}
+
+impl LogRecords {
+    /// Queues `record` of `scope`, or drops and counts it as the queue does.
+    pub(crate) fn add(&self, record: SdkLogRecord, scope: &InstrumentationScope) {
+        self.queue.add(Box::new((record, scope.clone())));
+    }
 }
 
 struct Logs<E> {

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 pub(crate) use dropped::Dropped;
 pub(crate) use health::Health;
-pub(crate) use logs::BoundedLogProcessor;
+pub(crate) use logs::{BoundedLogProcessor, LogRecords};
 pub(crate) use metrics::{CountingMetricExporter, MetricLedger};
 pub(crate) use queue::{Stop, Stopped};
 pub(crate) use runner::Runner;

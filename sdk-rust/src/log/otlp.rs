@@ -1,15 +1,18 @@
 //! The OTLP side of logging: a `LoggerProvider` for the
 //! `opentelemetry-appender-tracing` bridge that applies the same schema rules
-//! as the JSON line (redaction, correlation id) before the SDK sees a record.
+//! as the JSON line (redaction, correlation id) before the SDK sees a record,
+//! and hands each finished record to Seam's log queue whole.
 
 use std::borrow::Cow;
 use std::time::SystemTime;
 
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
+use opentelemetry::trace::TraceContextExt;
 use opentelemetry::{Context, InstrumentationScope, Key, SpanId, TraceFlags, TraceId};
 use opentelemetry_sdk::logs::{SdkLogRecord, SdkLogger, SdkLoggerProvider};
 
+use crate::export::LogRecords;
 use crate::redact::Redactor;
 use crate::semconv::{attribute, correlation, redaction};
 
@@ -17,16 +20,20 @@ use crate::semconv::{attribute, correlation, redaction};
 const MESSAGE_FIELD: &str = "message";
 
 /// Wraps an [`SdkLoggerProvider`] so that every record it hands out is
-/// redacted as it is filled in and carries `seam.correlation_id`.
+/// redacted as it is filled in and carries `seam.correlation_id`. Emitted
+/// records go to `records`, the queue of the provider's processor, by
+/// value: the SDK's emit would lend them to the processor, which must copy
+/// each one.
 #[derive(Debug, Clone)]
 pub(crate) struct SchemaLoggerProvider {
     inner: SdkLoggerProvider,
+    records: LogRecords,
 }
 
 impl SchemaLoggerProvider {
-    /// Wraps `inner`.
-    pub(crate) fn new(inner: SdkLoggerProvider) -> Self {
-        SchemaLoggerProvider { inner }
+    /// Wraps `inner`, whose log processor queues into `records`.
+    pub(crate) fn new(inner: SdkLoggerProvider, records: LogRecords) -> Self {
+        SchemaLoggerProvider { inner, records }
     }
 }
 
@@ -35,8 +42,10 @@ impl LoggerProvider for SchemaLoggerProvider {
 
     fn logger_with_scope(&self, scope: InstrumentationScope) -> SchemaLogger {
         SchemaLogger {
-            inner: self.inner.logger_with_scope(scope),
+            inner: self.inner.logger_with_scope(scope.clone()),
             redactor: Redactor::schema(),
+            scope,
+            records: self.records.clone(),
         }
     }
 }
@@ -46,6 +55,8 @@ impl LoggerProvider for SchemaLoggerProvider {
 pub(crate) struct SchemaLogger {
     inner: SdkLogger,
     redactor: &'static Redactor,
+    scope: InstrumentationScope,
+    records: LogRecords,
 }
 
 impl Logger for SchemaLogger {
@@ -58,20 +69,48 @@ impl Logger for SchemaLogger {
         }
     }
 
+    /// What the SDK's emit does before its processors see a record (skip
+    /// it while telemetry is suppressed, the current span's context, the
+    /// observed time), plus the correlation id, in one look at the context.
     fn emit(&self, record: SchemaLogRecord) {
         let mut record = record.inner;
+        let now = SystemTime::now();
         if record.timestamp().is_none() {
-            record.set_timestamp(SystemTime::now());
+            record.set_timestamp(now);
         }
-        let id = Context::map_current(|cx| {
-            cx.baggage()
+        if record.observed_timestamp().is_none() {
+            record.set_observed_timestamp(now);
+        }
+        let needs_trace_context = record.trace_context().is_none();
+        let emitted = Context::map_current(|cx| {
+            if cx.is_telemetry_suppressed() {
+                return false;
+            }
+            if needs_trace_context && cx.has_active_span() {
+                let span = cx.span();
+                let span_context = span.span_context();
+                record.set_trace_context(
+                    span_context.trace_id(),
+                    span_context.span_id(),
+                    Some(span_context.trace_flags()),
+                );
+            }
+            if let Some(id) = cx
+                .baggage()
                 .get(correlation::BAGGAGE_KEY)
-                .map(|v| v.as_str().to_owned())
+                .map(|v| v.as_str())
+                .filter(|id| !id.is_empty())
+            {
+                record.add_attribute(
+                    Key::from_static_str(attribute::SEAM_CORRELATION_ID),
+                    id.to_owned(),
+                );
+            }
+            true
         });
-        if let Some(id) = id.filter(|id| !id.is_empty()) {
-            record.add_attribute(Key::from_static_str(attribute::SEAM_CORRELATION_ID), id);
+        if emitted {
+            self.records.add(record, &self.scope);
         }
-        self.inner.emit(record);
     }
 
     fn event_enabled(&self, level: Severity, target: &str, name: Option<&str>) -> bool {

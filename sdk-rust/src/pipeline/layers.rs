@@ -73,9 +73,12 @@ where
             sdk_diagnostic,
         ))
     });
-    let otlp = telemetry.logger_provider.as_ref().map(|provider| {
-        OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(provider.clone()))
-            .with_filter(verbosity(rust_log, level, otlp_accepts))
+    let otlp = telemetry.log_records.as_ref().map(|records| {
+        OpenTelemetryTracingBridge::new(&SchemaLoggerProvider::new(
+            records.provider.clone(),
+            records.queue.clone(),
+        ))
+        .with_filter(verbosity(rust_log, level, otlp_accepts))
     });
     spans.and_then(json).and_then(diagnostics).and_then(otlp)
 }

@@ -22,7 +22,7 @@ use crate::alloc;
 use crate::config::Config;
 use crate::error::Error;
 use crate::export::{
-    BoundedLogProcessor, BoundedSpanProcessor, CountingMetricExporter, Dropped, Health,
+    BoundedLogProcessor, BoundedSpanProcessor, CountingMetricExporter, Dropped, Health, LogRecords,
     MetricLedger, QueueParts, Stop,
 };
 use crate::log::Diagnostics;
@@ -31,6 +31,13 @@ use crate::role::Role;
 use crate::settings::Settings;
 use crate::signal::Signal;
 use crate::trace::RedactingSpanProcessor;
+
+/// What the OTLP log layer emits through.
+pub(super) struct LogPipeline {
+    pub(super) provider: SdkLoggerProvider,
+    /// The provider's processor's queue, which the layer's records go to.
+    pub(super) queue: LogRecords,
+}
 
 /// Everything [`super::init`] set up; lives for the rest of the process.
 pub(crate) struct Telemetry {
@@ -47,6 +54,9 @@ pub(crate) struct Telemetry {
     pub(super) meter_provider: SdkMeterProvider,
     /// `None` when logs are not exported.
     pub(super) logger_provider: Option<SdkLoggerProvider>,
+    /// The logger provider and its queue, for the OTLP log layer; `None`
+    /// when logs are not exported.
+    pub(super) log_records: Option<LogPipeline>,
     pub(super) span_queue: Option<Arc<dyn Stop>>,
     pub(super) log_queue: Option<Arc<dyn Stop>>,
     pub(super) metric_ledger: Option<Arc<MetricLedger>>,
@@ -122,6 +132,7 @@ impl Telemetry {
         let meter_provider = meter_provider.build();
 
         let mut log_queue = None;
+        let mut log_records = None;
         let logger_provider = match &health[Signal::Logs.index()] {
             None => None,
             Some(health) => {
@@ -135,12 +146,16 @@ impl Telemetry {
                 let processor = BoundedLogProcessor::start(exporter, resource, parts)
                     .map_err(io_error(Signal::Logs))?;
                 log_queue = Some(processor.stopper());
-                Some(
-                    SdkLoggerProvider::builder()
-                        .with_log_processor(processor)
-                        .with_resource(resource.clone())
-                        .build(),
-                )
+                let queue = processor.records();
+                let provider = SdkLoggerProvider::builder()
+                    .with_log_processor(processor)
+                    .with_resource(resource.clone())
+                    .build();
+                log_records = Some(LogPipeline {
+                    provider: provider.clone(),
+                    queue,
+                });
+                Some(provider)
             }
         };
 
@@ -160,6 +175,7 @@ impl Telemetry {
             tracer_provider,
             meter_provider,
             logger_provider,
+            log_records,
             span_queue,
             log_queue,
             metric_ledger,

@@ -11,6 +11,7 @@ pub mod child;
 pub mod cpu_time;
 pub mod dropped;
 pub mod grpc;
+pub mod logs;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
