@@ -185,6 +185,11 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         drop(op);
         trace_id
     };
+    {
+        // The SDK's own operations run suppressed; what they log is not exported.
+        let _suppressed = Context::enter_telemetry_suppressed_scope();
+        tracing::info!("logged while telemetry is suppressed");
+    }
     seam::operation("checkout.price").fail(seam::ErrorClass::Timeout);
     {
         let _shadow = seam::with_role(&Context::current(), Role::Shadow).attach();
@@ -526,4 +531,15 @@ fn exports_schema_conformant_telemetry_without_a_runtime() {
         Some("01JD4X7K2M9QZ8R6T5W3V1N0PA")
     );
     assert!(charged.time_unix_nano > 0);
+    assert_eq!(
+        charged.span_id.len(),
+        8,
+        "log carries the operation's span id"
+    );
+    assert_eq!(charged.flags & 0xff, 1, "log carries the sampled flag");
+    assert!(charged.observed_time_unix_nano > 0);
+    assert!(
+        !records.iter().any(|(_, r)| matches!(r.body.as_ref().and_then(|b| b.value.as_ref()), Some(AnyValue::StringValue(s)) if s.contains("suppressed"))),
+        "a record logged while telemetry is suppressed was exported"
+    );
 }

@@ -69,9 +69,10 @@ impl Logger for SchemaLogger {
         }
     }
 
-    /// What the SDK's emit does before its processors see a record (skip
-    /// it while telemetry is suppressed, the current span's context, the
-    /// observed time), plus the correlation id, in one look at the context.
+    /// What the SDK's emit does before its processors see a record (the
+    /// current span's context, the observed time), plus the correlation id,
+    /// in one look at the context. Records logged while telemetry is
+    /// suppressed never get here: `event_enabled` refuses them.
     fn emit(&self, record: SchemaLogRecord) {
         let mut record = record.inner;
         let now = SystemTime::now();
@@ -82,10 +83,7 @@ impl Logger for SchemaLogger {
             record.set_observed_timestamp(now);
         }
         let needs_trace_context = record.trace_context().is_none();
-        let emitted = Context::map_current(|cx| {
-            if cx.is_telemetry_suppressed() {
-                return false;
-            }
+        Context::map_current(|cx| {
             if needs_trace_context && cx.has_active_span() {
                 let span = cx.span();
                 let span_context = span.span_context();
@@ -106,11 +104,8 @@ impl Logger for SchemaLogger {
                     id.to_owned(),
                 );
             }
-            true
         });
-        if emitted {
-            self.records.add(record, &self.scope);
-        }
+        self.records.add(record, &self.scope);
     }
 
     fn event_enabled(&self, level: Severity, target: &str, name: Option<&str>) -> bool {
