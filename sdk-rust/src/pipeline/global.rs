@@ -2,8 +2,7 @@
 //! `OnceLock` for the rest of the process; [`shutdown`] and the [`Guard`]
 //! flush and stop it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use opentelemetry::global;
@@ -27,9 +26,32 @@ use crate::settings::Settings;
 const DROP_TIMEOUT: Duration = Duration::from_secs(5);
 
 static TELEMETRY: OnceLock<Telemetry> = OnceLock::new();
-/// Set when [`init`] ran with `OTEL_SDK_DISABLED=true`: nothing was set up,
-/// but a second `init` is still refused.
-static DISABLED: AtomicBool = AtomicBool::new(false);
+/// Set when [`init`] ran with `OTEL_SDK_DISABLED=true`: nothing is exported,
+/// the canonical JSON line is still written (as in the Go SDK), and a second
+/// `init` is still refused.
+static DISABLED: OnceLock<LineOnly> = OnceLock::new();
+
+/// What the JSON line needs when the SDK is disabled.
+struct LineOnly {
+    /// `None` when the line is off too ([`Config::with_json_logs`]).
+    service_name: Option<Arc<str>>,
+    rust_log: Option<String>,
+    max_level: Level,
+}
+
+impl LineOnly {
+    fn layer<S>(&self) -> Option<impl Layer<S> + Send + Sync + 'static>
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+    {
+        let service_name = self.service_name.clone()?;
+        Some(layers::json_line(
+            service_name,
+            self.rust_log.as_deref(),
+            self.max_level,
+        ))
+    }
+}
 
 /// The pipeline, once [`init`] succeeded.
 pub(crate) fn telemetry() -> Option<&'static Telemetry> {
@@ -48,12 +70,26 @@ pub(crate) fn telemetry() -> Option<&'static Telemetry> {
 pub fn init(config: Config) -> Result<Guard, Error> {
     static INIT: Mutex<()> = Mutex::new(());
     let _serial = INIT.lock().unwrap_or_else(|e| e.into_inner());
-    if TELEMETRY.get().is_some() || DISABLED.load(Ordering::SeqCst) {
+    if TELEMETRY.get().is_some() || DISABLED.get().is_some() {
         return Err(Error::AlreadyInitialized);
     }
     let settings = Settings::resolve(&config, &|name| std::env::var(name).ok())?;
     if settings.disabled {
-        DISABLED.store(true, Ordering::SeqCst);
+        let line = LineOnly {
+            service_name: config
+                .json_logs
+                .then(|| settings.service_name.as_str().into()),
+            rust_log: settings.rust_log.clone(),
+            max_level: settings.log_level,
+        };
+        if config.subscriber {
+            let subscriber = tracing_subscriber::registry().with(line.layer());
+            if tracing::subscriber::set_global_default(subscriber).is_err() {
+                return Err(Error::SubscriberAlreadySet);
+            }
+        }
+        // Cannot fail: the INIT lock is held and DISABLED was empty.
+        let _ = DISABLED.set(line);
         return Ok(Guard { _private: () });
     }
     check_transport(&settings)?;
@@ -120,12 +156,17 @@ impl Guard {
     /// Seam's `tracing` layers, for a subscriber you build yourself (with
     /// [`Config::with_subscriber`]`(false)`): spans to OpenTelemetry, the
     /// canonical JSON line, logs over OTLP and the SDK's diagnostics
-    /// (rate-limited), without the exporters' own transport events.
+    /// (rate-limited), without the exporters' own transport events. With
+    /// the SDK disabled, the JSON line alone.
     pub fn layer<S>(&self) -> impl Layer<S> + Send + Sync + 'static
     where
         S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
     {
-        telemetry().map(layers::layer)
+        // `Option`'s own `and_then` would hide the layers' one.
+        Layer::and_then(
+            telemetry().map(layers::layer),
+            DISABLED.get().and_then(LineOnly::layer),
+        )
     }
 }
 

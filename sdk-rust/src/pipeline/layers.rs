@@ -5,6 +5,8 @@
 //! else `SEAM_LOG_LEVEL`, else INFO; SDK diagnostics from WARN). The
 //! transport stack's events never reach the exporters either way.
 
+use std::sync::Arc;
+
 use tracing::{Level, Metadata, Subscriber};
 use tracing_subscriber::filter::{filter_fn, FilterExt};
 use tracing_subscriber::layer::{Filter, Layer};
@@ -50,6 +52,20 @@ fn sdk_diagnostic(m: &Metadata<'_>) -> bool {
     is_sdk_target(m.target()) && !is_transport_target(m.target())
 }
 
+/// The canonical JSON line, filtered as every layer is. With the SDK
+/// disabled it is the one layer installed: the line is still written, as in
+/// the Go SDK.
+pub(super) fn json_line<S>(
+    service_name: Arc<str>,
+    rust_log: Option<&str>,
+    level: Level,
+) -> impl Layer<S> + Send + Sync + 'static
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    JsonLayer::new(service_name).with_filter(verbosity(rust_log, level, json_accepts))
+}
+
 pub(super) fn layer<S>(telemetry: &Telemetry) -> impl Layer<S> + Send + Sync + 'static
 where
     S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
@@ -59,13 +75,9 @@ where
     let spans = tracing_opentelemetry::layer()
         .with_tracer(telemetry.tracer.clone())
         .with_filter(verbosity(rust_log, level, not_transport));
-    let json = telemetry.json_logs.then(|| {
-        JsonLayer::new(telemetry.service_name.clone()).with_filter(verbosity(
-            rust_log,
-            level,
-            json_accepts,
-        ))
-    });
+    let json = telemetry
+        .json_logs
+        .then(|| json_line(telemetry.service_name.clone(), rust_log, level));
     let diagnostics = telemetry.json_logs.then(|| {
         SdkDiagnostics::new(telemetry.diagnostics.clone()).with_filter(verbosity(
             rust_log,
