@@ -51,11 +51,11 @@ func (t *globalTracer) current() trace.Tracer {
 	return tracer
 }
 
-// sameProvider compares two providers without panicking on a provider
-// type that is not comparable (which is then looked up every time).
+// sameProvider compares two providers without panicking on one that is not
+// comparable (which is then looked up every time): a struct's type can be
+// comparable while a value in one of its interface fields is not.
 func sameProvider(a, b trace.TracerProvider) bool {
-	ta := reflect.TypeOf(a)
-	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
+	return reflect.TypeOf(a) == reflect.TypeOf(b) && reflect.ValueOf(a).Comparable() && a == b
 }
 
 // withGlobalTracing is the otelhttp option for it.

@@ -71,3 +71,29 @@ func TestHandlerAndTransportLookTheirTracerUpOncePerProvider(t *testing.T) {
 		t.Errorf("%d tracer lookups of the provider installed later, want 2", got)
 	}
 }
+
+// valueProvider is a provider of a comparable struct type whose field holds
+// a value that is not comparable: comparing two of them panics.
+type valueProvider struct {
+	trace.TracerProvider
+	tags any
+}
+
+// A provider whose type is comparable but whose value is not is looked up
+// on every request rather than compared, which would panic in the request.
+func TestHandlerUnderAProviderThatDoesNotCompare(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	prev := otel.GetTracerProvider()
+	otel.SetTracerProvider(valueProvider{
+		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)),
+		tags:           []string{"a"},
+	})
+	t.Cleanup(func() { otel.SetTracerProvider(prev) })
+	srv := httptest.NewServer(seamhttp.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), "ping"))
+	defer srv.Close()
+
+	getN(t, srv.Client(), srv.URL, 2)
+	if got := len(rec.Ended()); got != 2 {
+		t.Errorf("%d server spans ended, want 2", got)
+	}
+}
