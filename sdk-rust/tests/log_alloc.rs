@@ -28,11 +28,17 @@ const MAX_ALLOCATIONS_PER_RECORD: f64 = 30.5;
 
 #[test]
 fn an_exported_record_is_not_copied_on_its_way_to_the_queue() {
+    // Room for every record: on a loaded machine the export thread falls
+    // behind the loop for longer than the queue waits, and records
+    // dropped for a full queue would be lost (and not counted).
+    std::env::set_var("OTEL_BLRP_MAX_QUEUE_SIZE", (2 * RECORDS).to_string());
     let receiver = support::Receiver::start();
     let guard = seam::init(
         Config::new("log-alloc")
             .with_endpoint(receiver.endpoint())
             .with_metric_interval(Duration::from_secs(3600))
+            // Shutdown sends what is queued within the export timeout.
+            .with_export_timeout(Duration::from_secs(60))
             .with_json_logs(false),
     )
     .expect("init");
@@ -47,7 +53,7 @@ fn an_exported_record_is_not_copied_on_its_way_to_the_queue() {
     for _ in 0..RECORDS {
         quote_computed();
     }
-    guard.shutdown(Duration::from_secs(30)).expect("shutdown");
+    guard.shutdown(Duration::from_secs(60)).expect("shutdown");
     let received = receiver.take();
     let per_record = (stats().allocations - before) as f64 / RECORDS as f64;
 
