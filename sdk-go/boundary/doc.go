@@ -37,8 +37,9 @@
 //		...
 //	}
 //
-// CallBound reads nothing from ctx, and the Rust side recognises the context
-// it already holds by the Bound's ID alone. A Bound is only valid while its
+// CallBound does not marshal ctx again (the duration metric and the fallback
+// still take it as it was bound), and the Rust side recognises the context it
+// already holds by the Bound's ID alone. A Bound is only valid while its
 // span is (see Bound).
 //
 // FuncOptions.Timeout caps each call and FuncOptions.Fallback serves the
