@@ -42,6 +42,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/boundary/internal/abi"
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 )
 
@@ -146,6 +147,13 @@ func takeMessage(cerr *C.SeamError) string {
 	return msg
 }
 
+// headerABIVersion is the C ABI version of the seam.h this package is built
+// with.
+const headerABIVersion = uint32(C.SEAM_ABI_VERSION)
+
+// libraryABIVersion is the C ABI version of the linked Rust library.
+func libraryABIVersion() uint32 { return uint32(C.seam_abi_version()) }
+
 // Config is what Init passes to seam_init; the OTEL_* environment variables
 // (read by the Rust side) configure the rest, as they do for Go.
 type Config struct {
@@ -156,8 +164,11 @@ type Config struct {
 }
 
 // Init starts the Rust side's OTLP traces, metrics and logs pipeline. It fails
-// if it is already running.
+// if it is already running, or with ErrABIMismatch.
 func Init(cfg Config) error {
+	if err := abi.Check(libraryABIVersion(), headerABIVersion); err != nil {
+		return err
+	}
 	// The strings are copied to C memory: seam_init takes a pointer to the
 	// config, and memory behind a Go pointer passed to C may hold no Go pointers.
 	var c C.SeamConfig

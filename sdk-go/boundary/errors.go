@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/seamtel/seam/sdk-go/boundary/internal/abi"
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 )
 
@@ -21,6 +22,9 @@ var (
 	ErrFailed = errors.New("boundary: call failed")
 	// ErrInvalidArgument: the Rust side rejected what was passed to it.
 	ErrInvalidArgument = errors.New("boundary: invalid argument")
+	// ErrABIMismatch: the linked Rust library was built from another Seam
+	// release than this package, and would misread what is passed to it.
+	ErrABIMismatch = abi.ErrMismatch
 )
 
 // Error is a failed call: the operation, the status and the Rust side's

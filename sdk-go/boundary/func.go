@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	seam "github.com/seamtel/seam/sdk-go"
+	"github.com/seamtel/seam/sdk-go/boundary/internal/abi"
 	"github.com/seamtel/seam/sdk-go/internal/crossing"
 	"github.com/seamtel/seam/sdk-go/semconv"
 )
@@ -30,8 +31,13 @@ type Boundary struct {
 	instruments *crossing.Instruments
 }
 
-// New creates the boundary's instruments.
+// New checks that the linked Rust library speaks the C ABI of this
+// package's seam.h (ErrABIMismatch otherwise) and creates the boundary's
+// instruments.
 func New(opts Options) (*Boundary, error) {
+	if err := abi.Check(libraryABIVersion(), headerABIVersion); err != nil {
+		return nil, err
+	}
 	instruments, err := crossing.New(opts.MeterProvider, "github.com/seamtel/seam/sdk-go/boundary")
 	if err != nil {
 		return nil, fmt.Errorf("boundary: %w", err)

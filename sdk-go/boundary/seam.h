@@ -17,6 +17,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// The version of the C ABI this library speaks: the layout of [`SeamContext`],
+// [`SeamConfig`] and [`SeamError`] and the exported functions' signatures. It changes with
+// any of them. A caller built against a `seam.h` of another version would pass structs this
+// library misreads (a shorter `SeamContext` leaves `context_id` to whatever follows it), so it
+// compares [`seam_abi_version`] with the header's `SEAM_ABI_VERSION` first, as Go's
+// `boundary.New` does. A library older than the check lacks the symbol: linking fails.
+//
+// [`SeamContext`]: super::SeamContext
+#define SEAM_ABI_VERSION 1
+
 // Outcome of a call through the C ABI. `SEAM_STATUS_OK` is zero so that C callers can
 // test it like an errno; every other value comes with a message in the caller's
 // `SeamError` slot.
@@ -111,6 +121,9 @@ extern "C" {
 // Frees the message in `error` and leaves the slot empty. Null and empty slots are
 // accepted, so calling it after every entry point is always correct.
 void seam_free_error(struct SeamError *error);
+
+// [`SEAM_ABI_VERSION`] of this library.
+uint32_t seam_abi_version(void);
 
 // Starts Seam's OTLP traces, metrics and logs pipeline with `config` (null for defaults)
 // and the `OTEL_*` environment variables, and installs it as the global providers.

@@ -1,10 +1,27 @@
-//! `seam_init` and `seam_shutdown`: the pipeline's lifetime, driven by the C caller.
+//! `seam_init` and `seam_shutdown`: the pipeline's lifetime, driven by the C caller; and
+//! `seam_abi_version`, which the caller checks before anything else.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 use std::time::Duration;
 
 use super::{SeamError, SeamStatus};
+
+/// The version of the C ABI this library speaks: the layout of [`SeamContext`],
+/// [`SeamConfig`] and [`SeamError`] and the exported functions' signatures. It changes with
+/// any of them. A caller built against a `seam.h` of another version would pass structs this
+/// library misreads (a shorter `SeamContext` leaves `context_id` to whatever follows it), so it
+/// compares [`seam_abi_version`] with the header's `SEAM_ABI_VERSION` first, as Go's
+/// `boundary.New` does. A library older than the check lacks the symbol: linking fails.
+///
+/// [`SeamContext`]: super::SeamContext
+pub const SEAM_ABI_VERSION: u32 = 1;
+
+/// [`SEAM_ABI_VERSION`] of this library.
+#[no_mangle]
+pub extern "C" fn seam_abi_version() -> u32 {
+    SEAM_ABI_VERSION
+}
 
 /// What `seam_init` needs that the `OTEL_*` environment variables do not already say.
 /// Strings are UTF-8 pointer + length (not NUL-terminated), read during the call only;

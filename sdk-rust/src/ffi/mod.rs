@@ -6,7 +6,8 @@
 //!   the parent, opens a child span, enforces the deadline, catches panics (counted in
 //!   `seam.boundary.panics`) and returns a [`SeamStatus`] with a message in a [`SeamError`].
 //!   [`call_in_parent`] does the same without the child span, for tiny hot entry points.
-//! - [`seam_init`], [`seam_shutdown`] and [`seam_free_error`] are exported for the caller.
+//! - [`seam_init`], [`seam_shutdown`] and [`seam_free_error`] are exported for the caller, and
+//!   [`seam_abi_version`], which it compares with the header's [`SEAM_ABI_VERSION`] first.
 //!   Go's `os.Exit` runs no Rust destructors, so the caller shuts down explicitly.
 //!
 //! The C declarations are in `include/seam.h`, generated from this module by cbindgen; a test
@@ -31,5 +32,5 @@ mod status;
 pub use call::{call, call_in_parent, Call, DeadlineExceeded};
 pub use context::{InvalidContext, SeamContext};
 pub use error::{seam_free_error, SeamError};
-pub use lifecycle::{seam_init, seam_shutdown, SeamConfig};
+pub use lifecycle::{seam_abi_version, seam_init, seam_shutdown, SeamConfig, SEAM_ABI_VERSION};
 pub use status::SeamStatus;
