@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	colllogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -79,6 +80,10 @@ func defaultBackOff() *backoff.ExponentialBackOff {
 	return b
 }
 
+// userAgent is the SDK's OTLP/HTTP log exporter's, whose requests these are
+// in all but how they were encoded.
+var userAgent = "OTel Go OTLP over HTTP/protobuf logs exporter/" + otlploghttp.Version()
+
 func (s *HTTPSender) post(ctx context.Context, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, bytes.NewReader(body))
 	if err != nil {
@@ -88,6 +93,7 @@ func (s *HTTPSender) post(ctx context.Context, body []byte) error {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Content-Type", "application/x-protobuf")
+	req.Header.Set("User-Agent", userAgent)
 	if s.cfg.Gzip {
 		req.Header.Set("Content-Encoding", "gzip")
 	}

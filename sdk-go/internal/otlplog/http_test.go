@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	colllogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -37,6 +40,33 @@ func TestHTTPSenderPostsTheRequestAsTheSDKDoes(t *testing.T) {
 	}
 	if string(got) != "request" || header.Get("Content-Type") != "application/x-protobuf" || header.Get("Authorization") != "Bearer x" {
 		t.Errorf("received %q with %v", got, header)
+	}
+}
+
+// The SDK's OTLP/HTTP log exporter and the sender name themselves alike.
+func TestHTTPSenderSendsTheSDKsUserAgent(t *testing.T) {
+	agents := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		agents <- r.Header.Get("User-Agent")
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	exp, err := otlploghttp.New(ctx, otlploghttp.WithEndpointURL(srv.URL+"/v1/logs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = exp.Shutdown(ctx) })
+	var rec sdklog.Record
+	rec.SetBody(attribute.StringValue("quote computed"))
+	if err := exp.Export(ctx, []sdklog.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewHTTPSender(HTTPConfig{URL: srv.URL + "/v1/logs"}).Send(ctx, []byte("request")); err != nil {
+		t.Fatal(err)
+	}
+	sdk, ours := <-agents, <-agents
+	if sdk == "" || ours != sdk {
+		t.Errorf("User-Agent %q, the SDK's exporter sends %q", ours, sdk)
 	}
 }
 
