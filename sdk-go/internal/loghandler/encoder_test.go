@@ -3,6 +3,7 @@ package loghandler_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -132,4 +133,12 @@ func logEveryShape(t *testing.T, h slog.Handler) {
 	handle(h, withID, slog.LevelDebug, long, slog.String("k", "first"), slog.String("k", "last"))
 	grouped := h.WithAttrs([]slog.Attr{slog.String("svc", "a")}).WithGroup("req").WithAttrs([]slog.Attr{slog.Int("id", 7)})
 	handle(grouped, withID, slog.LevelInfo, "grouped", slog.String("path", "/q"), slog.Int("id", 8))
+	// Past the SDK's attribute limit (128), under With attributes and a
+	// correlation ID: the first ones kept, the rest counted as dropped.
+	many := make([]slog.Attr, 130)
+	for i := range many {
+		many[i] = slog.Int(fmt.Sprintf("a%03d", i), i)
+	}
+	handle(h.WithAttrs([]slog.Attr{slog.String("svc", "a")}), withID, slog.LevelInfo, "many", many...)
+	handle(h, context.Background(), slog.LevelInfo, "exactly the limit", many[:128]...)
 }

@@ -101,6 +101,9 @@ func (h *lineAndRecord) Handle(ctx context.Context, r slog.Record) error {
 	})
 	line = closeLine(line)
 	err := h.line.out.write(line)
+	if laidOut && tooMany(len(h.withKeys)+len(keys), cid) {
+		laidOut = false // the layout path counts what the limit drops
+	}
 	if laidOut {
 		if cid != "" {
 			rec = otlplog.AppendAttr(rec, slog.String(semconv.LogFieldSeamCorrelationID, cid))
@@ -127,4 +130,13 @@ func (h *lineAndRecord) WithGroup(name string) slog.Handler {
 		return h
 	}
 	return newLineAndRecord(h.line.WithGroup(name).(*jsonHandler), h.record.WithGroup(name).(*Bridge))
+}
+
+// tooMany reports whether n attributes, and the correlation ID when cid is
+// set, pass the record's attribute limit.
+func tooMany(n int, cid string) bool {
+	if cid != "" {
+		n++
+	}
+	return n > otlplog.AttributeCountLimit
 }

@@ -21,6 +21,7 @@ const (
 	recordSeverityText protowire.Number = 3
 	recordBody         protowire.Number = 5
 	recordAttributes   protowire.Number = 6
+	recordDropped      protowire.Number = 7
 	recordFlags        protowire.Number = 8
 	recordTraceID      protowire.Number = 9
 	recordSpanID       protowire.Number = 10
@@ -33,18 +34,52 @@ const (
 // as both timestamps, its level as the severity number with the schema's
 // level name as severity text, its message as a string body, its
 // attributes in order (a group without a key inlined, an empty attribute
-// skipped), and sc's IDs and flags when sc is valid.
+// skipped, at most AttributeCountLimit), and sc's IDs and flags when sc is
+// valid.
 //
 // It is AppendHead, AppendAttr for each attribute, then AppendTail: a
 // caller that walks the attributes for another reason writes them in the
 // same pass.
 func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 	b = AppendHead(b, r.Time, r.Level, r.Message)
+	kept, dropped := 0, 0
 	r.Attrs(func(a slog.Attr) bool {
-		b = AppendAttr(b, a)
+		b = appendLimited(b, a, &kept, &dropped)
 		return true
 	})
+	if dropped > 0 {
+		b = appendTag(b, recordDropped, protowire.VarintType)
+		b = appendVarint(b, uint64(dropped))
+	}
 	return AppendTail(b, sc, r.Time)
+}
+
+// AttributeCountLimit is the log SDK's default limit on a record's
+// attributes (OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT unset): AppendRecord
+// keeps the first ones and counts the rest in dropped_attributes_count, as
+// the SDK does. A record under another limit is the SDK's to build.
+const AttributeCountLimit = 128
+
+// appendLimited is appendAttr counting the KeyValues written in kept and,
+// past AttributeCountLimit, those left out in dropped.
+func appendLimited(b []byte, a slog.Attr, kept, dropped *int) []byte {
+	if a.Key == "" {
+		if a.Value.Kind() == slog.KindGroup {
+			for _, ga := range a.Value.Group() {
+				b = appendLimited(b, ga, kept, dropped)
+			}
+			return b
+		}
+		if a.Equal(slog.Attr{}) {
+			return b
+		}
+	}
+	if *kept == AttributeCountLimit {
+		*dropped++
+		return b
+	}
+	*kept++
+	return appendKeyValue(b, recordAttributes, a)
 }
 
 // AppendHead appends the fields of a LogRecord that precede its

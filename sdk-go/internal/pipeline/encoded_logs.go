@@ -64,10 +64,14 @@ func (l *EncodedLogs) DropSkipped() { l.queue.Drop(1) }
 // EncodedLogsConfig returns the sender configuration for c, and false
 // when c, or the environment the SDK's OTLP/HTTP log exporter reads, asks
 // for what only that exporter does (OTLP/gRPC, TLS certificates, a
-// compression other than gzip or none): then the log SDK's path exports
-// Seam's records too.
+// compression other than gzip or none), or what only the log SDK applies
+// (attribute limits other than its default count limit): then the log SDK's
+// path exports Seam's records too.
 func EncodedLogsConfig(c OTLP, getenv func(string) string) (otlplog.HTTPConfig, bool) {
 	if c.Protocol != ProtocolHTTP {
+		return otlplog.HTTPConfig{}, false
+	}
+	if getenv("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT") != "" || getenv("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT") != "" {
 		return otlplog.HTTPConfig{}, false
 	}
 	for _, name := range []string{"CERTIFICATE", "CLIENT_CERTIFICATE", "CLIENT_KEY"} {

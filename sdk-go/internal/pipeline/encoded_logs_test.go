@@ -23,6 +23,8 @@ func TestEncodedLogsConfigLeavesToTheSDKWhatOnlyItDoes(t *testing.T) {
 		{name: "OTLP/gRPC", protocol: ProtocolGRPC},
 		{name: "a CA certificate", protocol: ProtocolHTTP, env: map[string]string{"OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem"}},
 		{name: "a client key for logs", protocol: ProtocolHTTP, env: map[string]string{"OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY": "/key.pem"}},
+		{name: "an attribute count limit", protocol: ProtocolHTTP, env: map[string]string{"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT": "16"}},
+		{name: "an attribute value length limit", protocol: ProtocolHTTP, env: map[string]string{"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT": "64"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c.Protocol = tc.protocol
