@@ -42,14 +42,14 @@ const (
 // same pass.
 func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 	b = AppendHead(b, r.Time, r.Level, r.Message)
-	kept, dropped := 0, 0
+	var n attrCount
 	r.Attrs(func(a slog.Attr) bool {
-		b = appendLimited(b, a, &kept, &dropped)
+		b = appendAttr(b, recordAttributes, a, &n)
 		return true
 	})
-	if dropped > 0 {
+	if n.dropped > 0 {
 		b = appendTag(b, recordDropped, protowire.VarintType)
-		b = appendVarint(b, uint64(dropped))
+		b = appendVarint(b, uint64(n.dropped))
 	}
 	return AppendTail(b, sc, r.Time)
 }
@@ -60,27 +60,8 @@ func AppendRecord(b []byte, sc trace.SpanContext, r slog.Record) []byte {
 // the SDK does. A record under another limit is the SDK's to build.
 const AttributeCountLimit = 128
 
-// appendLimited is appendAttr counting the KeyValues written in kept and,
-// past AttributeCountLimit, those left out in dropped.
-func appendLimited(b []byte, a slog.Attr, kept, dropped *int) []byte {
-	if a.Key == "" {
-		if a.Value.Kind() == slog.KindGroup {
-			for _, ga := range a.Value.Group() {
-				b = appendLimited(b, ga, kept, dropped)
-			}
-			return b
-		}
-		if a.Equal(slog.Attr{}) {
-			return b
-		}
-	}
-	if *kept == AttributeCountLimit {
-		*dropped++
-		return b
-	}
-	*kept++
-	return appendKeyValue(b, recordAttributes, a)
-}
+// attrCount counts a record's KeyValues against AttributeCountLimit.
+type attrCount struct{ kept, dropped int }
 
 // AppendHead appends the fields of a LogRecord that precede its
 // attributes: the time, the severity and the body.
@@ -104,7 +85,7 @@ func AppendHead(b []byte, t time.Time, level slog.Level, msg string) []byte {
 
 // AppendAttr appends a as one of a LogRecord's attributes (nothing for an
 // empty attribute, each member of a group without a key).
-func AppendAttr(b []byte, a slog.Attr) []byte { return appendAttr(b, recordAttributes, a) }
+func AppendAttr(b []byte, a slog.Attr) []byte { return appendAttr(b, recordAttributes, a, nil) }
 
 // AppendTail appends the fields of a LogRecord that follow its
 // attributes: sc's flags and IDs when sc is valid, and t as the observed
@@ -157,18 +138,26 @@ const (
 )
 
 // appendAttr appends a as a KeyValue field num; a group without a key is
-// inlined and an empty attribute is skipped, as slog's handlers do.
-func appendAttr(b []byte, num protowire.Number, a slog.Attr) []byte {
+// inlined and an empty attribute is skipped, as slog's handlers do. With n,
+// a KeyValue past AttributeCountLimit is counted as dropped instead.
+func appendAttr(b []byte, num protowire.Number, a slog.Attr, n *attrCount) []byte {
 	if a.Key == "" {
 		if a.Value.Kind() == slog.KindGroup {
 			for _, ga := range a.Value.Group() {
-				b = appendAttr(b, num, ga)
+				b = appendAttr(b, num, ga, n)
 			}
 			return b
 		}
 		if a.Equal(slog.Attr{}) {
 			return b
 		}
+	}
+	if n != nil {
+		if n.kept == AttributeCountLimit {
+			n.dropped++
+			return b
+		}
+		n.kept++
 	}
 	return appendKeyValue(b, num, a)
 }
