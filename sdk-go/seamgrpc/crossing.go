@@ -37,7 +37,9 @@ type CrossingOptions = crossing.Options
 // recorded with the error.type of call's error:
 //
 //   - the outcome the server named in ErrorTypeKey (panic);
-//   - timeout for DEADLINE_EXCEEDED, whoever's deadline it was;
+//   - timeout for DEADLINE_EXCEEDED, whoever's deadline it was, and for
+//     any other failure once the call's deadline has passed (tonic's
+//     server answers an expired grpc-timeout with CANCELLED);
 //   - invalid_input for INVALID_ARGUMENT and OUT_OF_RANGE;
 //   - internal for any other status or error.
 //

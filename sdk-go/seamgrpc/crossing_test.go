@@ -173,6 +173,42 @@ func TestCrossingDoesNotFallBackPastTheCallersDeadline(t *testing.T) {
 	}
 }
 
+// tonic's server answers an expired grpc-timeout with CANCELLED, and that
+// answer can reach the client before the client's own deadline fires: a
+// failure once the budget has run out is a timeout whatever its status
+// says, unless it names an outcome of its own.
+func TestAFailurePastTheBudgetIsATimeout(t *testing.T) {
+	_, reader := seamtest.Start(t)
+	c := newCrossing(t, "test.op", seamgrpc.CrossingOptions{Timeout: 20 * time.Millisecond})
+	answer := func(err error) func(context.Context) error {
+		return func(ctx context.Context) error {
+			<-ctx.Done()
+			return err
+		}
+	}
+	err := c.Call(context.Background(), answer(status.Error(codes.Canceled, "Timeout expired")), nil)
+	if status.Code(err) != codes.Canceled || seam.ErrorType(err) != "timeout" {
+		t.Errorf("err = %v (code %v, error.type %q), want the CANCELLED status as a timeout", err, status.Code(err), seam.ErrorType(err))
+	}
+	fellBack := false
+	if err := c.Call(context.Background(), answer(status.Error(codes.Canceled, "Timeout expired")), func(context.Context) error {
+		fellBack = true
+		return nil
+	}); err != nil || !fellBack {
+		t.Errorf("err %v, fell back %v; want the fallback's answer", err, fellBack)
+	}
+	if err := c.Call(context.Background(), answer(status.Error(codes.InvalidArgument, "no such basket")), nil); seam.ErrorType(err) == "timeout" {
+		t.Errorf("err = %v: an INVALID_ARGUMENT past the budget is still invalid input", err)
+	}
+	durations, fallbacks := seamtest.BoundaryCalls(t, reader, "test.op", "grpc")
+	if want := map[string]uint64{"timeout": 2, "invalid_input": 1}; fmt.Sprint(durations) != fmt.Sprint(want) {
+		t.Errorf("%s by error.type = %v, want %v", semconv.SeamBoundaryCallDurationName, durations, want)
+	}
+	if want := map[string]int64{"timeout": 1}; fmt.Sprint(fallbacks) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", semconv.SeamBoundaryFallbacksName, fallbacks, want)
+	}
+}
+
 func TestNewCrossingRejectsBadArguments(t *testing.T) {
 	if _, err := seamgrpc.NewCrossing("", seamgrpc.CrossingOptions{}); err == nil || !strings.Contains(err.Error(), "seamgrpc: operation name is empty") {
 		t.Errorf("empty operation: %v", err)

@@ -31,7 +31,8 @@ type CrossingOptions = crossing.Options
 // with the context it is given, and reads the reply, checking the response
 // with CheckResponse. The call's duration is recorded with the error.type
 // of call's error: the boundary's outcomes (see CheckResponse), timeout for
-// a timeout, internal for anything else.
+// a timeout or any other failure once the call's deadline has passed,
+// internal for anything else.
 //
 // When call fails and fallback is not nil, fallback serves the operation
 // with ctx as seam.role=fallback (apart from the baseline's own traffic),

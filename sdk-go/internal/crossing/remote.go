@@ -82,15 +82,34 @@ func (r *Remote) CountFallback(ctx context.Context, err error) bool {
 	return err != nil && r.op.FallBack(ctx, r.statusOf(err))
 }
 
-// call runs call under the budget.
+// call runs call under the budget. A call that fails once its deadline has
+// passed, with an error that names no outcome of its own, ran out of time:
+// the far side may answer before the caller's own timer fires, and say so
+// otherwise (tonic's server answers an expired grpc-timeout with
+// CANCELLED).
 func (r *Remote) call(ctx context.Context, call func(ctx context.Context) error) error {
 	if r.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.timeout)
 		defer cancel()
 	}
-	return call(ctx)
+	err := call(ctx)
+	if err != nil && expired(ctx) && r.classify(err) == Error {
+		return &outOfTimeError{err: err}
+	}
+	return err
 }
+
+// outOfTimeError is a call's error once its deadline had passed: a timeout
+// to seam.ErrorType and Classify, and the call's error to everything else.
+type outOfTimeError struct{ err error }
+
+func (e *outOfTimeError) Error() string { return e.err.Error() }
+
+func (e *outOfTimeError) Unwrap() error { return e.err }
+
+// ErrorType is the error.type the call is recorded with.
+func (e *outOfTimeError) ErrorType() string { return DeadlineExceeded.ErrorType() }
 
 func (r *Remote) statusOf(err error) Status {
 	if err == nil {
