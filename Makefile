@@ -44,10 +44,13 @@ fmt-check:
 	cd sdk-rust && $(CARGO) fmt --all --check
 	cd examples/pricing/rust && $(CARGO) fmt --check
 
-test-go:
+# The collector and the example's binaries are built first, once: a cold
+# build inside a test binary counts against its timeout, and packages
+# testing in parallel would each build the same collector at once.
+test-go: collector example
 	@set -e; for m in $(GO_MODULES); do \
 	  echo "== go vet + go test: $$m"; \
-	  (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...); \
+	  (cd $$m && $(GO) vet ./... && SEAM_COLLECTOR_BIN=$(CURDIR)/bin/seam-collector $(GO) test -count=1 ./...); \
 	done
 
 test-rust:

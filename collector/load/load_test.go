@@ -26,12 +26,16 @@ func TestHarnessSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the collector")
 	}
-	bin := filepath.Join(t.TempDir(), "seam-collector")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "cmd", "seam-collector")
-	build.Env = append(os.Environ(), "GOWORK=off")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "building seam-collector:\n%s", out)
+	// make test builds bin/seam-collector first and names it here.
+	bin := os.Getenv("SEAM_COLLECTOR_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "seam-collector")
+		build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+		build.Dir = filepath.Join("..", "cmd", "seam-collector")
+		build.Env = append(os.Environ(), "GOWORK=off")
+		out, err := build.CombinedOutput()
+		require.NoError(t, err, "building seam-collector:\n%s", out)
+	}
 
 	o := options{seam: bin, workers: 2, items: 100, duration: 700 * time.Millisecond, warmup: 200 * time.Millisecond, rounds: 1, signals: []string{"traces", "metrics", "logs"}}
 	require.NoError(t, o.validate())
