@@ -5,7 +5,10 @@
 //!
 //! The logger hands each record to the export queue whole; the SDK's
 //! emit lends it to the processor, which copied it (its body and each
-//! string value: 3 allocations more per record of this event).
+//! string value: 3 allocations more per record of this event). The export
+//! thread encodes the request straight from the records; the SDK's
+//! exporter built the `opentelemetry-proto` structs first (12.3
+//! allocations more per record).
 
 mod support;
 
@@ -22,9 +25,9 @@ static ALLOC: Counting<System> = Counting::new(System);
 
 const RECORDS: u64 = 20_000;
 
-/// 29.3 per record when this bound was set; copying each record into the
-/// queue made it 32.3.
-const MAX_ALLOCATIONS_PER_RECORD: f64 = 30.5;
+/// 17.0 per record when this bound was set; the SDK exporter's transform
+/// made it 29.3, and copying each record into the queue 32.3.
+const MAX_ALLOCATIONS_PER_RECORD: f64 = 18.5;
 
 #[test]
 fn an_exported_record_is_not_copied_on_its_way_to_the_queue() {

@@ -10,9 +10,13 @@ mod dropped;
 pub(crate) mod grpc;
 mod health;
 pub(crate) mod http;
+mod log_http;
+mod log_request;
 mod logs;
 mod metrics;
+mod proto;
 mod queue;
+mod retry;
 mod runner;
 mod spans;
 
@@ -21,6 +25,7 @@ use std::time::Duration;
 
 pub(crate) use dropped::Dropped;
 pub(crate) use health::Health;
+pub(crate) use log_http::HttpLogExporter;
 pub(crate) use logs::{BoundedLogProcessor, LogRecords};
 pub(crate) use metrics::{CountingMetricExporter, MetricLedger};
 pub(crate) use queue::{Stop, Stopped};

@@ -4,16 +4,20 @@
 //! the check that this build can send what the settings ask for.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use opentelemetry_otlp::{
     LogExporter, MetricExporter, SpanExporter, WithExportConfig, WithHttpConfig,
 };
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::LogBatch;
 use opentelemetry_sdk::metrics::Temporality;
+use opentelemetry_sdk::Resource;
 
 use crate::config::Protocol;
 use crate::error::{ConfigProblem, Error};
 use crate::export::http::{blocking_client, SeamHttpClient};
-use crate::export::{Health, Runner};
+use crate::export::{Health, HttpLogExporter, Runner};
 use crate::settings::Settings;
 use crate::signal::Signal;
 
@@ -131,22 +135,62 @@ impl<'a> Exporters<'a> {
         finish(signal, built)
     }
 
-    pub(super) fn logs(&self, health: &Arc<Health>) -> Result<(LogExporter, Runner), Error> {
+    /// Over OTLP/HTTP, Seam's own log exporter (see [`HttpLogExporter`]);
+    /// over gRPC, the SDK's.
+    pub(super) fn logs(&self, health: &Arc<Health>) -> Result<(LogsExporter, Runner), Error> {
         let s = self.settings;
         let signal = Signal::Logs;
-        let built = match s.protocol {
+        match s.protocol {
             #[cfg(feature = "grpc-tonic")]
             Protocol::Grpc => {
                 let (builder, runner) = grpc(LogExporter::builder().with_tonic(), s, signal)?;
-                (builder.build(), runner)
+                let (exporter, runner) = finish(signal, (builder.build(), runner))?;
+                Ok((LogsExporter::Sdk(exporter), runner))
             }
-            _ => (
-                self.http(LogExporter::builder().with_http(), signal, health)?
-                    .build(),
-                Runner::plain(),
-            ),
-        };
-        finish(signal, built)
+            _ => {
+                let exporter = HttpLogExporter::new(
+                    self.http_client(signal, health)?,
+                    s.endpoint(signal),
+                    s.export_timeout,
+                )
+                .map_err(|message| Error::Exporter {
+                    signal: signal.name(),
+                    message,
+                })?;
+                Ok((LogsExporter::Http(exporter), Runner::plain()))
+            }
+        }
+    }
+}
+
+/// The log exporter of a pipeline.
+#[derive(Debug)]
+pub(super) enum LogsExporter {
+    #[cfg_attr(not(feature = "grpc-tonic"), allow(dead_code))]
+    Sdk(LogExporter),
+    Http(HttpLogExporter),
+}
+
+impl opentelemetry_sdk::logs::LogExporter for LogsExporter {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        match self {
+            LogsExporter::Sdk(e) => e.export(batch).await,
+            LogsExporter::Http(e) => e.export(batch).await,
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        match self {
+            LogsExporter::Sdk(e) => e.shutdown_with_timeout(timeout),
+            LogsExporter::Http(e) => e.shutdown_with_timeout(timeout),
+        }
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        match self {
+            LogsExporter::Sdk(e) => e.set_resource(resource),
+            LogsExporter::Http(e) => e.set_resource(resource),
+        }
     }
 }
 
